@@ -1,0 +1,44 @@
+# The two commands the README gives: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres install lint migrate demo-data outbox-worker clean
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[test]"
+	touch $(BIN)/flask
+
+install: $(BIN)/flask
+
+## run: set up, migrate, load demo data, and serve on http://127.0.0.1:5000 (SQLite, local mail sink)
+run: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data
+	bash scripts/run-dev.sh
+
+## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL, or a throwaway local server)
+test: install
+	bash scripts/run-tests.sh
+
+test-sqlite: install
+	TEST_DATABASE_URL= $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo-data: install
+	$(BIN)/flask demo-data
+
+outbox-worker: install
+	$(BIN)/flask outbox worker
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

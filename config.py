@@ -1,0 +1,139 @@
+"""Configuration classes, read from environment variables.
+
+Secrets are checked in the application factory (``Config.validate``), never at import time.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    """Read an integer environment variable, falling back to a default."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot run safely."""
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SERVICE_NAME = "Report a crime and get support"
+    # Where the "Exit this page" button finally lands: a neutral, busy site.
+    EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
+    CRIME_NUMBER_PREFIX = os.environ.get("CRIME_NUMBER_PREFIX", "CR")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 1025)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@portal.example.org")
+    MAIL_TIMEOUT_SECONDS = 10
+    # Links in emails must be absolute; the request host is not trusted for that.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    DEV_MAILBOX_DIR = os.environ.get("DEV_MAILBOX_DIR", str(INSTANCE_DIR / "mailbox"))
+    DEV_MAIL_VIEWER = False
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
+    RESET_RATE_LIMIT = "5 per minute;30 per hour"
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(0)
+    SESSION_IDLE_MINUTES = 30
+    SESSION_WARNING_MINUTES = 25
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
+    FORCE_HTTPS = True
+
+    # Argon2id parameters. Changing them makes the next successful log-in rehash the password.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    VERIFY_EMAIL_TOKEN_HOURS = 48
+    RESET_PASSWORD_TOKEN_MINUTES = 60
+    TOTP_ISSUER = "Victim and witness portal"
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+
+    OUTBOX_MAX_BACKOFF_SECONDS = 3600
+
+    def validate(self) -> None:
+        """Refuse to run without what this environment needs."""
+        if not self.SECRET_KEY:
+            raise ConfigError("SECRET_KEY is not set.")
+        if not self.SQLALCHEMY_DATABASE_URI:
+            raise ConfigError("DATABASE_URL is not set.")
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, mail to a local sink, readable in the browser."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-not-for-production")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    DEV_MAIL_VIEWER = True
+
+
+class TestingConfig(Config):
+    """The test suite: a database URL from TEST_DATABASE_URL or a SQLite file chosen by the fixture."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    RATELIMIT_ENABLED = False
+    MAIL_PORT = 0
+    PUBLIC_BASE_URL = "http://localhost"
+    # Cheap hashing keeps the suite quick; production parameters are tested separately.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    """Production: every secret from the environment, nothing defaulted."""
+
+    ENV_NAME = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Choose a configuration class from PORTAL_ENV (default: development)."""
+    name = os.environ.get("PORTAL_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None

@@ -1,0 +1,95 @@
+"""Application factory for the victim and witness portal."""
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: type[Config] | Config | None = None) -> Flask:
+    """Build the Flask application from a configuration class or instance."""
+    app = Flask(
+        __name__,
+        static_folder="../static",
+        static_url_path="/assets",
+        template_folder="../templates",
+        instance_relative_config=True,
+    )
+    settings = (config or config_from_env())
+    settings = settings() if isinstance(settings, type) else settings
+    settings.validate()
+    app.config.from_object(settings)
+
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_security(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind each extension instance to the app."""
+    from portal import models  # noqa: F401  (every model must be known to the metadata)
+    from portal.auth.sessions import load_user
+    from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_templates(app: Flask) -> None:
+    """Load GOV.UK macros and widgets, add filters and globals."""
+    from portal.templating import configure_jinja
+
+    configure_jinja(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each capability's blueprint."""
+    from portal.auth.views import bp as auth_bp
+    from portal.pages.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    if app.config["DEV_MAIL_VIEWER"]:
+        from portal.devmail.views import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render GOV.UK error pages for HTTP errors and CSRF failures."""
+    from portal.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the flask CLI commands."""
+    from portal.commands import register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    """CSP with nonces, access rules, idle timeout and cache headers."""
+    from portal.security import configure_security
+
+    configure_security(app)
+
+
+def _project_path(name: str):
+    """A path at the top of the project checkout."""
+    from config import BASE_DIR
+
+    return BASE_DIR / name

@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in with TOTP for staff, password reset, roles."""

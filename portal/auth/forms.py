@@ -1,0 +1,120 @@
+"""Account forms."""
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from portal.forms import PASSWORD_MAX, PortalForm, email_field, new_password_field, submit
+
+COMMON_PASSWORDS = frozenset({
+    "password123", "password1234", "1234567890", "qwertyuiop", "iloveyou12", "passw0rd123",
+    "letmein1234", "welcome123", "abcdefghij", "0123456789",
+})
+
+
+def not_common(form, field):
+    """Refuse passwords from a short list of the most common ones."""
+    if field.data and field.data.lower() in COMMON_PASSWORDS:
+        raise ValidationError(_l("Choose a password that is harder to guess"))
+
+
+class RegisterForm(PortalForm):
+    """Create an account."""
+
+    email = email_field()
+    password = new_password_field()
+    confirm_password = PasswordField(
+        _l("Confirm your password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Confirm your password")),
+            EqualTo("password", message=_l("Passwords must match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = submit("Create account")
+
+    def validate_password(self, field):
+        """Apply the common-password rule after the length rules."""
+        not_common(self, field)
+
+
+class LoginForm(PortalForm):
+    """Sign in with email and password."""
+
+    email = StringField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+        ],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = submit("Sign in")
+
+
+class CodeForm(PortalForm):
+    """The six-digit code from an authenticator app."""
+
+    code = StringField(
+        _l("Security code"),
+        widget=GovTextInput(),
+        description=_l("The 6-digit code shown in your authenticator app"),
+        validators=[
+            InputRequired(message=_l("Enter the security code")),
+            Length(max=20, message=_l("Security code must be 6 digits")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
+                   "class": "govuk-input--width-5"},
+    )
+    submit = submit("Continue")
+
+
+class ResetRequestForm(PortalForm):
+    """Ask for a password reset link."""
+
+    email = email_field()
+    submit = submit("Send reset link")
+
+
+class ResetPasswordForm(PortalForm):
+    """Choose a new password."""
+
+    password = new_password_field("New password")
+    confirm_password = PasswordField(
+        _l("Confirm your new password"),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l("Confirm your new password")),
+            EqualTo("password", message=_l("Passwords must match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = submit("Change password")
+
+    def validate_password(self, field):
+        """Apply the common-password rule after the length rules."""
+        not_common(self, field)
+
+
+class ResendForm(PortalForm):
+    """Ask for another verification email (the account comes from the session)."""
+
+    submit = submit("Send the link again")
+
+
+class LogoutForm(PortalForm):
+    """Sign out (a POST, so a link elsewhere cannot sign someone out)."""
+
+    submit = submit("Sign out")

@@ -1,0 +1,90 @@
+"""Account models."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import Base, TimestampMixin
+
+
+class Role(enum.StrEnum):
+    """What a person is allowed to do."""
+
+    VICTIM = "victim"
+    WITNESS = "witness"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    PARTNER = "partner"
+    ADMIN = "admin"
+
+
+# Roles that see other people's case data sign in with a second factor.
+TOTP_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNER, Role.ADMIN})
+PUBLIC_ROLES = frozenset({Role.VICTIM, Role.WITNESS})
+
+
+class User(UserMixin, TimestampMixin, Base):
+    """A person with an account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    email_verified_at: Mapped[datetime | None]
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    # The last TOTP time-step accepted, so a code cannot be replayed.
+    totp_last_step: Mapped[int | None]
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    tokens: Mapped[list["AccountToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: deactivated accounts cannot sign in."""
+        return self.is_active_account
+
+    @property
+    def needs_totp(self) -> bool:
+        """Whether this account must pass the TOTP step."""
+        return self.role in TOTP_ROLES
+
+    @property
+    def is_staff(self) -> bool:
+        """Police, partner and admin accounts."""
+        return self.role not in PUBLIC_ROLES
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class TokenPurpose(enum.StrEnum):
+    """What an emailed single-use link is for."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountToken(TimestampMixin, Base):
+    """A single-use, expiring secret sent by email. Only its hash is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(TokenPurpose, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")

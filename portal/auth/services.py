@@ -1,0 +1,173 @@
+"""Account services: the only code in auth that writes to the database."""
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from portal.audit.services import record_audit
+from portal.auth import passwords, totp
+from portal.auth.models import Role, TokenPurpose, User
+from portal.auth.tokens import find_valid_token, issue_token
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.notifications.services import queue_email
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    """The account with this email address, if any."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def get_user(user_id: int) -> User | None:
+    """The account with this id, if any."""
+    return db.session.get(User, user_id)
+
+
+def _link(endpoint: str, **values) -> str:
+    """An absolute link for an email, built on the configured public address."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def create_user(email: str, password: str, role: Role, verified: bool = False) -> User:
+    """Add an account to the current transaction."""
+    user = User(
+        email=normalise_email(email),
+        password_hash=passwords.hash_password(password),
+        role=role,
+        email_verified_at=utcnow() if verified else None,
+    )
+    if user.needs_totp:
+        user.totp_secret = totp.new_secret()
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_account(email: str, password: str) -> None:
+    """Register a victim or witness account and email a verification link.
+
+    The outcome looks the same whether or not the address is already registered, so the form
+    cannot be used to find out who has an account. The owner of an existing account is told by email.
+    """
+    existing = get_user_by_email(email)
+    if existing is not None:
+        queue_email(existing.email, "account_exists", sign_in_link=_link("auth.login"),
+                    reset_link=_link("auth.reset_request"))
+        db.session.commit()
+        return
+    user = create_user(email, password, Role.VICTIM)
+    _send_verification(user)
+    record_audit(user.id, "account.registered", "user", str(user.id))
+    db.session.commit()
+
+
+def _send_verification(user: User) -> None:
+    """Queue a fresh verification link."""
+    lifetime = timedelta(hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
+    token = issue_token(user, TokenPurpose.VERIFY_EMAIL, lifetime)
+    queue_email(user.email, "verify_email", link=_link("auth.verify_email", token=token),
+                hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
+
+
+def resend_verification(user: User) -> None:
+    """Send another verification link to an unverified account."""
+    if user.email_verified_at is None:
+        _send_verification(user)
+        db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    """Mark the account's email as confirmed. Raises DomainError for a bad or used link."""
+    record = find_valid_token(token, TokenPurpose.VERIFY_EMAIL)
+    if record is None:
+        raise DomainError("This link has expired or has already been used")
+    record.used_at = utcnow()
+    user = record.user
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    record_audit(user.id, "account.email_verified", "user", str(user.id))
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account these credentials belong to, or None. Rehashes old-parameter hashes."""
+    user = get_user_by_email(email) if email else None
+    if not passwords.verify_password(user.password_hash if user else None, password):
+        if user is not None:
+            record_audit(user.id, "login.failed", "user", str(user.id))
+            db.session.commit()
+        return None
+    if not user.is_active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    db.session.commit()
+    return user
+
+
+def record_login(user: User) -> None:
+    """Note a completed sign-in."""
+    user.last_login_at = utcnow()
+    record_audit(user.id, "login.succeeded", "user", str(user.id))
+    db.session.commit()
+
+
+def check_totp(user: User, code: str) -> bool:
+    """Accept a TOTP code once; confirms enrolment on first success."""
+    if not user.totp_secret:
+        return False
+    step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        record_audit(user.id, "totp.failed", "user", str(user.id))
+        db.session.commit()
+        return False
+    user.totp_last_step = step
+    if user.totp_confirmed_at is None:
+        user.totp_confirmed_at = utcnow()
+        record_audit(user.id, "totp.enrolled", "user", str(user.id))
+    db.session.commit()
+    return True
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists. Says nothing either way."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    minutes = current_app.config["RESET_PASSWORD_TOKEN_MINUTES"]
+    token = issue_token(user, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
+    queue_email(user.email, "reset_password", link=_link("auth.reset_password", token=token), minutes=minutes)
+    record_audit(user.id, "password.reset_requested", "user", str(user.id))
+    db.session.commit()
+
+
+def reset_token_is_valid(token: str) -> bool:
+    """Whether a reset link can still be used."""
+    return find_valid_token(token, TokenPurpose.RESET_PASSWORD) is not None
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password through a reset link, which then stops working."""
+    record = find_valid_token(token, TokenPurpose.RESET_PASSWORD)
+    if record is None:
+        raise DomainError("This link has expired or has already been used")
+    record.used_at = utcnow()
+    user = record.user
+    user.password_hash = passwords.hash_password(new_password)
+    # Following the link proves the person reads this inbox.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    queue_email(user.email, "password_changed", sign_in_link=_link("auth.login"),
+                reset_link=_link("auth.reset_request"))
+    record_audit(user.id, "password.reset", "user", str(user.id))
+    db.session.commit()
+    return user

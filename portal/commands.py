@@ -1,0 +1,75 @@
+"""flask CLI commands: demo data, the outbox worker and the development mail sink."""
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+
+def register(app: Flask) -> None:
+    """Add the commands to the app's CLI."""
+    app.cli.add_command(demo_data)
+    app.cli.add_command(outbox)
+    app.cli.add_command(dev_mail_sink)
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data():
+    """Create the demo accounts (idempotent) and print how to sign in."""
+    from portal.demo import load_demo_data
+
+    for line in load_demo_data():
+        click.echo(line)
+
+
+@click.group()
+def outbox():
+    """Deliver queued email."""
+
+
+@outbox.command("send")
+@with_appcontext
+def outbox_send():
+    """Deliver pending messages once."""
+    from portal.notifications.services import deliver_pending
+
+    report = deliver_pending()
+    click.echo(f"sent {report.sent}, failed {report.failed}")
+
+
+@outbox.command("worker")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between delivery runs.")
+@with_appcontext
+def outbox_worker(interval: float):
+    """Deliver pending messages in a loop until stopped."""
+    from portal.extensions import db
+    from portal.notifications.services import deliver_pending
+
+    click.echo(f"outbox worker: delivering every {interval} s (Ctrl+C to stop)")
+    while True:
+        try:
+            report = deliver_pending()
+            if report.sent or report.failed:
+                click.echo(f"sent {report.sent}, failed {report.failed}")
+        except Exception:  # noqa: BLE001 - the worker keeps going; the outbox keeps the messages
+            current_app.logger.exception("outbox delivery run failed")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        time.sleep(interval)
+
+
+@click.command("dev-mail-sink")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=1025, show_default=True)
+@with_appcontext
+def dev_mail_sink(host: str, port: int):
+    """Development only: receive mail on loopback and keep it for the /dev/mail viewer."""
+    from portal.devmail.sink import run_sink
+
+    if not current_app.config["DEV_MAIL_VIEWER"]:
+        raise click.ClickException("The mail sink is for development only.")
+    click.echo(f"mail sink on {host}:{port}, saving to {current_app.config['DEV_MAILBOX_DIR']}")
+    run_sink(host, port, current_app.config["DEV_MAILBOX_DIR"])

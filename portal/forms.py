@@ -1,0 +1,59 @@
+"""Shared form pieces: GOV.UK widgets and error wording."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length
+
+EMAIL_MAX = 254
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+
+class PortalForm(FlaskForm):
+    """Base form: CSRF on, and stripped text."""
+
+    class Meta:
+        """Strip surrounding spaces from every text value."""
+
+        def bind_field(self, form, unbound_field, options):
+            """Add a strip filter to string fields."""
+            if unbound_field.field_class in (StringField,):
+                options.setdefault("filters", []).append(lambda value: value.strip() if value else value)
+            return unbound_field.bind(form=form, **options)
+
+
+def email_field(label: str = "Email address") -> StringField:
+    """An email address field with GOV.UK error messages."""
+    return StringField(
+        _l(label),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter your email address")),
+            Length(max=EMAIL_MAX, message=_l("Email address must be %(max)d characters or fewer", max=EMAIL_MAX)),
+            Email(message=_l("Enter an email address in the correct format, like name@example.com")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_field(label: str = "Create a password") -> PasswordField:
+    """A new-password field with length limits shown to the user."""
+    return PasswordField(
+        _l(label),
+        widget=GovPasswordInput(),
+        description=_l("Use at least %(min)d characters. A few words together are easy to remember.",
+                       min=PASSWORD_MIN),
+        validators=[
+            InputRequired(message=_l("Enter a password")),
+            Length(min=PASSWORD_MIN, message=_l("Password must be %(min)d characters or more", min=PASSWORD_MIN)),
+            Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def submit(label: str) -> SubmitField:
+    """A GOV.UK button."""
+    return SubmitField(_l(label), widget=GovSubmitInput())

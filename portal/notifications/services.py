@@ -1,0 +1,105 @@
+"""Queue emails in the caller's transaction, and deliver what is due.
+
+Emails never carry case details: a neutral subject, a short body and a link to sign in.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_mail import Message
+from sqlalchemy import select
+
+from portal.clock import utcnow
+from portal.extensions import db, mail
+from portal.notifications.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+# Every subject is neutral: someone reading over a shoulder learns nothing.
+SUBJECTS = {
+    "verify_email": "Confirm your email address",
+    "account_exists": "Your account",
+    "reset_password": "Reset your password",
+    "password_changed": "Your account",
+}
+
+
+def queue_email(recipient: str, template: str, **context) -> OutboxMessage:
+    """Add an email to the outbox in the current transaction. The caller commits."""
+    if template not in SUBJECTS:
+        raise ValueError(f"unknown email template {template!r}")
+    body = render_template(
+        f"emails/{template}.txt",
+        base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
+        service_name=current_app.config["SERVICE_NAME"],
+        **context,
+    )
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=SUBJECTS[template],
+        body_text=body,
+        template=template,
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int = 0
+    failed: int = 0
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """How long to wait after the given number of failed attempts: 30 s doubling, capped."""
+    cap = current_app.config["OUTBOX_MAX_BACKOFF_SECONDS"]
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), cap))
+
+
+def deliver_pending(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """Send every pending message that is due. Failures are kept and retried later."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    due = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    for message in due:
+        try:
+            _send(message)
+        except Exception as error:  # noqa: BLE001 - any transport failure is retried, never lost
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:500]
+            message.next_attempt_at = now + backoff_delay(message.attempts)
+            report.failed += 1
+            log.warning("outbox message %s not delivered (attempt %s): %s", message.id, message.attempts,
+                        message.last_error)
+        else:
+            message.attempts += 1
+            message.status = OutboxStatus.SENT
+            message.sent_at = utcnow()
+            message.last_error = None
+            report.sent += 1
+        db.session.commit()
+    return report
+
+
+def _send(message: OutboxMessage) -> None:
+    """Hand one message to the SMTP server."""
+    mail.send(
+        Message(
+            subject=message.subject,
+            recipients=[message.recipient],
+            body=message.body_text,
+            sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        )
+    )

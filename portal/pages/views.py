@@ -1,0 +1,73 @@
+"""Start page, account home, cookies, accessibility, privacy, health check and quick exit."""
+
+from flask import Blueprint, current_app, redirect, render_template, session
+from flask_login import logout_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.access import ANY_SIGNED_IN, public, role_required
+from portal.auth.forms import LogoutForm
+from portal.extensions import db
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@public
+def start():
+    """The start page."""
+    return render_template("pages/start.html")
+
+
+@bp.route("/account")
+@role_required(*ANY_SIGNED_IN)
+def account():
+    """The signed-in home page."""
+    return render_template("pages/account.html", logout_form=LogoutForm())
+
+
+@bp.route("/cookies")
+@public
+def cookies():
+    """Which cookies the service sets."""
+    return render_template("pages/cookies.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    """The accessibility statement."""
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    """The privacy notice."""
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/exit")
+@public
+def exit_page():
+    """Quick exit: forget the session here, then go to a neutral site.
+
+    This is a GET on purpose: the Exit this page button is a link, and it must work without JavaScript.
+    """
+    logout_user()
+    session.clear()
+    response = redirect(current_app.config["EXIT_PAGE_URL"])
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/health")
+@public
+def health():
+    """Liveness and database check for load balancers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}

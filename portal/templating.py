@@ -1,0 +1,44 @@
+"""Jinja set-up: GOV.UK macro loaders, filters and template globals."""
+
+from flask import Flask, request
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from portal.i18n import uk_date, uk_datetime
+
+# Areas used by police, partners and admins: no "Exit this page" there.
+STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin"})
+
+
+def configure_jinja(app: Flask) -> None:
+    """Load our templates first, then the GOV.UK macros and the WTForms widget templates."""
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.filters["uk_datetime"] = uk_datetime
+    WTFormsHelpers(app)
+    app.context_processor(page_context)
+
+
+def page_context() -> dict:
+    """Values every page can use."""
+    from flask import current_app
+
+    staff_area = request.blueprint in STAFF_BLUEPRINTS
+    signed_in = current_user.is_authenticated
+    return {
+        "service_name": current_app.config["SERVICE_NAME"],
+        "show_exit_this_page": not staff_area and not (signed_in and current_user.is_staff),
+        "session_warning": {
+            "idle": current_app.config["SESSION_IDLE_MINUTES"],
+            "warn": current_app.config["SESSION_WARNING_MINUTES"],
+        } if signed_in else None,
+    }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Development server: the app, a loopback mail sink, and the outbox worker, stopped together with Ctrl+C.
+set -euo pipefail
+BIN=.venv/bin
+export FLASK_APP=wsgi
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+$BIN/flask dev-mail-sink --host 127.0.0.1 --port "${MAIL_PORT:-1025}" &
+pids+=($!)
+$BIN/flask outbox worker --interval 2 &
+pids+=($!)
+
+echo
+echo "Portal:  http://127.0.0.1:5000"
+echo "Mailbox: http://127.0.0.1:5000/dev/mail/  (email the service sent, development only)"
+echo
+$BIN/flask run --host 127.0.0.1 --port 5000

@@ -1,0 +1,6 @@
+// Start GOV.UK Frontend components, then the portal's own small behaviours.
+import { initAll } from '../govuk-frontend.min.js'
+import { initTimeoutWarning } from './timeout-warning.mjs'
+
+initAll()
+initTimeoutWarning(document.getElementById('session-timeout-dialog'))

@@ -1,0 +1,144 @@
+"""Shared fixtures: one app and schema per run (built by the migrations), clean tables per test."""
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import MetaData, inspect, text
+
+from config import TestingConfig
+from portal import create_app
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.extensions import db
+from tests.factories import UserFactory
+
+
+def pytest_report_header(config):
+    """Say which database this run uses."""
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+
+
+def make_config(database_url: str, **overrides) -> TestingConfig:
+    """A testing configuration on the given database."""
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+def _drop_everything(app: Flask) -> None:
+    """Empty the test database, including Alembic's version table."""
+    with app.app_context():
+        meta = MetaData()
+        meta.reflect(bind=db.engine)
+        meta.drop_all(bind=db.engine)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """TEST_DATABASE_URL if set (PostgreSQL in CI), otherwise a SQLite file for this run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """The application, with its schema built from empty by the migrations."""
+    application = create_app(make_config(database_url))
+    _drop_everything(application)
+    with application.app_context():
+        flask_migrate.upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request) -> Iterator[None]:
+    """Delete every row after each test that used the database."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context for calling services directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client with cookies."""
+    return app.test_client()
+
+
+def sign_in_as(client: FlaskClient, user: User) -> None:
+    """Put a fully signed-in session (password and, for staff, TOTP done) into the client."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["last_seen"] = utcnow().timestamp()
+        session.permanent = True
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Create a user (committed) and return its id and email."""
+
+    def _make(role: Role = Role.VICTIM, **kwargs) -> User:
+        with app.app_context():
+            user = UserFactory(role=role, **kwargs)
+            db.session.expunge(user)
+            return user
+
+    return _make
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, make_user):
+    """Sign the client in as a new user of the given role, and return the user."""
+
+    def _sign_in(role: Role = Role.VICTIM, **kwargs) -> User:
+        user = make_user(role, **kwargs)
+        sign_in_as(client, user)
+        return user
+
+    return _sign_in
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing is listening on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def table_names(app: Flask) -> set[str]:
+    """Tables that exist in the database."""
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def scalar(app: Flask, sql: str, **params):
+    """Run one SQL query and return the first column of the first row."""
+    with app.app_context():
+        return db.session.execute(text(sql), params).scalar()
