@@ -110,6 +110,7 @@ class TestingConfig(Config):
     FORCE_HTTPS = False
     RATELIMIT_ENABLED = False
     MAIL_PORT = 0
+    MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"
     # Cheap hashing keeps the suite quick; production parameters are tested separately.
     ARGON2_TIME_COST = 1

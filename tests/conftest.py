@@ -107,6 +107,7 @@ def make_user(app: Flask):
     def _make(role: Role = Role.VICTIM, **kwargs) -> User:
         with app.app_context():
             user = UserFactory(role=role, **kwargs)
+            db.session.refresh(user)
             db.session.expunge(user)
             return user
 
@@ -142,3 +143,68 @@ def scalar(app: Flask, sql: str, **params):
     """Run one SQL query and return the first column of the first row."""
     with app.app_context():
         return db.session.execute(text(sql), params).scalar()
+
+
+class SmtpSink:
+    """A real aiosmtpd server on loopback that keeps what it receives."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        """Keep the parsed message."""
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def start(self) -> None:
+        """Start listening."""
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_sink(app: Flask) -> Iterator[SmtpSink]:
+    """A running SMTP server that Flask-Mail delivers to for this test."""
+    sink = SmtpSink(free_port())
+    state = app.extensions["mail"]
+    saved = (state.server, state.port)
+    state.server, state.port = "127.0.0.1", sink.port
+    sink.start()
+    yield sink
+    sink.stop()
+    state.server, state.port = saved
+
+
+def outbox_rows(app: Flask) -> list:
+    """Every outbox message, oldest first, detached for reading."""
+    from sqlalchemy import select
+
+    from portal.notifications.models import OutboxMessage
+
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def link_in(body: str) -> str:
+    """The first http(s) link in a plain-text email body, as a path."""
+    import re
+    from urllib.parse import urlsplit
+
+    match = re.search(r"https?://\S+", body)
+    assert match, f"no link in: {body}"
+    parts = urlsplit(match.group(0))
+    return parts.path + (f"?{parts.query}" if parts.query else "")

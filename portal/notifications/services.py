@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mail import Message
 from sqlalchemy import select
 
@@ -30,8 +30,8 @@ def queue_email(recipient: str, template: str, **context) -> OutboxMessage:
     """Add an email to the outbox in the current transaction. The caller commits."""
     if template not in SUBJECTS:
         raise ValueError(f"unknown email template {template!r}")
-    body = render_template(
-        f"emails/{template}.txt",
+    # Rendered straight from the Jinja environment: emails have no request and need no page context.
+    body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
         base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
         service_name=current_app.config["SERVICE_NAME"],
         **context,

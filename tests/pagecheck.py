@@ -1,0 +1,87 @@
+"""Checks every rendered page must pass (after alphagov/notifications-admin's idioms)."""
+
+import re
+from html.parser import HTMLParser
+
+
+class _PageParser(HTMLParser):
+    """Collect the parts of a page the checks look at."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.h1_texts: list[str] = []
+        self.title = ""
+        self.ids: list[str] = []
+        self.forms_without_action = 0
+        self.script_nonces: list[str | None] = []
+        self._in = None
+        self._buffer: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        if tag == "form" and not attributes.get("action"):
+            self.forms_without_action += 1
+        if tag == "script":
+            self.script_nonces.append(attributes.get("nonce"))
+        if tag in ("h1", "title"):
+            self._in = tag
+            self._buffer = []
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            text = " ".join("".join(self._buffer).split())
+            if tag == "h1":
+                self.h1_texts.append(text)
+            elif not self.title:  # the document title, not an SVG's <title>
+                self.title = text
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self._buffer.append(data)
+
+
+def csp_nonce(response) -> str | None:
+    """The script nonce the Content-Security-Policy header allows."""
+    match = re.search(r"script-src[^;]*'nonce-([^']+)'", response.headers.get("Content-Security-Policy", ""))
+    return match.group(1) if match else None
+
+
+def page_problems(response) -> list[str]:
+    """Everything wrong with a rendered HTML page, as readable sentences."""
+    parser = _PageParser()
+    parser.feed(response.get_data(as_text=True))
+    problems = []
+    if len(parser.h1_texts) != 1:
+        problems.append(f"expected exactly one <h1>, found {len(parser.h1_texts)}: {parser.h1_texts}")
+    elif not parser.title.removeprefix("Error: ").startswith(parser.h1_texts[0]):
+        problems.append(f"<title> {parser.title!r} does not start with the <h1> {parser.h1_texts[0]!r}")
+    duplicates = sorted({i for i in parser.ids if parser.ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"duplicate ids: {duplicates}")
+    if parser.forms_without_action:
+        problems.append(f"{parser.forms_without_action} form(s) without an action")
+    nonce = csp_nonce(response)
+    if nonce is None:
+        problems.append("no script nonce in the Content-Security-Policy header")
+    bad_scripts = [n for n in parser.script_nonces if n != nonce]
+    if bad_scripts:
+        problems.append(f"{len(bad_scripts)} <script> element(s) without the CSP nonce")
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        problems.append("Cache-Control is not no-store")
+    return problems
+
+
+def assert_good_page(response) -> None:
+    """Fail with every problem the page has."""
+    problems = page_problems(response)
+    assert not problems, "\n".join(problems)
+
+
+def h1_text(response) -> str:
+    """The text of the page's <h1>."""
+    parser = _PageParser()
+    parser.feed(response.get_data(as_text=True))
+    return parser.h1_texts[0] if parser.h1_texts else ""

@@ -1,0 +1,116 @@
+"""Every route declares who may use it, and each role is kept out of routes not meant for it."""
+
+import pytest
+from flask import Blueprint
+
+from portal.access import ACCESS_RULE, EXEMPT_ENDPOINTS, PUBLIC, public, role_required
+from portal.auth.models import Role
+from tests.conftest import make_config, sign_in_as
+
+
+def protected_rules(app):
+    """(rule, allowed roles) for every route limited to some roles."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        access = getattr(app.view_functions[rule.endpoint], ACCESS_RULE, None)
+        if access not in (None, PUBLIC):
+            found.append((rule, access))
+    return found
+
+
+def sample_url(rule) -> str:
+    """A concrete URL for a rule, with placeholder values for its variables."""
+    url = rule.rule
+    for argument in rule.arguments:
+        url = url.replace(f"<{argument}>", "x")
+        for converter in ("int", "string", "path"):
+            url = url.replace(f"<{converter}:{argument}>", "1" if converter == "int" else "x")
+    return url
+
+
+def test_every_route_declares_an_access_rule(app):
+    """Walking the URL map finds no view without a rule (Flask's static files are the one exemption)."""
+    missing = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXEMPT_ENDPOINTS
+        and getattr(app.view_functions[rule.endpoint], ACCESS_RULE, None) is None
+    ]
+    assert missing == []
+
+
+def test_a_view_without_a_rule_is_refused(database_url):
+    """Fail closed: a view someone forgot to protect answers 403 instead of serving."""
+    from portal import create_app
+
+    app = create_app(make_config(database_url))
+    bp = Blueprint("forgotten", __name__)
+    bp.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    app.register_blueprint(bp)
+    response = app.test_client().get("/forgotten")
+    assert response.status_code == 403
+    assert "secret" not in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def area_app(database_url):
+    """An app with one test-only page per role, and CSRF off so POST routes reach their access check."""
+    from portal import create_app
+
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=False))
+    bp = Blueprint("areas", __name__)
+    for role in Role:
+        view = role_required(role)(lambda role=role: f"{role.value} area")
+        bp.add_url_rule(f"/test-area/{role.value}", f"area_{role.value}", view)
+    bp.add_url_rule("/test-area/open", "open", public(lambda: "open to all"))
+    app.register_blueprint(bp)
+    return app
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_is_denied_the_other_roles_areas(area_app, make_user, role):
+    """A signed-in person sees their own role's area and gets 403 from every other role's."""
+    client = area_app.test_client()
+    sign_in_as(client, make_user(role))
+    for other in Role:
+        response = client.get(f"/test-area/{other.value}")
+        if other == role:
+            assert response.status_code == 200
+            assert f"{role.value} area" in response.get_data(as_text=True)
+        else:
+            assert response.status_code == 403, f"{role} reached the {other} area"
+            assert "You do not have permission" in response.get_data(as_text=True)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_with_a_safe_next(area_app):
+    """Protected pages redirect anonymous visitors to /login, remembering where they were going."""
+    response = area_app.test_client().get("/test-area/officer")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/test-area/officer"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_real_routes_refuse_roles_they_do_not_name(area_app, make_user, role):
+    """Every real protected route answers 403 to each role it does not allow, and never 403 to those it does."""
+    client = area_app.test_client()
+    sign_in_as(client, make_user(role))
+    for rule, allowed in protected_rules(area_app):
+        if rule.endpoint.startswith("areas."):
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(sample_url(rule), method=method)
+        if role in allowed:
+            assert response.status_code != 403, f"{role} was refused {rule.rule}"
+        else:
+            assert response.status_code == 403, f"{role} reached {rule.rule}"
+        sign_in_as(client, make_user(role))  # a logout route may have ended the session
+
+
+def test_anonymous_visitors_cannot_use_any_protected_route(area_app):
+    """No protected route serves a signed-out visitor."""
+    client = area_app.test_client()
+    for rule, _allowed in protected_rules(area_app):
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(sample_url(rule), method=method)
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/login")

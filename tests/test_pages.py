@@ -1,0 +1,117 @@
+"""Every GET page without parameters passes the page checks, for each kind of visitor."""
+
+import pytest
+
+from portal.auth.models import Role
+from tests.pagecheck import assert_good_page, h1_text, page_problems
+
+
+def parameterless_get_rules(app):
+    """URL rules that answer GET and need no values."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
+    )
+
+
+def test_the_page_checks_catch_a_broken_page(app):
+    """The checker itself fails a page with two h1s, a duplicate id and a script without nonce."""
+    broken = app.response_class(
+        "<html><head><title>Other</title></head><body><h1 id='a'>One</h1><h1 id='a'>Two</h1>"
+        "<form></form><script>alert(1)</script></body></html>",
+        headers={"Content-Security-Policy": "script-src 'self' 'nonce-abc'"},
+    )
+    problems = page_problems(broken)
+    assert len(problems) == 5
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_every_page_passes_the_page_checks(app, client, signed_in, role):
+    """Anonymous visitors and every role get well-formed pages (or an error page that is well-formed)."""
+    if role is not None:
+        signed_in(role)
+    checked = 0
+    for path in parameterless_get_rules(app):
+        if path == "/exit":
+            continue  # a redirect away from the site; tested on its own
+        response = client.get(path)
+        if response.status_code in (301, 302, 303):
+            continue
+        if response.mimetype != "text/html":
+            continue
+        assert_good_page(response)
+        checked += 1
+    assert checked >= 8
+
+
+def test_not_found_page_is_a_gov_uk_page(client):
+    """An unknown address shows 'Page not found' with the page checks passing."""
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert h1_text(response) == "Page not found"
+    assert_good_page(response)
+
+
+def test_start_page_offers_exit_this_page_and_999(client):
+    """The start page warns to call 999 in an emergency and carries both exit controls."""
+    html = client.get("/").get_data(as_text=True)
+    assert "call 999" in html
+    assert 'class="govuk-exit-this-page"' in html
+    assert "govuk-js-exit-this-page-skiplink" in html
+
+
+def test_staff_pages_do_not_show_exit_this_page(client, signed_in):
+    """Staff are not victims: no Exit this page on their account page."""
+    signed_in(Role.OFFICER)
+    html = client.get("/account").get_data(as_text=True)
+    assert "govuk-exit-this-page" not in html
+
+
+def test_exit_clears_the_session_and_leaves_for_a_neutral_site(app, client, signed_in):
+    """The exit route signs the person out and sends them to the configured neutral site."""
+    signed_in(Role.VICTIM)
+    response = client.get("/exit")
+    assert response.status_code == 302
+    assert response.headers["Location"] == app.config["EXIT_PAGE_URL"]
+    follow = client.get("/account")
+    assert follow.status_code == 302
+    assert "/login" in follow.headers["Location"]
+
+
+def test_health_reports_database_ok(client):
+    """The health check answers with the database state."""
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_is_503_when_the_database_is_unreachable(tmp_path):
+    """With a database that cannot be opened, /health says so with a 503."""
+    from portal import create_app
+    from tests.conftest import make_config
+
+    broken = create_app(make_config(f"sqlite:///{tmp_path}/missing-dir/nope.db"))
+    response = broken.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+
+
+def test_security_headers_on_every_page(client):
+    """CSP with a nonce, no framing, and no caching of pages."""
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_static_assets_are_served_and_cacheable(client):
+    """The committed GOV.UK Frontend assets are served from /assets."""
+    with client.get("/assets/govuk-frontend.min.css") as response:
+        assert response.status_code == 200
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+    with client.get("/assets/GOVUK_FRONTEND_VERSION") as response:
+        version = response.get_data(as_text=True).strip()
+    assert version == "6.3.0"
