@@ -19,12 +19,14 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     settings.validate()
     app.config.from_object(settings)
 
+    # Security hooks go first, so that the CSP nonce and the access check run before any other
+    # before-request hook (a CSRF failure page needs its nonce too).
+    register_security(app)
     register_extensions(app)
     register_templates(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    register_security(app)
     return app
 
 

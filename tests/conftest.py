@@ -1,6 +1,7 @@
 """Shared fixtures: one app and schema per run (built by the migrations), clean tables per test."""
 
 import os
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,10 +51,38 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
 
 
+class CsrfClient(FlaskClient):
+    """A test client that sends the session's CSRF token with every POST, as a browser would.
+
+    Pass ``csrf=False`` to post without one.
+    """
+
+    _token_pattern = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        """Add the token to form posts, and remember tokens seen in pages."""
+        method = kwargs.get("method", "GET")
+        data = kwargs.get("data")
+        if csrf and method == "POST" and (data is None or isinstance(data, dict)):
+            data = dict(data or {})
+            if "csrf_token" not in data:
+                data["csrf_token"] = self._token()
+                kwargs["data"] = data
+        return super().open(*args, **kwargs)
+
+    def _token(self) -> str:
+        """The CSRF token of this client's session, fetched from a page."""
+        html = super().open("/login", follow_redirects=True).get_data(as_text=True)
+        match = self._token_pattern.search(html)
+        assert match, "no CSRF token found in the page"
+        return match.group(1)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     """The application, with its schema built from empty by the migrations."""
     application = create_app(make_config(database_url))
+    application.test_client_class = CsrfClient
     _drop_everything(application)
     with application.app_context():
         flask_migrate.upgrade(directory=str(Path(__file__).parent.parent / "migrations"))

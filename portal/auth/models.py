@@ -70,7 +70,7 @@ class TokenPurpose(enum.StrEnum):
     """What an emailed single-use link is for."""
 
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose name, not a secret
 
 
 class AccountToken(TimestampMixin, Base):

@@ -6,8 +6,15 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.access import ANY_SIGNED_IN, public, role_required
 from portal.auth import services, totp
-from portal.auth.forms import CodeForm, LoginForm, LogoutForm, RegisterForm, ResendForm, ResetPasswordForm, \
-    ResetRequestForm
+from portal.auth.forms import (
+    CodeForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+    ResendForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from portal.auth.sessions import pending_user_id, start_pending_login, touch
 from portal.domain import DomainError
 from portal.extensions import limiter

@@ -1,0 +1,100 @@
+"""Bad input gets a clear page, never a 500: missing, oversized, malformed and hostile posts."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import make_config
+from tests.pagecheck import assert_good_page, h1_text
+
+FORM_PAGES = ["/register", "/login", "/reset-password", "/reset-password/some-token", "/login/code",
+              "/login/unverified"]
+
+
+def test_a_post_without_a_csrf_token_gets_the_expired_page(client):
+    """A form sent without its CSRF token is refused with an explanation."""
+    response = client.post("/login", data={"email": "a@example.org", "password": "x"}, csrf=False)
+    assert response.status_code == 400
+    assert h1_text(response) == "Sorry, this page has expired"
+    assert_good_page(response)
+
+
+def test_a_post_with_a_forged_csrf_token_is_refused(client):
+    """A wrong token is as bad as none."""
+    response = client.post("/register", data={"csrf_token": "forged", "email": "a@example.org"})
+    assert response.status_code == 400
+    assert h1_text(response) == "Sorry, this page has expired"
+
+
+def test_an_oversized_post_gets_the_too_large_page(client):
+    """A body over the limit gets the 413 page, not a crash."""
+    response = client.post("/login", data={"email": "a@example.org", "password": "x" * (11 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert h1_text(response) == "The file or form you sent is too large"
+    assert_good_page(response)
+
+
+def test_a_field_far_over_its_limit_gets_a_message(client):
+    """A long-but-allowed body with an over-length field gets the field's error message."""
+    response = client.post("/login", data={"email": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "Email address must be 254 characters or fewer" in response.get_data(as_text=True)
+
+
+hostile_text = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "\x00", "%00", "{{7*7}}", "😀" * 50,
+                     "a@b", "@", "\u202e", "=cmd|' /C calc'!A0"]),
+)
+
+
+@pytest.mark.parametrize("path", FORM_PAGES)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(
+    st.sampled_from(["email", "password", "confirm_password", "code", "extra", "submit"]), hostile_text, max_size=5))
+def test_random_and_hostile_posts_never_cause_a_500(client, path, data):
+    """Whatever is posted to a form, the answer is a page or a redirect, and hostile text is escaped."""
+    response = client.post(path, data=data)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_malformed_form_encodings_never_cause_a_500(client):
+    """Broken bodies and odd content types are handled."""
+    for content_type, body in [
+        ("application/x-www-form-urlencoded", b"%%%%&&&=="),
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nnonsense"),
+        ("application/json", b"{not json"),
+        ("text/plain", b"\xff\xfe\x00"),
+    ]:
+        response = client.post("/login", data=body, content_type=content_type)
+        assert response.status_code < 500
+
+
+def test_rate_limit_on_sign_in_explains_itself(database_url):
+    """Too many sign-in attempts from one place get the 429 page saying to wait."""
+    from portal import create_app
+
+    app = create_app(make_config(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+                                 WTF_CSRF_ENABLED=False))
+    client = app.test_client()
+    statuses = [client.post("/login", data={"email": "a@example.org", "password": "wrong"}).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    last = client.post("/login", data={"email": "a@example.org", "password": "wrong"})
+    assert h1_text(last) == "You have tried too many times"
+    assert "Wait a few minutes" in last.get_data(as_text=True)
+    assert client.get("/login").status_code == 200  # reading the page is not limited
+
+
+@pytest.mark.parametrize("path", ["/register", "/reset-password"])
+def test_rate_limits_cover_registration_and_reset(database_url, path):
+    """Registration and reset are limited too."""
+    from portal import create_app
+
+    app = create_app(make_config(database_url, RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="2 per minute",
+                                 RESET_RATE_LIMIT="2 per minute", WTF_CSRF_ENABLED=False))
+    client = app.test_client()
+    statuses = [client.post(path, data={}).status_code for _ in range(3)]
+    assert statuses[-1] == 429
