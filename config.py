@@ -108,7 +108,11 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
-    RATELIMIT_ENABLED = False
+    # Limits stay on (Flask-Limiter's switch is global to the process), but high enough not to trip;
+    # the rate-limit tests lower them on the app for a moment.
+    LOGIN_RATE_LIMIT = "10000 per minute"
+    REGISTER_RATE_LIMIT = "10000 per minute"
+    RESET_RATE_LIMIT = "10000 per minute"
     MAIL_PORT = 0
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

@@ -5,10 +5,10 @@ import logging
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_talisman import Talisman
 
 from portal.access import access_rule_for
 from portal.auth.sessions import is_idle_expired, touch
-from portal.extensions import talisman
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ CSP = {
 
 def configure_security(app: Flask) -> None:
     """Install Talisman and the request hooks."""
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(
         app,
         content_security_policy=CSP,
         content_security_policy_nonce_in=["script-src"],
