@@ -11,16 +11,30 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
+def _drop_nul(value):
+    """NUL characters cannot be typed, and PostgreSQL cannot store them in text."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _strip(value):
+    """Surrounding spaces are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class PortalForm(FlaskForm):
-    """Base form: CSRF on, and stripped text."""
+    """Base form: CSRF on, text without NUL characters, and stripped single-line text."""
 
     class Meta:
-        """Strip surrounding spaces from every text value."""
+        """Filters every form field gets."""
 
         def bind_field(self, form, unbound_field, options):
-            """Add a strip filter to string fields."""
-            if unbound_field.field_class in (StringField,):
-                options.setdefault("filters", []).append(lambda value: value.strip() if value else value)
+            """Add the NUL filter to every field, and a strip filter to single-line text."""
+            filters = options.setdefault("filters", [])
+            filters.append(_drop_nul)
+            if issubclass(unbound_field.field_class, StringField) and unbound_field.field_class.__name__ in (
+                "StringField", "EmailField", "TelField", "SearchField"
+            ):
+                filters.append(_strip)
             return unbound_field.bind(form=form, **options)
 
 

@@ -92,6 +92,23 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database_url: str):
+    """Build extra apps on the test database with other settings; their connections close afterwards."""
+    built: list[Flask] = []
+
+    def _make(**overrides) -> Flask:
+        application = create_app(make_config(database_url, **overrides))
+        built.append(application)
+        return application
+
+    yield _make
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def clean_database(request) -> Iterator[None]:
     """Delete every row after each test that used the database."""

@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from portal.access import ACCESS_RULE, EXEMPT_ENDPOINTS, PUBLIC, public, role_required
 from portal.auth.models import Role
-from tests.conftest import make_config, sign_in_as
+from tests.conftest import sign_in_as
 
 
 def protected_rules(app):
@@ -39,11 +39,9 @@ def test_every_route_declares_an_access_rule(app):
     assert missing == []
 
 
-def test_a_view_without_a_rule_is_refused(database_url):
+def test_a_view_without_a_rule_is_refused(make_app):
     """Fail closed: a view someone forgot to protect answers 403 instead of serving."""
-    from portal import create_app
-
-    app = create_app(make_config(database_url))
+    app = make_app()
     bp = Blueprint("forgotten", __name__)
     bp.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     app.register_blueprint(bp)
@@ -53,11 +51,9 @@ def test_a_view_without_a_rule_is_refused(database_url):
 
 
 @pytest.fixture
-def area_app(database_url):
+def area_app(make_app):
     """An app with one test-only page per role, and CSRF off so POST routes reach their access check."""
-    from portal import create_app
-
-    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=False))
+    app = make_app(WTF_CSRF_ENABLED=False)
     bp = Blueprint("areas", __name__)
     for role in Role:
         view = role_required(role)(lambda role=role: f"{role.value} area")
