@@ -1,0 +1,58 @@
+"""flask CLI commands: demo data and the development mailbox."""
+
+from sqlalchemy import func, select
+
+from portal.auth.models import Role, User
+from portal.extensions import db
+
+
+def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
+    """Running it twice leaves one account per role, and prints the password and staff TOTP secrets."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    second = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert db.session.scalar(select(func.count(User.id))) == 6
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == set(Role)
+    officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+    assert officer.totp_secret in first.output and officer.totp_secret in second.output
+    assert "correct-horse-battery" in first.output
+    assert "already there" in second.output
+
+
+def test_development_mailbox_shows_what_the_sink_received(make_app, tmp_path):
+    """In development the sink's saved messages can be read in the browser."""
+    from portal.devmail.sink import MailboxHandler
+
+    mailbox = tmp_path / "mailbox"
+    MailboxHandler(str(mailbox))
+    (mailbox / "1700000000000000000-abcdef12.eml").write_bytes(
+        b"To: someone@example.org\r\nSubject: Confirm your email address\r\n"
+        b"Content-Type: text/plain\r\n\r\nOpen http://127.0.0.1:5000/verify-email/abc\r\n"
+    )
+    app = make_app(DEV_MAIL_VIEWER=True, DEV_MAILBOX_DIR=str(mailbox))
+    client = app.test_client()
+    inbox = client.get("/dev/mail/").get_data(as_text=True)
+    assert "Confirm your email address" in inbox and "someone@example.org" in inbox
+    message = client.get("/dev/mail/1700000000000000000-abcdef12.eml").get_data(as_text=True)
+    assert "/verify-email/abc" in message
+    assert client.get("/dev/mail/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_the_development_sink_saves_what_it_receives(tmp_path):
+    """The loopback SMTP sink writes each message to the mailbox folder."""
+    import smtplib
+
+    from portal.devmail.sink import start_sink
+    from tests.conftest import free_port
+
+    port = free_port()
+    controller = start_sink("127.0.0.1", port, str(tmp_path))
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
+            smtp.sendmail("a@example.org", ["b@example.org"], "Subject: Hello\r\n\r\nBody")
+    finally:
+        controller.stop()
+    [saved] = list(tmp_path.glob("*.eml"))
+    assert b"Subject: Hello" in saved.read_bytes()
