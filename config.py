@@ -52,9 +52,13 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
+    REPORT_RATE_LIMIT = "5 per minute;20 per day"
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Room for one 10 MB evidence file plus the rest of the form.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")  # default: instance/evidence, never under static/
     MAX_FORM_MEMORY_SIZE = 500 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
@@ -113,6 +117,7 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "10000 per minute"
     REGISTER_RATE_LIMIT = "10000 per minute"
     RESET_RATE_LIMIT = "10000 per minute"
+    REPORT_RATE_LIMIT = "10000 per minute"
     MAIL_PORT = 0
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

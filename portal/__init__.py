@@ -60,9 +60,13 @@ def register_blueprints(app: Flask) -> None:
     """Mount each capability's blueprint."""
     from portal.auth.views import bp as auth_bp
     from portal.pages.views import bp as pages_bp
+    from portal.reporting.claim_views import bp as claims_bp
+    from portal.reporting.views import bp as reporting_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(claims_bp)
+    app.register_blueprint(reporting_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

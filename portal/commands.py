@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(outbox)
     app.cli.add_command(dev_mail_sink)
+    app.cli.add_command(reports)
 
 
 @click.command("demo-data")
@@ -73,3 +74,17 @@ def dev_mail_sink(host: str, port: int):
         raise click.ClickException("The mail sink is for development only.")
     click.echo(f"mail sink on {host}:{port}, saving to {current_app.config['DEV_MAILBOX_DIR']}")
     run_sink(host, port, current_app.config["DEV_MAILBOX_DIR"])
+
+
+@click.group()
+def reports():
+    """Housekeeping for reports."""
+
+
+@reports.command("purge-drafts")
+@with_appcontext
+def purge_drafts():
+    """Delete unfinished reports not saved for 30 days, with their uploaded files."""
+    from portal.reporting.services import purge_old_drafts
+
+    click.echo(f"deleted {purge_old_drafts()} old draft(s)")

@@ -55,3 +55,11 @@ class TimestampMixin:
 
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+
+def enum_column(enum_class, length: int = 30):
+    """A string column holding an enum's values (portable, no database enum type)."""
+    from sqlalchemy import Enum
+
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True)

@@ -1,8 +1,8 @@
 """Locale choice and UK date formatting (stored in UTC, shown in Europe/London)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 
 
 def select_locale() -> str:
@@ -10,11 +10,13 @@ def select_locale() -> str:
     return "en"
 
 
-def uk_date(value: datetime | None) -> str:
-    """22 November 2026"""
+def uk_date(value: date | datetime | None) -> str:
+    """22 November 2026 (a datetime is first put into London time)."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM yyyy")
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM yyyy")
+    return format_date(value, "d MMMM yyyy")
 
 
 def uk_datetime(value: datetime | None) -> str:
@@ -23,3 +25,12 @@ def uk_datetime(value: datetime | None) -> str:
         return ""
     time = format_datetime(value, "h:mma").lower()
     return f"{format_datetime(value, 'd MMMM yyyy')} at {time}"
+
+
+def today_in_london():
+    """Today's date where the service runs (the UK), not in UTC."""
+    from zoneinfo import ZoneInfo
+
+    from portal.clock import utcnow
+
+    return utcnow().astimezone(ZoneInfo("Europe/London")).date()

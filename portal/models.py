@@ -3,5 +3,17 @@
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountToken, Role, User
 from portal.notifications.models import OutboxMessage
+from portal.reporting.models import (
+    CrimeCategory,
+    CrimeNumberSequence,
+    EvidenceFile,
+    PropertyItem,
+    Report,
+    ReportDraft,
+)
+from portal.tracking.models import TimelineEvent
 
-__all__ = ["AccountToken", "AuditEvent", "OutboxMessage", "Role", "User"]
+__all__ = [
+    "AccountToken", "AuditEvent", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile", "OutboxMessage",
+    "PropertyItem", "Report", "ReportDraft", "Role", "TimelineEvent", "User",
+]

@@ -25,7 +25,18 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     WTFormsHelpers(app)
+    app.add_template_global(error_summary_items)
     app.context_processor(page_context)
+
+
+def error_summary_items(form) -> list[dict]:
+    """Error summary entries, each linking to the input to fix (the first part of a date)."""
+    items = []
+    for field in form:
+        if field.errors:
+            target = getattr(field, "error_id", None) or field.id
+            items.append({"text": field.errors[0], "href": f"#{target}"})
+    return items
 
 
 def page_context() -> dict:

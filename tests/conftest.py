@@ -19,6 +19,9 @@ from portal.clock import utcnow
 from portal.extensions import db
 from tests.factories import UserFactory
 
+# Seeded by the migrations and kept between tests.
+REFERENCE_TABLES = frozenset({"crime_categories"})
+
 
 def pytest_report_header(config):
     """Say which database this run uses."""
@@ -120,7 +123,8 @@ def clean_database(request) -> Iterator[None]:
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name not in REFERENCE_TABLES:
+                    connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.database import Base, TimestampMixin
+from portal.database import Base, TimestampMixin, enum_column
 
 
 class Role(enum.StrEnum):
@@ -35,7 +35,7 @@ class User(UserMixin, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        enum_column(Role, 20)
     )
     email_verified_at: Mapped[datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -71,6 +71,7 @@ class TokenPurpose(enum.StrEnum):
 
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose name, not a secret
+    CLAIM_REPORT = "claim_report"
 
 
 class AccountToken(TimestampMixin, Base):
@@ -81,10 +82,12 @@ class AccountToken(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(
-        Enum(TokenPurpose, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+        enum_column(TokenPurpose, 30)
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # What the token acts on, when it is more than the account (for example the report being claimed).
+    subject_id: Mapped[int | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -16,7 +16,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
+def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta, subject_id: int | None = None) -> str:
     """Create a token for the user, retiring older unused ones for the same purpose."""
     now = utcnow()
     for old in db.session.scalars(
@@ -26,7 +26,8 @@ def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     ):
         old.used_at = now
     token = secrets.token_urlsafe(32)
-    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=now + lifetime))
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_digest(token), expires_at=now + lifetime,
+                                subject_id=subject_id))
     return token
 
 

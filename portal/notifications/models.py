@@ -3,10 +3,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.database import Base, TimestampMixin
+from portal.database import Base, TimestampMixin, enum_column
 
 
 class OutboxStatus(enum.StrEnum):
@@ -28,7 +28,7 @@ class OutboxMessage(TimestampMixin, Base):
     body_text: Mapped[str] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(60))
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        enum_column(OutboxStatus, 20),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)

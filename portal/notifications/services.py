@@ -23,6 +23,8 @@ SUBJECTS = {
     "account_exists": "Your account",
     "reset_password": "Reset your password",
     "password_changed": "Your account",
+    "report_received": "Thank you for getting in touch",
+    "claim_report": "Confirm it is you",
 }
 
 

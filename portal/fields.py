@@ -1,0 +1,117 @@
+"""Form fields the GOV.UK widgets do not cover well."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.gov_form_base import GovFormBase
+from wtforms import Field
+
+PARTS = ("day", "month", "year")
+
+
+class GovDateWidget(GovFormBase):
+    """The GOV.UK date input, with one named input per part (``name-day``, ``name-month``, ``name-year``)."""
+
+    template = "govuk_frontend_wtf/date.html"
+
+    def __call__(self, field, **kwargs):
+        """Render the three inputs with the field's raw values."""
+        kwargs.setdefault("id", field.id)
+        return super().__call__(field, **kwargs)
+
+    def map_gov_params(self, field, **kwargs):
+        """Build the govukDateInput parameters."""
+        params = super().map_gov_params(field, **kwargs)
+        params.pop("label", None)
+        params.pop("value", None)
+        params.setdefault("fieldset", {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--s"}})
+        invalid = set(field.invalid_parts) or (set(PARTS) if field.errors else set())
+        params["items"] = [
+            {
+                "id": f"{field.id}-{part}",
+                "name": f"{field.name}-{part}",
+                "label": part.capitalize(),
+                "value": field.raw_parts.get(part, ""),
+                "classes": ("govuk-input--width-4" if part == "year" else "govuk-input--width-2")
+                + (" govuk-input--error" if part in invalid else ""),
+                "autocomplete": "off",
+                "inputmode": "numeric",
+            }
+            for part in PARTS
+        ]
+        return params
+
+
+class GovDateField(Field):
+    """A date typed as day, month and year, validated with GOV.UK's error messages.
+
+    ``what`` completes the messages, for example "the date it happened". Missing sub-fields in a crafted
+    post are treated as empty, never as a crash.
+    """
+
+    widget = GovDateWidget()
+
+    def __init__(self, label=None, validators=None, what="the date", required=True, allow_future=False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+        self.required = required
+        self.allow_future = allow_future
+        self.raw_parts: dict[str, str] = {}
+        self.invalid_parts: list[str] = []
+
+    @property
+    def error_id(self) -> str:
+        """The input the error summary should link to."""
+        return f"{self.id}-{self.invalid_parts[0] if self.invalid_parts else 'day'}"
+
+    def process(self, formdata, data=None, extra_filters=None):
+        """Read the three parts from the form, or the stored date."""
+        self.process_errors = []
+        self.data = data
+        if formdata is not None:
+            self.raw_parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip()[:10] for part in PARTS}
+            self.raw_data = [self.raw_parts[p] for p in PARTS]
+        elif isinstance(data, date):
+            self.raw_parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+            self.raw_data = None
+
+    def pre_validate(self, form):
+        """Turn the parts into a date, or explain what is wrong."""
+        if self.raw_data is None:
+            return
+        from wtforms.validators import StopValidation
+
+        parts = self.raw_parts
+        missing = [p for p in PARTS if not parts.get(p)]
+        self.data = None
+        if len(missing) == 3:
+            if self.required:
+                raise StopValidation(_l("Enter %(what)s", what=self.what))
+            return
+        if missing:
+            self.invalid_parts = missing
+            raise StopValidation(
+                _l("%(what)s must include a %(part)s", what=str(self.what).capitalize(),
+                   part=" and ".join(missing))
+            )
+        if not all(parts[p].isdigit() for p in PARTS) or len(parts["year"]) != 4:
+            self.invalid_parts = [p for p in PARTS if not parts[p].isdigit()] or ["year"]
+            raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize()))
+        try:
+            value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            self.invalid_parts = list(PARTS)
+            raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize())) from None
+        if value.year < 1900:
+            self.invalid_parts = ["year"]
+            raise StopValidation(_l("%(what)s must be after 1900", what=str(self.what).capitalize()))
+        from portal.i18n import today_in_london
+
+        if not self.allow_future and value > today_in_london():
+            self.invalid_parts = list(PARTS)
+            raise StopValidation(_l("%(what)s must be today or in the past", what=str(self.what).capitalize()))
+        self.data = value
+
+    def _value(self):
+        """Not used by the widget, which shows each part."""
+        return ""

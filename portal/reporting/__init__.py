@@ -1,0 +1,1 @@
+"""Reporting a crime online: safety questions, diversion, the wizard, and the crime number."""

@@ -1,0 +1,49 @@
+"""Claiming a report made as a guest into an account, proven by a link sent to the report's email."""
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from portal.audit.services import record_audit
+from portal.auth.models import TokenPurpose, User
+from portal.auth.tokens import find_valid_token, issue_token
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.notifications.services import queue_email
+from portal.reporting.models import Report
+from portal.tracking.services import add_timeline_event
+
+CLAIM_LINK_LIFETIME = timedelta(hours=24)
+
+
+def request_claim(user: User, crime_number: str, email: str) -> None:
+    """Email a claim link if the crime number and email match an unclaimed report. Says nothing either way."""
+    report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+    if report is None or report.reporter_user_id is not None or not report.contact_email \
+            or report.contact_email != email.strip().lower():
+        record_audit(user.id, "report.claim_unmatched", "report", crime_number)
+        db.session.commit()
+        return
+    token = issue_token(user, TokenPurpose.CLAIM_REPORT, CLAIM_LINK_LIFETIME, subject_id=report.id)
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("claims.confirm", token=token)
+    queue_email(report.contact_email, "claim_report", link=link)
+    record_audit(user.id, "report.claim_requested", "report", report.crime_number)
+    db.session.commit()
+
+
+def complete_claim(user: User, token: str) -> Report:
+    """Link the report to the account that asked for the link. Raises DomainError for a bad link."""
+    record = find_valid_token(token, TokenPurpose.CLAIM_REPORT)
+    if record is None or record.user_id != user.id or record.subject_id is None:
+        raise DomainError("This link has expired or has already been used")
+    report = db.session.get(Report, record.subject_id)
+    if report is None or report.reporter_user_id not in (None, user.id):
+        raise DomainError("This link has expired or has already been used")
+    record.used_at = utcnow()
+    report.reporter_user_id = user.id
+    add_timeline_event(report.id, "claimed", "Report added to your account", actor_id=user.id, victim=True)
+    record_audit(user.id, "report.claimed", "report", report.crime_number)
+    db.session.commit()
+    return report

@@ -1,0 +1,337 @@
+"""One form per question page of the report wizard. Field names are the keys of the saved answers."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+
+from portal.fields import GovDateField
+from portal.forms import PortalForm, submit
+from portal.reporting.boroughs import BOROUGHS
+
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+DESCRIPTION_MAX = 5000
+NOTES_MAX = 2000
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+HATE_MOTIVATIONS = [
+    ("race", _l("Race or ethnicity, including nationality")),
+    ("religion", _l("Religion or belief")),
+    ("sexual_orientation", _l("Sexual orientation")),
+    ("disability", _l("Disability")),
+    ("transgender", _l("Transgender identity")),
+    ("other", _l("Something else about who they are")),
+]
+CHANNELS = [
+    ("email", _l("Email")),
+    ("phone", _l("Phone call")),
+    ("text", _l("Text message")),
+    ("letter", _l("Letter")),
+]
+
+
+def radios(label: str, choices, message: str, hint: str | None = None) -> RadioField:
+    """A required radio question."""
+    return RadioField(_l(label), choices=choices, widget=GovRadioInput(), description=_l(hint) if hint else None,
+                      validators=[InputRequired(message=_l(message))], validate_choice=True)
+
+
+def optional_notes(label: str, hint: str) -> TextAreaField:
+    """An optional long answer with a visible limit."""
+    return TextAreaField(
+        _l(label), widget=GovCharacterCount(), description=_l(hint),
+        validators=[Optional(), Length(max=NOTES_MAX,
+                                       message=_l("Answer must be %(max)d characters or fewer", max=NOTES_MAX))],
+    )
+
+
+class ContinueForm(PortalForm):
+    """A page with only a Continue button."""
+
+    submit = submit("Continue")
+
+
+class SafetyNowForm(PortalForm):
+    """Is anyone in danger now?"""
+
+    danger_now = radios("Is anyone in danger now, or is the crime happening now?", YES_NO,
+                        "Select yes if anyone is in danger now or the crime is happening now")
+    submit = submit("Continue")
+
+
+class ImmediateRiskForm(PortalForm):
+    """Weapons, injury, or a suspect nearby."""
+
+    immediate_risk = radios(
+        "Was anyone hurt, was a weapon involved, or is the person who did it still nearby?", YES_NO,
+        "Select yes if anyone was hurt, a weapon was involved, or the person is still nearby")
+    submit = submit("Continue")
+
+
+class CategoryForm(PortalForm):
+    """What happened. Choices come from the crime categories table."""
+
+    category = radios("What happened?", [], "Select what happened")
+    submit = submit("Continue")
+
+
+class HateMotivationForm(PortalForm):
+    """Perceived motivation, across the five monitored strands."""
+
+    hate_motivations = SelectMultipleField(
+        _l("What do you think made them act this way?"), choices=HATE_MOTIVATIONS, widget=GovCheckboxesInput(),
+        description=_l("Select all that apply. It is what you believe that matters."),
+        validators=[InputRequired(message=_l("Select what you think made them act this way"))],
+    )
+    submit = submit("Continue")
+
+
+class ThirdPartyForm(PortalForm):
+    """Reporting through a community organisation."""
+
+    via_third_party = radios("Are you reporting this through a community organisation?", YES_NO,
+                             "Select yes if you are reporting through a community organisation",
+                             hint="For example, a charity that supports people who experience hate crime")
+    third_party_organisation = StringField(
+        _l("Name of the organisation"), widget=GovTextInput(),
+        validators=[Length(max=200, message=_l("Name must be 200 characters or fewer"))],
+    )
+    submit = submit("Continue")
+
+    def validate_third_party_organisation(self, field):
+        """The organisation's name is needed when reporting through one."""
+        if self.via_third_party.data == "yes" and not field.data:
+            raise ValidationError(_l("Enter the name of the organisation"))
+
+
+class ReporterForm(PortalForm):
+    """Who is reporting."""
+
+    reporter_role = radios("Who are you reporting as?", [
+        ("victim", _l("I am the victim")),
+        ("witness", _l("I saw it happen, or saw what happened afterwards")),
+        ("on_behalf", _l("I am reporting for someone else")),
+    ], "Select who you are reporting as")
+    submit = submit("Continue")
+
+
+class WhenForm(PortalForm):
+    """When it happened: a date or a range, and a time if known."""
+
+    occurred_on = GovDateField(_l("Date it happened, or the earliest it could have happened"),
+                               what=_l("the date it happened"),
+                               description=_l("For example, 27 3 2026"))
+    occurred_until = GovDateField(_l("Latest date it could have happened (optional)"),
+                                  what=_l("the latest date"), required=False,
+                                  description=_l("Leave this empty if you know the exact date"))
+    occurred_time = StringField(
+        _l("Time (optional)"), widget=GovTextInput(), description=_l("Use the 24-hour clock, for example 17:30"),
+        validators=[Optional(), Regexp(r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$",
+                                       message=_l("Enter a time in the 24-hour clock, like 17:30"))],
+        render_kw={"class": "govuk-input--width-5"},
+    )
+    submit = submit("Continue")
+
+    def validate_occurred_until(self, field):
+        """The latest date cannot come before the first."""
+        if field.data and self.occurred_on.data and field.data < self.occurred_on.data:
+            field.invalid_parts = ["day", "month", "year"]
+            raise ValidationError(_l("The latest date must be the same as or after the first date"))
+
+
+class WhereForm(PortalForm):
+    """Where it happened."""
+
+    borough = SelectField(
+        _l("Which London borough did it happen in?"), widget=GovSelect(),
+        choices=[("", _l("Select a borough"))] + [(b, b) for b in BOROUGHS],
+        validators=[InputRequired(message=_l("Select the borough"))], validate_choice=False,
+    )
+    postcode = StringField(_l("Postcode (optional)"), widget=GovTextInput(),
+                           validators=[Length(max=10, message=_l("Enter a real postcode"))],
+                           render_kw={"class": "govuk-input--width-10", "autocomplete": "off"})
+    location = TextAreaField(
+        _l("Describe the place"), widget=GovCharacterCount(),
+        description=_l("For example, the street name, the shop, or outside the station"),
+        validators=[Length(max=500, message=_l("Description of the place must be 500 characters or fewer"))],
+    )
+    submit = submit("Continue")
+
+    def validate_borough(self, field):
+        """Only the boroughs we cover."""
+        if field.data not in BOROUGHS:
+            raise ValidationError(_l("Select the borough"))
+
+    def validate_postcode(self, field):
+        """A UK postcode shape, if given."""
+        if field.data:
+            normalised = " ".join(field.data.upper().split())
+            if not POSTCODE.match(normalised):
+                raise ValidationError(_l("Enter a real postcode, like SW1A 2AA"))
+            field.data = normalised
+
+    def validate_location(self, field):
+        """A postcode or a description is needed."""
+        if not field.data and not self.postcode.data:
+            raise ValidationError(_l("Enter a postcode or describe the place"))
+
+
+class DescriptionForm(PortalForm):
+    """What happened, in the person's words."""
+
+    description = TextAreaField(
+        _l("Tell us what happened"), widget=GovCharacterCount(),
+        description=_l("Include what you saw and heard, in the order it happened. Do not worry about spelling."),
+        validators=[
+            InputRequired(message=_l("Enter what happened")),
+            Length(max=DESCRIPTION_MAX, message=_l("What happened must be %(max)d characters or fewer",
+                                                   max=DESCRIPTION_MAX)),
+        ],
+    )
+    submit = submit("Continue")
+
+
+class HasPropertyForm(PortalForm):
+    """Was anything stolen or damaged?"""
+
+    has_property = radios("Was anything lost, stolen or damaged?", YES_NO,
+                          "Select yes if anything was lost, stolen or damaged")
+    submit = submit("Continue")
+
+
+class PropertyItemForm(PortalForm):
+    """One item and its value."""
+
+    item_description = StringField(
+        _l("What was it?"), widget=GovTextInput(),
+        description=_l("For example, black Raleigh bicycle, frame number if known"),
+        validators=[InputRequired(message=_l("Enter what the item was")),
+                    Length(max=200, message=_l("Item must be 200 characters or fewer"))],
+    )
+    item_value = StringField(
+        _l("Roughly how much was it worth, in pounds? (optional)"), widget=GovTextInput(),
+        validators=[Optional(), Regexp(r"^£?\s*\d{1,7}(\.\d{1,2})?$",
+                                       message=_l("Enter an amount in pounds, like 250 or 250.50"))],
+        render_kw={"class": "govuk-input--width-10", "inputmode": "decimal"},
+    )
+    item_damaged = BooleanField(_l("It was damaged, not taken"), widget=GovCheckboxInput())
+    submit = submit("Add item")
+
+
+class AddAnotherForm(PortalForm):
+    """Add another item?"""
+
+    add_another = radios("Do you need to add another item?", YES_NO, "Select yes if you need to add another item")
+    submit = submit("Continue")
+
+
+class SuspectForm(PortalForm):
+    """Anything known about who did it."""
+
+    suspect_description = optional_notes(
+        "Do you know anything about who did it? (optional)",
+        "For example, what they looked like, their name, or a vehicle they used")
+    submit = submit("Continue")
+
+
+class WitnessesForm(PortalForm):
+    """Other people who saw it."""
+
+    other_witnesses = optional_notes(
+        "Did anyone else see what happened? (optional)",
+        "Tell us who they are and how to contact them, if you know")
+    submit = submit("Continue")
+
+
+class EvidenceForm(PortalForm):
+    """Upload a photo or PDF."""
+
+    file = FileField(_l("Upload a file"), widget=GovFileInput(),
+                     description=_l("A photo (JPG or PNG) or a PDF, smaller than 10MB"))
+    submit = submit("Upload file")
+
+
+class ContactForm(PortalForm):
+    """How to reach the person."""
+
+    contact_name = StringField(_l("Full name"), widget=GovTextInput(),
+                               validators=[InputRequired(message=_l("Enter your full name")),
+                                           Length(max=200, message=_l("Name must be 200 characters or fewer"))],
+                               render_kw={"autocomplete": "name", "spellcheck": "false"})
+    contact_email = StringField(
+        _l("Email address"), widget=GovTextInput(),
+        description=_l("We will only email you to say there is an update. The email will not mention the crime."),
+        validators=[Optional(), Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+                    Email(message=_l("Enter an email address in the correct format, like name@example.com"))],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    contact_phone = StringField(
+        _l("Phone number"), widget=GovTextInput(),
+        validators=[Optional(), Regexp(r"^\+?[0-9 ()-]{7,20}$",
+                                       message=_l("Enter a phone number, like 07700 900 982 or +44 808 157 0192"))],
+        render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"},
+    )
+    submit = submit("Continue")
+
+    def validate_contact_phone(self, field):
+        """At least one way to reach the person."""
+        if not field.data and not self.contact_email.data:
+            raise ValidationError(_l("Enter an email address or a phone number"))
+
+
+class SafeContactForm(PortalForm):
+    """How it is safe to contact the person."""
+
+    safe_channels = SelectMultipleField(
+        _l("How is it safe for us to contact you?"), choices=CHANNELS, widget=GovCheckboxesInput(),
+        description=_l("Select all that are safe. Leave out any that someone else might see or hear."),
+        validators=[InputRequired(message=_l("Select at least one safe way to contact you"))],
+    )
+    safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=GovTextInput(),
+                             description=_l("For example, weekdays after 6pm"),
+                             validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
+    voicemail_allowed = radios("Can we leave a voicemail?", YES_NO, "Select yes if we can leave a voicemail")
+    neutral_sender = radios("Should our messages come from a name that does not mention the police?", YES_NO,
+                            "Select yes if our messages should not mention the police")
+    submit = submit("Continue")
+
+
+class FollowUpForm(PortalForm):
+    """Call, visit or nothing further."""
+
+    follow_up = radios("Would you like us to contact you about this?", [
+        ("call", _l("Yes, please call me")),
+        ("visit", _l("Yes, I would like an officer to visit")),
+        ("none", _l("No, I only want to report it")),
+    ], "Select if you would like us to contact you",
+        hint="We will try to do what you ask, but we cannot promise a visit. We will tell you what we decide.")
+    submit = submit("Continue")
+
+
+class NewDemandForm(PortalForm):
+    """Would this have been reported without the online service?"""
+
+    would_have_reported = radios("If you could not report this online, would you have reported it another way?", [
+        ("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("I am not sure")),
+    ], "Select whether you would have reported it another way",
+        hint="Your answer helps us understand who the online service reaches. It does not change your report.")
+    submit = submit("Continue")
+
+
+class DeclarationForm(PortalForm):
+    """The declaration before submitting."""
+
+    declaration = BooleanField(_l("I confirm that the information I have given is true, as far as I know"),
+                               widget=GovCheckboxInput(),
+                               validators=[InputRequired(message=_l("Confirm that the information is true"))])
+    submit = submit("Submit report")

@@ -1,0 +1,155 @@
+"""The order of the report wizard's questions, which ones apply, and where each answer leads.
+
+Pure functions over the saved answers (a dict), so the flow is tested without requests.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from portal.reporting import forms
+from portal.reporting.models import Route
+
+Answers = dict
+
+
+def _route(answers: Answers) -> str | None:
+    """The diversion route of the chosen category."""
+    return answers.get("category_route")
+
+
+def _always(answers: Answers) -> bool:
+    return True
+
+
+def _is_hate(answers: Answers) -> bool:
+    return _route(answers) == Route.HATE_INCIDENT
+
+
+def _is_crime(answers: Answers) -> bool:
+    return _route(answers) != Route.INFORMATION
+
+
+def _has_property(answers: Answers) -> bool:
+    return answers.get("has_property") == "yes"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question page."""
+
+    slug: str
+    title: str
+    form: type
+    done: Callable[[Answers], bool]
+    applies: Callable[[Answers], bool] = _always
+    single_question: bool = True
+    hidden_from_summary: bool = field(default=False)
+
+
+def _answered(*keys: str) -> Callable[[Answers], bool]:
+    """Done when every key has been answered (an optional question answered empty counts)."""
+    return lambda answers: all(key in answers for key in keys)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("safety-now", _l("Is anyone in danger now, or is the crime happening now?"), forms.SafetyNowForm,
+         lambda a: a.get("danger_now") == "no"),
+    Step("immediate-risk", _l("Was anyone hurt, was a weapon involved, or is the person who did it still nearby?"),
+         forms.ImmediateRiskForm, lambda a: a.get("immediate_risk") == "no"),
+    Step("what-happened", _l("What happened?"), forms.CategoryForm,
+         lambda a: _route(a) in (Route.SELF_SERVICE, Route.INFORMATION, Route.HATE_INCIDENT)),
+    Step("hate-motivation", _l("What do you think made them act this way?"), forms.HateMotivationForm,
+         _answered("hate_motivations"), applies=_is_hate),
+    Step("third-party", _l("Are you reporting this through a community organisation?"), forms.ThirdPartyForm,
+         _answered("via_third_party"), applies=_is_hate, single_question=False),
+    Step("who", _l("Who are you reporting as?"), forms.ReporterForm, _answered("reporter_role")),
+    Step("when", _l("When did it happen?"), forms.WhenForm, _answered("occurred_on"), single_question=False),
+    Step("where", _l("Where did it happen?"), forms.WhereForm, _answered("borough"), single_question=False),
+    Step("description", _l("Tell us what happened"), forms.DescriptionForm, _answered("description")),
+    Step("property", _l("Was anything lost, stolen or damaged?"), forms.HasPropertyForm, _answered("has_property")),
+    Step("property-item", _l("Add an item"), forms.PropertyItemForm,
+         lambda a: bool(a.get("property_items")), applies=_has_property, single_question=False,
+         hidden_from_summary=True),
+    Step("property-list", _l("Do you need to add another item?"), forms.AddAnotherForm,
+         _answered("property_done"), applies=_has_property, hidden_from_summary=True),
+    Step("suspect", _l("Do you know anything about who did it?"), forms.SuspectForm,
+         _answered("suspect_description"), applies=_is_crime),
+    Step("witnesses", _l("Did anyone else see what happened?"), forms.WitnessesForm,
+         _answered("other_witnesses"), applies=_is_crime),
+    Step("evidence", _l("Upload photos or documents"), forms.EvidenceForm, _answered("evidence_done"),
+         single_question=False),
+    Step("contact", _l("Your contact details"), forms.ContactForm, _answered("contact_name"),
+         single_question=False),
+    Step("safe-contact", _l("Contacting you safely"), forms.SafeContactForm, _answered("safe_channels"),
+         single_question=False),
+    Step("follow-up", _l("Would you like us to contact you about this?"), forms.FollowUpForm,
+         _answered("follow_up")),
+    Step("new-demand", _l("If you could not report this online, would you have reported it another way?"),
+         forms.NewDemandForm, _answered("would_have_reported")),
+)
+
+BY_SLUG = {step.slug: step for step in STEPS}
+
+# Where an answer stops the online journey, and the page it goes to instead.
+STOP_PAGES: tuple[tuple[Callable[[Answers], bool], str], ...] = (
+    (lambda a: a.get("danger_now") == "yes", "call-999"),
+    (lambda a: a.get("immediate_risk") == "yes", "urgent-help"),
+    (lambda a: _route(a) == Route.FRAUD, "fraud"),
+    (lambda a: _route(a) == Route.SPECIALIST, "specialist-support"),
+)
+
+
+def applicable_steps(answers: Answers) -> list[Step]:
+    """The questions this person will be asked, given their answers so far."""
+    return [step for step in STEPS if step.applies(answers)]
+
+
+def stop_page(answers: Answers) -> str | None:
+    """The stop or diversion page these answers lead to, if any."""
+    for rule, page in STOP_PAGES:
+        if rule(answers):
+            return page
+    return None
+
+
+def first_incomplete(answers: Answers) -> Step | None:
+    """The first question still to answer, or None when the report is ready to check."""
+    for step in applicable_steps(answers):
+        if not step.done(answers):
+            return step
+    return None
+
+
+def can_visit(slug: str, answers: Answers) -> bool:
+    """A question can be opened once every question before it is answered."""
+    steps = applicable_steps(answers)
+    slugs = [s.slug for s in steps]
+    if slug not in slugs:
+        return False
+    for step in steps[: slugs.index(slug)]:
+        if not step.done(answers):
+            return False
+    return True
+
+
+def next_after(slug: str, answers: Answers) -> str:
+    """Where to go after answering a question: a stop page, the next question, or check answers."""
+    stop = stop_page(answers)
+    if stop:
+        return stop
+    steps = applicable_steps(answers)
+    slugs = [s.slug for s in steps]
+    if slug in slugs:
+        for step in steps[slugs.index(slug) + 1:]:
+            if not step.done(answers):
+                return step.slug
+    incomplete = first_incomplete(answers)
+    return incomplete.slug if incomplete else "check-answers"
+
+
+def position(slug: str, answers: Answers) -> tuple[int, int]:
+    """Question number and how many there are, for the progress caption."""
+    slugs = [s.slug for s in applicable_steps(answers)]
+    return (slugs.index(slug) + 1 if slug in slugs else len(slugs)), len(slugs)

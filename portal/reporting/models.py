@@ -1,0 +1,180 @@
+"""Reports (cases), their categories, property, evidence, drafts and the crime-number sequence."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import Base, TimestampMixin, enum_column
+
+
+class Route(enum.StrEnum):
+    """Where a crime category sends the person: the diversion rules, held as data."""
+
+    SELF_SERVICE = "self_service"  # report it here
+    INFORMATION = "information"  # not a crime: recorded as an information report
+    HATE_INCIDENT = "hate_incident"  # report it here, with the perceived-motivation question
+    FRAUD = "fraud"  # signposted to the national fraud reporting service
+    SPECIALIST = "specialist"  # domestic abuse, sexual offences, ...: specialist page with phone numbers
+
+
+class CrimeCategory(TimestampMixin, Base):
+    """A kind of crime or incident a person can choose, and where it routes them."""
+
+    __tablename__ = "crime_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    hint: Mapped[str | None] = mapped_column(String(300))
+    route: Mapped[Route] = mapped_column(enum_column(Route, 20))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ReporterRole(enum.StrEnum):
+    """Who is making the report."""
+
+    VICTIM = "victim"
+    WITNESS = "witness"
+    ON_BEHALF = "on_behalf"
+
+
+class FollowUp(enum.StrEnum):
+    """What the person asked for after reporting."""
+
+    NONE = "none"
+    CALL = "call"
+    VISIT = "visit"
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case is. Transitions are decided in one place (the triage state machine)."""
+
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    NO_FURTHER_INVESTIGATION = "no_further_investigation"
+    UNDER_INVESTIGATION = "under_investigation"
+    ATTENDANCE_ARRANGED = "attendance_arranged"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    SUSPECT_IDENTIFIED = "suspect_identified"
+    SUSPECT_ARRESTED = "suspect_arrested"
+    SUSPECT_INTERVIEWED = "suspect_interviewed"
+    RELEASED_UNDER_INVESTIGATION = "released_under_investigation"
+    CHARGED = "charged"
+    COURT_HEARING_SCHEDULED = "court_hearing_scheduled"
+    OUTCOME = "outcome"
+    CLOSED = "closed"
+
+
+class CrimeNumberSequence(Base):
+    """The last sequence number issued in a year. Incremented in the report's own transaction."""
+
+    __tablename__ = "crime_number_sequences"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Report(TimestampMixin, Base):
+    """One report of a crime or incident: the case, known to people by its crime number."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_triage_queue", "status", "triage_due_at"),
+        Index("ix_reports_reporter_email", "contact_email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crime_number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, 40), default=CaseStatus.RECEIVED)
+    is_information_report: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+    reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    reporter_role: Mapped[ReporterRole] = mapped_column(enum_column(ReporterRole, 20))
+    category_id: Mapped[int] = mapped_column(ForeignKey("crime_categories.id"))
+
+    occurred_on: Mapped[date]
+    occurred_until: Mapped[date | None]
+    occurred_time: Mapped[str | None] = mapped_column(String(5))
+    borough: Mapped[str] = mapped_column(String(40), index=True)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    location: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text)
+    suspect_description: Mapped[str | None] = mapped_column(Text)
+    other_witnesses: Mapped[str | None] = mapped_column(Text)
+    hate_motivations: Mapped[list] = mapped_column(JSON, default=list)
+    third_party_organisation: Mapped[str | None] = mapped_column(String(200))
+
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    safe_channels: Mapped[list] = mapped_column(JSON, default=list)
+    safe_times: Mapped[str | None] = mapped_column(String(200))
+    voicemail_allowed: Mapped[bool] = mapped_column(default=False)
+    neutral_sender: Mapped[bool] = mapped_column(default=True)
+    follow_up: Mapped[FollowUp] = mapped_column(enum_column(FollowUp, 10))
+    would_have_reported: Mapped[str] = mapped_column(String(10))
+
+    risk_flags: Mapped[list] = mapped_column(JSON, default=list)
+    enhanced_rights: Mapped[bool] = mapped_column(default=False)
+    named_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    submitted_at: Mapped[datetime]
+    triage_due_at: Mapped[datetime]
+    response_due_at: Mapped[datetime]
+
+    category: Mapped[CrimeCategory] = relationship(lazy="joined")
+    property_items: Mapped[list["PropertyItem"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="PropertyItem.id"
+    )
+    evidence: Mapped[list["EvidenceFile"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PropertyItem(Base):
+    """Something stolen or damaged, with its value."""
+
+    __tablename__ = "property_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    value_pence: Mapped[int | None]
+    damaged: Mapped[bool] = mapped_column(default=False)
+
+    report: Mapped[Report] = relationship(back_populates="property_items")
+
+
+class EvidenceFile(TimestampMixin, Base):
+    """A photo or PDF uploaded with a report, stored outside static/ under a random name."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("report_drafts.id", ondelete="SET NULL"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    report: Mapped[Report | None] = relationship(back_populates="evidence")
+
+
+class ReportDraft(TimestampMixin, Base):
+    """Answers so far, kept on the server (not in the cookie). Deleted after 30 days."""
+
+    __tablename__ = "report_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_saved_at: Mapped[datetime] = mapped_column(index=True)

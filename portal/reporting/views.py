@@ -1,0 +1,275 @@
+"""The report wizard: thin views over the journey, the answers helpers and the reporting services."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user
+
+from portal.access import public
+from portal.domain import DomainError
+from portal.extensions import limiter
+from portal.reporting import answers as answer_helpers
+from portal.reporting import services
+from portal.reporting.evidence import evidence_path
+from portal.reporting.forms import ContinueForm, DeclarationForm
+from portal.reporting.journey import BY_SLUG, applicable_steps, can_visit, first_incomplete, next_after, position
+from portal.reporting.models import Route
+
+bp = Blueprint("reporting", __name__, url_prefix="/report")
+
+DRAFT_KEY = "report_draft"
+SUBMITTED_KEY = "submitted_report_id"
+STOP_PAGES = {
+    "call-999": "reporting/stop_999.html",
+    "urgent-help": "reporting/stop_urgent.html",
+    "fraud": "reporting/divert_fraud.html",
+    "specialist-support": "reporting/divert_specialist.html",
+}
+
+
+def _user():
+    """The signed-in person, or None for a guest."""
+    return current_user if current_user.is_authenticated else None
+
+
+def _draft():
+    """This browser's or this person's draft, or None."""
+    return services.find_draft(session.get(DRAFT_KEY), _user())
+
+
+def _to(slug: str):
+    """Redirect to a page of the journey by its slug."""
+    if slug == "check-answers":
+        return redirect(url_for("reporting.check_answers"))
+    if slug in STOP_PAGES:
+        return redirect(url_for("reporting.stop", page=slug))
+    return redirect(url_for("reporting.question", slug=slug))
+
+
+def _back_link(slug: str, answers: dict) -> str:
+    """The previous question, or the start page."""
+    slugs = [s.slug for s in applicable_steps(answers)]
+    if slug in slugs and slugs.index(slug) > 0:
+        return url_for("reporting.question", slug=slugs[slugs.index(slug) - 1])
+    return url_for("reporting.start")
+
+
+@bp.route("/")
+@public
+def start():
+    """What the service is for, what you need, and Start now (or continue a saved report)."""
+    return render_template("reporting/start.html", draft=_draft(), form=ContinueForm())
+
+
+@bp.route("/start", methods=["POST"])
+@public
+def begin():
+    """Start a new report (discarding any earlier draft of this browser or person)."""
+    ContinueForm().validate_on_submit() or abort(400)
+    existing = _draft()
+    if existing is not None:
+        services.discard_draft(existing)
+    _draft_obj, token = services.start_draft(_user())
+    session[DRAFT_KEY] = token
+    return _to("safety-now")
+
+
+@bp.route("/continue")
+@public
+def resume():
+    """Go back to the first unanswered question of a saved report."""
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("reporting.start"))
+    step = first_incomplete(draft.answers)
+    return _to(step.slug if step else "check-answers")
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@public
+def question(slug: str):
+    """One question page: show it, or save the answer and move on."""
+    step = BY_SLUG.get(slug)
+    if step is None:
+        abort(404)
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("reporting.start"))
+    answers = draft.answers or {}
+    if not can_visit(slug, answers):
+        incomplete = first_incomplete(answers)
+        return _to(incomplete.slug if incomplete else "check-answers")
+
+    if slug == "evidence":
+        return _evidence_page(draft, step)
+    form = step.form() if request.method == "POST" else step.form(data=answer_helpers.form_data_for(step, answers))
+    categories = _prepare(slug, form)
+    if request.method == "POST" and form.validate():
+        updates, remove, go_to = _updates_for(slug, form, answers, categories)
+        answers = services.save_answers(draft, updates, remove)
+        return _to(go_to or next_after(slug, answers))
+    number, total = position(slug, answers)
+    return render_template(
+        "reporting/question.html", form=form, step=step, number=number, total=total,
+        back_link=_back_link(slug, answers), helpers=answer_helpers, categories=categories,
+        items=answers.get("property_items", []),
+    )
+
+
+def _prepare(slug: str, form):
+    """Fill in choices that come from data."""
+    if slug != "what-happened":
+        return None
+    categories = services.list_categories()
+    form.category.choices = [(c.code, c.name) for c in categories]
+    return categories
+
+
+def _updates_for(slug, form, answers, categories):
+    """What to save for a question, what to forget, and any page to go to instead of the next one."""
+    values = answer_helpers.answers_from(form)
+    if slug == "what-happened":
+        chosen = next(c for c in categories if c.code == values["category"])
+        return {"category": chosen.code, "category_route": chosen.route.value}, (), None
+    if slug == "property":
+        remove = ("property_items", "property_done") if values["has_property"] == "no" else ()
+        return values, remove, None
+    if slug == "property-item":
+        item = {"description": values["item_description"], "value": values["item_value"] or None,
+                "damaged": bool(values["item_damaged"])}
+        return {"property_items": [*answers.get("property_items", []), item]}, ("property_done",), "property-list"
+    if slug == "property-list":
+        if values["add_another"] == "yes":
+            return {}, ("property_done",), "property-item"
+        return {"property_done": True}, (), None
+    if slug == "third-party" and values["via_third_party"] == "no":
+        values["third_party_organisation"] = ""
+    return values, (), None
+
+
+def _evidence_page(draft, step):
+    """Upload files one at a time, remove them, then continue."""
+    answers = draft.answers or {}
+    form = step.form()
+    if request.method == "POST" and request.form.get("action") == "continue":
+        if ContinueForm().validate_on_submit():
+            answers = services.save_answers(draft, {"evidence_done": True})
+            return _to(next_after("evidence", answers))
+        abort(400)
+    if request.method == "POST" and form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            form.file.errors.append("Select a file to upload, or continue without one")
+        else:
+            try:
+                services.add_evidence(draft, upload.read(current_app.config["EVIDENCE_MAX_BYTES"] + 1),
+                                      upload.filename)
+            except DomainError as error:
+                form.file.errors.append(error.message)
+            else:
+                return redirect(url_for("reporting.question", slug="evidence"))
+    number, total = position("evidence", answers)
+    return render_template("reporting/evidence.html", form=form, continue_form=ContinueForm(), step=step,
+                           number=number, total=total, files=services.draft_evidence(draft),
+                           back_link=_back_link("evidence", answers))
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
+@public
+def remove_evidence(evidence_id: int):
+    """Remove an uploaded file from the report being written."""
+    draft = _draft()
+    if draft is None or not ContinueForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_evidence(draft, evidence_id)
+    except DomainError:
+        abort(404)
+    return redirect(url_for("reporting.question", slug="evidence"))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@public
+def view_evidence(evidence_id: int):
+    """Show a file to the person uploading it (only from their own draft)."""
+    draft = _draft()
+    if draft is None:
+        abort(404)
+    item = next((f for f in services.draft_evidence(draft) if f.id == evidence_id), None)
+    if item is None:
+        abort(404)
+    return send_file(evidence_path(item.storage_key), mimetype=item.content_type, download_name=item.original_name,
+                     as_attachment=item.content_type == "application/pdf")
+
+
+@bp.route("/check-answers", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+def check_answers():
+    """Every answer with a link to change it; then the declaration and submit."""
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("reporting.start"))
+    answers = draft.answers or {}
+    incomplete = first_incomplete(answers)
+    if incomplete is not None:
+        return _to(incomplete.slug)
+    form = DeclarationForm()
+    if form.validate_on_submit():
+        try:
+            report = services.submit_report(draft, _user())
+        except DomainError:
+            return _to((first_incomplete(answers) or BY_SLUG["what-happened"]).slug)
+        session.pop(DRAFT_KEY, None)
+        session[SUBMITTED_KEY] = report.id
+        return redirect(url_for("reporting.confirmation"))
+    category = services.get_category(answers.get("category", ""))
+    rows = answer_helpers.summary_rows(answers, category.name if category else None,
+                                       [f.original_name for f in services.draft_evidence(draft)])
+    return render_template("reporting/check_answers.html", form=form, rows=rows,
+                           is_information=category is not None and category.route == Route.INFORMATION,
+                           back_link=url_for("reporting.question", slug="new-demand"))
+
+
+@bp.route("/confirmation")
+@public
+def confirmation():
+    """The crime number, what happens next, and the person's rights."""
+    report = _submitted_report()
+    return render_template("reporting/confirmation.html", report=report)
+
+
+@bp.route("/confirmation/summary.pdf")
+@public
+def summary_pdf():
+    """A PDF copy of the report just submitted, for the person's records."""
+    from portal.reporting.summary_pdf import report_summary_pdf
+
+    report = _submitted_report()
+    response = current_app.response_class(report_summary_pdf(report), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="report-{report.crime_number}.pdf"'
+    return response
+
+
+def _submitted_report():
+    """The report this browser has just submitted; nobody else can see it by guessing a number."""
+    report_id = session.get(SUBMITTED_KEY)
+    report = services.get_report(report_id) if report_id else None
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.route("/help/<page>")
+@public
+def stop(page: str):
+    """Stop and diversion pages: call 999, urgent help, fraud, specialist support."""
+    template = STOP_PAGES.get(page)
+    if template is None:
+        abort(404)
+    draft = _draft()
+    return render_template(template, back_link=_stop_back_link(page, draft))
+
+
+def _stop_back_link(page: str, draft) -> str:
+    """Back to the question whose answer led here."""
+    slug = {"call-999": "safety-now", "urgent-help": "immediate-risk"}.get(page, "what-happened")
+    return url_for("reporting.question", slug=slug) if draft else url_for("reporting.start")

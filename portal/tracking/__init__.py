@@ -1,0 +1,1 @@
+"""Following a case: the timeline victims and witnesses see."""
