@@ -34,10 +34,13 @@ def register_extensions(app: Flask) -> None:
     """Bind each extension instance to the app."""
     from portal import models  # noqa: F401  (every model must be known to the metadata)
     from portal.auth.sessions import load_user
+    from portal.database import configure_sqlite
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from portal.i18n import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

@@ -63,3 +63,19 @@ def enum_column(enum_class, length: int = 30):
 
     return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
                 validate_strings=True)
+
+
+def configure_sqlite(engine) -> None:
+    """Make SQLite wait for a writer instead of failing at once, and let readers run beside it."""
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()

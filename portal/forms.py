@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
@@ -31,11 +32,14 @@ class PortalForm(FlaskForm):
             """Add the NUL filter to every field, and a strip filter to single-line text."""
             filters = options.setdefault("filters", [])
             filters.append(_drop_nul)
-            if issubclass(unbound_field.field_class, StringField) and unbound_field.field_class.__name__ in (
-                "StringField", "EmailField", "TelField", "SearchField"
-            ):
+            if unbound_field.field_class.__name__ in ("StringField", "TextAreaField", "EmailField", "TelField"):
                 filters.append(_strip)
             return unbound_field.bind(form=form, **options)
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for radios, checkboxes and selects from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def email_field(label: str = "Email address") -> StringField:
@@ -44,7 +48,7 @@ def email_field(label: str = "Email address") -> StringField:
         _l(label),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message=_l("Enter your email address")),
+            DataRequired(message=_l("Enter your email address")),
             Length(max=EMAIL_MAX, message=_l("Email address must be %(max)d characters or fewer", max=EMAIL_MAX)),
             Email(message=_l("Enter an email address in the correct format, like name@example.com")),
         ],

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from portal.forms import PASSWORD_MAX, PortalForm, email_field, new_password_field, submit
 
@@ -47,7 +47,7 @@ class LoginForm(PortalForm):
         _l("Email address"),
         widget=GovTextInput(),
         validators=[
-            InputRequired(message=_l("Enter your email address")),
+            DataRequired(message=_l("Enter your email address")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
         ],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
@@ -72,7 +72,7 @@ class CodeForm(PortalForm):
         widget=GovTextInput(),
         description=_l("The 6-digit code shown in your authenticator app"),
         validators=[
-            InputRequired(message=_l("Enter the security code")),
+            DataRequired(message=_l("Enter the security code")),
             Length(max=20, message=_l("Security code must be 6 digits")),
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",

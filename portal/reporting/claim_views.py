@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from portal.access import role_required
 from portal.auth.models import Role
@@ -37,7 +37,7 @@ class ClaimForm(PortalForm):
 
     crime_number = CrimeNumberField(
         _l("Crime number"), widget=GovTextInput(), description=_l("For example, CR-26-0001234-X"),
-        validators=[InputRequired(message=_l("Enter your crime number"))],
+        validators=[DataRequired(message=_l("Enter your crime number"))],
         render_kw={"class": "govuk-input--width-20", "spellcheck": "false", "autocomplete": "off"},
     )
     email = email_field(_l("Email address you gave in the report"))

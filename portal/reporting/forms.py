@@ -13,10 +13,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal.fields import GovDateField
-from portal.forms import PortalForm, submit
+from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -42,7 +42,8 @@ CHANNELS = [
 
 def radios(label: str, choices, message: str, hint: str | None = None) -> RadioField:
     """A required radio question."""
-    return RadioField(_l(label), choices=choices, widget=GovRadioInput(), description=_l(hint) if hint else None,
+    return RadioField(_l(label), choices=options(choices), widget=GovRadioInput(),
+                      description=_l(hint) if hint else None,
                       validators=[InputRequired(message=_l(message))], validate_choice=True)
 
 
@@ -89,7 +90,7 @@ class HateMotivationForm(PortalForm):
     """Perceived motivation, across the five monitored strands."""
 
     hate_motivations = SelectMultipleField(
-        _l("What do you think made them act this way?"), choices=HATE_MOTIVATIONS, widget=GovCheckboxesInput(),
+        _l("What do you think made them act this way?"), choices=options(HATE_MOTIVATIONS), widget=GovCheckboxesInput(),
         description=_l("Select all that apply. It is what you believe that matters."),
         validators=[InputRequired(message=_l("Select what you think made them act this way"))],
     )
@@ -154,7 +155,7 @@ class WhereForm(PortalForm):
 
     borough = SelectField(
         _l("Which London borough did it happen in?"), widget=GovSelect(),
-        choices=[("", _l("Select a borough"))] + [(b, b) for b in BOROUGHS],
+        choices=options([("", _l("Select a borough"))] + [(b, b) for b in BOROUGHS]),
         validators=[InputRequired(message=_l("Select the borough"))], validate_choice=False,
     )
     postcode = StringField(_l("Postcode (optional)"), widget=GovTextInput(),
@@ -193,7 +194,7 @@ class DescriptionForm(PortalForm):
         _l("Tell us what happened"), widget=GovCharacterCount(),
         description=_l("Include what you saw and heard, in the order it happened. Do not worry about spelling."),
         validators=[
-            InputRequired(message=_l("Enter what happened")),
+            DataRequired(message=_l("Enter what happened")),
             Length(max=DESCRIPTION_MAX, message=_l("What happened must be %(max)d characters or fewer",
                                                    max=DESCRIPTION_MAX)),
         ],
@@ -215,7 +216,7 @@ class PropertyItemForm(PortalForm):
     item_description = StringField(
         _l("What was it?"), widget=GovTextInput(),
         description=_l("For example, black Raleigh bicycle, frame number if known"),
-        validators=[InputRequired(message=_l("Enter what the item was")),
+        validators=[DataRequired(message=_l("Enter what the item was")),
                     Length(max=200, message=_l("Item must be 200 characters or fewer"))],
     )
     item_value = StringField(
@@ -265,7 +266,7 @@ class ContactForm(PortalForm):
     """How to reach the person."""
 
     contact_name = StringField(_l("Full name"), widget=GovTextInput(),
-                               validators=[InputRequired(message=_l("Enter your full name")),
+                               validators=[DataRequired(message=_l("Enter your full name")),
                                            Length(max=200, message=_l("Name must be 200 characters or fewer"))],
                                render_kw={"autocomplete": "name", "spellcheck": "false"})
     contact_email = StringField(
@@ -283,17 +284,20 @@ class ContactForm(PortalForm):
     )
     submit = submit("Continue")
 
-    def validate_contact_phone(self, field):
-        """At least one way to reach the person."""
-        if not field.data and not self.contact_email.data:
-            raise ValidationError(_l("Enter an email address or a phone number"))
+    def validate(self, extra_validators=None):
+        """At least one way to reach the person (checked after each field's own rules)."""
+        valid = super().validate(extra_validators)
+        if valid and not self.contact_email.data and not self.contact_phone.data:
+            self.contact_email.errors = [_l("Enter an email address or a phone number")]
+            return False
+        return valid
 
 
 class SafeContactForm(PortalForm):
     """How it is safe to contact the person."""
 
     safe_channels = SelectMultipleField(
-        _l("How is it safe for us to contact you?"), choices=CHANNELS, widget=GovCheckboxesInput(),
+        _l("How is it safe for us to contact you?"), choices=options(CHANNELS), widget=GovCheckboxesInput(),
         description=_l("Select all that are safe. Leave out any that someone else might see or hear."),
         validators=[InputRequired(message=_l("Select at least one safe way to contact you"))],
     )

@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal.access import public
 from portal.domain import DomainError
 from portal.extensions import limiter
+from portal.forms import options
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
 from portal.reporting.evidence import evidence_path
@@ -119,7 +120,7 @@ def _prepare(slug: str, form):
     if slug != "what-happened":
         return None
     categories = services.list_categories()
-    form.category.choices = [(c.code, c.name) for c in categories]
+    form.category.choices = options((c.code, c.name) for c in categories)
     return categories
 
 
