@@ -84,7 +84,8 @@ def test_an_oversized_upload_gets_the_too_large_page_and_keeps_the_answers(app, 
     until_evidence(client)
     boundary = "fuzzboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.jpg\"\r\n"
-            f"Content-Type: image/jpeg\r\n\r\n").encode() + b"x" * (12 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+            "Content-Type: image/jpeg\r\n\r\n").encode() + b"x" * (12 * 1024 * 1024)
+    body += f"\r\n--{boundary}--\r\n".encode()
     response = client.post("/report/evidence", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
     assert h1_text(response) == "The file or form you sent is too large"
