@@ -61,6 +61,7 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each capability's blueprint."""
+    from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.pages.views import bp as pages_bp
     from portal.reporting.claim_views import bp as claims_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(claims_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(admin_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

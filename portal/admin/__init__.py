@@ -1,0 +1,1 @@
+"""Administration: crime categories and diversion rules (staff accounts come with triage)."""

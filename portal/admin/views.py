@@ -1,0 +1,43 @@
+"""Admin pages."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import role_required
+from portal.admin import services
+from portal.admin.forms import ROUTE_LABELS, CategoryForm
+from portal.auth.models import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/")
+@role_required(Role.ADMIN)
+def index():
+    """What an administrator can manage."""
+    return render_template("admin/index.html")
+
+
+@bp.route("/categories")
+@role_required(Role.ADMIN)
+def categories():
+    """Crime categories and where each sends people."""
+    return render_template("admin/categories.html", categories=services.list_all_categories(),
+                           route_labels=dict(ROUTE_LABELS))
+
+
+@bp.route("/categories/<code>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_category(code: str):
+    """Change a category's name, hint, route, order or visibility."""
+    category = services.get_category_by_code(code)
+    if category is None:
+        abort(404)
+    form = CategoryForm(obj=category, route=category.route.value)
+    if form.validate_on_submit():
+        services.update_category(current_user, category, name=form.name.data, hint=form.hint.data,
+                                 route=form.route.data, sort_order=form.sort_order.data, active=form.active.data)
+        flash(_("Category saved."), "success")
+        return redirect(url_for("admin.categories"))
+    return render_template("admin/edit_category.html", form=form, category=category)
