@@ -19,6 +19,12 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
     assert officer.totp_secret in first.output and officer.totp_secret in second.output
     assert "correct-horse-battery" in first.output
     assert "already there" in second.output
+    from portal.reporting.models import Report
+
+    victim = db.session.scalar(select(User).where(User.email == "victim@example.org"))
+    reports = db.session.scalars(select(Report).where(Report.reporter_user_id == victim.id)).all()
+    assert len(reports) == 2
+    assert all(r.crime_number in first.output for r in reports)
 
 
 def test_development_mailbox_shows_what_the_sink_received(make_app, tmp_path):
