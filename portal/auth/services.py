@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.audit.services import record_audit
@@ -12,6 +12,7 @@ from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.links import absolute_url
 from portal.notifications.services import queue_email
 
 
@@ -28,12 +29,6 @@ def get_user_by_email(email: str) -> User | None:
 def get_user(user_id: int) -> User | None:
     """The account with this id, if any."""
     return db.session.get(User, user_id)
-
-
-def _link(endpoint: str, **values) -> str:
-    """An absolute link for an email, built on the configured public address."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
 
 
 def create_user(email: str, password: str, role: Role, verified: bool = False) -> User:
@@ -59,8 +54,8 @@ def register_account(email: str, password: str) -> None:
     """
     existing = get_user_by_email(email)
     if existing is not None:
-        queue_email(existing.email, "account_exists", sign_in_link=_link("auth.login"),
-                    reset_link=_link("auth.reset_request"))
+        queue_email(existing.email, "account_exists", sign_in_link=absolute_url("auth.login"),
+                    reset_link=absolute_url("auth.reset_request"))
         db.session.commit()
         return
     user = create_user(email, password, Role.VICTIM)
@@ -73,7 +68,7 @@ def _send_verification(user: User) -> None:
     """Queue a fresh verification link."""
     lifetime = timedelta(hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, lifetime)
-    queue_email(user.email, "verify_email", link=_link("auth.verify_email", token=token),
+    queue_email(user.email, "verify_email", link=absolute_url("auth.verify_email", token=token),
                 hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
 
 
@@ -145,7 +140,7 @@ def request_password_reset(email: str) -> None:
         return
     minutes = current_app.config["RESET_PASSWORD_TOKEN_MINUTES"]
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
-    queue_email(user.email, "reset_password", link=_link("auth.reset_password", token=token), minutes=minutes)
+    queue_email(user.email, "reset_password", link=absolute_url("auth.reset_password", token=token), minutes=minutes)
     record_audit(user.id, "password.reset_requested", "user", str(user.id))
     db.session.commit()
 
@@ -166,8 +161,8 @@ def reset_password(token: str, new_password: str) -> User:
     # Following the link proves the person reads this inbox.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    queue_email(user.email, "password_changed", sign_in_link=_link("auth.login"),
-                reset_link=_link("auth.reset_request"))
+    queue_email(user.email, "password_changed", sign_in_link=absolute_url("auth.login"),
+                reset_link=absolute_url("auth.reset_request"))
     record_audit(user.id, "password.reset", "user", str(user.id))
     db.session.commit()
     return user

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from portal.audit.services import record_audit
@@ -11,6 +10,7 @@ from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.links import absolute_url
 from portal.notifications.services import queue_email
 from portal.reporting.models import Report
 from portal.tracking.services import add_timeline_event
@@ -27,7 +27,7 @@ def request_claim(user: User, crime_number: str, email: str) -> None:
         db.session.commit()
         return
     token = issue_token(user, TokenPurpose.CLAIM_REPORT, CLAIM_LINK_LIFETIME, subject_id=report.id)
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("claims.confirm", token=token)
+    link = absolute_url("claims.confirm", token=token)
     queue_email(report.contact_email, "claim_report", link=link)
     record_audit(user.id, "report.claim_requested", "report", report.crime_number)
     db.session.commit()

@@ -15,6 +15,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.links import absolute_url
 from portal.notifications.services import queue_email
 from portal.reporting import evidence as evidence_store
 from portal.reporting.crime_numbers import format_crime_number
@@ -232,20 +233,13 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         record_audit(user.id if user else None, "report.submitted", "report", report.crime_number)
         notify = report.contact_email or (user.email if user else None)
         if notify and "email" in report.safe_channels:
-            queue_email(notify, "report_received", sign_in_link=_absolute("auth.login"))
+            queue_email(notify, "report_received", sign_in_link=absolute_url("auth.login"))
         db.session.delete(draft)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return report
-
-
-def _absolute(endpoint: str, **values) -> str:
-    """An absolute link for an email."""
-    from flask import url_for
-
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def get_report(report_id: int) -> Report | None:
