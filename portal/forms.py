@@ -2,10 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
+
+from portal.widgets import TextInput
 
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
@@ -46,7 +48,7 @@ def email_field(label: str = "Email address") -> StringField:
     """An email address field with GOV.UK error messages."""
     return StringField(
         _l(label),
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             DataRequired(message=_l("Enter your email address")),
             Length(max=EMAIL_MAX, message=_l("Email address must be %(max)d characters or fewer", max=EMAIL_MAX)),

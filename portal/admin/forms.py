@@ -1,12 +1,12 @@
 """Admin forms."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextInput
 from wtforms import BooleanField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import PortalForm, options, submit
 from portal.reporting.models import Route
+from portal.widgets import CheckboxInput, RadioInput, TextInput
 
 ROUTE_LABELS = [
     (Route.SELF_SERVICE.value, _l("Report online")),
@@ -20,17 +20,17 @@ ROUTE_LABELS = [
 class CategoryForm(PortalForm):
     """Edit a crime category and where it routes people."""
 
-    name = StringField(_l("Name shown to the public"), widget=GovTextInput(),
+    name = StringField(_l("Name shown to the public"), widget=TextInput(),
                        validators=[DataRequired(message=_l("Enter a name")),
                                    Length(max=100, message=_l("Name must be 100 characters or fewer"))])
-    hint = StringField(_l("Hint (optional)"), widget=GovTextInput(),
+    hint = StringField(_l("Hint (optional)"), widget=TextInput(),
                        validators=[Length(max=300, message=_l("Hint must be 300 characters or fewer"))])
     route = RadioField(_l("Where does this category send people?"), choices=options(ROUTE_LABELS),
-                       widget=GovRadioInput(), validators=[InputRequired(message=_l("Select where it sends people"))])
-    sort_order = IntegerField(_l("Position in the list"), widget=GovTextInput(),
+                       widget=RadioInput(), validators=[InputRequired(message=_l("Select where it sends people"))])
+    sort_order = IntegerField(_l("Position in the list"), widget=TextInput(),
                               description=_l("Lower numbers come first"),
                               validators=[Optional(), NumberRange(min=0, max=10000,
                                                                   message=_l("Enter a number from 0 to 10000"))],
                               render_kw={"class": "govuk-input--width-5", "inputmode": "numeric"})
-    active = BooleanField(_l("Show this category to the public"), widget=GovCheckboxInput())
+    active = BooleanField(_l("Show this category to the public"), widget=CheckboxInput())
     submit = submit("Save category")

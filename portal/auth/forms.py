@@ -1,11 +1,12 @@
 """Account forms."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from portal.forms import PASSWORD_MAX, PortalForm, email_field, new_password_field, submit
+from portal.widgets import TextInput
 
 COMMON_PASSWORDS = frozenset({
     "password123", "password1234", "1234567890", "qwertyuiop", "iloveyou12", "passw0rd123",
@@ -45,7 +46,7 @@ class LoginForm(PortalForm):
 
     email = StringField(
         _l("Email address"),
-        widget=GovTextInput(),
+        widget=TextInput(),
         validators=[
             DataRequired(message=_l("Enter your email address")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
@@ -69,7 +70,7 @@ class CodeForm(PortalForm):
 
     code = StringField(
         _l("Security code"),
-        widget=GovTextInput(),
+        widget=TextInput(),
         description=_l("The 6-digit code shown in your authenticator app"),
         validators=[
             DataRequired(message=_l("Enter the security code")),

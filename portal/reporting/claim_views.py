@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -15,6 +14,7 @@ from portal.extensions import limiter
 from portal.forms import PortalForm, email_field, submit
 from portal.reporting import claims
 from portal.reporting.crime_numbers import InvalidCrimeNumber, parse_crime_number
+from portal.widgets import TextInput
 
 bp = Blueprint("claims", __name__, url_prefix="/report/claim")
 
@@ -36,7 +36,7 @@ class ClaimForm(PortalForm):
     """Crime number and the email used in the report."""
 
     crime_number = CrimeNumberField(
-        _l("Crime number"), widget=GovTextInput(), description=_l("For example, CR-26-0001234-X"),
+        _l("Crime number"), widget=TextInput(), description=_l("For example, CR-26-0001234-X"),
         validators=[DataRequired(message=_l("Enter your crime number"))],
         render_kw={"class": "govuk-input--width-20", "spellcheck": "false", "autocomplete": "off"},
     )

@@ -3,21 +3,14 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovTextInput,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, GovSelect
 from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
+from portal.widgets import CheckboxesInput, CheckboxInput, RadioInput, TextInput
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 DESCRIPTION_MAX = 5000
@@ -42,7 +35,7 @@ CHANNELS = [
 
 def radios(label: str, choices, message: str, hint: str | None = None) -> RadioField:
     """A required radio question."""
-    return RadioField(_l(label), choices=options(choices), widget=GovRadioInput(),
+    return RadioField(_l(label), choices=options(choices), widget=RadioInput(),
                       description=_l(hint) if hint else None,
                       validators=[InputRequired(message=_l(message))], validate_choice=True)
 
@@ -90,7 +83,7 @@ class HateMotivationForm(PortalForm):
     """Perceived motivation, across the five monitored strands."""
 
     hate_motivations = SelectMultipleField(
-        _l("What do you think made them act this way?"), choices=options(HATE_MOTIVATIONS), widget=GovCheckboxesInput(),
+        _l("What do you think made them act this way?"), choices=options(HATE_MOTIVATIONS), widget=CheckboxesInput(),
         description=_l("Select all that apply. It is what you believe that matters."),
         validators=[InputRequired(message=_l("Select what you think made them act this way"))],
     )
@@ -104,7 +97,7 @@ class ThirdPartyForm(PortalForm):
                              "Select yes if you are reporting through a community organisation",
                              hint="For example, a charity that supports people who experience hate crime")
     third_party_organisation = StringField(
-        _l("Name of the organisation"), widget=GovTextInput(),
+        _l("Name of the organisation"), widget=TextInput(),
         validators=[Length(max=200, message=_l("Name must be 200 characters or fewer"))],
     )
     submit = submit("Continue")
@@ -136,7 +129,7 @@ class WhenForm(PortalForm):
                                   what=_l("the latest date"), required=False,
                                   description=_l("Leave this empty if you know the exact date"))
     occurred_time = StringField(
-        _l("Time (optional)"), widget=GovTextInput(), description=_l("Use the 24-hour clock, for example 17:30"),
+        _l("Time (optional)"), widget=TextInput(), description=_l("Use the 24-hour clock, for example 17:30"),
         validators=[Optional(), Regexp(r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$",
                                        message=_l("Enter a time in the 24-hour clock, like 17:30"))],
         render_kw={"class": "govuk-input--width-5"},
@@ -158,7 +151,7 @@ class WhereForm(PortalForm):
         choices=options([("", _l("Select a borough"))] + [(b, b) for b in BOROUGHS]),
         validators=[InputRequired(message=_l("Select the borough"))], validate_choice=False,
     )
-    postcode = StringField(_l("Postcode (optional)"), widget=GovTextInput(),
+    postcode = StringField(_l("Postcode (optional)"), widget=TextInput(),
                            validators=[Length(max=10, message=_l("Enter a real postcode"))],
                            render_kw={"class": "govuk-input--width-10", "autocomplete": "off"})
     location = TextAreaField(
@@ -214,18 +207,18 @@ class PropertyItemForm(PortalForm):
     """One item and its value."""
 
     item_description = StringField(
-        _l("What was it?"), widget=GovTextInput(),
+        _l("What was it?"), widget=TextInput(),
         description=_l("For example, black Raleigh bicycle, frame number if known"),
         validators=[DataRequired(message=_l("Enter what the item was")),
                     Length(max=200, message=_l("Item must be 200 characters or fewer"))],
     )
     item_value = StringField(
-        _l("Roughly how much was it worth, in pounds? (optional)"), widget=GovTextInput(),
+        _l("Roughly how much was it worth, in pounds? (optional)"), widget=TextInput(),
         validators=[Optional(), Regexp(r"^£?\s*\d{1,7}(\.\d{1,2})?$",
                                        message=_l("Enter an amount in pounds, like 250 or 250.50"))],
         render_kw={"class": "govuk-input--width-10", "inputmode": "decimal"},
     )
-    item_damaged = BooleanField(_l("It was damaged, not taken"), widget=GovCheckboxInput())
+    item_damaged = BooleanField(_l("It was damaged, not taken"), widget=CheckboxInput())
     submit = submit("Add item")
 
 
@@ -265,19 +258,19 @@ class EvidenceForm(PortalForm):
 class ContactForm(PortalForm):
     """How to reach the person."""
 
-    contact_name = StringField(_l("Full name"), widget=GovTextInput(),
+    contact_name = StringField(_l("Full name"), widget=TextInput(),
                                validators=[DataRequired(message=_l("Enter your full name")),
                                            Length(max=200, message=_l("Name must be 200 characters or fewer"))],
                                render_kw={"autocomplete": "name", "spellcheck": "false"})
     contact_email = StringField(
-        _l("Email address"), widget=GovTextInput(),
+        _l("Email address"), widget=TextInput(),
         description=_l("We will only email you to say there is an update. The email will not mention the crime."),
         validators=[Optional(), Length(max=254, message=_l("Email address must be 254 characters or fewer")),
                     Email(message=_l("Enter an email address in the correct format, like name@example.com"))],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
     contact_phone = StringField(
-        _l("Phone number"), widget=GovTextInput(),
+        _l("Phone number"), widget=TextInput(),
         validators=[Optional(), Regexp(r"^\+?[0-9 ()-]{7,20}$",
                                        message=_l("Enter a phone number, like 07700 900 982 or +44 808 157 0192"))],
         render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"},
@@ -297,11 +290,11 @@ class SafeContactForm(PortalForm):
     """How it is safe to contact the person."""
 
     safe_channels = SelectMultipleField(
-        _l("How is it safe for us to contact you?"), choices=options(CHANNELS), widget=GovCheckboxesInput(),
+        _l("How is it safe for us to contact you?"), choices=options(CHANNELS), widget=CheckboxesInput(),
         description=_l("Select all that are safe. Leave out any that someone else might see or hear."),
         validators=[InputRequired(message=_l("Select at least one safe way to contact you"))],
     )
-    safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=GovTextInput(),
+    safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=TextInput(),
                              description=_l("For example, weekdays after 6pm"),
                              validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
     voicemail_allowed = radios("Can we leave a voicemail?", YES_NO, "Select yes if we can leave a voicemail")
@@ -336,6 +329,6 @@ class DeclarationForm(PortalForm):
     """The declaration before submitting."""
 
     declaration = BooleanField(_l("I confirm that the information I have given is true, as far as I know"),
-                               widget=GovCheckboxInput(),
+                               widget=CheckboxInput(),
                                validators=[InputRequired(message=_l("Confirm that the information is true"))])
     submit = submit("Submit report")
