@@ -4,6 +4,7 @@ Secrets are checked in the application factory (``Config.validate``), never at i
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,6 +91,8 @@ class Config:
             raise ConfigError("SECRET_KEY is not set.")
         if not self.SQLALCHEMY_DATABASE_URI:
             raise ConfigError("DATABASE_URL is not set.")
+        if not re.fullmatch(r"[A-Z]{1,4}", self.CRIME_NUMBER_PREFIX or ""):
+            raise ConfigError("CRIME_NUMBER_PREFIX must be 1 to 4 capital letters.")
 
 
 class DevelopmentConfig(Config):

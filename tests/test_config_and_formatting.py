@@ -71,3 +71,12 @@ def test_dates_are_shown_in_uk_format_and_london_time(app):
         assert uk_date(summer) == "1 July 2026"
         assert uk_datetime(summer) == "1 July 2026 at 2:05pm"
         assert uk_datetime(winter) == "1 December 2026 at 1:05pm"
+
+
+@pytest.mark.parametrize("prefix", ["", "cr", "CR1", "ABCDE"])
+def test_a_crime_number_prefix_that_could_never_be_typed_back_is_refused(prefix):
+    """The prefix must be 1 to 4 capital letters, or numbers could not be read back."""
+    config = DevelopmentConfig()
+    config.CRIME_NUMBER_PREFIX = prefix
+    with pytest.raises(ConfigError, match="CRIME_NUMBER_PREFIX"):
+        create_app(config)

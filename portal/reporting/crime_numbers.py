@@ -13,7 +13,7 @@ CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 10)
 SEQUENCE_MAX = 9_999_999
 
-_PATTERN = re.compile(r"^(?P<prefix>[A-Z]{1,4})-?(?P<year>\d{2})-?(?P<seq>\d{7})-?(?P<check>[A-Z])$")
+_PATTERN = re.compile(r"^(?P<prefix>[A-Z]{1,4})-?(?P<year>[0-9]{2})-?(?P<seq>[0-9]{7})-?(?P<check>[A-Z])$")
 
 
 class InvalidCrimeNumber(ValueError):
