@@ -12,8 +12,10 @@ from portal.reporting.models import (
     ReportDraft,
 )
 from portal.tracking.models import TimelineEvent
+from portal.triage.models import SlaAlert, VictimsCodeDeadline
 
 __all__ = [
     "AccountToken", "AuditEvent", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile", "OutboxMessage",
-    "PropertyItem", "Report", "ReportDraft", "Role", "TimelineEvent", "User",
+    "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
+    "VictimsCodeDeadline",
 ]

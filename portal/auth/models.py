@@ -33,6 +33,8 @@ class User(UserMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # How staff are named to the public, for example "PC 1234 Sam Jones". Not used for victims or witnesses.
+    display_name: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         enum_column(Role, 20)

@@ -25,6 +25,8 @@ SUBJECTS = {
     "password_changed": "Your account",
     "report_received": "Thank you for getting in touch",
     "claim_report": "Confirm it is you",
+    "case_update": "You have an update",
+    "sla_alert": "Items need your attention",
 }
 
 
@@ -105,3 +107,23 @@ def _send(message: OutboxMessage) -> None:
             sender=current_app.config["MAIL_DEFAULT_SENDER"],
         )
     )
+
+
+def notify_victim(report) -> OutboxMessage | None:
+    """Tell the person who reported that there is an update, if email is a safe way to reach them.
+
+    The message says only that there is something to read, and links to sign in.
+    """
+    if "email" not in (report.safe_channels or []):
+        return None
+    recipient = report.contact_email
+    if report.reporter_user_id is not None:
+        from portal.auth.models import User
+
+        account = db.session.get(User, report.reporter_user_id)
+        recipient = account.email if account else recipient
+    if not recipient:
+        return None
+    from portal.links import absolute_url
+
+    return queue_email(recipient, "case_update", sign_in_link=absolute_url("auth.login"))

@@ -119,12 +119,21 @@ class Report(TimestampMixin, Base):
     would_have_reported: Mapped[str] = mapped_column(String(10))
 
     risk_flags: Mapped[list] = mapped_column(JSON, default=list)
+    is_repeat_victim: Mapped[bool] = mapped_column(default=False)
     enhanced_rights: Mapped[bool] = mapped_column(default=False)
-    named_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    enhanced_rights_reason: Mapped[str | None] = mapped_column(String(40))
+    safeguarding: Mapped[bool] = mapped_column(default=False)
+    named_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    update_every_days: Mapped[int] = mapped_column(default=28)
 
     submitted_at: Mapped[datetime]
     triage_due_at: Mapped[datetime]
     response_due_at: Mapped[datetime]
+    # When triage and the first response to the victim actually happened (for the 45-minute and 48-hour targets).
+    triaged_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
 
     category: Mapped[CrimeCategory] = relationship(lazy="joined")
     property_items: Mapped[list["PropertyItem"]] = relationship(

@@ -8,7 +8,7 @@ import secrets
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from portal.audit.services import record_audit
 from portal.auth.models import User
@@ -33,10 +33,12 @@ from portal.reporting.models import (
 )
 from portal.reporting.sequence import next_sequence_value
 from portal.tracking.services import add_timeline_event
+from portal.triage.victims_code import open_submission_deadlines
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
 DRAFT_LIFETIME = timedelta(days=30)
+REPEAT_WINDOW = timedelta(days=365)
 MAX_EVIDENCE_FILES = 5
 
 
@@ -220,8 +222,12 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
                              damaged=bool(item.get("damaged")))
                 for item in answers.get("property_items", [])
             ]
+        report.is_repeat_victim = is_repeat_victim(report, now)
+        if report.is_repeat_victim:
+            report.risk_flags = ["repeat_victim"]
         db.session.add(report)
         db.session.flush()
+        open_submission_deadlines(report)
         for item in draft_evidence(draft):
             item.report_id = report.id
             item.draft_id = None
@@ -240,6 +246,22 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         db.session.rollback()
         raise
     return report
+
+
+def is_repeat_victim(report: Report, now) -> bool:
+    """Whether the same person (account or email) or the same address reported in the last 12 months."""
+    since = now - REPEAT_WINDOW
+    same = []
+    if report.reporter_user_id is not None:
+        same.append(Report.reporter_user_id == report.reporter_user_id)
+    if report.contact_email:
+        same.append(Report.contact_email == report.contact_email)
+    if report.postcode and report.location:
+        same.append(and_(Report.postcode == report.postcode,
+                         func.lower(Report.location) == report.location.lower()))
+    if not same:
+        return False
+    return db.session.scalar(select(Report.id).where(Report.submitted_at >= since, or_(*same)).limit(1)) is not None
 
 
 def get_report(report_id: int) -> Report | None:

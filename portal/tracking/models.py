@@ -26,3 +26,4 @@ class TimelineEvent(Base):
     body: Mapped[str | None] = mapped_column(Text)
     visible_to_victim: Mapped[bool] = mapped_column(default=False)
     visible_to_witness: Mapped[bool] = mapped_column(default=False)
+    reason_code: Mapped[str | None] = mapped_column(String(40))

@@ -6,7 +6,8 @@ from portal.tracking.models import TimelineEvent
 
 
 def add_timeline_event(report_id: int, kind: str, title: str, body: str | None = None, *,
-                       actor_id: int | None = None, victim: bool = False, witness: bool = False) -> TimelineEvent:
+                       actor_id: int | None = None, victim: bool = False, witness: bool = False,
+                       reason_code: str | None = None) -> TimelineEvent:
     """Add an event to a case's timeline in the current transaction."""
     event = TimelineEvent(
         report_id=report_id,
@@ -17,6 +18,7 @@ def add_timeline_event(report_id: int, kind: str, title: str, body: str | None =
         body=body,
         visible_to_victim=victim,
         visible_to_witness=witness,
+        reason_code=reason_code,
     )
     db.session.add(event)
     return event

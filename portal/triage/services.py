@@ -1,0 +1,285 @@
+"""Triage and case-management services. Every change to a case goes through `_commit_change`.
+
+Each decision validates the transition, checks the version the officer saw (optimistic locking), writes a
+timeline event, queues the victim's notification, records the Victims' Code clock and audits, in one
+transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.audit.services import record_audit
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.i18n import uk_datetime
+from portal.notifications.services import notify_victim
+from portal.reporting.models import CaseStatus, Report
+from portal.tracking.services import add_timeline_event
+from portal.triage import victims_code, wording
+from portal.triage.models import DeadlineKind
+from portal.triage.state_machine import KEY_EVENTS, check_transition
+
+STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+TEXT_MAX = 3000
+
+
+class StaleReport(DomainError):
+    """Someone else changed the report since this person opened it."""
+
+    def __init__(self):
+        super().__init__("This report changed while you were looking at it. Review the latest version and try again.")
+
+
+@dataclass(frozen=True)
+class Event:
+    """What to write on the timeline, and who sees it."""
+
+    kind: str
+    title: str
+    body: str | None
+    victim: bool = False
+    witness: bool = False
+    reason_code: str | None = None
+
+
+def get_report_by_crime_number(crime_number: str) -> Report | None:
+    """A report by its crime number."""
+    return db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+
+
+def _clean_text(text: str | None, default: str | None = None) -> str | None:
+    """Officer-adjusted wording, trimmed and limited."""
+    text = (text or "").strip()
+    if len(text) > TEXT_MAX:
+        raise DomainError(f"The message must be {TEXT_MAX} characters or fewer", field="body")
+    return text or default
+
+
+def _commit_change(actor: User, report: Report, expected_version: int, action: str, event: Event | None,
+                   target: CaseStatus | None = None, detail: str | None = None) -> Report:
+    """Validate and apply one change to a case, with its timeline, notification, clock and audit.
+
+    Any refusal rolls the whole change back, including what the caller prepared.
+    """
+    try:
+        if actor.role not in STAFF_ROLES:
+            raise DomainError("Only police staff can change a case")
+        if report.version != expected_version:
+            raise StaleReport()
+        if target is not None:
+            check_transition(report.status, target)
+    except DomainError:
+        db.session.rollback()
+        raise
+    now = utcnow()
+    if target is not None:
+        report.status = target
+        if report.triaged_at is None:
+            report.triaged_at = now
+            victims_code.meet(report, DeadlineKind.TRIAGE, now)
+    if event is not None:
+        add_timeline_event(report.id, event.kind, event.title, event.body, actor_id=actor.id,
+                           victim=event.victim, witness=event.witness, reason_code=event.reason_code)
+        if event.victim:
+            victims_code.victim_was_updated(report, now)
+            if not report.safeguarding:
+                notify_victim(report)
+    if report.status == CaseStatus.CLOSED:
+        victims_code.close_routine_updates(report)
+    record_audit(actor.id, action, "report", report.crime_number, detail)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleReport() from None
+    return report
+
+
+# Taking a report -----------------------------------------------------------------------------------
+
+
+def claim_report(actor: User, report: Report, expected_version: int) -> Report:
+    """An officer takes a report from the queue to triage it."""
+    if report.claimed_by_id not in (None, actor.id):
+        raise DomainError("Another officer has already claimed this report")
+    report.claimed_by_id = actor.id
+    return _commit_change(actor, report, expected_version, "report.claimed", None)
+
+
+def assign_report(actor: User, report: Report, expected_version: int, officer: User) -> Report:
+    """A supervisor gives a report to an officer to triage."""
+    if actor.role != Role.SUPERVISOR:
+        raise DomainError("Only a supervisor can assign reports")
+    if officer.role not in STAFF_ROLES or not officer.is_active:
+        raise DomainError("Select an active officer", field="officer")
+    report.claimed_by_id = officer.id
+    return _commit_change(actor, report, expected_version, "report.assigned", None, detail=officer.email)
+
+
+# Triage decisions ------------------------------------------------------------------------------------
+
+
+def decide_no_further_investigation(actor: User, report: Report, expected_version: int, reason_code: str,
+                                    body: str | None = None) -> Report:
+    """Screen the report out, explaining why, what could reopen it, and the right to review."""
+    reason = wording.NFI_REASONS.get(reason_code)
+    if reason is None:
+        raise DomainError("Select the reason for the decision", field="reason_code")
+    text = f"{_clean_text(body, reason.body)}\n\n{wording.NFI_NEXT_STEPS}"
+    told = not report.safeguarding
+    victims_code.record_decision_not_to_investigate(report, utcnow(), told)
+    return _commit_change(actor, report, expected_version, "decision.no_further_investigation",
+                          Event("decision", reason.title, text, victim=True, reason_code=reason_code),
+                          CaseStatus.NO_FURTHER_INVESTIGATION, detail=reason_code)
+
+
+def allocate_for_investigation(actor: User, report: Report, expected_version: int, officer: User,
+                               body: str | None = None) -> Report:
+    """Give the case to a named officer, who becomes the victim's contact."""
+    if officer.role not in STAFF_ROLES or not officer.is_active:
+        raise DomainError("Select an active officer", field="officer")
+    report.named_officer_id = officer.id
+    template = wording.DECISIONS["allocate"]
+    text = _clean_text(body, template.body.format(officer=officer_display_name(officer)))
+    return _commit_change(actor, report, expected_version, "decision.allocate",
+                          Event("decision", template.title, text, victim=True, reason_code="allocate"),
+                          CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
+
+
+def arrange_attendance(actor: User, report: Report, expected_version: int, visit_at: datetime,
+                       body: str | None = None, officer_initiated: bool = False) -> Report:
+    """Arrange a visit at a proposed time the victim can accept or change."""
+    if visit_at <= utcnow():
+        raise DomainError("The visit must be in the future", field="visit_at")
+    template = wording.DECISIONS["follow_up_visit" if officer_initiated else "attendance"]
+    text = _clean_text(body, template.body.format(when=uk_datetime(visit_at)))
+    code = "officer_follow_up_visit" if officer_initiated else "attendance"
+    return _commit_change(actor, report, expected_version, f"decision.{code}",
+                          Event("decision", template.title, text, victim=True, reason_code=code),
+                          CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
+
+
+def request_call(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
+    """The officer decides to call, even though the victim did not ask."""
+    template = wording.DECISIONS["follow_up_call"]
+    target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
+    return _commit_change(actor, report, expected_version, "decision.officer_follow_up_call",
+                          Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                                reason_code="officer_follow_up_call"), target)
+
+
+def escalate(actor: User, report: Report, expected_version: int, note: str) -> Report:
+    """The risk is higher than reported: flag it for safeguarding and do not notify the victim automatically."""
+    note = _clean_text(note)
+    if not note:
+        raise DomainError("Explain why the risk is higher than reported", field="body")
+    report.safeguarding = True
+    if "safeguarding" not in (report.risk_flags or []):
+        report.risk_flags = [*(report.risk_flags or []), "safeguarding"]
+    target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
+    return _commit_change(actor, report, expected_version, "decision.escalate",
+                          Event("escalated", "Escalated to the safeguarding route", note, reason_code="escalate"),
+                          target)
+
+
+def refer_elsewhere(actor: User, report: Report, expected_version: int, agency_code: str,
+                    body: str | None = None) -> Report:
+    """Pass the report to another agency."""
+    agency = wording.REFER_AGENCIES.get(agency_code)
+    if agency is None:
+        raise DomainError("Select where the report is going", field="agency")
+    return _commit_change(actor, report, expected_version, "decision.refer_elsewhere",
+                          Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
+                                reason_code=agency_code), CaseStatus.REFERRED_ELSEWHERE, detail=agency_code)
+
+
+def record_information_only(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
+    """Not a crime: keep it as information and close it."""
+    template = wording.DECISIONS["information_only"]
+    report.is_information_report = True
+    return _commit_change(actor, report, expected_version, "decision.information_only",
+                          Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                                reason_code="information_only"), CaseStatus.CLOSED)
+
+
+def link_duplicate(actor: User, report: Report, expected_version: int, original_crime_number: str) -> Report:
+    """Join this report to an earlier one of the same thing, and close it."""
+    original = get_report_by_crime_number(original_crime_number)
+    if original is None or original.id == report.id:
+        raise DomainError("Enter the crime number of a different report", field="original")
+    report.duplicate_of_id = original.id
+    template = wording.DECISIONS["duplicate"]
+    return _commit_change(actor, report, expected_version, "decision.duplicate",
+                          Event("decision", template.title, template.body, victim=True, reason_code="duplicate"),
+                          CaseStatus.CLOSED, detail=original.crime_number)
+
+
+# During an investigation -----------------------------------------------------------------------------
+
+
+def post_update(actor: User, report: Report, expected_version: int, status: CaseStatus, body: str | None,
+                happened_at: datetime, victim: bool, witness: bool, hearing_place: str | None = None,
+                hearing_at: datetime | None = None) -> Report:
+    """A key event in the investigation, from its template plus the officer's words."""
+    if status not in KEY_EVENTS:
+        raise DomainError("Select what has happened", field="status")
+    if happened_at > utcnow():
+        raise DomainError("When it happened must be in the past", field="happened_at")
+    template = wording.KEY_EVENTS[status]
+    if status == CaseStatus.COURT_HEARING_SCHEDULED:
+        if not hearing_place or hearing_at is None:
+            raise DomainError("Enter the court and the date of the hearing", field="hearing_place")
+        standard = template.body.format(place=hearing_place, when=uk_datetime(hearing_at))
+    else:
+        standard = template.body
+    extra = _clean_text(body)
+    text = f"{standard}\n\n{extra}" if extra else standard
+    told = victim and not report.safeguarding
+    victims_code.record_key_event(report, template.title, happened_at, told)
+    return _commit_change(actor, report, expected_version, f"update.{status.value}",
+                          Event("update", template.title, text, victim=victim, witness=witness,
+                                reason_code=status.value), status)
+
+
+def set_enhanced_rights(actor: User, report: Report, expected_version: int, entitled: bool,
+                        reason: str | None) -> Report:
+    """Record whether the victim is entitled to enhanced rights under the Victims' Code."""
+    if entitled and reason not in ENHANCED_RIGHTS_REASONS:
+        raise DomainError("Select why the victim is entitled to enhanced rights", field="reason")
+    report.enhanced_rights = entitled
+    report.enhanced_rights_reason = reason if entitled else None
+    return _commit_change(actor, report, expected_version, "case.enhanced_rights",
+                          Event("note", "Enhanced rights " + ("given" if entitled else "removed"),
+                                ENHANCED_RIGHTS_REASONS.get(reason or "", None)), detail=reason)
+
+
+def add_correction(actor: User, report: Report, expected_version: int, correction: str, reason: str) -> Report:
+    """Staff never edit the victim's answers: a correction is a new internal event with its reason."""
+    correction, reason = _clean_text(correction), _clean_text(reason)
+    if not correction or not reason:
+        raise DomainError("Enter the correction and the reason for it", field="correction")
+    return _commit_change(actor, report, expected_version, "case.correction",
+                          Event("correction", "Correction recorded", f"{correction}\n\nReason: {reason}"))
+
+
+ENHANCED_RIGHTS_REASONS = {
+    "serious_crime": "Victim of the most serious crime",
+    "persistently_targeted": "Persistently targeted",
+    "vulnerable_or_intimidated": "Vulnerable or intimidated",
+}
+
+
+def officer_display_name(officer: User) -> str:
+    """How an officer is named to the victim."""
+    return officer.display_name or "An officer"
+
+
+def active_officers() -> list[User]:
+    """Officers and supervisors who can be given cases."""
+    return list(db.session.scalars(select(User).where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True))
+                                   .order_by(User.email)))
