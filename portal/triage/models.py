@@ -4,9 +4,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, enum_column
+from portal.reporting.models import Report
 
 
 class DeadlineKind(enum.StrEnum):
@@ -46,3 +47,5 @@ class SlaAlert(Base):
     raised_at: Mapped[datetime]
     due_at: Mapped[datetime]
     cleared_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    report: Mapped["Report"] = relationship(lazy="joined")

@@ -1,0 +1,274 @@
+"""Staff pages: the triage queue, the case page, decisions and updates. Officers and supervisors only."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import role_required
+from portal.audit.services import record_audit
+from portal.auth.models import Role
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.forms import options
+from portal.reporting.boroughs import BOROUGHS
+from portal.reporting.evidence import evidence_path
+from portal.reporting.services import list_categories
+from portal.triage import forms, queries, services, victims_code, wording
+from portal.triage.state_machine import AWAITING_TRIAGE, allowed_next
+
+bp = Blueprint("triage", __name__, url_prefix="/staff")
+STAFF = (Role.OFFICER, Role.SUPERVISOR)
+
+DECISION_FORMS = {
+    "nfi": forms.NfiForm, "allocate": forms.AllocateForm, "attendance": forms.AttendanceForm,
+    "call": forms.CallForm, "escalate": forms.EscalateForm, "refer": forms.ReferForm,
+    "information": forms.InformationForm, "duplicate": forms.DuplicateForm,
+}
+
+
+def _report_or_404(crime_number: str):
+    """The case, or a 404 page."""
+    report = services.get_report_by_crime_number(crime_number)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _officer_choices(form_field) -> None:
+    """Fill an officer select with active staff."""
+    form_field.choices = options([("", _("Select an officer"))] +
+                                 [(str(u.id), u.display_name or u.email) for u in services.active_officers()])
+
+
+def _officer(user_id: str):
+    """An active officer by id, or a domain error."""
+    officer = db.session.get(services.User, int(user_id)) if user_id and user_id.isdigit() else None
+    if officer is None:
+        raise DomainError("Select an active officer", field="officer")
+    return officer
+
+
+@bp.route("/")
+@role_required(*STAFF)
+def home():
+    """Staff start at the triage queue."""
+    return redirect(url_for("triage.queue"))
+
+
+@bp.route("/triage")
+@role_required(*STAFF)
+def queue():
+    """Untriaged reports, most urgent first, with filters and counts."""
+    args = request.args
+    filters = queries.QueueFilters(
+        borough=args.get("borough") if args.get("borough") in BOROUGHS else None,
+        category=args.get("category") or None,
+        status=args.get("status") if args.get("status") in ({s.value for s in services.CaseStatus} | {"all"}) else None,
+        risk=args.get("risk") if args.get("risk") in queries.RISK_FILTERS else None,
+        mine=args.get("mine") == "1",
+    )
+    page = queries.triage_queue(filters, current_user, args.get("page", 1, type=int))
+    return render_template("triage/queue.html", queue=page, boroughs=BOROUGHS, categories=list_categories(),
+                           statuses=list(services.CaseStatus), claim_form=forms.ClaimForm())
+
+
+@bp.route("/cases/<crime_number>")
+@role_required(*STAFF)
+def case(crime_number: str):
+    """The whole case. Every view is written to the audit trail."""
+    report = _report_or_404(crime_number)
+    record_audit(current_user.id, "case.viewed", "report", report.crime_number)
+    db.session.commit()
+    view = queries.case_view(report)
+    assign_form = forms.AssignForm(version=report.version)
+    _officer_choices(assign_form.officer)
+    return render_template("triage/case.html", view=view, report=report,
+                           claim_form=forms.ClaimForm(version=report.version), assign_form=assign_form,
+                           awaiting_triage=report.status in AWAITING_TRIAGE,
+                           can_update=bool(forms.update_choices(allowed_next(report.status))),
+                           deadline_state=victims_code.state)
+
+
+@bp.route("/cases/<crime_number>/claim", methods=["POST"])
+@role_required(*STAFF)
+def claim(crime_number: str):
+    """Claim a report to triage it."""
+    report = _report_or_404(crime_number)
+    form = forms.ClaimForm()
+    if form.validate_on_submit():
+        try:
+            services.claim_report(current_user, report, int(form.version.data))
+            flash(_("You have claimed %(number)s.", number=crime_number), "success")
+        except DomainError as error:
+            flash(error.message, "information")
+    return redirect(url_for("triage.case", crime_number=crime_number))
+
+
+@bp.route("/cases/<crime_number>/assign", methods=["POST"])
+@role_required(Role.SUPERVISOR)
+def assign(crime_number: str):
+    """A supervisor assigns the report to an officer."""
+    report = _report_or_404(crime_number)
+    form = forms.AssignForm()
+    _officer_choices(form.officer)
+    if form.validate_on_submit():
+        try:
+            services.assign_report(current_user, report, int(form.version.data), _officer(form.officer.data))
+            flash(_("Report assigned."), "success")
+        except DomainError as error:
+            flash(error.message, "information")
+    else:
+        flash(_("Select an officer"), "information")
+    return redirect(url_for("triage.case", crime_number=crime_number))
+
+
+@bp.route("/cases/<crime_number>/decide", methods=["GET", "POST"])
+@role_required(*STAFF)
+def choose_decision(crime_number: str):
+    """Choose which triage decision to record."""
+    report = _report_or_404(crime_number)
+    form = forms.ChooseDecisionForm()
+    if form.validate_on_submit():
+        return redirect(url_for("triage.decide", crime_number=crime_number, kind=form.decision.data))
+    return render_template("triage/choose_decision.html", form=form, report=report)
+
+
+@bp.route("/cases/<crime_number>/decide/<kind>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def decide(crime_number: str, kind: str):
+    """Record one decision, starting from its plain-English wording."""
+    report = _report_or_404(crime_number)
+    form_class = DECISION_FORMS.get(kind)
+    if form_class is None:
+        abort(404)
+    form = form_class(version=report.version) if request.method == "GET" else form_class()
+    if hasattr(form, "officer"):
+        _officer_choices(form.officer)
+    if form.validate_on_submit():
+        try:
+            _apply_decision(kind, form, report)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("triage.case", crime_number=crime_number))
+    return render_template("triage/decide.html", form=form, report=report, kind=kind, wording=wording,
+                           title=dict(forms.DECISION_CHOICES)[kind])
+
+
+def _apply_decision(kind: str, form, report) -> None:
+    """Call the service for a decision."""
+    version, body = int(form.version.data), getattr(form, "body", None)
+    body = body.data if body is not None else None
+    if kind == "nfi":
+        services.decide_no_further_investigation(current_user, report, version, form.reason_code.data, body)
+    elif kind == "allocate":
+        services.allocate_for_investigation(current_user, report, version, _officer(form.officer.data), body)
+    elif kind == "attendance":
+        visit_at = forms.london_datetime(form.visit_date.data, form.visit_time.data)
+        services.arrange_attendance(current_user, report, version, visit_at, body)
+    elif kind == "call":
+        services.request_call(current_user, report, version, body)
+    elif kind == "escalate":
+        services.escalate(current_user, report, version, body)
+    elif kind == "refer":
+        services.refer_elsewhere(current_user, report, version, form.agency.data, body)
+    elif kind == "information":
+        services.record_information_only(current_user, report, version, body)
+    elif kind == "duplicate":
+        services.link_duplicate(current_user, report, version, form.original.data.strip().upper())
+
+
+def _field_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the right field (or on the first one)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        field = next(f for f in form if f.name not in ("csrf_token", "version"))
+    field.errors = [*field.errors, error.message]
+
+
+@bp.route("/cases/<crime_number>/update", methods=["GET", "POST"])
+@role_required(*STAFF)
+def update(crime_number: str):
+    """Post a key event in the investigation."""
+    report = _report_or_404(crime_number)
+    form = forms.UpdateForm(version=report.version) if request.method == "GET" else forms.UpdateForm()
+    form.status.choices = forms.update_choices(allowed_next(report.status))
+    if not form.status.choices:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            hearing_at = (forms.london_datetime(form.hearing_date.data, form.hearing_time.data)
+                          if form.hearing_date.data and form.hearing_time.data else None)
+            services.post_update(
+                current_user, report, int(form.version.data), services.CaseStatus(form.status.data), form.body.data,
+                forms.london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
+                form.witness.data, form.hearing_place.data, hearing_at)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("Update posted."), "success")
+            return redirect(url_for("triage.case", crime_number=crime_number))
+    return render_template("triage/update.html", form=form, report=report)
+
+
+@bp.route("/cases/<crime_number>/enhanced-rights", methods=["GET", "POST"])
+@role_required(*STAFF)
+def enhanced_rights(crime_number: str):
+    """Record whether the victim is entitled to enhanced rights."""
+    report = _report_or_404(crime_number)
+    form = forms.EnhancedRightsForm(version=report.version) if request.method == "GET" else forms.EnhancedRightsForm()
+    if form.validate_on_submit():
+        try:
+            services.set_enhanced_rights(current_user, report, int(form.version.data), form.entitled.data == "yes",
+                                         form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("Enhanced rights saved."), "success")
+            return redirect(url_for("triage.case", crime_number=crime_number))
+    return render_template("triage/enhanced_rights.html", form=form, report=report)
+
+
+@bp.route("/cases/<crime_number>/correction", methods=["GET", "POST"])
+@role_required(*STAFF)
+def correction(crime_number: str):
+    """Record a correction to what the victim told us, as a new event."""
+    report = _report_or_404(crime_number)
+    form = forms.CorrectionForm(version=report.version) if request.method == "GET" else forms.CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_correction(current_user, report, int(form.version.data), form.correction.data,
+                                    form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("Correction recorded."), "success")
+            return redirect(url_for("triage.case", crime_number=crime_number))
+    return render_template("triage/correction.html", form=form, report=report)
+
+
+@bp.route("/cases/<crime_number>/evidence/<int:evidence_id>")
+@role_required(*STAFF)
+def evidence(crime_number: str, evidence_id: int):
+    """A file the victim uploaded. Viewing it is audited."""
+    report = _report_or_404(crime_number)
+    item = next((e for e in report.evidence if e.id == evidence_id), None)
+    if item is None:
+        abort(404)
+    record_audit(current_user.id, "evidence.viewed", "report", report.crime_number, item.original_name)
+    db.session.commit()
+    return send_file(evidence_path(item.storage_key), mimetype=item.content_type, download_name=item.original_name,
+                     as_attachment=item.content_type == "application/pdf")
+
+
+@bp.route("/performance")
+@role_required(Role.SUPERVISOR)
+def performance():
+    """Victims' Code and service-standard compliance, and open SLA alerts."""
+    return render_template("triage/performance.html", rates=queries.compliance_rates(),
+                           alerts=queries.open_alerts())
