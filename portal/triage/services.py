@@ -76,6 +76,19 @@ def _commit_change(actor: User, report: Report, expected_version: int, action: s
     except DomainError:
         db.session.rollback()
         raise
+    try:
+        _apply_change(actor, report, action, event, target, detail)
+        db.session.commit()
+    except StaleDataError:
+        # Another officer's change was committed between our read and our write.
+        db.session.rollback()
+        raise StaleReport() from None
+    return report
+
+
+def _apply_change(actor: User, report: Report, action: str, event: Event | None, target: CaseStatus | None,
+                  detail: str | None) -> None:
+    """The writes of one change: status, timeline, clock, notification and audit."""
     now = utcnow()
     if target is not None:
         report.status = target
@@ -92,12 +105,6 @@ def _commit_change(actor: User, report: Report, expected_version: int, action: s
     if report.status == CaseStatus.CLOSED:
         victims_code.close_routine_updates(report)
     record_audit(actor.id, action, "report", report.crime_number, detail)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleReport() from None
-    return report
 
 
 # Taking a report -----------------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def case(crime_number: str):
     return render_template("triage/case.html", view=view, report=report,
                            claim_form=forms.ClaimForm(version=report.version), assign_form=assign_form,
                            awaiting_triage=report.status in AWAITING_TRIAGE,
-                           can_update=bool(forms.update_choices(allowed_next(report.status))),
+                           can_update=report.status not in AWAITING_TRIAGE
+                           and bool(forms.update_choices(allowed_next(report.status))),
                            deadline_state=victims_code.state)
 
 
@@ -195,7 +196,7 @@ def update(crime_number: str):
     report = _report_or_404(crime_number)
     form = forms.UpdateForm(version=report.version) if request.method == "GET" else forms.UpdateForm()
     form.status.choices = forms.update_choices(allowed_next(report.status))
-    if not form.status.choices:
+    if report.status in AWAITING_TRIAGE or not form.status.choices:
         abort(404)
     if form.validate_on_submit():
         try:
