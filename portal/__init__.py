@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.pages.views import bp as pages_bp
     from portal.reporting.claim_views import bp as claims_bp
     from portal.reporting.views import bp as reporting_bp
+    from portal.tracking.views import bp as tracking_bp
     from portal.triage.views import bp as triage_bp
 
     app.register_blueprint(pages_bp)
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(tracking_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(dev_mail_sink)
     app.cli.add_command(reports)
+    app.cli.add_command(triage)
 
 
 @click.command("demo-data")
@@ -88,3 +89,17 @@ def purge_drafts():
     from portal.reporting.services import purge_old_drafts
 
     click.echo(f"deleted {purge_old_drafts()} old draft(s)")
+
+
+@click.group()
+def triage():
+    """Triage housekeeping."""
+
+
+@triage.command("sla-alerts")
+@with_appcontext
+def sla_alerts():
+    """Alert supervisors to reports about to miss the 45-minute or 48-hour targets."""
+    from portal.triage.alerts import raise_sla_alerts
+
+    click.echo(f"raised {raise_sla_alerts()} new alert(s)")

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import PortalForm, options, submit
+from portal.forms import PortalForm, email_field, options, submit
 from portal.reporting.models import Route
 from portal.widgets import CheckboxInput, RadioInput, TextInput
 
@@ -34,3 +34,30 @@ class CategoryForm(PortalForm):
                               render_kw={"class": "govuk-input--width-5", "inputmode": "numeric"})
     active = BooleanField(_l("Show this category to the public"), widget=CheckboxInput())
     submit = submit("Save category")
+
+
+STAFF_ROLE_CHOICES = [
+    ("officer", _l("Police officer or staff")),
+    ("supervisor", _l("Supervisor")),
+    ("partner", _l("Support organisation (partner)")),
+    ("admin", _l("Administrator")),
+]
+
+
+class StaffForm(PortalForm):
+    """A new staff account."""
+
+    email = email_field("Work email address")
+    display_name = StringField(_l("Name shown to the public"), widget=TextInput(),
+                               description=_l("For example, PC 1234 Sam Jones"),
+                               validators=[DataRequired(message=_l("Enter the name shown to the public")),
+                                           Length(max=100, message=_l("Name must be 100 characters or fewer"))])
+    role = RadioField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), widget=RadioInput(),
+                      validators=[InputRequired(message=_l("Select a role"))])
+    submit = submit("Create account")
+
+
+class DeactivateForm(PortalForm):
+    """Deactivate an account."""
+
+    submit = submit("Deactivate")

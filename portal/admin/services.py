@@ -1,11 +1,21 @@
 """Admin services: the only admin code that writes."""
 
+import secrets
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from portal.audit.services import record_audit
-from portal.auth.models import User
+from portal.auth.models import PUBLIC_ROLES, Role, TokenPurpose, User
+from portal.auth.services import create_user, get_user_by_email
+from portal.auth.tokens import issue_token
+from portal.domain import DomainError
 from portal.extensions import db
+from portal.links import absolute_url
+from portal.notifications.services import queue_email
 from portal.reporting.models import CrimeCategory, Route
+
+INVITE_LIFETIME = timedelta(hours=72)
 
 
 def list_all_categories() -> list[CrimeCategory]:
@@ -32,3 +42,36 @@ def update_category(actor: User, category: CrimeCategory, *, name: str, hint: st
                  f"{before} -> {(category.name, category.route.value, category.active)}")
     db.session.commit()
     return category
+
+
+def list_staff() -> list[User]:
+    """Every staff, partner and admin account."""
+    return list(db.session.scalars(select(User).where(User.role.not_in(PUBLIC_ROLES)).order_by(User.email)))
+
+
+def create_staff_account(actor: User, email: str, display_name: str, role: str) -> User:
+    """Create a staff account and email a link to set a password. TOTP set-up is forced at first sign-in."""
+    if Role(role) in PUBLIC_ROLES:
+        raise DomainError("Select a staff role", field="role")
+    if get_user_by_email(email) is not None:
+        raise DomainError("An account with this email address already exists", field="email")
+    user = create_user(email, secrets.token_urlsafe(32), Role(role), verified=True)
+    user.display_name = display_name
+    token = issue_token(user, TokenPurpose.RESET_PASSWORD, INVITE_LIFETIME)
+    queue_email(user.email, "staff_invite", link=absolute_url("auth.reset_password", token=token))
+    record_audit(actor.id, "staff.created", "user", str(user.id), f"{user.email} as {role}")
+    db.session.commit()
+    return user
+
+
+def deactivate_account(actor: User, user_id: int) -> User:
+    """Stop an account signing in. Its history stays."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role in PUBLIC_ROLES:
+        raise DomainError("That staff account does not exist")
+    if user.id == actor.id:
+        raise DomainError("You cannot deactivate your own account")
+    user.is_active_account = False
+    record_audit(actor.id, "staff.deactivated", "user", str(user.id), user.email)
+    db.session.commit()
+    return user

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from portal.access import role_required
 from portal.admin import services
-from portal.admin.forms import ROUTE_LABELS, CategoryForm
+from portal.admin.forms import ROUTE_LABELS, CategoryForm, DeactivateForm, StaffForm
 from portal.auth.models import Role
+from portal.domain import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,3 +42,41 @@ def edit_category(code: str):
         flash(_("Category saved."), "success")
         return redirect(url_for("admin.categories"))
     return render_template("admin/edit_category.html", form=form, category=category)
+
+
+@bp.route("/staff")
+@role_required(Role.ADMIN)
+def staff():
+    """Staff accounts."""
+    return render_template("admin/staff.html", accounts=services.list_staff(), form=DeactivateForm())
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_staff():
+    """Create a staff account; the person sets a password and an authenticator app."""
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            services.create_staff_account(current_user, form.email.data, form.display_name.data, form.role.data)
+        except DomainError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            flash(_("Account created. We have emailed a link to set a password."), "success")
+            return redirect(url_for("admin.staff"))
+    return render_template("admin/new_staff.html", form=form)
+
+
+@bp.route("/staff/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def deactivate(user_id: int):
+    """Deactivate a staff account."""
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    try:
+        user = services.deactivate_account(current_user, user_id)
+    except DomainError as error:
+        flash(error.message, "information")
+    else:
+        flash(_("%(email)s can no longer sign in.", email=user.email), "success")
+    return redirect(url_for("admin.staff"))

@@ -26,6 +26,7 @@ SUBJECTS = {
     "report_received": "Thank you for getting in touch",
     "claim_report": "Confirm it is you",
     "case_update": "You have an update",
+    "staff_invite": "Set up your account",
     "sla_alert": "Items need your attention",
 }
 

@@ -21,6 +21,7 @@ from portal.notifications.services import notify_victim
 from portal.reporting.models import CaseStatus, Report
 from portal.tracking.services import add_timeline_event
 from portal.triage import victims_code, wording
+from portal.triage.alerts import clear_alerts
 from portal.triage.models import DeadlineKind
 from portal.triage.state_machine import KEY_EVENTS, check_transition
 
@@ -95,11 +96,13 @@ def _apply_change(actor: User, report: Report, action: str, event: Event | None,
         if report.triaged_at is None:
             report.triaged_at = now
             victims_code.meet(report, DeadlineKind.TRIAGE, now)
+            clear_alerts(report, DeadlineKind.TRIAGE, now)
     if event is not None:
         add_timeline_event(report.id, event.kind, event.title, event.body, actor_id=actor.id,
                            victim=event.victim, witness=event.witness, reason_code=event.reason_code)
         if event.victim:
             victims_code.victim_was_updated(report, now)
+            clear_alerts(report, DeadlineKind.FIRST_RESPONSE, now)
             if not report.safeguarding:
                 notify_victim(report)
     if report.status == CaseStatus.CLOSED:

@@ -1,0 +1,35 @@
+"""Read-only queries for the victim's and witness's own case pages."""
+
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.tracking.models import TimelineEvent
+
+
+def cases_for(user: User) -> list[Report]:
+    """Reports linked to this person's account, newest first."""
+    return list(db.session.scalars(select(Report).where(Report.reporter_user_id == user.id)
+                                   .order_by(Report.submitted_at.desc())))
+
+
+def own_case(user: User, crime_number: str) -> Report | None:
+    """The case, only if it is linked to this account. A crime number alone reveals nothing."""
+    return db.session.scalar(select(Report).where(Report.crime_number == crime_number,
+                                                  Report.reporter_user_id == user.id))
+
+
+def victim_timeline(report: Report) -> list[TimelineEvent]:
+    """Events the victim may see, oldest first."""
+    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
+                                                               TimelineEvent.visible_to_victim.is_(True))
+                                   .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))
+
+
+def officer_name(report: Report) -> str | None:
+    """The named officer, as shown to the public."""
+    if report.named_officer_id is None:
+        return None
+    officer = db.session.get(User, report.named_officer_id)
+    return (officer.display_name or "An officer") if officer else None

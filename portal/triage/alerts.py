@@ -1,0 +1,51 @@
+"""SLA breach alerts: reports about to miss (or missing) the 45-minute or 48-hour targets.
+
+Run by `flask triage sla-alerts` (from cron or the worker). Idempotent: one open alert per report and kind.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.links import absolute_url
+from portal.notifications.services import queue_email
+from portal.reporting.models import CaseStatus, Report
+from portal.triage.models import DeadlineKind, SlaAlert
+
+TRIAGE_WARNING = timedelta(minutes=10)
+RESPONSE_WARNING = timedelta(hours=4)
+
+
+def raise_sla_alerts(now: datetime | None = None) -> int:
+    """Open alerts for reports close to breaching, email supervisors once per run, and return how many are new."""
+    now = now or utcnow()
+    already = {(a.report_id, a.kind) for a in db.session.scalars(select(SlaAlert).where(SlaAlert.cleared_at.is_(None)))}
+    candidates = [
+        (report.id, DeadlineKind.TRIAGE, report.triage_due_at)
+        for report in db.session.scalars(select(Report).where(
+            Report.status == CaseStatus.RECEIVED, Report.triage_due_at <= now + TRIAGE_WARNING))
+    ] + [
+        (report.id, DeadlineKind.FIRST_RESPONSE, report.response_due_at)
+        for report in db.session.scalars(select(Report).where(
+            Report.first_response_at.is_(None), Report.response_due_at <= now + RESPONSE_WARNING))
+    ]
+    new = [(rid, kind, due) for rid, kind, due in candidates if (rid, kind) not in already]
+    for report_id, kind, due in new:
+        db.session.add(SlaAlert(report_id=report_id, kind=kind, raised_at=now, due_at=due))
+    if new:
+        link = absolute_url("triage.performance")
+        for supervisor in db.session.scalars(select(User).where(User.role == Role.SUPERVISOR,
+                                                               User.is_active_account.is_(True))):
+            queue_email(supervisor.email, "sla_alert", count=len(new), link=link)
+    db.session.commit()
+    return len(new)
+
+
+def clear_alerts(report: Report, kind: DeadlineKind, when: datetime) -> None:
+    """The target was met (perhaps late): the alert is no longer open. The caller commits."""
+    for alert in db.session.scalars(select(SlaAlert).where(SlaAlert.report_id == report.id, SlaAlert.kind == kind,
+                                                           SlaAlert.cleared_at.is_(None))):
+        alert.cleared_at = when

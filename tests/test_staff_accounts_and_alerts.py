@@ -1,0 +1,110 @@
+"""Admins manage staff accounts; SLA alerts reach supervisors; victims see their own cases only."""
+
+from datetime import timedelta
+
+import pyotp
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.triage.models import SlaAlert
+from tests.conftest import link_in, outbox_rows, sign_in_as
+from tests.pagecheck import assert_good_page, h1_text
+from tests.triage_helpers import make_report, report_state
+
+
+def test_an_admin_creates_a_staff_account_that_must_set_up_totp(app, client, signed_in):
+    """The new officer sets a password from the emailed link, then must enrol an authenticator app."""
+    signed_in(Role.ADMIN)
+    assert_good_page(client.get("/admin/staff/new"))
+    response = client.post("/admin/staff/new", data={"email": "new.officer@police.example", "role": "officer",
+                                                     "display_name": "PC 42 Jo Bloggs"})
+    assert response.headers["Location"] == "/admin/staff"
+    invite = outbox_rows(app)[-1]
+    assert invite.subject == "Set up your account"
+
+    newcomer = app.test_client()
+    link = link_in(invite.body_text)
+    newcomer.post(link, data={"password": "a-brand-new-password", "confirm_password": "a-brand-new-password"})
+    newcomer.post("/login", data={"email": "new.officer@police.example", "password": "a-brand-new-password"})
+    setup = newcomer.get("/login/code")
+    assert h1_text(setup) == "Set up your authenticator app"
+    with app.app_context():
+        secret = db.session.scalar(select(User.totp_secret).where(User.email == "new.officer@police.example"))
+    newcomer.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert newcomer.get("/staff/triage").status_code == 200
+
+
+def test_duplicate_staff_emails_are_refused(client, signed_in, make_user):
+    """An existing email is an error on the form."""
+    signed_in(Role.ADMIN)
+    existing = make_user(Role.OFFICER)
+    response = client.post("/admin/staff/new", data={"email": existing.email, "role": "officer", "display_name": "X"})
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_a_deactivated_officer_is_signed_out_and_cannot_sign_in(app, client, signed_in, make_user):
+    """Deactivation takes effect at once, even for a session already open."""
+    signed_in(Role.ADMIN)
+    officer = make_user(Role.OFFICER)
+    their_session = app.test_client()
+    sign_in_as(their_session, officer)
+    assert their_session.get("/staff/triage").status_code == 200
+    client.post(f"/admin/staff/{officer.id}/deactivate")
+    assert their_session.get("/staff/triage").status_code == 302
+    response = app.test_client().post("/login", data={"email": officer.email, "password": "a-long-test-password"})
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)
+
+
+def test_sla_alerts_warn_supervisors_once(app, ctx, make_user):
+    """A report 5 minutes from its triage deadline raises one alert and one email per supervisor, once."""
+    supervisor = make_user(Role.SUPERVISOR)
+    crime_number = make_report(app)
+    report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+    report.triage_due_at = utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "raised 1 new alert(s)" in runner.invoke(args=["triage", "sla-alerts"]).output
+    assert "raised 0 new alert(s)" in runner.invoke(args=["triage", "sla-alerts"]).output
+    emails = [m for m in outbox_rows(app) if m.template == "sla_alert"]
+    assert [m.recipient for m in emails] == [supervisor.email]
+    assert crime_number not in emails[0].body_text
+
+
+def test_triage_clears_the_alert(app, client, signed_in):
+    """Once triaged, the alert is no longer open."""
+    crime_number = make_report(app)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        report.triage_due_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    app.test_cli_runner().invoke(args=["triage", "sla-alerts"])
+    signed_in(Role.OFFICER)
+    version = report_state(app, crime_number).version
+    client.post(f"/staff/cases/{crime_number}/decide/call", data={"version": str(version)})
+    with app.app_context():
+        triage_alert = db.session.scalar(select(SlaAlert).where(SlaAlert.kind == "triage"))
+        assert triage_alert.cleared_at is not None
+
+
+def test_a_victim_sees_their_case_in_plain_words(app, client, signed_in):
+    """The victim's page shows the status, what happens next and the victim-visible events only."""
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    page = client.get(f"/cases/{crime_number}")
+    assert_good_page(page)
+    html = page.get_data(as_text=True)
+    assert "We received your report" in html and "within 45 minutes" in html
+    assert crime_number in client.get("/cases/").get_data(as_text=True)
+
+
+def test_nobody_sees_another_persons_case(app, client, signed_in, make_user):
+    """Another victim, or a witness, gets 'not found' for a case that is not theirs."""
+    owner = make_user(Role.VICTIM)
+    crime_number = make_report(app, user=owner)
+    for role in (Role.VICTIM, Role.WITNESS):
+        signed_in(role)
+        assert client.get(f"/cases/{crime_number}").status_code == 404
+        assert crime_number not in client.get("/cases/").get_data(as_text=True)
