@@ -113,6 +113,14 @@ def make_app(database_url: str):
 
 
 @pytest.fixture(autouse=True)
+def no_hidden_server_errors(caplog) -> Iterator[None]:
+    """Fail any test during which a request hit the 500 handler, even if the test did not look."""
+    yield
+    crashes = [r for r in caplog.records if r.name == "portal.errors" and r.levelname == "ERROR"]
+    assert not crashes, f"a request raised an unhandled error: {crashes[0].getMessage()} {crashes[0].exc_text}"
+
+
+@pytest.fixture(autouse=True)
 def clean_database(request) -> Iterator[None]:
     """Delete every row after each test that used the database."""
     yield

@@ -40,6 +40,7 @@ def test_every_page_passes_the_page_checks(app, client, signed_in, role):
             continue
         if response.mimetype != "text/html":
             continue
+        assert response.status_code < 500, f"{path} failed for {role}"
         assert_good_page(response)
         checked += 1
     assert checked >= 8
