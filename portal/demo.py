@@ -43,16 +43,40 @@ DEMO_REPORTS = [
     {"category": "bicycle_theft", "borough": "Camden", "postcode": "NW1 2DB",
      "description": "My bike was locked to the railings outside the station and was gone when I came back.",
      "has_property": "yes", "property_items": [{"description": "Black Raleigh bicycle", "value": "250"}],
-     "property_done": True,
-     "follow_up": "none"},
+     "property_done": True, "follow_up": "none"},
     {"category": "vehicle_damage", "borough": "Hackney", "location": "Outside 12 Mare Street",
      "description": "Someone scratched the driver's door and broke the wing mirror overnight.",
      "has_property": "no", "follow_up": "call"},
+    {"category": "theft_from_vehicle", "borough": "Lambeth", "location": "Car park behind the library",
+     "description": "The back window was smashed and a laptop bag was taken from the seat.",
+     "has_property": "no", "follow_up": "visit"},
+    {"category": "criminal_damage", "borough": "Southwark", "location": "My front garden wall",
+     "description": "Graffiti was sprayed across the wall and the gate was kicked in.",
+     "has_property": "no", "follow_up": "call"},
 ]
+
+# The path each demo case takes through triage and investigation, so every status has an example.
+DEMO_PATHS = {
+    "received": [],
+    "triaged": [("call",)],
+    "no_further_investigation": [("nfi", "no_lines_of_enquiry")],
+    "attendance_arranged": [("visit",)],
+    "referred_elsewhere": [("refer", "council_asb")],
+    "under_investigation": [("allocate",)],
+    "suspect_identified": [("allocate",), ("update", "suspect_identified")],
+    "suspect_arrested": [("allocate",), ("update", "suspect_arrested")],
+    "suspect_interviewed": [("allocate",), ("update", "suspect_arrested"), ("update", "suspect_interviewed")],
+    "released_under_investigation": [("allocate",), ("update", "suspect_arrested"),
+                                     ("update", "released_under_investigation")],
+    "charged": [("allocate",), ("update", "suspect_arrested"), ("update", "charged")],
+    "court_hearing_scheduled": [("allocate",), ("update", "charged"), ("update", "court_hearing_scheduled")],
+    "outcome": [("allocate",), ("update", "charged"), ("update", "outcome")],
+    "closed": [("allocate",), ("update", "charged"), ("update", "outcome"), ("update", "closed")],
+}
 
 
 def _demo_reports(victim) -> list[str]:
-    """Submit the demo victim's reports through the normal service, once."""
+    """Submit the demo victim's reports through the normal services, and take each to a different status. Once."""
     from datetime import timedelta
 
     from sqlalchemy import func, select
@@ -63,19 +87,52 @@ def _demo_reports(victim) -> list[str]:
 
     existing = db.session.scalar(select(func.count()).select_from(Report).where(Report.reporter_user_id == victim.id))
     if existing:
-        return [f"Demo reports: {existing} already there"]
+        return [f"Demo cases: {existing} already there"]
+    officer = get_user_by_email("officer@example.org")
+    officer.display_name = officer.display_name or "PC 1234 Alex Morgan"
     numbers = []
-    for index, extra in enumerate(DEMO_REPORTS):
+    for index, (status, path) in enumerate(DEMO_PATHS.items()):
+        extra = DEMO_REPORTS[index % len(DEMO_REPORTS)]
         draft, _token = start_draft(victim)
         category = get_category(extra["category"])
-        answers = {
+        save_answers(draft, {
             "danger_now": "no", "immediate_risk": "no", "category_route": category.route.value,
             "reporter_role": "victim", "occurred_on": (utcnow().date() - timedelta(days=index + 1)).isoformat(),
             "suspect_description": "", "other_witnesses": "", "evidence_done": True,
             "contact_name": "Demo Victim", "contact_email": victim.email, "safe_channels": ["email"],
-            "voicemail_allowed": "no", "neutral_sender": "yes", "would_have_reported": "no",
-            **extra,
-        }
-        save_answers(draft, answers)
-        numbers.append(submit_report(draft, victim).crime_number)
-    return [f"Demo reports for {victim.email}: {', '.join(numbers)}"]
+            "voicemail_allowed": "no", "neutral_sender": "yes", "would_have_reported": "no", **extra,
+        })
+        report = submit_report(draft, victim)
+        for step in path:
+            _demo_step(officer, report, step)
+        numbers.append(f"{report.crime_number} ({status.replace('_', ' ')})")
+    return ["Demo cases for " + victim.email + ":", *(f"  {n}" for n in numbers)]
+
+
+def _demo_step(officer, report, step) -> None:
+    """Apply one triage decision or update as the demo officer."""
+    from datetime import timedelta
+
+    from portal.clock import utcnow
+    from portal.reporting.models import CaseStatus
+    from portal.triage import services as triage
+
+    kind = step[0]
+    version = report.version
+    if kind == "call":
+        triage.request_call(officer, report, version)
+    elif kind == "nfi":
+        triage.decide_no_further_investigation(officer, report, version, step[1])
+    elif kind == "visit":
+        triage.arrange_attendance(officer, report, version, utcnow() + timedelta(days=2))
+    elif kind == "refer":
+        triage.refer_elsewhere(officer, report, version, step[1])
+    elif kind == "allocate":
+        triage.allocate_for_investigation(officer, report, version, officer)
+    elif kind == "update":
+        status = CaseStatus(step[1])
+        extra = {}
+        if status == CaseStatus.COURT_HEARING_SCHEDULED:
+            extra = {"hearing_place": "Highbury Corner Magistrates' Court", "hearing_at": utcnow() + timedelta(days=30)}
+        triage.post_update(officer, report, version, status, None, utcnow() - timedelta(hours=2), True,
+                           status == CaseStatus.COURT_HEARING_SCHEDULED, **extra)

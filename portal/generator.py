@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select, update
+from sqlalchemy import false, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -42,6 +42,9 @@ RESPOND_WITHIN = timedelta(hours=48)
 SPREAD = timedelta(days=90)
 RECENT_SHARE = 0.003  # submitted in the last hour: the live queue
 OLD_BACKLOG_SHARE = 0.01  # older cases nobody has triaged yet
+# The first event on every case, worded as portal.reporting.services.submit_report writes it.
+RECEIVED_TITLE = "We received your report"
+RECEIVED_BODY = "A member of police staff will review it within 45 minutes. You will hear from us within 48 hours."
 
 # Weights by category code. Any other active self-service, information or hate-incident category gets 1.
 CATEGORY_WEIGHTS = {
@@ -292,24 +295,29 @@ def reserve_sequence(year: int, count: int) -> int:
 
 
 def _insert_batch(rows: list[dict], prefix: str) -> None:
-    """Number, insert and commit one batch of cases with their first timeline events."""
+    """Number, insert and commit one batch of cases with their first timeline events.
+
+    Reports go in as one executemany (render_nulls keeps None values in every row, so the ORM does not split the
+    rows into one statement per combination of missing columns). There is no RETURNING: the first timeline
+    events are copied from the new rows by one INSERT ... SELECT per year, over the crime numbers this batch
+    reserved. The range is exact: same prefix and year, a fixed-width sequence, and the check letter follows
+    from the digits, so text order is sequence order.
+    """
     by_year = Counter(row["submitted_at"].year % 100 for row in rows)
-    next_value = {year: reserve_sequence(year, count) for year, count in sorted(by_year.items())}
+    first_value = {year: reserve_sequence(year, count) for year, count in sorted(by_year.items())}
+    next_value = dict(first_value)
     for row in sorted(rows, key=lambda r: r["submitted_at"]):
-        year = row["submitted_at"].year
-        row["crime_number"] = format_crime_number(prefix, year, next_value[year % 100])
-        next_value[year % 100] += 1
-    # render_nulls keeps None values in every row, so all rows share one statement (one executemany).
-    bulk = {"render_nulls": True}
-    ids = db.session.scalars(insert(Report).returning(Report.id, sort_by_parameter_order=True), rows,
-                             execution_options=bulk).all()
-    db.session.execute(insert(TimelineEvent), [
-        {"report_id": report_id, "occurred_at": row["submitted_at"], "actor_id": None, "kind": "received",
-         "title": "We received your report",
-         "body": "A member of police staff will review it within 45 minutes. You will hear from us within 48 hours.",
-         "visible_to_victim": True, "visible_to_witness": False, "reason_code": None}
-        for report_id, row in zip(ids, rows, strict=True)
-    ], execution_options=bulk)
+        year = row["submitted_at"].year % 100
+        row["crime_number"] = format_crime_number(prefix, year, next_value[year])
+        next_value[year] += 1
+    db.session.execute(insert(Report), rows, execution_options={"render_nulls": True})
+    columns = ["report_id", "occurred_at", "kind", "title", "body", "visible_to_victim", "visible_to_witness"]
+    for year, first in first_value.items():
+        numbers = (format_crime_number(prefix, year, first), format_crime_number(prefix, year, next_value[year] - 1))
+        db.session.execute(insert(TimelineEvent).from_select(columns, select(
+            Report.id, Report.submitted_at, literal("received"), literal(RECEIVED_TITLE), literal(RECEIVED_BODY),
+            true(), false(),
+        ).where(Report.crime_number.between(*numbers))))
     db.session.commit()
 
 
