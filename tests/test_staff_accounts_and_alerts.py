@@ -108,3 +108,41 @@ def test_nobody_sees_another_persons_case(app, client, signed_in, make_user):
         signed_in(role)
         assert client.get(f"/cases/{crime_number}").status_code == 404
         assert crime_number not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_a_victim_asks_for_a_call_and_staff_see_it(app, client, signed_in, make_user):
+    """'Talk to someone' puts the request on the case for staff and the victim."""
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    response = client.post(f"/cases/{crime_number}/call", data={"note": "Evenings are best."})
+    assert response.headers["Location"] == f"/cases/{crime_number}"
+    assert "You asked us to call you" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    assert "Evenings are best." in officer.get(f"/staff/cases/{crime_number}").get_data(as_text=True)
+
+
+def test_a_victim_answers_a_proposed_visit(app, client, signed_in, make_user):
+    """The victim can accept the visit time or ask for another, with a reason needed for a change."""
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    day = utcnow().date() + timedelta(days=2)
+    officer.post(f"/staff/cases/{crime_number}/decide/attendance", data={
+        "version": str(report_state(app, crime_number).version), "visit_date-day": str(day.day),
+        "visit_date-month": str(day.month), "visit_date-year": str(day.year), "visit_time": "10:00"})
+    assert "Does this time suit you?" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    client.post(f"/cases/{crime_number}/visit", data={"answer": "change"})
+    assert "Tell us when would suit you better" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    client.post(f"/cases/{crime_number}/visit", data={"answer": "change", "preferred": "Saturday morning"})
+    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "You asked for a different visit time" in page and "Saturday morning" in page
+
+
+def test_victim_actions_on_someone_elses_case_are_not_found(app, client, signed_in, make_user):
+    """Posting to another person's case gets 404 and changes nothing."""
+    crime_number = make_report(app, user=make_user(Role.VICTIM))
+    signed_in(Role.VICTIM)
+    assert client.post(f"/cases/{crime_number}/call", data={}).status_code == 404
+    assert client.post(f"/cases/{crime_number}/visit", data={"answer": "accept"}).status_code == 404

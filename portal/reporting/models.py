@@ -132,7 +132,7 @@ class Report(TimestampMixin, Base):
     triage_due_at: Mapped[datetime]
     response_due_at: Mapped[datetime]
     # When triage and the first response to the victim actually happened (for the 45-minute and 48-hour targets).
-    triaged_at: Mapped[datetime | None]
+    triaged_at: Mapped[datetime | None] = mapped_column(index=True)
     first_response_at: Mapped[datetime | None]
 
     category: Mapped[CrimeCategory] = relationship(lazy="joined")

@@ -22,3 +22,51 @@ def add_timeline_event(report_id: int, kind: str, title: str, body: str | None =
     )
     db.session.add(event)
     return event
+
+
+def _own_report(user, report) -> None:
+    """Refuse to act on a case that is not linked to this person."""
+    from portal.domain import DomainError
+
+    if report.reporter_user_id != user.id:
+        raise DomainError("That case is not linked to your account")
+
+
+def ask_for_call(user, report, note: str | None) -> TimelineEvent:
+    """The victim asks to talk to someone. Staff see it on the case; the named officer is emailed."""
+    from portal.audit.services import record_audit
+    from portal.auth.models import User
+    from portal.links import absolute_url
+    from portal.notifications.services import queue_email
+
+    _own_report(user, report)
+    note = (note or "").strip()[:1000] or None
+    event = add_timeline_event(report.id, "call_requested", "You asked us to call you", note, actor_id=user.id,
+                               victim=True)
+    if report.named_officer_id:
+        officer = db.session.get(User, report.named_officer_id)
+        if officer is not None:
+            queue_email(officer.email, "case_update", sign_in_link=absolute_url("auth.login"))
+    record_audit(user.id, "case.call_requested", "report", report.crime_number)
+    db.session.commit()
+    return event
+
+
+def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineEvent:
+    """The victim accepts the proposed visit time, or asks for another."""
+    from portal.audit.services import record_audit
+    from portal.domain import DomainError
+    from portal.reporting.models import CaseStatus
+
+    _own_report(user, report)
+    if report.status != CaseStatus.ATTENDANCE_ARRANGED:
+        raise DomainError("There is no visit to answer")
+    preferred = (preferred or "").strip()[:500]
+    if not accept and not preferred:
+        raise DomainError("Tell us when would suit you better", field="preferred")
+    title = "You accepted the visit time" if accept else "You asked for a different visit time"
+    event = add_timeline_event(report.id, "visit_answer", title, None if accept else preferred, actor_id=user.id,
+                               victim=True)
+    record_audit(user.id, "case.visit_answered", "report", report.crime_number, "accepted" if accept else "change")
+    db.session.commit()
+    return event
