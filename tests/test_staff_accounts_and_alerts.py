@@ -146,3 +146,18 @@ def test_victim_actions_on_someone_elses_case_are_not_found(app, client, signed_
     signed_in(Role.VICTIM)
     assert client.post(f"/cases/{crime_number}/call", data={}).status_code == 404
     assert client.post(f"/cases/{crime_number}/visit", data={"answer": "accept"}).status_code == 404
+
+
+def test_the_rights_panel_shows_each_promise_and_whether_it_was_met(app, client, signed_in, make_user):
+    """After triage, the victim sees the 45-minute promise as done on time, and support still due."""
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    officer.post(f"/staff/cases/{crime_number}/decide/call",
+                 data={"version": str(report_state(app, crime_number).version)})
+    html = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "Your rights, and whether we met them" in html
+    rights = html[html.index('id="rights"'):]
+    assert "reviews your report within 45 minutes" in rights and "Done on time" in rights
+    assert "offered support within 2 working days" in rights and "Due" in rights

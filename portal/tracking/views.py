@@ -13,6 +13,7 @@ from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
 from portal.reporting.models import CaseStatus
 from portal.tracking import queries, services
+from portal.tracking.rights import rights_for
 from portal.tracking.status_text import STATUS_TEXT
 
 bp = Blueprint("tracking", __name__, url_prefix="/cases")
@@ -60,7 +61,7 @@ def case(crime_number: str):
     report = _own_or_404(crime_number)
     return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
-                           call_form=CallForm(), visit_form=VisitForm(),
+                           call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED)
 
 

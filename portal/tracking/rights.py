@@ -1,0 +1,42 @@
+"""The victim's rights panel: each Victims' Code promise on the case in plain words, met or still due."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+from portal.triage.victims_code import deadlines_for, state
+
+PROMISES = {
+    DeadlineKind.TRIAGE: "A member of staff reviews your report within 45 minutes",
+    DeadlineKind.FIRST_RESPONSE: "You hear from us within 48 hours",
+    DeadlineKind.SUPPORT_REFERRAL: "You are offered support within 2 working days",
+    DeadlineKind.DECISION_NOT_TO_INVESTIGATE: "You are told of a decision not to investigate within 5 working days",
+    DeadlineKind.KEY_EVENT: "You are told about important developments quickly",
+    DeadlineKind.ROUTINE_UPDATE: "You get regular updates, as often as you asked",
+}
+STATE_WORDS = {"met": "Done on time", "met late": "Done, but late", "overdue": "Late: not done yet", "due": "Due"}
+
+
+@dataclass(frozen=True)
+class RightLine:
+    """One promise as the victim sees it."""
+
+    promise: str
+    state: str
+    words: str
+    due_at: datetime
+    met_at: datetime | None
+
+
+def rights_for(report_id: int) -> list[RightLine]:
+    """The promises on a case, earliest due first."""
+    lines = []
+    for deadline in deadlines_for(report_id):
+        current = state(deadline)
+        lines.append(RightLine(_promise(deadline), current, STATE_WORDS[current], deadline.due_at, deadline.met_at))
+    return lines
+
+
+def _promise(deadline: VictimsCodeDeadline) -> str:
+    """The promise in the victim's words."""
+    return PROMISES.get(deadline.kind, deadline.description)
