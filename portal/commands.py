@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(dev_mail_sink)
     app.cli.add_command(reports)
     app.cli.add_command(triage)
+    from portal.generator import generate_cases
+
+    app.cli.add_command(generate_cases)
 
 
 @click.command("demo-data")

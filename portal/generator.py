@@ -263,7 +263,8 @@ def _case(rng: random.Random, now: datetime, category: CrimeCategory, staff: lis
         "risk_flags": ["repeat_victim"] if repeat else [],
         "is_repeat_victim": repeat,
         "enhanced_rights": enhanced,
-        "enhanced_rights_reason": ("persistently_targeted" if repeat else "vulnerable") if enhanced else None,
+        "enhanced_rights_reason": (("persistently_targeted" if repeat else "vulnerable_or_intimidated")
+                                   if enhanced else None),
         "safeguarding": safeguarding,
         "named_officer_id": named_officer,
         "claimed_by_id": claimed_by,

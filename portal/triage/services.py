@@ -289,7 +289,8 @@ def officer_display_name(officer: User) -> str:
     return officer.display_name or "An officer"
 
 
-def active_officers() -> list[User]:
-    """Officers and supervisors who can be given cases."""
-    return list(db.session.scalars(select(User).where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True))
-                                   .order_by(User.email)))
+def active_officers() -> list[tuple[int, str]]:
+    """(id, name) of the officers and supervisors who can be given cases."""
+    return [(user_id, name or email) for user_id, name, email in db.session.execute(
+        select(User.id, User.display_name, User.email)
+        .where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True)).order_by(User.email))]

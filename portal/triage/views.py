@@ -37,7 +37,7 @@ def _report_or_404(crime_number: str):
 def _officer_choices(form_field) -> None:
     """Fill an officer select with active staff."""
     form_field.choices = options([("", _("Select an officer"))] +
-                                 [(str(u.id), u.display_name or u.email) for u in services.active_officers()])
+                                 [(str(user_id), name) for user_id, name in services.active_officers()])
 
 
 def _officer(user_id: str):
@@ -77,17 +77,21 @@ def queue():
 def case(crime_number: str):
     """The whole case. Every view is written to the audit trail."""
     report = _report_or_404(crime_number)
-    record_audit(current_user.id, "case.viewed", "report", report.crime_number)
-    db.session.commit()
     view = queries.case_view(report)
-    assign_form = forms.AssignForm(version=report.version)
-    _officer_choices(assign_form.officer)
-    return render_template("triage/case.html", view=view, report=report,
+    assign_form = None
+    if current_user.role == Role.SUPERVISOR and report.status in AWAITING_TRIAGE:
+        assign_form = forms.AssignForm(version=report.version)
+        _officer_choices(assign_form.officer)
+    page = render_template("triage/case.html", view=view, report=report,
                            claim_form=forms.ClaimForm(version=report.version), assign_form=assign_form,
                            awaiting_triage=report.status in AWAITING_TRIAGE,
                            can_update=report.status not in AWAITING_TRIAGE
                            and bool(forms.update_choices(allowed_next(report.status))),
                            deadline_state=victims_code.state)
+    # Audited after rendering, so the commit does not make the page load the report again.
+    record_audit(current_user.id, "case.viewed", "report", report.crime_number)
+    db.session.commit()
+    return page
 
 
 @bp.route("/cases/<crime_number>/claim", methods=["POST"])

@@ -1,0 +1,168 @@
+"""The staff pages run a fixed, small number of SQL statements however many cases there are."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import event, func, select
+
+from portal.auth.models import Role
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.generator import generate_cases
+from portal.reporting.crime_numbers import format_crime_number, parse_crime_number
+from portal.reporting.models import CaseStatus, CrimeNumberSequence, Report
+from portal.reporting.sequence import next_sequence_value
+from portal.tracking.models import TimelineEvent
+from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+
+# Statements per request, measured with 300 generated cases (the same on SQLite and PostgreSQL). A page may never
+# exceed its ceiling, and must run exactly as many statements again once there are six times as many cases.
+# Queue: user, count, page of reports, overdue deadlines, [claimers' names], headline counts, categories.
+# Case: user, report, audit insert, report reloaded after the commit, timeline, deadlines, audit trail, names,
+# active officers, property items, evidence.
+# The Camden repeat-victim queue of received cases is empty at these sizes (no deadline or names lookups), so
+# the same filter over every status is checked too, where rows are listed.
+QUEUE = "/staff/triage"
+QUEUE_ALL_PAGE_3 = "/staff/triage?status=all&page=3"
+QUEUE_CAMDEN_REPEAT = "/staff/triage?borough=Camden&risk=repeat_victim"
+QUEUE_CAMDEN_REPEAT_ALL = "/staff/triage?borough=Camden&risk=repeat_victim&status=all"
+CEILINGS = {QUEUE: 6, QUEUE_ALL_PAGE_3: 7, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 7, "case": 9}
+
+
+@contextmanager
+def counting_statements(app) -> Iterator[list[str]]:
+    """Collect every SQL statement the app's engine sends while the block runs."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def _generate(app, count: int, seed: int = 1) -> None:
+    """Run the generator command for count more cases."""
+    result = app.test_cli_runner().invoke(generate_cases, ["--count", str(count), "--seed", str(seed),
+                                                           "--batch", "500"])
+    assert result.exit_code == 0, result.output
+    assert f"generated {count} cases in" in result.output
+
+
+def _statements(client, app, url: str) -> int:
+    """GET a page (it must be 200) and return how many statements the request ran."""
+    with counting_statements(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def _rows_shown(client, url: str) -> int:
+    """How many case links a queue page lists."""
+    return client.get(url).get_data(as_text=True).count('href="/staff/cases/')
+
+
+def _measure(client, app, case_url: str) -> dict[str, int]:
+    """Statements per request for every page under test."""
+    urls = {QUEUE: QUEUE, QUEUE_ALL_PAGE_3: QUEUE_ALL_PAGE_3, QUEUE_CAMDEN_REPEAT: QUEUE_CAMDEN_REPEAT,
+            QUEUE_CAMDEN_REPEAT_ALL: QUEUE_CAMDEN_REPEAT_ALL, "case": case_url}
+    for url in urls.values():  # warm up: first requests may load things once per process
+        client.get(url)
+    return {name: _statements(client, app, url) for name, url in urls.items()}
+
+
+def _busy_case(app) -> str:
+    """A triaged case's crime number (claimed by an officer, so the case page looks people up)."""
+    with app.app_context():
+        return db.session.scalar(select(Report.crime_number).where(Report.status != CaseStatus.RECEIVED,
+                                                                   Report.claimed_by_id.is_not(None))
+                                 .order_by(Report.id).limit(1))
+
+
+def _add_history(app, crime_number: str, actor_id: int) -> None:
+    """Give the case more timeline events and deadlines, as a long investigation would have."""
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        now = utcnow()
+        for index in range(6):
+            db.session.add(TimelineEvent(report_id=report.id, occurred_at=now, actor_id=actor_id, kind="update",
+                                         title=f"Update {index}", visible_to_victim=True))
+            db.session.add(VictimsCodeDeadline(report_id=report.id, kind=DeadlineKind.KEY_EVENT,
+                                               description=f"Tell the victim about update {index}",
+                                               starts_at=now, due_at=now))
+        db.session.commit()
+
+
+def _numbers_and_events(app) -> tuple[list[str], int]:
+    """Every crime number, and how many reports have exactly one victim-visible "received" event."""
+    with app.app_context():
+        numbers = db.session.scalars(select(Report.crime_number)).all()
+        events = db.session.scalar(
+            select(func.count(func.distinct(TimelineEvent.report_id)))
+            .join(Report, Report.id == TimelineEvent.report_id)
+            .where(TimelineEvent.visible_to_victim, TimelineEvent.kind == "received",
+                   TimelineEvent.occurred_at == Report.submitted_at))
+        assert db.session.scalar(select(func.count(TimelineEvent.id))) == len(numbers)
+    return numbers, events
+
+
+def test_generator_creates_the_requested_cases_with_valid_unique_crime_numbers(app):
+    """The generator inserts exactly --count cases, each with a unique, parseable crime number and a timeline."""
+    _generate(app, 300)
+    _generate(app, 200, seed=2)
+    numbers, events = _numbers_and_events(app)
+    with app.app_context():
+        prefix = current_app.config["CRIME_NUMBER_PREFIX"]
+        received = db.session.scalar(select(func.count(Report.id)).where(Report.status == CaseStatus.RECEIVED))
+        year = utcnow().year
+        issued_next = format_crime_number(prefix, year, next_sequence_value(year % 100))
+        db.session.rollback()
+    assert len(numbers) == 500
+    assert len(set(numbers)) == 500
+    for number in numbers:
+        assert str(parse_crime_number(number, prefix)) == number
+    assert events == 500
+    assert 0 < received < 50
+    assert issued_next not in numbers
+
+
+def test_generator_numbers_cases_from_each_years_sequence_across_new_year(app, monkeypatch):
+    """Cases submitted either side of New Year take numbers from their own year's sequence, with no gaps."""
+    monkeypatch.setattr("portal.generator.utcnow", lambda: datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
+    _generate(app, 400)
+    numbers, events = _numbers_and_events(app)
+    with app.app_context():
+        sequences = dict(db.session.execute(select(CrimeNumberSequence.year, CrimeNumberSequence.last_value)).all())
+        prefix = current_app.config["CRIME_NUMBER_PREFIX"]
+    parsed = [parse_crime_number(number, prefix) for number in numbers]
+    by_year = {year: sorted(n.sequence for n in parsed if n.year == year) for year in (26, 27)}
+    assert set(sequences) == {26, 27}
+    for year, sequence_values in by_year.items():
+        assert sequence_values == list(range(1, sequences[year] + 1))
+    assert len(set(numbers)) == 400
+    assert events == 400
+
+
+def test_staff_pages_run_the_same_few_statements_with_six_times_the_cases(app, client, signed_in):
+    """Queue and case pages stay within a small statement ceiling, and the count does not grow with the data."""
+    officer = signed_in(Role.OFFICER)
+    _generate(app, 300)
+    case_url = f"/staff/cases/{_busy_case(app)}"
+    before = _measure(client, app, case_url)
+    for name, count in before.items():
+        assert count <= CEILINGS[name], (name, before)
+    assert _rows_shown(client, QUEUE) > 0
+    assert _rows_shown(client, QUEUE_ALL_PAGE_3) == 25
+
+    _generate(app, 1500, seed=2)
+    _add_history(app, case_url.rsplit("/", 1)[1], officer.id)
+    after = _measure(client, app, case_url)
+    assert after == before
+    assert _rows_shown(client, QUEUE_CAMDEN_REPEAT_ALL) > 1
