@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.reporting.claim_views import bp as claims_bp
     from portal.reporting.views import bp as reporting_bp
     from portal.tracking.views import bp as tracking_bp
+    from portal.tracking.witness_views import bp as witnesses_bp
     from portal.triage.views import bp as triage_bp
 
     app.register_blueprint(pages_bp)
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(witnesses_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

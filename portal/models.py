@@ -12,10 +12,11 @@ from portal.reporting.models import (
     ReportDraft,
 )
 from portal.tracking.models import TimelineEvent
+from portal.tracking.witness_models import CourtAvailability, WitnessLink
 from portal.triage.models import SlaAlert, VictimsCodeDeadline
 
 __all__ = [
     "AccountToken", "AuditEvent", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile", "OutboxMessage",
     "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
-    "VictimsCodeDeadline",
+    "VictimsCodeDeadline", "CourtAvailability", "WitnessLink",
 ]

@@ -27,6 +27,7 @@ SUBJECTS = {
     "claim_report": "Confirm it is you",
     "case_update": "You have an update",
     "staff_invite": "Set up your account",
+    "witness_invite": "You have been invited to follow an update",
     "sla_alert": "Items need your attention",
 }
 

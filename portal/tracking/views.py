@@ -12,7 +12,7 @@ from portal.auth.models import Role
 from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
 from portal.reporting.models import CaseStatus
-from portal.tracking import queries, services
+from portal.tracking import queries, services, witnesses
 from portal.tracking.rights import rights_for
 from portal.tracking.status_text import STATUS_TEXT
 
@@ -51,18 +51,31 @@ def _own_or_404(crime_number: str):
 @role_required(Role.VICTIM, Role.WITNESS)
 def my_cases():
     """Every case linked to the signed-in person."""
-    return render_template("tracking/my_cases.html", cases=queries.cases_for(current_user), status_text=STATUS_TEXT)
+    return render_template("tracking/my_cases.html", cases=queries.cases_for(current_user), status_text=STATUS_TEXT,
+                           witness_cases=witnesses.cases_as_witness(current_user))
 
 
 @bp.route("/<crime_number>")
 @role_required(Role.VICTIM, Role.WITNESS)
 def case(crime_number: str):
     """One case. Anyone else's case is 'not found', never 'forbidden', so existence is not revealed."""
-    report = _own_or_404(crime_number)
+    report = queries.own_case(current_user, crime_number.upper())
+    if report is None:
+        return _witness_case(crime_number.upper())
     return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED)
+
+
+def _witness_case(crime_number: str):
+    """The witness view: witness-visible events only, and nothing about the victim."""
+    from portal.triage.services import get_report_by_crime_number
+
+    report = get_report_by_crime_number(crime_number)
+    if report is None or witnesses.witness_link_for(current_user, report) is None:
+        abort(404)
+    return render_template("tracking/witness_case.html", report=report, timeline=witnesses.witness_timeline(report))
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

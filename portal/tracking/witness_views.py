@@ -1,0 +1,123 @@
+"""Witnesses join a case with a one-time code; officers invite them; witnesses answer about court dates."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from portal.access import role_required
+from portal.auth.models import Role
+from portal.domain import DomainError
+from portal.extensions import db, limiter
+from portal.forms import PortalForm, email_field, options, submit
+from portal.reporting.claim_views import CrimeNumberField
+from portal.tracking import witnesses
+from portal.triage.services import get_report_by_crime_number
+from portal.widgets import RadioInput, TextInput
+
+bp = Blueprint("witnesses", __name__)
+
+
+class JoinForm(PortalForm):
+    """Crime number and the code from the officer."""
+
+    crime_number = CrimeNumberField(_l("Crime number"), widget=TextInput(),
+                                    description=_l("For example, CR-26-0001234-X"),
+                                    validators=[DataRequired(message=_l("Enter the crime number"))],
+                                    render_kw={"class": "govuk-input--width-20", "spellcheck": "false"})
+    code = StringField(_l("Code"), widget=TextInput(), description=_l("8 letters and numbers"),
+                       validators=[DataRequired(message=_l("Enter the code")),
+                                   Length(max=20, message=_l("Code must be 8 letters and numbers"))],
+                       render_kw={"class": "govuk-input--width-10", "spellcheck": "false", "autocomplete": "off"})
+    submit = submit("Follow this case")
+
+
+class InviteForm(PortalForm):
+    """A witness's email address."""
+
+    email = email_field("Witness’s email address")
+    submit = submit("Send invitation")
+
+
+class AvailabilityForm(PortalForm):
+    """Can the witness attend the hearing?"""
+
+    available = RadioField(_l("Can you attend?"), widget=RadioInput(),
+                           choices=options([("yes", _l("Yes, I can attend")), ("no", _l("No, I cannot attend"))]),
+                           validators=[InputRequired(message=_l("Select whether you can attend"))])
+    note = TextAreaField(_l("Anything the witness care officer should know (optional)"),
+                         validators=[Length(max=1000, message=_l("Note must be 1000 characters or fewer"))])
+    submit = submit("Send answer")
+
+
+def _rate():
+    """Guessing codes is limited like sign-in."""
+    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+
+
+@bp.route("/cases/join", methods=["GET", "POST"])
+@role_required(Role.VICTIM, Role.WITNESS)
+@_rate()
+def join():
+    """Follow a case as a witness, with the crime number and code the officer gave."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            report = witnesses.join_case(current_user, form.code.data, form.crime_number.data)
+        except DomainError as error:
+            form.code.errors.append(error.message)
+        else:
+            flash(_("You are now following this case as a witness."), "success")
+            return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return render_template("tracking/join.html", form=form)
+
+
+@bp.route("/cases/join/<code>")
+@role_required(Role.VICTIM, Role.WITNESS)
+def join_by_link(code: str):
+    """The emailed link: the code alone, for the signed-in witness."""
+    try:
+        report = witnesses.join_case(current_user, code)
+    except DomainError as error:
+        return render_template("auth/link_invalid.html", message=error.message), 400
+    flash(_("You are now following this case as a witness."), "success")
+    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/cases/<crime_number>/hearings/<int:event_id>", methods=["POST"])
+@role_required(Role.VICTIM, Role.WITNESS)
+def availability(crime_number: str, event_id: int):
+    """A witness answers whether they can attend a hearing."""
+    report = get_report_by_crime_number(crime_number.upper())
+    if report is None or witnesses.witness_link_for(current_user, report) is None:
+        abort(404)
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        try:
+            witnesses.confirm_availability(current_user, report, event_id, form.available.data == "yes",
+                                           form.note.data)
+        except DomainError:
+            abort(404)
+        flash(_("Thank you. The witness care officer can see your answer."), "success")
+    else:
+        flash(_("Select whether you can attend"), "information")
+    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/staff/cases/<crime_number>/witnesses", methods=["GET", "POST"])
+@role_required(Role.OFFICER, Role.SUPERVISOR)
+def invite(crime_number: str):
+    """Invite a witness by email; the code is also shown, to give by phone or letter."""
+    report = get_report_by_crime_number(crime_number)
+    if report is None:
+        abort(404)
+    form = InviteForm()
+    if form.validate_on_submit():
+        code = witnesses.invite_witness(current_user, report, form.email.data)
+        flash(_("Invitation sent. The code is %(code)s; it works once, for 14 days.", code=code), "success")
+        return redirect(url_for("witnesses.invite", crime_number=crime_number))
+    db.session.commit()
+    return render_template("tracking/invite_witness.html", form=form, report=report,
+                           witnesses=witnesses.witnesses_on(report))

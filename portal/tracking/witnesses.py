@@ -1,0 +1,111 @@
+"""Witness links: invitations with a one-time code, joining a case, and court availability.
+
+The only code that writes witness links. A witness sees witness-visible events only, never the victim's
+details, answers or messages.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.audit.services import record_audit
+from portal.auth.models import User
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.links import absolute_url
+from portal.notifications.services import queue_email
+from portal.reporting.models import Report
+from portal.tracking.models import TimelineEvent
+from portal.tracking.witness_models import CourtAvailability, WitnessLink
+
+CODE_LIFETIME = timedelta(days=14)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"  # no 0/O, 1/I, 2/Z, 5/S lookalikes
+
+
+def _digest(code: str) -> str:
+    """The stored form of a code (case and spacing do not matter)."""
+    normalised = "".join(code.upper().split()).replace("-", "")
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def invite_witness(actor: User, report: Report, email: str) -> str:
+    """Create a one-time code for a witness and email them a link. Returns the code (for a letter or call)."""
+    email = email.strip().lower()
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    link = WitnessLink(report_id=report.id, invited_email=email, code_hash=_digest(code),
+                       code_expires_at=utcnow() + CODE_LIFETIME, invited_by_id=actor.id)
+    db.session.add(link)
+    queue_email(email, "witness_invite", link=absolute_url("witnesses.join_by_link", code=code), code=code)
+    record_audit(actor.id, "witness.invited", "report", report.crime_number)
+    db.session.commit()
+    return code
+
+
+def join_case(user: User, code: str, crime_number: str | None = None) -> Report:
+    """Link the signed-in witness to the case the code belongs to. The code works once, until it expires."""
+    link = db.session.scalar(select(WitnessLink).where(WitnessLink.code_hash == _digest(code or "")))
+    if link is None or link.witness_user_id is not None or link.code_expires_at <= utcnow():
+        raise DomainError("This code has expired or has already been used", field="code")
+    report = db.session.get(Report, link.report_id)
+    if crime_number is not None and report.crime_number != crime_number:
+        raise DomainError("The crime number and code do not match", field="code")
+    if report.reporter_user_id == user.id:
+        raise DomainError("You reported this case, so you already follow it", field="code")
+    link.witness_user_id = user.id
+    link.linked_at = utcnow()
+    record_audit(user.id, "witness.linked", "report", report.crime_number)
+    db.session.commit()
+    return report
+
+
+def witness_link_for(user: User, report: Report) -> WitnessLink | None:
+    """This person's witness link to the case, if any."""
+    return db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id,
+                                                       WitnessLink.witness_user_id == user.id))
+
+
+def witness_timeline(report: Report) -> list[TimelineEvent]:
+    """Events witnesses may see, oldest first."""
+    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
+                                                               TimelineEvent.visible_to_witness.is_(True))
+                                   .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))
+
+
+def confirm_availability(user: User, report: Report, hearing_event_id: int, available: bool,
+                         note: str | None) -> CourtAvailability:
+    """A witness says whether they can attend a hearing. The latest answer counts."""
+    link = witness_link_for(user, report)
+    hearing = db.session.get(TimelineEvent, hearing_event_id)
+    if link is None or hearing is None or hearing.report_id != report.id or not hearing.visible_to_witness \
+            or hearing.reason_code != "court_hearing_scheduled":
+        raise DomainError("That hearing is not part of this case")
+    answer = CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=available,
+                               note=(note or "").strip()[:1000] or None, answered_at=utcnow())
+    db.session.add(answer)
+    record_audit(user.id, "witness.availability", "report", report.crime_number,
+                 "available" if available else "not available")
+    db.session.commit()
+    return answer
+
+
+def witnesses_on(report: Report) -> list[dict]:
+    """For staff: each invitation, whether it was used, and the latest court answers."""
+    links = list(db.session.scalars(select(WitnessLink).where(WitnessLink.report_id == report.id)
+                                    .order_by(WitnessLink.id)))
+    answers = {}
+    if links:
+        for answer in db.session.scalars(select(CourtAvailability).where(
+                CourtAvailability.witness_link_id.in_([link.id for link in links]))
+                .order_by(CourtAvailability.answered_at)):
+            answers[answer.witness_link_id] = answer
+    return [{"link": link, "answer": answers.get(link.id)} for link in links]
+
+
+def cases_as_witness(user: User) -> list[Report]:
+    """Cases this person follows as a witness."""
+    return list(db.session.scalars(select(Report).join(WitnessLink, WitnessLink.report_id == Report.id)
+                                   .where(WitnessLink.witness_user_id == user.id)
+                                   .order_by(Report.submitted_at.desc())))

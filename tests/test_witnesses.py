@@ -1,0 +1,145 @@
+"""Witnesses: invited with a one-time code, they see witness updates only, and answer about court dates."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.tracking.witness_models import CourtAvailability, WitnessLink
+from tests.conftest import link_in, outbox_rows, sign_in_as
+from tests.pagecheck import assert_good_page, h1_text
+from tests.triage_helpers import make_report, report_state
+from tests.wizard import error_messages
+
+
+def invite(app, officer_client, crime_number, email="wit@example.org") -> str:
+    """An officer invites a witness; returns the code shown to the officer."""
+    officer_client.post(f"/staff/cases/{crime_number}/witnesses", data={"email": email})
+    html = officer_client.get(f"/staff/cases/{crime_number}/witnesses").get_data(as_text=True)
+    return re.search(r"The code is ([A-Z0-9]{8})", html).group(1)
+
+
+def charged_case_with_hearing(app, officer_client, victim):
+    """A case taken to a court hearing that witnesses can see, with an internal note and a victim-only event."""
+    crime_number = make_report(app, user=victim, description="Private words from the victim.")
+
+    def post(path, data):
+        data = {"version": str(report_state(app, crime_number).version), **data}
+        return officer_client.post(path, data=data)
+
+    from portal.auth.models import User
+
+    with app.app_context():
+        officer = db.session.scalars(select(User).where(User.role == Role.OFFICER)).first()
+    post(f"/staff/cases/{crime_number}/decide/allocate", {"officer": str(officer.id)})
+    when = utcnow() - timedelta(days=1)
+    base = {"happened_date-day": str(when.day), "happened_date-month": str(when.month),
+            "happened_date-year": str(when.year), "happened_time": "09:00"}
+    post(f"/staff/cases/{crime_number}/update", {**base, "status": "charged", "victim": "y"})
+    day = utcnow().date() + timedelta(days=20)
+    post(f"/staff/cases/{crime_number}/update", {
+        **base, "status": "court_hearing_scheduled", "victim": "y", "witness": "y",
+        "hearing_place": "Wood Green Crown Court", "hearing_date-day": str(day.day),
+        "hearing_date-month": str(day.month), "hearing_date-year": str(day.year), "hearing_time": "10:00"})
+    return crime_number
+
+
+def test_a_witness_joins_by_the_emailed_link_and_sees_only_witness_updates(app, client, signed_in, make_user):
+    """The witness sees the court hearing, never the victim's words, name or other events."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    victim = make_user(Role.VICTIM)
+    crime_number = charged_case_with_hearing(app, officer_client, victim)
+    invite(app, officer_client, crime_number)
+    email = outbox_rows(app)[-1]
+    assert email.recipient == "wit@example.org" and crime_number not in email.body_text
+
+    signed_in(Role.WITNESS)
+    assert client.get(link_in(email.body_text)).headers["Location"] == f"/cases/{crime_number}"
+    page = client.get(f"/cases/{crime_number}")
+    assert_good_page(page)
+    html = page.get_data(as_text=True)
+    assert "Wood Green Crown Court" in html
+    assert "Someone has been charged" not in html
+    assert "Private words from the victim." not in html and "Sam Victim" not in html and "sam@example.org" not in html
+    assert crime_number in client.get("/cases/").get_data(as_text=True)
+
+
+def test_a_witness_joins_with_crime_number_and_code_once(app, client, signed_in, make_user):
+    """The code works once; a wrong crime number or code is a clear error."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number = make_report(app)
+    code = invite(app, officer_client, crime_number)
+    signed_in(Role.WITNESS)
+    other = make_report(app)
+    wrong = client.post("/cases/join", data={"crime_number": other, "code": code})
+    assert "The crime number and code do not match" in " ".join(error_messages(wrong))
+    ok = client.post("/cases/join", data={"crime_number": crime_number, "code": code.lower()})
+    assert ok.headers["Location"] == f"/cases/{crime_number}"
+    signed_in(Role.WITNESS)
+    again = client.post("/cases/join", data={"crime_number": crime_number, "code": code})
+    assert "This code has expired or has already been used" in " ".join(error_messages(again))
+
+
+def test_an_expired_code_is_refused(app, client, signed_in, make_user):
+    """After 14 days the code no longer works."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number = make_report(app)
+    code = invite(app, officer_client, crime_number)
+    with app.app_context():
+        link = db.session.scalar(select(WitnessLink))
+        link.code_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    signed_in(Role.WITNESS)
+    response = client.post("/cases/join", data={"crime_number": crime_number, "code": code})
+    assert "This code has expired" in " ".join(error_messages(response))
+
+
+def test_a_witness_confirms_availability_and_the_officer_sees_it(app, client, signed_in, make_user):
+    """The answer about the hearing appears on the officer's witness page."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number = charged_case_with_hearing(app, officer_client, make_user(Role.VICTIM))
+    code = invite(app, officer_client, crime_number)
+    signed_in(Role.WITNESS)
+    client.post("/cases/join", data={"crime_number": crime_number, "code": code})
+    event_id = int(re.search(r"/hearings/(\d+)", client.get(f"/cases/{crime_number}").get_data(as_text=True))
+                   .group(1))
+    client.post(f"/cases/{crime_number}/hearings/{event_id}", data={"available": "no", "note": "On holiday"})
+    with app.app_context():
+        answer = db.session.scalar(select(CourtAvailability))
+        assert answer.available is False and answer.note == "On holiday"
+    staff_page = officer_client.get(f"/staff/cases/{crime_number}/witnesses")
+    assert_good_page(staff_page)
+    assert "Court: cannot attend" in staff_page.get_data(as_text=True)
+
+
+def test_people_without_a_link_cannot_see_or_answer_for_a_case(app, client, signed_in, make_user):
+    """Another witness gets 404 on the case and on the hearing answer."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number = charged_case_with_hearing(app, officer_client, make_user(Role.VICTIM))
+    signed_in(Role.WITNESS)
+    assert client.get(f"/cases/{crime_number}").status_code == 404
+    assert client.post(f"/cases/{crime_number}/hearings/1", data={"available": "yes"}).status_code == 404
+
+
+def test_only_police_invite_witnesses(app, client, signed_in):
+    """Victims, witnesses, partners and admins get 403 on the invitation page."""
+    crime_number = make_report(app)
+    for role in (Role.VICTIM, Role.WITNESS, Role.PARTNER, Role.ADMIN):
+        signed_in(role)
+        assert client.get(f"/staff/cases/{crime_number}/witnesses").status_code == 403
+
+
+def test_the_join_page_passes_the_page_checks(client, signed_in):
+    """The join form is a well-formed GOV.UK page."""
+    signed_in(Role.WITNESS)
+    page = client.get("/cases/join")
+    assert_good_page(page)
+    assert h1_text(page) == "Follow a case as a witness"
