@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 20_000  # generous: CI machines have 2 cores and may be busy
 
 _axe = Axe()
 
