@@ -63,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     """Mount each capability's blueprint."""
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.data_rights.views import bp as data_rights_bp
+    from portal.messages.views import bp as messages_bp
     from portal.pages.views import bp as pages_bp
     from portal.reporting.claim_views import bp as claims_bp
     from portal.reporting.views import bp as reporting_bp
@@ -77,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(data_rights_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(witnesses_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp

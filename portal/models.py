@@ -2,6 +2,7 @@
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountToken, Role, User
+from portal.messages.models import CaseMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import (
     CrimeCategory,
@@ -16,7 +17,7 @@ from portal.tracking.witness_models import CourtAvailability, WitnessLink
 from portal.triage.models import SlaAlert, VictimsCodeDeadline
 
 __all__ = [
-    "AccountToken", "AuditEvent", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile", "OutboxMessage",
-    "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
+    "AccountToken", "AuditEvent", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
+    "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink",
 ]

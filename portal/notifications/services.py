@@ -26,6 +26,7 @@ SUBJECTS = {
     "report_received": "Thank you for getting in touch",
     "claim_report": "Confirm it is you",
     "case_update": "You have an update",
+    "new_message": "You have a new message",
     "staff_invite": "Set up your account",
     "witness_invite": "You have been invited to follow an update",
     "sla_alert": "Items need your attention",

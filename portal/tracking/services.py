@@ -70,3 +70,41 @@ def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineE
     record_audit(user.id, "case.visit_answered", "report", report.crime_number, "accepted" if accept else "change")
     db.session.commit()
     return event
+
+
+UPDATE_FREQUENCIES = (7, 14, 28)
+CHANNEL_NAMES = ("email", "phone", "text", "letter")
+
+
+def update_preferences(user, report, *, every_days: int, channels: list[str], safe_times: str | None,
+                       voicemail: bool, neutral_sender: bool) -> None:
+    """The victim changes how often we update them and how it is safe to reach them.
+
+    Notifications read these from the case at the moment they are queued, so the change applies at once.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.audit.services import record_audit
+    from portal.domain import DomainError
+    from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+
+    _own_report(user, report)
+    if every_days not in UPDATE_FREQUENCIES:
+        raise DomainError("Select how often you want updates", field="every_days")
+    if not channels or any(c not in CHANNEL_NAMES for c in channels):
+        raise DomainError("Select at least one safe way to contact you", field="channels")
+    report.update_every_days = every_days
+    report.safe_channels = list(channels)
+    report.safe_times = (safe_times or "").strip()[:200] or None
+    report.voicemail_allowed = voicemail
+    report.neutral_sender = neutral_sender
+    for deadline in db.session.scalars(select(VictimsCodeDeadline).where(
+            VictimsCodeDeadline.report_id == report.id, VictimsCodeDeadline.kind == DeadlineKind.ROUTINE_UPDATE,
+            VictimsCodeDeadline.met_at.is_(None))):
+        deadline.due_at = deadline.starts_at + timedelta(days=every_days)
+        deadline.description = f"Routine update (every {every_days} days)"
+    add_timeline_event(report.id, "preferences", "You changed how we keep in touch", actor_id=user.id, victim=True)
+    record_audit(user.id, "case.preferences_changed", "report", report.crime_number)
+    db.session.commit()

@@ -1,10 +1,10 @@
 """A victim's own cases: status in plain words and the timeline."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.access import role_required
@@ -15,6 +15,7 @@ from portal.reporting.models import CaseStatus
 from portal.tracking import queries, services, witnesses
 from portal.tracking.rights import rights_for
 from portal.tracking.status_text import STATUS_TEXT
+from portal.widgets import CheckboxesInput, RadioInput, TextInput
 
 bp = Blueprint("tracking", __name__, url_prefix="/cases")
 
@@ -37,6 +38,31 @@ class VisitForm(PortalForm):
     preferred = TextAreaField(_l("When would suit you better?"),
                               validators=[Length(max=500, message=_l("Answer must be 500 characters or fewer"))])
     submit = submit("Send")
+
+
+class PreferencesForm(PortalForm):
+    """How often to update, and how it is safe to make contact."""
+
+    every_days = RadioField(_l("How often would you like an update, even if nothing has changed?"),
+                            widget=RadioInput(),
+                            choices=options([("7", _l("Every week")), ("14", _l("Every 2 weeks")),
+                                             ("28", _l("Every 4 weeks"))]),
+                            validators=[InputRequired(message=_l("Select how often you want updates"))])
+    channels = SelectMultipleField(_l("How is it safe for us to contact you?"), widget=CheckboxesInput(),
+                                   choices=options([("email", _l("Email")), ("phone", _l("Phone call")),
+                                                    ("text", _l("Text message")), ("letter", _l("Letter"))]),
+                                   description=_l("Leave out any that someone else might see or hear."),
+                                   validators=[InputRequired(
+                                       message=_l("Select at least one safe way to contact you"))])
+    safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=TextInput(),
+                             validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
+    voicemail = RadioField(_l("Can we leave a voicemail?"), widget=RadioInput(),
+                           choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
+                           validators=[InputRequired(message=_l("Select yes if we can leave a voicemail"))])
+    neutral_sender = RadioField(_l("Should our messages come from a name that does not mention the police?"),
+                                widget=RadioInput(), choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
+                                validators=[InputRequired(message=_l("Select yes or no"))])
+    submit = submit("Save")
 
 
 def _own_or_404(crime_number: str):
@@ -108,3 +134,28 @@ def answer_visit(crime_number: str):
     else:
         flash(_("Select whether the time suits you"), "information")
     return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/<crime_number>/preferences", methods=["GET", "POST"])
+@role_required(Role.VICTIM)
+def preferences(crime_number: str):
+    """Change how often we update, and how it is safe to make contact."""
+    report = _own_or_404(crime_number)
+    if request.method == "GET":
+        form = PreferencesForm(every_days=str(report.update_every_days), channels=report.safe_channels,
+                               safe_times=report.safe_times, voicemail="yes" if report.voicemail_allowed else "no",
+                               neutral_sender="yes" if report.neutral_sender else "no")
+    else:
+        form = PreferencesForm()
+    if form.validate_on_submit():
+        try:
+            services.update_preferences(current_user, report, every_days=int(form.every_days.data),
+                                        channels=form.channels.data, safe_times=form.safe_times.data,
+                                        voicemail=form.voicemail.data == "yes",
+                                        neutral_sender=form.neutral_sender.data == "yes")
+        except DomainError as error:
+            getattr(form, error.field or "every_days").errors.append(error.message)
+        else:
+            flash(_("Your preferences are saved."), "success")
+            return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return render_template("tracking/preferences.html", form=form, report=report)

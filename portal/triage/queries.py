@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.messages.queries import unread_for_staff
 from portal.reporting.models import CaseStatus, CrimeCategory, Report
 from portal.tracking.models import TimelineEvent
 from portal.triage.models import DeadlineKind, SlaAlert, VictimsCodeDeadline
@@ -38,6 +39,7 @@ class QueueRow:
     overdue: bool
     overdue_deadlines: int
     claimed_by: str | None
+    unread_messages: int = 0
 
 
 @dataclass
@@ -100,6 +102,7 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
                VictimsCodeDeadline.due_at < now)
         .group_by(VictimsCodeDeadline.report_id)
     ).all()) if ids else {}
+    unread = unread_for_staff(ids)  # one grouped query for the whole page, none if the page is empty
     claimers = {r.claimed_by_id for r in reports if r.claimed_by_id}
     names = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(claimers))).all()) if claimers else {}
     untriaged = Report.status == CaseStatus.RECEIVED
@@ -116,7 +119,7 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     rows = [
         QueueRow(r, int((r.triage_due_at - now).total_seconds() // 60),
                  r.status == CaseStatus.RECEIVED and r.triage_due_at < now,
-                 overdue_counts.get(r.id, 0), names.get(r.claimed_by_id))
+                 overdue_counts.get(r.id, 0), names.get(r.claimed_by_id), unread.get(r.id, 0))
         for r in reports
     ]
     return QueuePage(rows, total, page, pages, due_soon, overdue, triaged_today, filters)
@@ -131,10 +134,11 @@ class CaseView:
     deadlines: list[VictimsCodeDeadline]
     audit: list[AuditEvent]
     people: dict[int, str]
+    unread_messages: int = 0
 
 
 def case_view(report: Report) -> CaseView:
-    """Load a case's timeline, deadlines, audit trail and the names of the people involved."""
+    """Load a case's timeline, deadlines, audit trail, the names of the people involved and unread messages."""
     timeline = list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id)
                                        .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))
     deadlines = list(db.session.scalars(select(VictimsCodeDeadline).where(VictimsCodeDeadline.report_id == report.id)
@@ -146,7 +150,8 @@ def case_view(report: Report) -> CaseView:
                                                                           report.named_officer_id}
     ids.discard(None)
     people = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
-    return CaseView(report, timeline, deadlines, audit, people)
+    unread = unread_for_staff([report.id]).get(report.id, 0)
+    return CaseView(report, timeline, deadlines, audit, people, unread)
 
 
 def compliance_rates(now: datetime | None = None) -> list[dict]:

@@ -1,0 +1,1 @@
+"""Secure messages between a victim and police staff, threaded on the case."""

@@ -1,0 +1,43 @@
+"""Message forms: a GOV.UK character count, and for the victim whether it adds to their report."""
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from portal.forms import PortalForm, submit
+from portal.messages.services import BODY_MAX
+from portal.widgets import CheckboxInput
+
+
+class MessageLength:
+    """At most BODY_MAX characters, counting a line break once (browsers send two characters for each)."""
+
+    def __call__(self, form, field):
+        if len((field.data or "").replace("\r\n", "\n")) > BODY_MAX:
+            raise ValidationError(_l("Message must be %(max)d characters or fewer", max=BODY_MAX))
+
+
+def body_field(label: str, hint: str) -> TextAreaField:
+    """The message text."""
+    return TextAreaField(_l(label), widget=GovCharacterCount(), description=_l(hint),
+                         validators=[DataRequired(message=_l("Enter a message")), MessageLength()])
+
+
+class VictimMessageForm(PortalForm):
+    """The victim writes to the police."""
+
+    body = body_field("Your message", "If you are telling us something new about what happened, tick the box "
+                                      "below so that we add it to your report.")
+    adds_information = BooleanField(_l("This adds information about what happened"), widget=CheckboxInput(),
+                                    description=_l("We will add it to your report, and you will see it in "
+                                                   "what has happened so far."))
+    submit = submit("Send message")
+
+
+class StaffMessageForm(PortalForm):
+    """Police staff reply to the victim."""
+
+    body = body_field("Your reply", "The victim reads this when they next sign in. Someone else may see "
+                                    "their screen, so write nothing you would not put in a letter to them.")
+    submit = submit("Send reply")

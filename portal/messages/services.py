@@ -1,0 +1,109 @@
+"""Write messages and mark them read. The only code that writes messages.
+
+Emails about a message never carry its text or the crime number: a neutral subject and a sign-in link.
+"""
+
+from sqlalchemy import update
+
+from portal.audit.services import record_audit
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.messages.models import CaseMessage
+
+BODY_MAX = 3000
+STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+
+
+def clean_body(body: str | None) -> str:
+    """The message text with browser line endings made plain, or a domain error if it is empty or too long."""
+    text = (body or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise DomainError("Enter a message", field="body")
+    if len(text) > BODY_MAX:
+        raise DomainError(f"Message must be {BODY_MAX} characters or fewer", field="body")
+    return text
+
+
+def _own_report(user, report) -> None:
+    """Refuse a case that is not linked to this person."""
+    if user is None or report.reporter_user_id != user.id:
+        raise DomainError("That case is not linked to your account")
+
+
+def _is_staff(user) -> bool:
+    """Police staff who may read and answer a case's messages."""
+    return user is not None and user.role in STAFF_ROLES
+
+
+def _officer_to_tell(report) -> User | None:
+    """The named officer, or failing that the officer who claimed the report."""
+    officer_id = report.named_officer_id or report.claimed_by_id
+    return db.session.get(User, officer_id) if officer_id else None
+
+
+def _sign_in_link() -> str:
+    """Where every message email points."""
+    from portal.links import absolute_url
+
+    return absolute_url("auth.login")
+
+
+def send_victim_message(user, report, body: str, adds_information: bool) -> CaseMessage:
+    """The victim writes to the police. Optionally records that it adds to what they reported."""
+    from portal.notifications.services import queue_email
+    from portal.tracking.services import add_timeline_event
+
+    _own_report(user, report)
+    text = clean_body(body)
+    message = CaseMessage(report_id=report.id, sender_id=user.id, from_staff=False, body=text, sent_at=utcnow())
+    db.session.add(message)
+    if adds_information:
+        add_timeline_event(report.id, "information_added", "You added information", text, actor_id=user.id,
+                           victim=True)
+    record_audit(user.id, "message.sent", "report", report.crime_number,
+                 "adds information" if adds_information else None)
+    officer = _officer_to_tell(report)
+    if officer is not None:
+        queue_email(officer.email, "new_message", sign_in_link=_sign_in_link())
+    db.session.commit()
+    return message
+
+
+def send_staff_message(actor, report, body: str) -> CaseMessage:
+    """Police staff write to the victim. The victim is emailed only if email is a safe way to reach them."""
+    from portal.notifications.services import queue_email
+
+    if not _is_staff(actor):
+        raise DomainError("Only police staff can reply to the victim")
+    if report.reporter_user_id is None:
+        raise DomainError("Nobody can read messages on this case: it is not linked to an account", field="body")
+    text = clean_body(body)
+    message = CaseMessage(report_id=report.id, sender_id=actor.id, from_staff=True, body=text, sent_at=utcnow())
+    db.session.add(message)
+    record_audit(actor.id, "message.sent", "report", report.crime_number, "to the victim")
+    if "email" in (report.safe_channels or []):
+        victim = db.session.get(User, report.reporter_user_id)
+        if victim is not None:
+            queue_email(victim.email, "new_message", sign_in_link=_sign_in_link())
+    db.session.commit()
+    return message
+
+
+def mark_read(reader, report) -> int:
+    """Mark the other side's unread messages as read; staff reading the thread is audited. Returns how many."""
+    if _is_staff(reader):
+        from_staff = False
+        record_audit(reader.id, "messages.viewed", "report", report.crime_number)
+    else:
+        _own_report(reader, report)
+        from_staff = True
+    result = db.session.execute(
+        update(CaseMessage)
+        .where(CaseMessage.report_id == report.id, CaseMessage.from_staff.is_(from_staff),
+               CaseMessage.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
