@@ -1,6 +1,6 @@
 """The message thread on a case: the victim's side and the police side."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.messages import queries, services
 from portal.messages.forms import StaffMessageForm, VictimMessageForm
+from portal.tracking.case_access import Relation, case_for
 
 bp = Blueprint("messages", __name__, url_prefix="")
 STAFF = (Role.OFFICER, Role.SUPERVISOR)
@@ -31,11 +32,7 @@ def _field_error(form, error: DomainError) -> None:
 @role_required(Role.VICTIM)
 def victim_thread(crime_number: str):
     """The victim reads the thread and writes to the police. Anyone else's case is 'not found'."""
-    from portal.tracking.queries import own_case
-
-    report = own_case(current_user, crime_number.upper())
-    if report is None:
-        abort(404)
+    report, _relation = case_for(current_user, crime_number, Relation.VICTIM)
     form = VictimMessageForm()
     if form.validate_on_submit():
         try:
@@ -58,11 +55,7 @@ def victim_thread(crime_number: str):
 @role_required(*STAFF)
 def staff_thread(crime_number: str):
     """Police staff read the thread and reply. Every view is written to the audit trail."""
-    from portal.triage.services import get_report_by_crime_number
-
-    report = get_report_by_crime_number(crime_number.upper())
-    if report is None:
-        abort(404)
+    report, _relation = case_for(current_user, crime_number, Relation.POLICE)
     form = StaffMessageForm()
     if report.reporter_user_id is None and request.method == "POST":
         flash(_("Nobody can read messages on this case: it is not linked to an account."), "information")

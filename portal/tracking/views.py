@@ -1,6 +1,6 @@
 """A victim's own cases: status in plain words and the timeline."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
 from portal.reporting.models import CaseStatus
 from portal.tracking import queries, services, witnesses
+from portal.tracking.case_access import Relation, case_for
 from portal.tracking.rights import rights_for
 from portal.tracking.status_text import STATUS_TEXT
 from portal.widgets import CheckboxesInput, RadioInput, TextInput
@@ -66,11 +67,8 @@ class PreferencesForm(PortalForm):
 
 
 def _own_or_404(crime_number: str):
-    """The signed-in person's case, or 'not found'."""
-    report = queries.own_case(current_user, crime_number.upper())
-    if report is None:
-        abort(404)
-    return report
+    """The signed-in victim's case, or 'not found'."""
+    return case_for(current_user, crime_number, Relation.VICTIM)[0]
 
 
 @bp.route("/")
@@ -85,23 +83,14 @@ def my_cases():
 @role_required(Role.VICTIM, Role.WITNESS)
 def case(crime_number: str):
     """One case. Anyone else's case is 'not found', never 'forbidden', so existence is not revealed."""
-    report = queries.own_case(current_user, crime_number.upper())
-    if report is None:
-        return _witness_case(crime_number.upper())
+    report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
+    if relation == Relation.WITNESS:
+        return render_template("tracking/witness_case.html", report=report,
+                               timeline=witnesses.witness_timeline(report))
     return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED)
-
-
-def _witness_case(crime_number: str):
-    """The witness view: witness-visible events only, and nothing about the victim."""
-    from portal.triage.services import get_report_by_crime_number
-
-    report = get_report_by_crime_number(crime_number)
-    if report is None or witnesses.witness_link_for(current_user, report) is None:
-        abort(404)
-    return render_template("tracking/witness_case.html", report=report, timeline=witnesses.witness_timeline(report))
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

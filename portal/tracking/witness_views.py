@@ -14,7 +14,7 @@ from portal.extensions import db, limiter
 from portal.forms import PortalForm, email_field, options, submit
 from portal.reporting.claim_views import CrimeNumberField
 from portal.tracking import witnesses
-from portal.triage.services import get_report_by_crime_number
+from portal.tracking.case_access import Relation, case_for
 from portal.widgets import RadioInput, TextInput
 
 bp = Blueprint("witnesses", __name__)
@@ -90,9 +90,7 @@ def join_by_link(code: str):
 @role_required(Role.VICTIM, Role.WITNESS)
 def availability(crime_number: str, event_id: int):
     """A witness answers whether they can attend a hearing."""
-    report = get_report_by_crime_number(crime_number.upper())
-    if report is None or witnesses.witness_link_for(current_user, report) is None:
-        abort(404)
+    report, _relation = case_for(current_user, crime_number, Relation.WITNESS)
     form = AvailabilityForm()
     if form.validate_on_submit():
         try:
@@ -110,9 +108,7 @@ def availability(crime_number: str, event_id: int):
 @role_required(Role.OFFICER, Role.SUPERVISOR)
 def invite(crime_number: str):
     """Invite a witness by email; the code is also shown, to give by phone or letter."""
-    report = get_report_by_crime_number(crime_number)
-    if report is None:
-        abort(404)
+    report, _relation = case_for(current_user, crime_number, Relation.POLICE)
     form = InviteForm()
     if form.validate_on_submit():
         code = witnesses.invite_witness(current_user, report, form.email.data)

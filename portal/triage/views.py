@@ -13,6 +13,7 @@ from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.evidence import evidence_path
 from portal.reporting.services import list_categories
+from portal.tracking.case_access import Relation, case_for
 from portal.triage import forms, queries, services, victims_code, wording
 from portal.triage.state_machine import AWAITING_TRIAGE, allowed_next
 
@@ -27,11 +28,8 @@ DECISION_FORMS = {
 
 
 def _report_or_404(crime_number: str):
-    """The case, or a 404 page."""
-    report = services.get_report_by_crime_number(crime_number)
-    if report is None:
-        abort(404)
-    return report
+    """The case, or a 404 page (the one access check every case route shares)."""
+    return case_for(current_user, crime_number, Relation.POLICE)[0]
 
 
 def _officer_choices(form_field) -> None:

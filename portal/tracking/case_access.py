@@ -1,0 +1,46 @@
+"""The one check every case route makes: is this person linked to this case, in this role?
+
+Anyone not linked gets the same 404 as for a case that does not exist, so a crime number reveals nothing.
+"""
+
+import enum
+
+from flask import abort
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.tracking.witness_models import WitnessLink
+
+POLICE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+
+
+class Relation(enum.StrEnum):
+    """How a person is linked to a case."""
+
+    VICTIM = "victim"  # the account the report belongs to
+    WITNESS = "witness"  # a witness who redeemed an invitation code
+    POLICE = "police"  # officers and supervisors
+
+
+def relation_to(user: User, report: Report) -> Relation | None:
+    """How this person is linked to the case, if at all."""
+    if report.reporter_user_id is not None and report.reporter_user_id == user.id:
+        return Relation.VICTIM
+    if user.role in POLICE_ROLES:
+        return Relation.POLICE
+    linked = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id,
+                                                            WitnessLink.witness_user_id == user.id))
+    return Relation.WITNESS if linked else None
+
+
+def case_for(user: User, crime_number: str, *allowed: Relation) -> tuple[Report, Relation]:
+    """The case and the person's relation to it, or a 404 if the case is missing or not theirs in these roles."""
+    report = db.session.scalar(select(Report).where(Report.crime_number == (crime_number or "").upper()[:20]))
+    if report is None:
+        abort(404)
+    relation = relation_to(user, report)
+    if relation is None or relation not in allowed:
+        abort(404)
+    return report, relation
