@@ -143,3 +143,52 @@ def test_the_join_page_passes_the_page_checks(client, signed_in):
     page = client.get("/cases/join")
     assert_good_page(page)
     assert h1_text(page) == "Follow a case as a witness"
+
+
+def test_quiet_hours_hold_an_email_until_they_end(app, client, signed_in, make_user):
+    """With quiet hours covering now, the update's email waits in the outbox until the window opens."""
+    from zoneinfo import ZoneInfo
+
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    hour = utcnow().astimezone(ZoneInfo("Europe/London")).hour
+    client.post(f"/cases/{crime_number}/preferences", data={
+        "every_days": "28", "channels": ["email"], "voicemail": "no", "neutral_sender": "yes",
+        "quiet_from": str(hour), "quiet_until": str((hour + 2) % 24)})
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    officer_client.post(f"/staff/cases/{crime_number}/decide/call",
+                        data={"version": str(report_state(app, crime_number).version)})
+    email = outbox_rows(app)[-1]
+    assert email.template == "case_update"
+    opens = email.next_attempt_at.astimezone(ZoneInfo("Europe/London"))
+    assert opens > utcnow() and opens.hour == (hour + 2) % 24 and opens.minute == 0
+    with app.app_context():
+        from portal.notifications.services import deliver_pending
+
+        assert deliver_pending().sent == 0
+
+
+def test_the_victim_reads_their_own_report_downloads_it_and_asks_for_a_review(app, client, signed_in, make_user):
+    """The case page shows what they told us with a PDF; after a decision not to investigate they can ask for review."""
+    import io
+
+    from pypdf import PdfReader
+
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim, description="Taken from the rack at 9am.")
+    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "What you told us" in page and "Taken from the rack at 9am." in page
+    pdf = client.get(f"/cases/{crime_number}/summary.pdf")
+    assert crime_number in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert client.post(f"/cases/{crime_number}/requests/review").status_code == 302
+    assert "There is no decision to review" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    officer_client.post(f"/staff/cases/{crime_number}/decide/nfi", data={
+        "version": str(report_state(app, crime_number).version), "reason_code": "no_realistic_prospect"})
+    client.post(f"/cases/{crime_number}/requests/review")
+    client.post(f"/cases/{crime_number}/requests/statement")
+    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "You asked for the decision to be reviewed" in page
+    assert "You asked to make a Victim Personal Statement" in page

@@ -72,8 +72,8 @@ def send_victim_message(user, report, body: str, adds_information: bool) -> Case
 
 
 def send_staff_message(actor, report, body: str) -> CaseMessage:
-    """Police staff write to the victim. The victim is emailed only if email is a safe way to reach them."""
-    from portal.notifications.services import queue_email
+    """Police staff write to the victim. The outbox decides whether and when the victim is emailed."""
+    from portal.notifications.services import queue_for_reporter
 
     if not _is_staff(actor):
         raise DomainError("Only police staff can reply to the victim")
@@ -83,10 +83,7 @@ def send_staff_message(actor, report, body: str) -> CaseMessage:
     message = CaseMessage(report_id=report.id, sender_id=actor.id, from_staff=True, body=text, sent_at=utcnow())
     db.session.add(message)
     record_audit(actor.id, "message.sent", "report", report.crime_number, "to the victim")
-    if "email" in (report.safe_channels or []):
-        victim = db.session.get(User, report.reporter_user_id)
-        if victim is not None:
-            queue_email(victim.email, "new_message", sign_in_link=_sign_in_link())
+    queue_for_reporter(report, "new_message", sign_in_link=_sign_in_link())
     db.session.commit()
     return message
 

@@ -112,10 +112,29 @@ def _send(message: OutboxMessage) -> None:
     )
 
 
-def notify_victim(report) -> OutboxMessage | None:
-    """Tell the person who reported that there is an update, if email is a safe way to reach them.
+def next_contact_time(report, now: datetime | None = None) -> datetime:
+    """The earliest time the person agreed to be contacted: now, or the end of their quiet hours."""
+    from zoneinfo import ZoneInfo
 
-    The message says only that there is something to read, and links to sign in.
+    now = now or utcnow()
+    start, end = report.quiet_from_hour, report.quiet_until_hour
+    if start is None or end is None or start == end:
+        return now
+    london = now.astimezone(ZoneInfo("Europe/London"))
+    hour = london.hour
+    quiet = start <= hour < end if start < end else (hour >= start or hour < end)
+    if not quiet:
+        return now
+    opens = london.replace(hour=end, minute=0, second=0, microsecond=0)
+    if opens <= london:
+        opens += timedelta(days=1)
+    return opens.astimezone(now.tzinfo)
+
+
+def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None:
+    """The one way to message the person who reported: only by a safe channel, and not in their quiet hours.
+
+    Emails say only that there is something to read, and link to sign in.
     """
     if "email" not in (report.safe_channels or []):
         return None
@@ -127,6 +146,13 @@ def notify_victim(report) -> OutboxMessage | None:
         recipient = account.email if account else recipient
     if not recipient:
         return None
+    message = queue_email(recipient, template, **context)
+    message.next_attempt_at = next_contact_time(report)
+    return message
+
+
+def notify_victim(report) -> OutboxMessage | None:
+    """Tell the person who reported that there is an update."""
     from portal.links import absolute_url
 
-    return queue_email(recipient, "case_update", sign_in_link=absolute_url("auth.login"))
+    return queue_for_reporter(report, "case_update", sign_in_link=absolute_url("auth.login"))

@@ -114,6 +114,9 @@ class Report(TimestampMixin, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     safe_channels: Mapped[list] = mapped_column(JSON, default=list)
     safe_times: Mapped[str | None] = mapped_column(String(200))
+    # Quiet hours in London time: no message is delivered from quiet_from_hour until quiet_until_hour.
+    quiet_from_hour: Mapped[int | None]
+    quiet_until_hour: Mapped[int | None]
     voicemail_allowed: Mapped[bool] = mapped_column(default=False)
     neutral_sender: Mapped[bool] = mapped_column(default=True)
     follow_up: Mapped[FollowUp] = mapped_column(enum_column(FollowUp, 10))

@@ -77,7 +77,8 @@ CHANNEL_NAMES = ("email", "phone", "text", "letter")
 
 
 def update_preferences(user, report, *, every_days: int, channels: list[str], safe_times: str | None,
-                       voicemail: bool, neutral_sender: bool) -> None:
+                       voicemail: bool, neutral_sender: bool, quiet_from: int | None = None,
+                       quiet_until: int | None = None) -> None:
     """The victim changes how often we update them and how it is safe to reach them.
 
     Notifications read these from the case at the moment they are queued, so the change applies at once.
@@ -95,6 +96,11 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
         raise DomainError("Select how often you want updates", field="every_days")
     if not channels or any(c not in CHANNEL_NAMES for c in channels):
         raise DomainError("Select at least one safe way to contact you", field="channels")
+    if (quiet_from is None) != (quiet_until is None) or (quiet_from is not None and quiet_from == quiet_until):
+        raise DomainError("Select both times for your quiet hours, or neither", field="quiet_from")
+    if quiet_from is not None and not (0 <= quiet_from <= 23 and 0 <= quiet_until <= 23):
+        raise DomainError("Select both times for your quiet hours, or neither", field="quiet_from")
+    report.quiet_from_hour, report.quiet_until_hour = quiet_from, quiet_until
     report.update_every_days = every_days
     report.safe_channels = list(channels)
     report.safe_times = (safe_times or "").strip()[:200] or None
@@ -108,3 +114,30 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
     add_timeline_event(report.id, "preferences", "You changed how we keep in touch", actor_id=user.id, victim=True)
     record_audit(user.id, "case.preferences_changed", "report", report.crime_number)
     db.session.commit()
+
+
+VICTIM_REQUESTS = {
+    "review": ("You asked for the decision to be reviewed",
+               "A different officer will look at the decision and tell you the outcome."),
+    "statement": ("You asked to make a Victim Personal Statement",
+                  "An officer will contact you to take your statement. It tells the court how the crime affected "
+                  "you."),
+}
+
+
+def make_request(user, report, kind: str) -> TimelineEvent:
+    """The victim asks for a review of a decision, or to make a Victim Personal Statement."""
+    from portal.audit.services import record_audit
+    from portal.domain import DomainError
+    from portal.reporting.models import CaseStatus
+
+    _own_report(user, report)
+    if kind not in VICTIM_REQUESTS:
+        raise DomainError("That request is not available")
+    if kind == "review" and report.status != CaseStatus.NO_FURTHER_INVESTIGATION:
+        raise DomainError("There is no decision to review")
+    title, body = VICTIM_REQUESTS[kind]
+    event = add_timeline_event(report.id, f"request_{kind}", title, body, actor_id=user.id, victim=True)
+    record_audit(user.id, f"case.request_{kind}", "report", report.crime_number)
+    db.session.commit()
+    return event

@@ -1,10 +1,11 @@
 """A victim's own cases: status in plain words and the timeline."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.access import role_required
@@ -41,6 +42,9 @@ class VisitForm(PortalForm):
     submit = submit("Send")
 
 
+HOURS = options([("", _l("No quiet hours"))] + [(str(h), f"{h:02d}:00") for h in range(24)])
+
+
 class PreferencesForm(PortalForm):
     """How often to update, and how it is safe to make contact."""
 
@@ -60,6 +64,8 @@ class PreferencesForm(PortalForm):
     voicemail = RadioField(_l("Can we leave a voicemail?"), widget=RadioInput(),
                            choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
                            validators=[InputRequired(message=_l("Select yes if we can leave a voicemail"))])
+    quiet_from = SelectField(_l("Do not contact me from"), widget=GovSelect(), choices=HOURS, validate_choice=True)
+    quiet_until = SelectField(_l("until"), widget=GovSelect(), choices=HOURS, validate_choice=True)
     neutral_sender = RadioField(_l("Should our messages come from a name that does not mention the police?"),
                                 widget=RadioInput(), choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
                                 validators=[InputRequired(message=_l("Select yes or no"))])
@@ -133,7 +139,9 @@ def preferences(crime_number: str):
     if request.method == "GET":
         form = PreferencesForm(every_days=str(report.update_every_days), channels=report.safe_channels,
                                safe_times=report.safe_times, voicemail="yes" if report.voicemail_allowed else "no",
-                               neutral_sender="yes" if report.neutral_sender else "no")
+                               neutral_sender="yes" if report.neutral_sender else "no",
+                               quiet_from="" if report.quiet_from_hour is None else str(report.quiet_from_hour),
+                               quiet_until="" if report.quiet_until_hour is None else str(report.quiet_until_hour))
     else:
         form = PreferencesForm()
     if form.validate_on_submit():
@@ -141,10 +149,54 @@ def preferences(crime_number: str):
             services.update_preferences(current_user, report, every_days=int(form.every_days.data),
                                         channels=form.channels.data, safe_times=form.safe_times.data,
                                         voicemail=form.voicemail.data == "yes",
-                                        neutral_sender=form.neutral_sender.data == "yes")
+                                        neutral_sender=form.neutral_sender.data == "yes",
+                                        quiet_from=int(form.quiet_from.data) if form.quiet_from.data else None,
+                                        quiet_until=int(form.quiet_until.data) if form.quiet_until.data else None)
         except DomainError as error:
             getattr(form, error.field or "every_days").errors.append(error.message)
         else:
             flash(_("Your preferences are saved."), "success")
             return redirect(url_for("tracking.case", crime_number=report.crime_number))
     return render_template("tracking/preferences.html", form=form, report=report)
+
+
+@bp.route("/<crime_number>/requests/<kind>", methods=["POST"])
+@role_required(Role.VICTIM)
+def make_request(crime_number: str, kind: str):
+    """Ask for a review of a decision, or to make a Victim Personal Statement."""
+    report = _own_or_404(crime_number)
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    try:
+        services.make_request(current_user, report, kind)
+    except DomainError as error:
+        flash(error.message, "information")
+    else:
+        flash(_("We have your request. You will see our answer here."), "success")
+    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/<crime_number>/summary.pdf")
+@role_required(Role.VICTIM)
+def summary_pdf(crime_number: str):
+    """The report as the victim submitted it, as a PDF."""
+    from portal.reporting.summary_pdf import report_summary_pdf
+
+    report = _own_or_404(crime_number)
+    response = current_app.response_class(report_summary_pdf(report), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="report-{report.crime_number}.pdf"'
+    return response
+
+
+@bp.route("/<crime_number>/evidence/<int:evidence_id>")
+@role_required(Role.VICTIM)
+def evidence(crime_number: str, evidence_id: int):
+    """A file the victim uploaded with their report."""
+    from portal.reporting.evidence import evidence_path
+
+    report = _own_or_404(crime_number)
+    item = next((e for e in report.evidence if e.id == evidence_id), None)
+    if item is None:
+        abort(404)
+    return send_file(evidence_path(item.storage_key), mimetype=item.content_type, download_name=item.original_name,
+                     as_attachment=item.content_type == "application/pdf")
