@@ -356,3 +356,24 @@ def test_closing_an_account_also_unlinks_cases_followed_as_a_witness(app, client
         link = db.session.scalar(_select(WitnessLink))
         assert link.witness_user_id is None
     assert witness.id
+
+
+def test_the_export_includes_messages_and_cases_followed_as_a_witness(app, client, signed_in, make_user):
+    """Messages on the person's cases, and witness cases with witness updates only, are in the download."""
+    from tests.conftest import sign_in_as
+    from tests.triage_helpers import make_report
+
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    client.post(f"/cases/{crime_number}/messages", data={"body": "Is there CCTV?"})
+    other_case = make_report(app, description="Someone else's words.")
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    officer.post(f"/staff/cases/{other_case}/witnesses", data={"email": "me@example.org"})
+    code = re.search(r"The code is ([A-Z0-9]{8})",
+                     officer.get(f"/staff/cases/{other_case}/witnesses").get_data(as_text=True)).group(1)
+    client.post("/cases/join", data={"crime_number": other_case, "code": code})
+    data = json.loads(client.get("/account/data/download.json").data)
+    assert [m["body"] for m in data["messages"]] == ["Is there CCTV?"]
+    assert [c["crime_number"] for c in data["witness_cases"]] == [other_case]
+    assert "Someone else's words." not in json.dumps(data)

@@ -21,6 +21,7 @@ from portal.reporting.models import EvidenceFile, Report
 from portal.reporting.summary_pdf import UNICODE_BOLD, UNICODE_FONT
 from portal.tracking.models import TimelineEvent
 from portal.tracking.status_text import STATUS_TEXT
+from portal.tracking.witnesses import cases_as_witness, witness_timeline
 
 RETENTION_NOTE = (
     "Reports are police records. The police force keeps them under its retention schedule: crime reports "
@@ -57,12 +58,34 @@ def personal_data(user: User) -> dict:
              "files": [_file(item) for item in files[draft.id]]}
             for draft in drafts
         ],
+        "messages": [
+            {"case": crime_number, "from": "you" if message.sender_id == user.id else "police",
+             "sent_at": message.sent_at, "body": message.body}
+            for message, crime_number in _messages(user)
+        ],
+        "witness_cases": [
+            {"crime_number": report.crime_number,
+             "updates": [{"at": e.occurred_at, "title": e.title, "text": e.body} for e in witness_timeline(report)]}
+            for report in cases_as_witness(user)
+        ],
         "emails": [
             {"subject": message.subject, "queued_at": message.created_at, "sent_at": message.sent_at,
              "status": message.status.value}
             for message in queries.emails(user)
         ],
     }
+
+
+def _messages(user: User) -> list:
+    """Secure messages on the person's own cases, oldest first."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.messages.models import CaseMessage
+
+    return list(db.session.execute(
+        select(CaseMessage, Report.crime_number).join(Report, Report.id == CaseMessage.report_id)
+        .where(Report.reporter_user_id == user.id).order_by(CaseMessage.sent_at, CaseMessage.id)))
 
 
 def _report(report: Report, events: list[TimelineEvent]) -> dict:
