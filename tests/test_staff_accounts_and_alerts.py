@@ -97,7 +97,8 @@ def test_a_victim_sees_their_case_in_plain_words(app, client, signed_in):
     assert_good_page(page)
     html = page.get_data(as_text=True)
     assert "We received your report" in html and "within 45 minutes" in html
-    assert crime_number in client.get("/cases/").get_data(as_text=True)
+    cases_page = client.get("/cases/").get_data(as_text=True)
+    assert crime_number in cases_page and "Last update:" in cases_page and "Received" in cases_page
 
 
 def test_nobody_sees_another_persons_case(app, client, signed_in, make_user):

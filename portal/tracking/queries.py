@@ -33,3 +33,15 @@ def officer_name(report: Report) -> str | None:
         return None
     officer = db.session.get(User, report.named_officer_id)
     return (officer.display_name or "An officer") if officer else None
+
+
+def last_updates(report_ids: list[int]) -> dict:
+    """When each case last had an update the victim can see (one grouped query)."""
+    from sqlalchemy import func
+
+    if not report_ids:
+        return {}
+    return dict(db.session.execute(
+        select(TimelineEvent.report_id, func.max(TimelineEvent.occurred_at))
+        .where(TimelineEvent.report_id.in_(report_ids), TimelineEvent.visible_to_victim.is_(True))
+        .group_by(TimelineEvent.report_id)).all())

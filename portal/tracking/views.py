@@ -81,7 +81,9 @@ def _own_or_404(crime_number: str):
 @role_required(Role.VICTIM, Role.WITNESS)
 def my_cases():
     """Every case linked to the signed-in person."""
-    return render_template("tracking/my_cases.html", cases=queries.cases_for(current_user), status_text=STATUS_TEXT,
+    cases = queries.cases_for(current_user)
+    return render_template("tracking/my_cases.html", cases=cases, status_text=STATUS_TEXT,
+                           last_updates=queries.last_updates([c.id for c in cases]),
                            witness_cases=witnesses.cases_as_witness(current_user))
 
 
