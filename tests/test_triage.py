@@ -401,3 +401,14 @@ def test_supervisors_see_compliance_rates(app, client, signed_in):
     assert_good_page(page)
     assert h1_text(page) == "Victims’ Code compliance"
     assert "Triage" in page.get_data(as_text=True)
+
+
+def test_the_officers_words_for_the_victim_are_not_shown_to_witnesses(app, client, officer):
+    """An update for both gives witnesses the standard wording only."""
+    crime_number = investigate(app, client, officer)
+    post_update(client, crime_number, "charged", witness="y", body="Your neighbour's statement helped.")
+    for_witnesses = [e for e in events(app, crime_number) if e.visible_to_witness]
+    for_victim = [e for e in events(app, crime_number) if e.visible_to_victim and e.reason_code == "charged"]
+    assert [e.body for e in for_witnesses] == ["A suspect has been charged with an offence. The case will now go to court."]
+    assert "Your neighbour's statement helped." in for_victim[0].body
+    assert not for_victim[0].visible_to_witness

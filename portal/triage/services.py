@@ -251,6 +251,11 @@ def post_update(actor: User, report: Report, expected_version: int, status: Case
     text = f"{standard}\n\n{extra}" if extra else standard
     told = victim and not report.safeguarding
     victims_code.record_key_event(report, template.title, happened_at, told)
+    if witness and extra:
+        # The officer's words are for the victim; witnesses get the standard wording only.
+        add_timeline_event(report.id, "update", template.title, standard, actor_id=actor.id, witness=True,
+                           reason_code=status.value)
+        witness = False
     return _commit_change(actor, report, expected_version, f"update.{status.value}",
                           Event("update", template.title, text, victim=victim, witness=witness,
                                 reason_code=status.value), status)

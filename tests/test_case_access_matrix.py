@@ -1,0 +1,411 @@
+"""Who can reach each case route: every route with a crime number, against every kind of person, in one table.
+
+The expected outcome of every (route, person) cell is written out in EXPECTED below. One shared world is built per
+test (a case owned by the victim, with an evidence file, allocated, charged, with a court hearing witnesses can see,
+and a witness who joined with a code); the cells are then checked in a loop and every mismatch is reported together.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.reporting.evidence import store_evidence
+from portal.reporting.models import CaseStatus, EvidenceFile, Report
+from portal.tracking.models import TimelineEvent
+from portal.tracking.witness_models import WitnessLink
+from portal.triage import wording
+from tests.conftest import sign_in_as
+from tests.pagecheck import h1_text
+from tests.triage_helpers import make_report, report_state
+
+# Outcomes -------------------------------------------------------------------------------------------------------
+
+OK = "ok"  # GET: 200. POST: 302 back to the same case (the route's ok_location).
+LOGIN = "login"  # 302 to /login
+FORBIDDEN = "forbidden"  # 403
+NOT_FOUND = "not_found"  # 404, the same page as for a crime number that does not exist
+SHOWN = "shown"  # export: 200 and the case's crime number is in the body
+HIDDEN = "hidden"  # export: 200 and the case's crime number is not in the body
+
+# The people. Referrals to partner organisations are not built yet: there is no referral or consent record to give
+# a partner access to a case, so both partner accounts are plain Role.PARTNER users and the expected outcome for
+# "partner_consent" and "partner_no_consent" is the same in every row. When referrals arrive, the partner_consent
+# column is where a consented referral's access should change.
+USERS = ("anonymous", "victim", "other_victim", "witness", "unlinked_witness", "officer", "supervisor",
+         "partner_consent", "partner_no_consent", "admin")
+ROLES = {"victim": Role.VICTIM, "other_victim": Role.VICTIM, "witness": Role.WITNESS,
+         "unlinked_witness": Role.WITNESS, "officer": Role.OFFICER, "supervisor": Role.SUPERVISOR,
+         "partner_consent": Role.PARTNER, "partner_no_consent": Role.PARTNER, "admin": Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One case route as requested in the matrix."""
+
+    name: str
+    endpoint: str
+    method: str
+    path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event}
+    ok_location: str | None = None  # where a successful POST redirects to
+    data: dict = field(default_factory=dict)
+
+
+VICTIM_CASE = "/cases/{cn}"
+STAFF_CASE = "/staff/cases/{cn}"
+
+ROUTES = [
+    Route("case", "tracking.case", "GET", "/cases/{cn}"),
+    Route("call", "tracking.ask_for_call", "POST", "/cases/{cn}/call", VICTIM_CASE),
+    Route("visit", "tracking.answer_visit", "POST", "/cases/{cn}/visit", VICTIM_CASE),
+    Route("preferences", "tracking.preferences", "GET", "/cases/{cn}/preferences"),
+    Route("request_review", "tracking.make_request", "POST", "/cases/{cn}/requests/review", VICTIM_CASE),
+    Route("request_statement", "tracking.make_request", "POST", "/cases/{cn}/requests/statement", VICTIM_CASE),
+    Route("summary_pdf", "tracking.summary_pdf", "GET", "/cases/{cn}/summary.pdf"),
+    Route("evidence", "tracking.evidence", "GET", "/cases/{cn}/evidence/{evidence}"),
+    Route("evidence_of_other_case", "tracking.evidence", "GET", "/cases/{cn}/evidence/{other_evidence}"),
+    Route("messages", "messages.victim_thread", "GET", "/cases/{cn}/messages"),
+    Route("hearing_answer", "witnesses.availability", "POST", "/cases/{cn}/hearings/{hearing}", VICTIM_CASE),
+    Route("hearing_answer_other_case_event", "witnesses.availability", "POST", "/cases/{cn}/hearings/{other_event}",
+          VICTIM_CASE, {"available": "yes"}),
+    Route("staff_case", "triage.case", "GET", "/staff/cases/{cn}"),
+    Route("staff_messages", "messages.staff_thread", "GET", "/staff/cases/{cn}/messages"),
+    Route("claim", "triage.claim", "POST", "/staff/cases/{cn}/claim", STAFF_CASE),
+    Route("assign", "triage.assign", "POST", "/staff/cases/{cn}/assign", STAFF_CASE),
+    Route("decide", "triage.choose_decision", "GET", "/staff/cases/{cn}/decide"),
+    Route("decide_allocate", "triage.decide", "GET", "/staff/cases/{cn}/decide/allocate"),
+    Route("decide_nfi", "triage.decide", "GET", "/staff/cases/{cn}/decide/nfi"),
+    Route("decide_attendance", "triage.decide", "GET", "/staff/cases/{cn}/decide/attendance"),
+    Route("decide_call", "triage.decide", "GET", "/staff/cases/{cn}/decide/call"),
+    Route("decide_escalate", "triage.decide", "GET", "/staff/cases/{cn}/decide/escalate"),
+    Route("decide_refer", "triage.decide", "GET", "/staff/cases/{cn}/decide/refer"),
+    Route("decide_information", "triage.decide", "GET", "/staff/cases/{cn}/decide/information"),
+    Route("decide_duplicate", "triage.decide", "GET", "/staff/cases/{cn}/decide/duplicate"),
+    Route("update", "triage.update", "GET", "/staff/cases/{cn}/update"),
+    Route("enhanced_rights", "triage.enhanced_rights", "GET", "/staff/cases/{cn}/enhanced-rights"),
+    Route("correction", "triage.correction", "GET", "/staff/cases/{cn}/correction"),
+    Route("staff_evidence", "triage.evidence", "GET", "/staff/cases/{cn}/evidence/{evidence}"),
+    Route("staff_evidence_of_other_case", "triage.evidence", "GET", "/staff/cases/{cn}/evidence/{other_evidence}"),
+    Route("witnesses", "witnesses.invite", "GET", "/staff/cases/{cn}/witnesses"),
+    Route("export", "data_rights.download_json", "GET", "/account/data/download.json"),
+]
+ROUTES_BY_NAME = {route.name: route for route in ROUTES}
+
+# The expected outcome of every cell. Columns, in order:
+#   anonymous  victim  other_victim  witness  unlinked_witness  officer  supervisor  partner_consent  partner_no_consent
+#   admin
+_L, _OK, _403, _404, _SH, _HI = LOGIN, OK, FORBIDDEN, NOT_FOUND, SHOWN, HIDDEN
+_ROWS = {
+    #                                 anon victim other witness unlinked officer super partnerC partnerN admin
+    "case":                            (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "call":                            (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "visit":                           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "preferences":                     (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "request_review":                  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "request_statement":               (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "summary_pdf":                     (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "evidence":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "evidence_of_other_case":          (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
+    "messages":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "hearing_answer":                  (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "hearing_answer_other_case_event": (_L, _404, _404, _404, _404, _403, _403, _403, _403, _403),
+    "staff_case":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "staff_messages":                  (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "claim":                           (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "assign":                          (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
+    "decide":                          (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_allocate":                 (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_nfi":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_attendance":               (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_call":                     (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_escalate":                 (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_refer":                    (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_information":              (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "decide_duplicate":                (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "update":                          (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "enhanced_rights":                 (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "correction":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "staff_evidence":                  (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "staff_evidence_of_other_case":    (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
+    "witnesses":                       (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "export":                          (_L, _SH, _HI, _SH, _HI, _403, _403, _403, _403, _403),
+}  # fmt: skip
+EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
+
+
+# The shared world ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """One case followed by a victim and a witness, and the people who try to reach it."""
+
+    crime_number: str
+    other_crime_number: str
+    ids: dict
+    users: dict
+
+    def url(self, route: Route, crime_number: str | None = None) -> str:
+        """The route's address for this case (or for another crime number)."""
+        return route.path.format(cn=crime_number or self.crime_number, **self.ids)
+
+
+def png_bytes() -> bytes:
+    """A tiny PNG."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def attach_evidence(app, crime_number: str) -> int:
+    """Store a real file in the evidence folder and attach it to the report; returns the EvidenceFile id."""
+    with app.app_context():
+        stored = store_evidence(png_bytes(), "photo.png")
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        item = EvidenceFile(report_id=report.id, storage_key=stored.storage_key, original_name=stored.original_name,
+                            content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)
+        db.session.add(item)
+        db.session.commit()
+        return item.id
+
+
+def staff_post(app, officer_client, crime_number: str, path: str, data: dict):
+    """Post a staff form with the report's current version; the action must succeed (redirect to the case)."""
+    response = officer_client.post(path, data={"version": str(report_state(app, crime_number).version), **data})
+    assert response.status_code == 302, f"{path} was refused: {response.status_code}"
+    return response
+
+
+def happened_yesterday() -> dict:
+    """The 'when it happened' fields of an update."""
+    when = utcnow() - timedelta(days=1)
+    return {"happened_date-day": str(when.day), "happened_date-month": str(when.month),
+            "happened_date-year": str(when.year), "happened_time": "09:00"}
+
+
+def allocate_charge_and_list_hearing(app, officer_client, officer: User, crime_number: str,
+                                     allocate_text: str = "", charged_text: str = "") -> None:
+    """Allocate the case, record a charge (victim only) and a court hearing witnesses can see."""
+    cases = f"/staff/cases/{crime_number}"
+    staff_post(app, officer_client, crime_number, f"{cases}/decide/allocate",
+               {"officer": str(officer.id), "body": allocate_text})
+    staff_post(app, officer_client, crime_number, f"{cases}/update",
+               {**happened_yesterday(), "status": "charged", "victim": "y", "body": charged_text})
+    day = utcnow().date() + timedelta(days=20)
+    staff_post(app, officer_client, crime_number, f"{cases}/update", {
+        **happened_yesterday(), "status": "court_hearing_scheduled", "victim": "y", "witness": "y",
+        "hearing_place": "Wood Green Crown Court", "hearing_date-day": str(day.day),
+        "hearing_date-month": str(day.month), "hearing_date-year": str(day.year), "hearing_time": "10:00"})
+
+
+def invite_and_join(app, officer_client, witness: User, crime_number: str) -> None:
+    """The officer invites a witness, who joins with the crime number and the code."""
+    officer_client.post(f"/staff/cases/{crime_number}/witnesses", data={"email": "wit@example.org"})
+    html = officer_client.get(f"/staff/cases/{crime_number}/witnesses").get_data(as_text=True)
+    code = re.search(r"The code is ([A-Z0-9]{8})", html).group(1)
+    witness_client = app.test_client()
+    sign_in_as(witness_client, witness)
+    joined = witness_client.post("/cases/join", data={"crime_number": crime_number, "code": code})
+    assert joined.headers.get("Location") == f"/cases/{crime_number}", "the witness could not join"
+
+
+@pytest.fixture
+def world(app, make_user, tmp_path, monkeypatch) -> World:
+    """The shared case: owned by the victim, with evidence, allocated, charged, a witness-visible hearing, a witness."""
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
+    users = {"anonymous": None, **{kind: make_user(role) for kind, role in ROLES.items()}}
+    officer_client = app.test_client()
+    sign_in_as(officer_client, users["officer"])
+    crime_number = make_report(app, user=users["victim"])
+    other_crime_number = make_report(app, user=users["other_victim"])
+    evidence_id = attach_evidence(app, crime_number)
+    other_evidence_id = attach_evidence(app, other_crime_number)
+    allocate_charge_and_list_hearing(app, officer_client, users["officer"], crime_number)
+    invite_and_join(app, officer_client, users["witness"], crime_number)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        other = db.session.scalar(select(Report).where(Report.crime_number == other_crime_number))
+        assert report.status == CaseStatus.COURT_HEARING_SCHEDULED
+        assert db.session.scalar(select(WitnessLink.witness_user_id).where(WitnessLink.report_id == report.id)) \
+            == users["witness"].id
+        hearing_id = db.session.scalar(select(TimelineEvent.id).where(
+            TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
+        other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
+    return World(crime_number, other_crime_number,
+                 {"evidence": evidence_id, "other_evidence": other_evidence_id, "hearing": hearing_id,
+                  "other_event": other_event_id}, users)
+
+
+def client_for(app, world: World, user_kind: str):
+    """A test client signed in as this kind of person (or not signed in)."""
+    client = app.test_client()
+    if world.users[user_kind] is not None:
+        sign_in_as(client, world.users[user_kind])
+    return client
+
+
+def request(client, world: World, route: Route, crime_number: str | None = None):
+    """Make the route's request (POSTs carry harmless data: access is what is checked)."""
+    url = world.url(route, crime_number)
+    if route.method == "POST":
+        return client.post(url, data=dict(route.data))
+    return client.get(url)
+
+
+def observed(response, route: Route, world: World) -> str:
+    """The response as one of the outcomes, or a description of what else it was."""
+    status = response.status_code
+    location = urlsplit(response.headers.get("Location", "")).path
+    if status == 302 and location == "/login":
+        return LOGIN
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return NOT_FOUND
+    if route.name == "export" and status == 200:
+        return SHOWN if world.crime_number in response.get_data(as_text=True) else HIDDEN
+    if route.method == "GET" and status == 200:
+        return OK
+    if route.method == "POST" and status == 302 and location == route.ok_location.format(cn=world.crime_number):
+        return OK
+    return f"{status} {location}".strip()
+
+
+# The tests -----------------------------------------------------------------------------------------------------
+
+
+def test_the_matrix_covers_every_case_route(app):
+    """Every route that takes a crime number has a row in the table, so a new route cannot be forgotten."""
+    case_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "crime_number" in rule.arguments}
+    assert case_endpoints - {route.endpoint for route in ROUTES} == set()
+    assert set(_ROWS) == set(ROUTES_BY_NAME)
+
+
+@pytest.mark.parametrize("user_kind", USERS)
+def test_case_access_matrix(app, world, user_kind):
+    """Each person gets exactly the expected outcome on every case route (the table above)."""
+    client = client_for(app, world, user_kind)
+    mismatches = []
+    for route in ROUTES:
+        expected = EXPECTED[(route.name, user_kind)]
+        with request(client, world, route) as response:  # closes send_file's open evidence file
+            got = observed(response, route, world)
+        if got != expected:
+            mismatches.append((route.method, world.url(route), user_kind, expected, got))
+    if mismatches:
+        lines = [f"{'method':6} {'url':60} {'user':18} {'expected':10} got"]
+        lines += [f"{m:6} {u:60} {k:18} {e:10} {g}" for m, u, k, e, g in mismatches]
+        print("\n".join(lines))
+    assert mismatches == [], "\n" + "\n".join(f"{m} {u} as {k}: expected {e}, got {g}" for m, u, k, e, g in mismatches)
+
+
+PUBLIC_ACCOUNT_KINDS = ("victim", "other_victim", "witness", "unlinked_witness")
+NOT_YOURS_ROUTES = [name for name in _ROWS if EXPECTED[(name, "other_victim")] == NOT_FOUND]
+
+
+@pytest.mark.parametrize("route_name", NOT_YOURS_ROUTES)
+def test_not_yours_looks_exactly_like_does_not_exist(app, world, route_name):
+    """Another person's real case answers with the same 404 status and <h1> as a made-up crime number."""
+    route = ROUTES_BY_NAME[route_name]
+    made_up = "CR-26-9999999-X"
+    compared = 0
+    for user_kind in PUBLIC_ACCOUNT_KINDS:
+        if EXPECTED[(route.name, user_kind)] != NOT_FOUND:
+            continue
+        client = client_for(app, world, user_kind)
+        with request(client, world, route) as real, request(client, world, route, made_up) as fake:
+            assert (real.status_code, h1_text(real)) == (fake.status_code, h1_text(fake)), \
+                f"{route.name} as {user_kind}: real case vs made-up crime number differ"
+            assert real.status_code == 404 and h1_text(real), f"{route.name} as {user_kind}: not a 404 page"
+        compared += 1
+    assert compared, f"no person in the table gets 404 on {route.name}"
+
+
+# What a witness sees -------------------------------------------------------------------------------------------
+
+MARKERS = {
+    "name": "Zebedee Quillfeather",
+    "email": "zebedee.marker@example.org",
+    "phone": "07700 900461",
+    "description": "MARKER-DESCRIPTION my flat on Larkspur Road",
+    "location": "MARKER-LOCATION 12 Larkspur Road",
+    "suspect": "MARKER-SUSPECT tall with a red scarf",
+    "other_witnesses": "MARKER-OTHER-WITNESSES my neighbour Pru",
+    "decision": "MARKER-DECISION-TEXT officer Dunne will handle this",
+    "escalation": "MARKER-ESCALATION-NOTE partner has made threats",
+    "correction": "MARKER-CORRECTION the time was 11pm",
+    "correction_reason": "MARKER-CORRECTION-REASON victim phoned in",
+    "charged": "MARKER-CHARGED-TEXT charged with burglary, bail conditions apply",
+    "added_information": "MARKER-ADDED-INFORMATION I remembered the vans plate",
+    "call_note": "MARKER-CALL-NOTE call after 6pm only",
+    "staff_message": "MARKER-STAFF-MESSAGE we have the CCTV",
+    "safe_times": "MARKER-SAFE-TIMES weekday mornings",
+}
+INTERNAL_OR_VICTIM_TITLES = (
+    "We received your report", wording.DECISIONS["allocate"].title, "Escalated to the safeguarding route",
+    "Correction recorded", wording.KEY_EVENTS[CaseStatus.CHARGED].title, "You added information",
+    "You asked us to call you", "You changed how we keep in touch",
+)
+
+
+def test_witness_view_is_redacted(app, make_user, tmp_path, monkeypatch):
+    """The witness's case page (and their data export) shows the hearing and none of the victim's or staff's text."""
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
+    officer, victim, witness = make_user(Role.OFFICER), make_user(Role.VICTIM), make_user(Role.WITNESS)
+    officer_client, victim_client, witness_client = app.test_client(), app.test_client(), app.test_client()
+    sign_in_as(officer_client, officer)
+    sign_in_as(victim_client, victim)
+    sign_in_as(witness_client, witness)
+    crime_number = make_report(app, user=victim, contact_name=MARKERS["name"], contact_email=MARKERS["email"],
+                               contact_phone=MARKERS["phone"], description=MARKERS["description"],
+                               location=MARKERS["location"], suspect_description=MARKERS["suspect"],
+                               other_witnesses=MARKERS["other_witnesses"])
+    cases = f"/staff/cases/{crime_number}"
+
+    staff_post(app, officer_client, crime_number, f"{cases}/decide/allocate",
+               {"officer": str(officer.id), "body": MARKERS["decision"]})
+    staff_post(app, officer_client, crime_number, f"{cases}/decide/escalate", {"body": MARKERS["escalation"]})
+    staff_post(app, officer_client, crime_number, f"{cases}/correction",
+               {"correction": MARKERS["correction"], "reason": MARKERS["correction_reason"]})
+    staff_post(app, officer_client, crime_number, f"{cases}/update",
+               {**happened_yesterday(), "status": "charged", "victim": "y", "body": MARKERS["charged"]})
+    day = utcnow().date() + timedelta(days=20)
+    staff_post(app, officer_client, crime_number, f"{cases}/update", {
+        **happened_yesterday(), "status": "court_hearing_scheduled", "victim": "y", "witness": "y",
+        "hearing_place": "Wood Green Crown Court", "hearing_date-day": str(day.day),
+        "hearing_date-month": str(day.month), "hearing_date-year": str(day.year), "hearing_time": "10:00"})
+    assert officer_client.post(f"{cases}/messages", data={"body": MARKERS["staff_message"]}).status_code == 302
+    assert victim_client.post(f"/cases/{crime_number}/messages", data={
+        "body": MARKERS["added_information"], "adds_information": "y"}).status_code == 302
+    assert victim_client.post(f"/cases/{crime_number}/call", data={"note": MARKERS["call_note"]}).status_code == 302
+    assert victim_client.post(f"/cases/{crime_number}/preferences", data={
+        "every_days": "14", "channels": ["email"], "safe_times": MARKERS["safe_times"], "voicemail": "no",
+        "neutral_sender": "yes", "quiet_from": "", "quiet_until": ""}).status_code == 302
+    invite_and_join(app, officer_client, witness, crime_number)
+
+    # Every marker really was recorded somewhere the victim or the police can see it, so its absence below means
+    # something.
+    seen_by_others = "".join(page.get_data(as_text=True) for page in (
+        victim_client.get(f"/cases/{crime_number}"), victim_client.get(f"/cases/{crime_number}/messages"),
+        victim_client.get(f"/cases/{crime_number}/preferences"), officer_client.get(cases)))
+    assert [m for m in MARKERS.values() if m not in seen_by_others] == []
+
+    page = witness_client.get(f"/cases/{crime_number}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Wood Green Crown Court" in html
+    assert wording.KEY_EVENTS[CaseStatus.COURT_HEARING_SCHEDULED].title in html
+    assert {k: m for k, m in MARKERS.items() if m in html} == {}
+    assert [t for t in INTERNAL_OR_VICTIM_TITLES if t in html] == []
+
+    export = witness_client.get("/account/data/download.json").get_data(as_text=True)
+    assert crime_number in export and "Wood Green Crown Court" in export
+    assert {k: m for k, m in MARKERS.items() if m in export} == {}
