@@ -409,6 +409,7 @@ def test_the_officers_words_for_the_victim_are_not_shown_to_witnesses(app, clien
     post_update(client, crime_number, "charged", witness="y", body="Your neighbour's statement helped.")
     for_witnesses = [e for e in events(app, crime_number) if e.visible_to_witness]
     for_victim = [e for e in events(app, crime_number) if e.visible_to_victim and e.reason_code == "charged"]
-    assert [e.body for e in for_witnesses] == ["A suspect has been charged with an offence. The case will now go to court."]
+    standard = "A suspect has been charged with an offence. The case will now go to court."
+    assert [e.body for e in for_witnesses] == [standard]
     assert "Your neighbour's statement helped." in for_victim[0].body
     assert not for_victim[0].visible_to_witness
