@@ -38,6 +38,25 @@ def _officer_choices(form_field) -> None:
                                  [(str(user_id), name) for user_id, name in services.active_officers()])
 
 
+def _versioned(form_class, report):
+    """A form carrying the version shown (on GET), or the one posted back."""
+    return form_class(version=report.version) if request.method == "GET" else form_class()
+
+
+def _change_page(report, form, template: str, done: str, apply, **context):
+    """Show the form; on a valid POST apply the change, or show the service's refusal on the form."""
+    if form.validate_on_submit():
+        try:
+            apply(int(form.version.data))
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("triage.case", crime_number=report.crime_number))
+    return render_template(template, form=form, report=report, **context)
+
+
 def _officer(user_id: str):
     """An active officer by id, or a domain error."""
     officer = db.session.get(services.User, int(user_id)) if user_id and user_id.isdigit() else None
@@ -144,25 +163,17 @@ def decide(crime_number: str, kind: str):
     form_class = DECISION_FORMS.get(kind)
     if form_class is None:
         abort(404)
-    form = form_class(version=report.version) if request.method == "GET" else form_class()
+    form = _versioned(form_class, report)
     if hasattr(form, "officer"):
         _officer_choices(form.officer)
-    if form.validate_on_submit():
-        try:
-            _apply_decision(kind, form, report)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            flash(_("Decision recorded."), "success")
-            return redirect(url_for("triage.case", crime_number=crime_number))
-    return render_template("triage/decide.html", form=form, report=report, kind=kind, wording=wording,
-                           title=dict(forms.DECISION_CHOICES)[kind])
+    return _change_page(report, form, "triage/decide.html", _("Decision recorded."),
+                        lambda version: _apply_decision(kind, form, report, version), kind=kind, wording=wording,
+                        title=dict(forms.DECISION_CHOICES)[kind])
 
 
-def _apply_decision(kind: str, form, report) -> None:
+def _apply_decision(kind: str, form, report, version: int) -> None:
     """Call the service for a decision."""
-    version, body = int(form.version.data), getattr(form, "body", None)
+    body = getattr(form, "body", None)
     body = body.data if body is not None else None
     if kind == "nfi":
         services.decide_no_further_investigation(current_user, report, version, form.reason_code.data, body)
@@ -196,25 +207,20 @@ def _field_error(form, error: DomainError) -> None:
 def update(crime_number: str):
     """Post a key event in the investigation."""
     report = _report_or_404(crime_number)
-    form = forms.UpdateForm(version=report.version) if request.method == "GET" else forms.UpdateForm()
+    form = _versioned(forms.UpdateForm, report)
     form.status.choices = forms.update_choices(allowed_next(report.status))
     if report.status in AWAITING_TRIAGE or not form.status.choices:
         abort(404)
-    if form.validate_on_submit():
-        try:
-            hearing_at = (forms.london_datetime(form.hearing_date.data, form.hearing_time.data)
-                          if form.hearing_date.data and form.hearing_time.data else None)
-            services.post_update(
-                current_user, report, int(form.version.data), services.CaseStatus(form.status.data), form.body.data,
-                forms.london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
-                form.witness.data, form.hearing_place.data, hearing_at)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            flash(_("Update posted."), "success")
-            return redirect(url_for("triage.case", crime_number=crime_number))
-    return render_template("triage/update.html", form=form, report=report)
+
+    def apply(version: int) -> None:
+        hearing_at = (forms.london_datetime(form.hearing_date.data, form.hearing_time.data)
+                      if form.hearing_date.data and form.hearing_time.data else None)
+        services.post_update(
+            current_user, report, version, services.CaseStatus(form.status.data), form.body.data,
+            forms.london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
+            form.witness.data, form.hearing_place.data, hearing_at)
+
+    return _change_page(report, form, "triage/update.html", _("Update posted."), apply)
 
 
 @bp.route("/cases/<crime_number>/enhanced-rights", methods=["GET", "POST"])
@@ -222,18 +228,10 @@ def update(crime_number: str):
 def enhanced_rights(crime_number: str):
     """Record whether the victim is entitled to enhanced rights."""
     report = _report_or_404(crime_number)
-    form = forms.EnhancedRightsForm(version=report.version) if request.method == "GET" else forms.EnhancedRightsForm()
-    if form.validate_on_submit():
-        try:
-            services.set_enhanced_rights(current_user, report, int(form.version.data), form.entitled.data == "yes",
-                                         form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            flash(_("Enhanced rights saved."), "success")
-            return redirect(url_for("triage.case", crime_number=crime_number))
-    return render_template("triage/enhanced_rights.html", form=form, report=report)
+    form = _versioned(forms.EnhancedRightsForm, report)
+    return _change_page(report, form, "triage/enhanced_rights.html", _("Enhanced rights saved."),
+                        lambda version: services.set_enhanced_rights(
+                            current_user, report, version, form.entitled.data == "yes", form.reason.data))
 
 
 @bp.route("/cases/<crime_number>/correction", methods=["GET", "POST"])
@@ -241,18 +239,10 @@ def enhanced_rights(crime_number: str):
 def correction(crime_number: str):
     """Record a correction to what the victim told us, as a new event."""
     report = _report_or_404(crime_number)
-    form = forms.CorrectionForm(version=report.version) if request.method == "GET" else forms.CorrectionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_correction(current_user, report, int(form.version.data), form.correction.data,
-                                    form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-        else:
-            flash(_("Correction recorded."), "success")
-            return redirect(url_for("triage.case", crime_number=crime_number))
-    return render_template("triage/correction.html", form=form, report=report)
+    form = _versioned(forms.CorrectionForm, report)
+    return _change_page(report, form, "triage/correction.html", _("Correction recorded."),
+                        lambda version: services.add_correction(current_user, report, version, form.correction.data,
+                                                                form.reason.data))
 
 
 @bp.route("/cases/<crime_number>/evidence/<int:evidence_id>")
