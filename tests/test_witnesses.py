@@ -192,3 +192,23 @@ def test_the_victim_reads_their_own_report_downloads_it_and_asks_for_a_review(ap
     page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
     assert "You asked for the decision to be reviewed" in page
     assert "You asked to make a Victim Personal Statement" in page
+
+
+def test_a_victim_adds_a_photo_after_reporting(app, client, signed_in, tmp_path, monkeypatch):
+    """The file joins the case's evidence, appears on the timeline, and a non-image is refused."""
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
+    victim = signed_in(Role.VICTIM)
+    crime_number = make_report(app, user=victim)
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
+    client.post(f"/cases/{crime_number}/evidence", data={"file": (io.BytesIO(buffer.getvalue()), "scratch.png")},
+                content_type="multipart/form-data")
+    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "You added a file" in page and "scratch.png" in page
+    client.post(f"/cases/{crime_number}/evidence", data={"file": (io.BytesIO(b"<html>"), "x.jpg")},
+                content_type="multipart/form-data")
+    assert "The selected file must be a JPG, PNG or PDF" in client.get(f"/cases/{crime_number}").get_data(as_text=True)

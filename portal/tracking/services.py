@@ -141,3 +141,25 @@ def make_request(user, report, kind: str) -> TimelineEvent:
     record_audit(user.id, f"case.request_{kind}", "report", report.crime_number)
     db.session.commit()
     return event
+
+
+def add_evidence_later(user, report, data: bytes, filename: str):
+    """The victim adds a photo or PDF after reporting; it joins the case's evidence and the timeline."""
+    from portal.audit.services import record_audit
+    from portal.domain import DomainError
+    from portal.reporting import evidence as evidence_store
+    from portal.reporting.models import EvidenceFile
+    from portal.reporting.services import MAX_EVIDENCE_FILES
+
+    _own_report(user, report)
+    if len(report.evidence) >= MAX_EVIDENCE_FILES * 2:
+        raise DomainError(f"A case can hold up to {MAX_EVIDENCE_FILES * 2} files", field="file")
+    stored = evidence_store.store_evidence(data, filename)
+    item = EvidenceFile(report_id=report.id, storage_key=stored.storage_key, original_name=stored.original_name,
+                        content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)
+    db.session.add(item)
+    add_timeline_event(report.id, "evidence_added", "You added a file", stored.original_name, actor_id=user.id,
+                       victim=True)
+    record_audit(user.id, "case.evidence_added", "report", report.crime_number, stored.original_name)
+    db.session.commit()
+    return item

@@ -202,3 +202,24 @@ def evidence(crime_number: str, evidence_id: int):
         abort(404)
     return send_file(evidence_path(item.storage_key), mimetype=item.content_type, download_name=item.original_name,
                      as_attachment=item.content_type == "application/pdf")
+
+
+@bp.route("/<crime_number>/evidence", methods=["POST"])
+@role_required(Role.VICTIM)
+def add_evidence(crime_number: str):
+    """Add a photo or PDF to the case after reporting."""
+    report = _own_or_404(crime_number)
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Select a file to upload"), "information")
+    else:
+        try:
+            services.add_evidence_later(current_user, report, upload.read(current_app.config["EVIDENCE_MAX_BYTES"] + 1),
+                                        upload.filename)
+        except DomainError as error:
+            flash(error.message, "information")
+        else:
+            flash(_("Your file has been added to the case."), "success")
+    return redirect(url_for("tracking.case", crime_number=report.crime_number))
