@@ -84,6 +84,7 @@ class Report(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_reports_triage_queue", "status", "triage_due_at"),
         Index("ix_reports_triage_due", "triage_due_at", "id"),
+        Index("ix_reports_borough_queue", "borough", "status", "triage_due_at"),
         Index("ix_reports_reporter_email", "contact_email"),
     )
 
