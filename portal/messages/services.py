@@ -38,9 +38,10 @@ def _is_staff(user) -> bool:
 
 
 def _officer_to_tell(report) -> User | None:
-    """The named officer, or failing that the officer who claimed the report."""
+    """The named officer, or failing that the officer who claimed the report, if their account is active."""
     officer_id = report.named_officer_id or report.claimed_by_id
-    return db.session.get(User, officer_id) if officer_id else None
+    officer = db.session.get(User, officer_id) if officer_id else None
+    return officer if officer is not None and officer.is_active else None
 
 
 def _sign_in_link() -> str:

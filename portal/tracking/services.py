@@ -45,7 +45,7 @@ def ask_for_call(user, report, note: str | None) -> TimelineEvent:
                                victim=True)
     if report.named_officer_id:
         officer = db.session.get(User, report.named_officer_id)
-        if officer is not None:
+        if officer is not None and officer.is_active:
             queue_email(officer.email, "case_update", sign_in_link=absolute_url("auth.login"))
     record_audit(user.id, "case.call_requested", "report", report.crime_number)
     db.session.commit()
