@@ -256,7 +256,7 @@ def test_parse_of_arbitrary_text_only_ever_raises_invalid_crime_number(text):
         assert_user_message(error)
         return
     assert parsed.prefix == "CR"
-    assert 1 <= parsed.sequence <= SEQUENCE_MAX and 0 <= parsed.year <= 99
+    assert parsed.sequence >= 1 and parsed.sequence <= SEQUENCE_MAX and 0 <= parsed.year <= 99
     assert SHAPE.match(str(parsed))
     assert parse_crime_number(str(parsed), "CR") == parsed
 
