@@ -26,6 +26,13 @@ CSP = {
 }
 
 
+def limit_posts(setting: str):
+    """Rate-limit a view's POSTs by the limit named in the configuration (so tests and deployments can tune it)."""
+    from portal.extensions import limiter
+
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
 def configure_security(app: Flask) -> None:
     """Install Talisman and the request hooks."""
     app.extensions["talisman"] = Talisman(

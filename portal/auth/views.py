@@ -17,17 +17,12 @@ from portal.auth.forms import (
 )
 from portal.auth.sessions import pending_user_id, start_pending_login, touch
 from portal.domain import DomainError
-from portal.extensions import limiter
+from portal.security import limit_posts as _limit
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
-
-
-def _limit(setting: str):
-    """A rate limit on POSTs, read from configuration."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 
 def home_for(user) -> str:

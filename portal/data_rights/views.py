@@ -9,7 +9,7 @@ from portal.auth.models import Role
 from portal.data_rights import export, queries, services
 from portal.data_rights.forms import CloseAccountForm
 from portal.domain import DomainError
-from portal.extensions import limiter
+from portal.security import limit_posts
 
 bp = Blueprint("data_rights", __name__, url_prefix="/account/data")
 
@@ -60,7 +60,7 @@ def views():
 
 @bp.route("/close", methods=["GET", "POST"])
 @role_required(*PUBLIC_ACCOUNTS)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limit_posts("LOGIN_RATE_LIMIT")
 def close():
     """Close the account after confirming with the current password. The cases stay."""
     form = CloseAccountForm()

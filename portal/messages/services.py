@@ -27,9 +27,10 @@ def clean_body(body: str | None) -> str:
 
 
 def _own_report(user, report) -> None:
-    """Refuse a case that is not linked to this person."""
-    if user is None or report.reporter_user_id != user.id:
-        raise DomainError("That case is not linked to your account")
+    """Refuse a case that is not linked to this person as its victim."""
+    from portal.tracking.case_access import require_victim
+
+    require_victim(user, report)
 
 
 def _is_staff(user) -> bool:

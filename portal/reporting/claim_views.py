@@ -10,10 +10,10 @@ from wtforms.validators import DataRequired, ValidationError
 from portal.access import role_required
 from portal.auth.models import Role
 from portal.domain import DomainError
-from portal.extensions import limiter
 from portal.forms import PortalForm, email_field, submit
 from portal.reporting import claims
 from portal.reporting.crime_numbers import InvalidCrimeNumber, parse_crime_number
+from portal.security import limit_posts
 from portal.widgets import TextInput
 
 bp = Blueprint("claims", __name__, url_prefix="/report/claim")
@@ -46,7 +46,7 @@ class ClaimForm(PortalForm):
 
 @bp.route("/", methods=["GET", "POST"])
 @role_required(Role.VICTIM, Role.WITNESS)
-@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+@limit_posts("RESET_RATE_LIMIT")
 def claim():
     """Ask for a link that adds a report to this account."""
     form = ClaimForm()

@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from portal.access import public
 from portal.domain import DomainError
-from portal.extensions import limiter
 from portal.forms import options
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
@@ -13,6 +12,7 @@ from portal.reporting.evidence import evidence_path
 from portal.reporting.forms import ContinueForm, DeclarationForm
 from portal.reporting.journey import BY_SLUG, applicable_steps, can_visit, first_incomplete, next_after, position
 from portal.reporting.models import Route
+from portal.security import limit_posts
 
 bp = Blueprint("reporting", __name__, url_prefix="/report")
 
@@ -203,7 +203,7 @@ def view_evidence(evidence_id: int):
 
 @bp.route("/check-answers", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+@limit_posts("REPORT_RATE_LIMIT")
 def check_answers():
     """Every answer with a link to change it; then the declaration and submit."""
     draft = _draft()

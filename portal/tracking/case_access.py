@@ -35,6 +35,14 @@ def relation_to(user: User, report: Report) -> Relation | None:
     return Relation.WITNESS if linked else None
 
 
+def require_victim(user: User, report: Report) -> None:
+    """For services: refuse to act for someone who is not the case's victim."""
+    from portal.domain import DomainError
+
+    if user is None or relation_to(user, report) != Relation.VICTIM:
+        raise DomainError("That case is not linked to your account")
+
+
 def case_for(user: User, crime_number: str, *allowed: Relation) -> tuple[Report, Relation]:
     """The case and the person's relation to it, or a 404 if the case is missing or not theirs in these roles."""
     report = db.session.scalar(select(Report).where(Report.crime_number == (crime_number or "").upper()[:20]))

@@ -14,12 +14,6 @@ def cases_for(user: User) -> list[Report]:
                                    .order_by(Report.submitted_at.desc())))
 
 
-def own_case(user: User, crime_number: str) -> Report | None:
-    """The case, only if it is linked to this account. A crime number alone reveals nothing."""
-    return db.session.scalar(select(Report).where(Report.crime_number == crime_number,
-                                                  Report.reporter_user_id == user.id))
-
-
 def victim_timeline(report: Report) -> list[TimelineEvent]:
     """Events the victim may see, oldest first."""
     return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,

@@ -25,11 +25,10 @@ def add_timeline_event(report_id: int, kind: str, title: str, body: str | None =
 
 
 def _own_report(user, report) -> None:
-    """Refuse to act on a case that is not linked to this person."""
-    from portal.domain import DomainError
+    """Refuse to act on a case that is not linked to this person as its victim."""
+    from portal.tracking.case_access import require_victim
 
-    if report.reporter_user_id != user.id:
-        raise DomainError("That case is not linked to your account")
+    require_victim(user, report)
 
 
 def ask_for_call(user, report, note: str | None) -> TimelineEvent:

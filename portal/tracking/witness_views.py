@@ -1,6 +1,6 @@
 """Witnesses join a case with a one-time code; officers invite them; witnesses answer about court dates."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,9 +10,10 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from portal.access import role_required
 from portal.auth.models import Role
 from portal.domain import DomainError
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.forms import PortalForm, email_field, options, submit
 from portal.reporting.claim_views import CrimeNumberField
+from portal.security import limit_posts
 from portal.tracking import witnesses
 from portal.tracking.case_access import Relation, case_for
 from portal.widgets import RadioInput, TextInput
@@ -52,14 +53,9 @@ class AvailabilityForm(PortalForm):
     submit = submit("Send answer")
 
 
-def _rate():
-    """Guessing codes is limited like sign-in."""
-    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-
-
 @bp.route("/cases/join", methods=["GET", "POST"])
 @role_required(Role.VICTIM, Role.WITNESS)
-@_rate()
+@limit_posts("LOGIN_RATE_LIMIT")  # guessing codes is limited like sign-in
 def join():
     """Follow a case as a witness, with the crime number and code the officer gave."""
     form = JoinForm()

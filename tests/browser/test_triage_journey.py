@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.tracking.queries import own_case
+from portal.reporting.models import Report
 from tests.browser.conftest import assert_accessible, heading, sign_in
 from tests.triage_helpers import make_report
 
@@ -32,7 +32,7 @@ def test_an_officer_triages_allocates_and_updates_and_the_victim_sees_it(app, ne
         owner = db.session.get(User, victim.id)
         newer = make_report(app)
         oldest = make_report(app, user=owner)
-        record = own_case(owner, oldest)
+        record = db.session.scalar(db.select(Report).where(Report.crime_number == oldest))
         record.triage_due_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
 
