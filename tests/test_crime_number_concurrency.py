@@ -165,7 +165,7 @@ def test_concurrent_submissions_get_distinct_gap_free_numbers(app, clock):
     assert count_rows(app, ReportDraft) == 0
 
 
-@pytest.mark.parametrize("failing_step", ["add_timeline_event", "record_audit", "queue_email"])
+@pytest.mark.parametrize("failing_step", ["add_timeline_event", "record_audit", "queue_for_reporter"])
 def test_failed_submissions_give_their_number_back(app, clock, monkeypatch, failing_step):
     """Submissions that fail after taking a number leave nothing behind, and numbers stay consecutive."""
     real_step = getattr(services, failing_step)

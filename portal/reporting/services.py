@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
+from portal.notifications.services import queue_for_reporter
 from portal.reporting import evidence as evidence_store
 from portal.reporting.crime_numbers import format_crime_number
 from portal.reporting.journey import first_incomplete, stop_page
@@ -237,9 +237,8 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             victim=True,
         )
         record_audit(user.id if user else None, "report.submitted", "report", report.crime_number)
-        notify = report.contact_email or (user.email if user else None)
-        if notify and "email" in report.safe_channels:
-            queue_email(notify, "report_received", sign_in_link=absolute_url("auth.login"))
+        # The same gate as every later message: only by a safe channel, never in quiet hours.
+        queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"))
         db.session.delete(draft)
         db.session.commit()
     except Exception:

@@ -14,6 +14,7 @@ from portal.messages.queries import unread_for_staff
 from portal.reporting.models import CaseStatus, CrimeCategory, Report
 from portal.tracking.models import TimelineEvent
 from portal.triage.models import DeadlineKind, SlaAlert, VictimsCodeDeadline
+from portal.triage.victims_code import deadlines_for
 
 PAGE_SIZE = 25
 RISK_FILTERS = ("repeat_victim", "safeguarding", "enhanced_rights")
@@ -141,8 +142,7 @@ def case_view(report: Report) -> CaseView:
     """Load a case's timeline, deadlines, audit trail, the names of the people involved and unread messages."""
     timeline = list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id)
                                        .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))
-    deadlines = list(db.session.scalars(select(VictimsCodeDeadline).where(VictimsCodeDeadline.report_id == report.id)
-                                        .order_by(VictimsCodeDeadline.due_at)))
+    deadlines = deadlines_for(report.id)
     audit = list(db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "report",
                                                               AuditEvent.object_id == report.crime_number)
                                     .order_by(AuditEvent.occurred_at.desc()).limit(50)))
