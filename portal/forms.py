@@ -74,6 +74,19 @@ def new_password_field(label: str = "Create a password") -> PasswordField:
     )
 
 
+def current_password_field(label: str = "Password", missing: str = "Enter your password") -> PasswordField:
+    """The password someone already has (sign-in, or confirming who they are)."""
+    return PasswordField(
+        _l(label),
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message=_l(missing)),
+            Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 def submit(label: str) -> SubmitField:
     """A GOV.UK button."""
     return SubmitField(_l(label), widget=GovSubmitInput())

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from portal.forms import PASSWORD_MAX, PortalForm, email_field, new_password_field, submit
+from portal.forms import PortalForm, current_password_field, email_field, new_password_field, submit
 from portal.widgets import TextInput
 
 COMMON_PASSWORDS = frozenset({
@@ -53,15 +53,7 @@ class LoginForm(PortalForm):
         ],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
-    password = PasswordField(
-        _l("Password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Enter your password")),
-            Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field()
     submit = submit("Sign in")
 
 

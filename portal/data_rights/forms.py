@@ -1,11 +1,10 @@
 """Forms for the 'Your data' pages."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
-from wtforms import BooleanField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField
+from wtforms.validators import InputRequired
 
-from portal.forms import PASSWORD_MAX, PortalForm, submit
+from portal.forms import PortalForm, current_password_field, submit
 from portal.widgets import CheckboxInput
 
 
@@ -17,13 +16,5 @@ class CloseAccountForm(PortalForm):
         widget=CheckboxInput(),
         validators=[InputRequired(message=_l("Confirm that you understand your cases will stay"))],
     )
-    password = PasswordField(
-        _l("Your current password"),
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message=_l("Enter your current password")),
-            Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Your current password", "Enter your current password")
     submit = submit("Close my account")
