@@ -212,3 +212,15 @@ def test_a_victim_adds_a_photo_after_reporting(app, client, signed_in, tmp_path,
     client.post(f"/cases/{crime_number}/evidence", data={"file": (io.BytesIO(b"<html>"), "x.jpg")},
                 content_type="multipart/form-data")
     assert "The selected file must be a JPG, PNG or PDF" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+
+
+def test_staff_reading_the_witness_list_is_audited(app, client, signed_in):
+    """Opening a case's witness page writes an audit row for that officer."""
+    from portal.audit.models import AuditEvent
+
+    crime_number = make_report(app)
+    officer = signed_in(Role.OFFICER)
+    client.get(f"/staff/cases/{crime_number}/witnesses")
+    with app.app_context():
+        row = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "witnesses.viewed"))
+        assert row.actor_id == officer.id and row.object_id == crime_number

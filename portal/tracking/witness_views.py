@@ -8,6 +8,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.access import role_required
+from portal.audit.services import record_audit
 from portal.auth.models import Role
 from portal.domain import DomainError
 from portal.extensions import db
@@ -110,6 +111,9 @@ def invite(crime_number: str):
         code = witnesses.invite_witness(current_user, report, form.email.data)
         flash(_("Invitation sent. The code is %(code)s; it works once, for 14 days.", code=code), "success")
         return redirect(url_for("witnesses.invite", crime_number=crime_number))
-    db.session.commit()
-    return render_template("tracking/invite_witness.html", form=form, report=report,
+    page = render_template("tracking/invite_witness.html", form=form, report=report,
                            witnesses=witnesses.witnesses_on(report))
+    # Staff reading who the witnesses are is a read of case data, so it is audited like the case page.
+    record_audit(current_user.id, "witnesses.viewed", "report", report.crime_number)
+    db.session.commit()
+    return page
