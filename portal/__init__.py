@@ -61,13 +61,18 @@ def register_templates(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each capability's blueprint."""
+    from portal.admin.organisation_views import bp as admin_organisations_bp
     from portal.admin.views import bp as admin_bp
+    from portal.api.oruk import bp as oruk_bp
     from portal.auth.views import bp as auth_bp
     from portal.data_rights.views import bp as data_rights_bp
     from portal.messages.views import bp as messages_bp
     from portal.pages.views import bp as pages_bp
+    from portal.partners.views import bp as partners_bp
     from portal.reporting.claim_views import bp as claims_bp
     from portal.reporting.views import bp as reporting_bp
+    from portal.support.staff_views import bp as support_staff_bp
+    from portal.support.views import bp as support_bp
     from portal.tracking.views import bp as tracking_bp
     from portal.tracking.witness_views import bp as witnesses_bp
     from portal.triage.views import bp as triage_bp
@@ -82,6 +87,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(witnesses_bp)
+    app.register_blueprint(support_bp)
+    app.register_blueprint(support_staff_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(admin_organisations_bp)
+    app.register_blueprint(oruk_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(dev_mail_sink)
     app.cli.add_command(reports)
     app.cli.add_command(triage)
+    app.cli.add_command(support)
     from portal.generator import generate_cases
 
     app.cli.add_command(generate_cases)
@@ -106,3 +107,17 @@ def sla_alerts():
     from portal.triage.alerts import raise_sla_alerts
 
     click.echo(f"raised {raise_sla_alerts()} new alert(s)")
+
+
+@click.group()
+def support():
+    """Support for victims."""
+
+
+@support.command("send-offers")
+@with_appcontext
+def send_offers():
+    """Offer support on cases reported over an hour ago that have not been offered it yet."""
+    from portal.support.assessments import send_due_offers
+
+    click.echo(f"offered support on {send_due_offers()} case(s)")

@@ -12,6 +12,14 @@ from portal.reporting.models import (
     Report,
     ReportDraft,
 )
+from portal.support.models import (
+    Consent,
+    NeedsAssessment,
+    Organisation,
+    Referral,
+    ReferralEvent,
+    SupportService,
+)
 from portal.tracking.models import TimelineEvent
 from portal.tracking.witness_models import CourtAvailability, WitnessLink
 from portal.triage.models import SlaAlert, VictimsCodeDeadline
@@ -19,5 +27,6 @@ from portal.triage.models import SlaAlert, VictimsCodeDeadline
 __all__ = [
     "AccountToken", "AuditEvent", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
-    "VictimsCodeDeadline", "CourtAvailability", "WitnessLink",
+    "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
+    "Referral", "ReferralEvent", "SupportService",
 ]

@@ -46,6 +46,9 @@ class User(UserMixin, TimestampMixin, Base):
     totp_last_step: Mapped[int | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Partner accounts act for exactly one organisation.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
+                                                        index=True)
 
     tokens: Mapped[list["AccountToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

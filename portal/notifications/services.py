@@ -30,6 +30,9 @@ SUBJECTS = {
     "staff_invite": "Set up your account",
     "witness_invite": "You have been invited to follow an update",
     "sla_alert": "Items need your attention",
+    "support_offer": "You have an update",
+    "partner_referral": "You have a new item to review",
+    "partner_referral_withdrawn": "An item has been withdrawn",
 }
 
 

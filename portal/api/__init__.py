@@ -1,0 +1,1 @@
+"""Open data: the support directory as Open Referral UK JSON."""

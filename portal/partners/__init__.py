@@ -1,0 +1,1 @@
+"""The partner portal: a support organisation's referral inbox, its handling of referrals and its own records."""

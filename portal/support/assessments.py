@@ -1,0 +1,129 @@
+"""Needs assessments and the victim's choice of support level: the only code that writes them."""
+
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from portal.audit.services import record_audit
+from portal.auth.models import User
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.support.models import NeedsAssessment
+from portal.support.recommendation import NeedsAnswers, SupportLevel, recommend
+from portal.tracking.case_access import require_victim
+from portal.tracking.services import add_timeline_event
+from portal.triage import victims_code
+from portal.triage.models import DeadlineKind
+
+LEVEL_NAMES = {SupportLevel.INFORMATION: "information", SupportLevel.CONTACT: "contact",
+               SupportLevel.SPECIALIST: "specialist"}
+CHOOSABLE_LEVELS = ("information", "contact", "specialist")
+LEVEL_WORDS = {
+    "information": "Information to help yourself",
+    "contact": "A call from a support worker",
+    "specialist": "Ongoing support from a specialist or advocate",
+    "peer": "A peer-support group",
+}
+CONTACT_METHODS = ("phone", "text", "email", "video")
+TEXT_MAX = 200
+
+
+def _answers_json(answers: NeedsAnswers) -> dict:
+    data = asdict(answers)
+    data["daily_life"] = int(answers.daily_life)
+    data["feelings"] = int(answers.feelings)
+    data["practical_needs"] = sorted(answers.practical_needs)
+    return data
+
+
+def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, language: str | None = None,
+                    interpreter: bool = False, bsl: bool = False, easy_read: bool = False,
+                    contact_method: str | None = None, contact_time: str | None = None) -> NeedsAssessment:
+    """Record the victim's answers and the recommendation. Taking it meets the promise to offer support."""
+    try:
+        require_victim(user, report)
+        if contact_method and contact_method not in CONTACT_METHODS:
+            raise DomainError("Select how you would like to be contacted", field="contact_method")
+        contact_time = (contact_time or "").strip() or None
+        if contact_time and len(contact_time) > TEXT_MAX:
+            raise DomainError(f"The best time must be {TEXT_MAX} characters or fewer", field="contact_time")
+        language = (language or "").strip().lower() or None
+        if language and len(language) > 10:
+            raise DomainError("Select a language from the list", field="language")
+    except DomainError:
+        db.session.rollback()
+        raise
+    advice = recommend(answers)
+    now = utcnow()
+    assessment = NeedsAssessment(
+        report_id=report.id, answers=_answers_json(answers), recommended_level=LEVEL_NAMES[advice.level],
+        recommended_peer=advice.peer, reasons=list(advice.reasons), language=language, interpreter=interpreter,
+        bsl=bsl, easy_read=easy_read, contact_method=contact_method, contact_time=contact_time)
+    db.session.add(assessment)
+    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    record_audit(user.id, "support.assessed", "report", report.crime_number)
+    db.session.commit()
+    return assessment
+
+
+def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool) -> NeedsAssessment:
+    """The victim picks a level, which may differ from the one recommended. They can change it later."""
+    report = db.session.get(Report, assessment.report_id)
+    try:
+        require_victim(user, report)
+        if level not in CHOOSABLE_LEVELS:
+            raise DomainError("Select the support you want", field="level")
+    except DomainError:
+        db.session.rollback()
+        raise
+    changed = assessment.chosen_level is not None
+    assessment.chosen_level = level
+    assessment.wants_peer = bool(peer)
+    assessment.chosen_at = utcnow()
+    words = LEVEL_WORDS[level] + (", and " + LEVEL_WORDS["peer"].lower() if peer else "")
+    add_timeline_event(report.id, "support", "You changed the support you want" if changed
+                       else "You chose the support you want", words + ".", actor_id=user.id, victim=True)
+    record_audit(user.id, "support.level_chosen", "report", report.crime_number, f"{level} peer={bool(peer)}")
+    db.session.commit()
+    return assessment
+
+
+def latest_assessment(report_id: int) -> NeedsAssessment | None:
+    """The assessment that counts: the most recent."""
+    return db.session.scalar(select(NeedsAssessment).where(NeedsAssessment.report_id == report_id)
+                             .order_by(NeedsAssessment.id.desc()).limit(1))
+
+
+def offer_support(report: Report) -> None:
+    """Offer support to the person who reported, on the case page and by a neutral email, and meet the
+    Victims' Code promise to do so within 2 working days. The caller commits."""
+    from portal.links import absolute_url
+    from portal.notifications.services import queue_for_reporter
+
+    add_timeline_event(report.id, "support_offer", "You can choose support",
+                       "Tell us how you are and we will suggest support that fits, from information to a "
+                       "specialist or a peer-support group. It is your choice.", victim=True)
+    if not report.safeguarding:
+        queue_for_reporter(report, "support_offer", sign_in_link=absolute_url("auth.login"))
+    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL)
+
+
+def send_due_offers(now=None, delay_minutes: int = 60, limit: int = 500) -> int:
+    """Offer support on every case whose promise is still open an hour after reporting (people who took the
+    assessment straight away have already met it). Idempotent: a met promise is not offered again."""
+    from datetime import timedelta
+
+    from portal.triage.models import VictimsCodeDeadline
+
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Report).join(VictimsCodeDeadline, VictimsCodeDeadline.report_id == Report.id)
+        .where(VictimsCodeDeadline.kind == DeadlineKind.SUPPORT_REFERRAL, VictimsCodeDeadline.met_at.is_(None),
+               VictimsCodeDeadline.starts_at <= now - timedelta(minutes=delay_minutes))
+        .order_by(VictimsCodeDeadline.due_at).limit(limit)).all()
+    for report in due:
+        offer_support(report)
+    db.session.commit()
+    return len(due)

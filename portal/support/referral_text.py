@@ -1,0 +1,65 @@
+"""Referral statuses, reasons and outcomes in plain words, for victims and partners."""
+
+from portal.support.models import ReferralStatus as S
+
+# What the victim sees: a short label and what it means for them.
+STATUS_WORDS: dict[S, tuple[str, str]] = {
+    S.PROPOSED: ("Waiting for your decision",
+                 "An officer suggested this support. Nothing is shared until you agree."),
+    S.SENT: ("Sent", "We have sent your referral. The organisation will look at it and decide whether they can "
+                     "help."),
+    S.ACCEPTED: ("Accepted", "The organisation can help you. They will get in touch using the details you agreed "
+                             "to share."),
+    S.DECLINED: ("Not accepted", "The organisation cannot take your referral. The reason is shown below. You can "
+                                 "choose another service."),
+    S.CONTACTED: ("Contacted", "The organisation has been in touch with you."),
+    S.UNABLE_TO_CONTACT: ("Could not reach you", "The organisation tried to contact you but could not reach you. "
+                                                 "Check your contact details, or ask to be referred again."),
+    S.CLOSED: ("Closed", "The organisation has finished working with you on this referral."),
+    S.WITHDRAWN: ("Withdrawn", "You stopped this referral. The organisation can no longer see any of your details."),
+}
+
+# Why an organisation declines, following Primero's reason codes.
+DECLINE_REASONS: dict[str, str] = {
+    "client_refused": "The person did not want the service",
+    "lack_of_capacity": "We do not have capacity at the moment",
+    "no_longer_needed": "The service is no longer needed",
+    "unable_to_contact": "We could not contact the person",
+}
+# The same reasons as the victim reads them.
+DECLINE_REASONS_FOR_VICTIM: dict[str, str] = {
+    "client_refused": "The organisation understood that you did not want their help.",
+    "lack_of_capacity": "The organisation has no space to help anyone new at the moment. This is not about you.",
+    "no_longer_needed": "The organisation understood that you no longer need this help.",
+    "unable_to_contact": "The organisation could not reach you with the details they were given.",
+}
+
+CONTACT_OUTCOMES: dict[str, str] = {
+    "reached": "Spoke to the person",
+    "no_answer": "No answer",
+    "left_message": "Left a message",
+    "wrong_details": "Contact details did not work",
+}
+
+CLOSE_OUTCOMES: dict[str, str] = {
+    "support_completed": "Support given and completed",
+    "joined_group": "Joined the peer-support group",
+    "referred_on": "Referred on to another service",
+    "client_ended": "The person chose to stop",
+    "no_longer_needed": "Support no longer needed",
+    "unable_to_contact": "Could not make contact",
+}
+CLOSE_OUTCOMES_FOR_VICTIM: dict[str, str] = {
+    "support_completed": "Your support has finished.",
+    "joined_group": "You have a place in the group.",
+    "referred_on": "The organisation passed you on to another service that can help.",
+    "client_ended": "You chose to stop this support.",
+    "no_longer_needed": "You no longer needed this support.",
+    "unable_to_contact": "The organisation could not reach you, so they closed the referral.",
+}
+
+SCOPE_WORDS = {
+    "category_and_dates": "What kind of crime it was, and when it happened",
+    "contact_details": "Your name, how to contact you, and your communication needs",
+    "description": "What you told us happened",
+}

@@ -1,0 +1,475 @@
+"""Consents and referrals: the only code that writes them.
+
+Every change to a referral goes through `_change`: it checks who is acting, the version they saw and the
+transition, then writes the referral's own history, the case timeline the victim sees, the audit record and
+the neutral emails, in one transaction.
+"""
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.audit.services import record_audit
+from portal.auth.models import Role, User
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.support import referral_text
+from portal.support.models import (
+    Consent,
+    ConsentScope,
+    ConsentSource,
+    Organisation,
+    Referral,
+    ReferralEvent,
+    SupportService,
+)
+from portal.support.models import ReferralStatus as S
+from portal.support.referral_states import OPEN_STATUSES, TAKING_A_PLACE, VISIBLE_TO_PARTNER, check_transition
+from portal.tracking.case_access import POLICE_ROLES, require_victim
+from portal.tracking.services import add_timeline_event
+from portal.triage import victims_code
+from portal.triage.models import DeadlineKind
+from portal.triage.working_days import add_working_days
+
+NOTE_MAX = 2000
+LEVELS = ("contact", "specialist", "peer")
+
+
+class StaleReferral(DomainError):
+    """Someone else changed the referral since this person opened it."""
+
+    def __init__(self):
+        super().__init__("This referral changed while you were looking at it. Check the latest version and try "
+                         "again.")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one change writes: the new status, the history entry and what the victim reads."""
+
+    action: str
+    target: S | None
+    victim_title: str | None
+    victim_body: str | None = None
+    reason_code: str | None = None
+    note: str | None = None
+    event_kind: str = "status"
+    outcome: str | None = None
+
+
+def _clean_note(note: str | None) -> str | None:
+    """A partner's or officer's note, trimmed and limited."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"The note must be {NOTE_MAX} characters or fewer", field="note")
+    return note or None
+
+
+def _clean_scopes(scopes: Iterable[str]) -> list[str]:
+    """The parts of the case to share. What kind of crime and when is always needed to make a referral."""
+    chosen = []
+    for scope in scopes or ():
+        try:
+            chosen.append(ConsentScope(scope).value)
+        except ValueError:
+            raise DomainError("Select what you agree to share", field="scopes") from None
+    if ConsentScope.CATEGORY_AND_DATES.value not in chosen:
+        raise DomainError("Select ‘what kind of crime it was, and when’. The organisation needs this to help you",
+                          field="scopes")
+    return sorted(set(chosen))
+
+
+def places_taken(service_ids: Iterable[int]) -> dict[int, int]:
+    """How many accepted or contacted referrals each service is holding a place for."""
+    ids = list(service_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Referral.service_id, func.count()).where(
+        Referral.service_id.in_(ids), Referral.status.in_(list(TAKING_A_PLACE))).group_by(Referral.service_id))
+    return {service_id: count for service_id, count in rows}
+
+
+def is_full(service: SupportService) -> bool:
+    """Whether a service with a fixed number of places has none left."""
+    if service.capacity is None:
+        return False
+    return places_taken([service.id]).get(service.id, 0) >= service.capacity
+
+
+def _check_can_refer(report: Report, service: SupportService, level: str) -> None:
+    """Only to an active service of an accredited organisation, with room, once at a time."""
+    if level not in LEVELS:
+        raise DomainError("Select a level of support", field="level")
+    if not service.active or not service.organisation.is_accredited(utcnow().date()):
+        raise DomainError("This service is not taking referrals. Choose another one", field="service")
+    if is_full(service):
+        raise DomainError("This group is full at the moment. Choose another one", field="service")
+    already = db.session.scalar(select(Referral.id).where(
+        Referral.report_id == report.id, Referral.service_id == service.id,
+        Referral.status.in_(list(OPEN_STATUSES | {S.PROPOSED}))))
+    if already:
+        raise DomainError("You already have a referral to this service", field="service")
+
+
+def _new_reference() -> str:
+    """A short reference partners can quote, which says nothing about the case."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "RF-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _new_referral(report: Report, service: SupportService, level: str, status: S,
+                  suggested_by: User | None = None) -> Referral:
+    referral = Referral(reference=_new_reference(), report_id=report.id, organisation_id=service.organisation_id,
+                        service_id=service.id, status=status, support_level=level,
+                        suggested_by_id=suggested_by.id if suggested_by else None)
+    referral.service = service
+    referral.organisation = service.organisation
+    db.session.add(referral)
+    return referral
+
+
+def _mark_sent(referral: Referral, consent: Consent, now: datetime) -> None:
+    """The referral goes to the organisation: start its first-contact clock and tell them, neutrally."""
+    from portal.links import absolute_url
+    from portal.notifications.services import queue_email
+
+    referral.consent = consent
+    referral.status = S.SENT
+    referral.sent_at = now
+    referral.first_contact_due_at = add_working_days(now, referral.organisation.first_contact_target_days)
+    if referral.organisation.email:
+        queue_email(referral.organisation.email, "partner_referral", sign_in_link=absolute_url("auth.login"))
+
+
+def _history(referral: Referral, actor: User | None, change: Change, now: datetime) -> None:
+    db.session.add(ReferralEvent(referral=referral, occurred_at=now, actor_id=actor.id if actor else None,
+                                 kind=change.event_kind, status=referral.status.value, outcome=change.outcome,
+                                 note=change.note))
+
+
+def _write(actor: User, referral: Referral, report: Report, change: Change, now: datetime,
+           notify: bool) -> None:
+    """The shared writes of every change: history, the victim's timeline, the audit and the victim's email."""
+    from portal.notifications.services import notify_victim
+
+    _history(referral, actor, change, now)
+    if change.victim_title:
+        add_timeline_event(report.id, "support", change.victim_title, change.victim_body, actor_id=actor.id,
+                           victim=True, reason_code=change.reason_code)
+    record_audit(actor.id, change.action, "referral", referral.reference, report.crime_number)
+    if notify and not report.safeguarding:
+        notify_victim(report)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleReferral() from None
+
+
+def _refuse(error: DomainError) -> None:
+    """Roll back anything the caller prepared, then raise."""
+    db.session.rollback()
+    raise error
+
+
+# The victim -------------------------------------------------------------------------------------------------
+
+
+def refer_with_consent(user: User, report: Report, service: SupportService, level: str,
+                       scopes: Iterable[str]) -> Referral:
+    """The victim chooses a service and agrees what to share: the referral is sent at once."""
+    try:
+        require_victim(user, report)
+        _check_can_refer(report, service, level)
+        chosen = _clean_scopes(scopes)
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    consent = Consent(report_id=report.id, organisation_id=service.organisation_id, scopes=chosen,
+                      source=ConsentSource.ONLINE, given_at=now, given_by="the victim, online")
+    db.session.add(consent)
+    referral = _new_referral(report, service, level, S.SENT)
+    _mark_sent(referral, consent, now)
+    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    _write(user, referral, report, Change(
+        "referral.sent", S.SENT, f"You asked to be referred to {service.organisation.name}",
+        f"Service: {service.name}. You agreed to share: "
+        + "; ".join(referral_text.SCOPE_WORDS[s].lower() for s in chosen) + "."), now, notify=False)
+    _commit()
+    return referral
+
+
+def consent_to_proposal(user: User, referral: Referral, scopes: Iterable[str]) -> Referral:
+    """The victim agrees to a referral an officer suggested."""
+    report = db.session.get(Report, referral.report_id)
+    try:
+        require_victim(user, report)
+        check_transition(referral.status, S.SENT)
+        chosen = _clean_scopes(scopes)
+        if not referral.service.active or not referral.organisation.is_accredited(utcnow().date()):
+            raise DomainError("This service is not taking referrals any more. Choose another one")
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    consent = Consent(report_id=report.id, organisation_id=referral.organisation_id, scopes=chosen,
+                      source=ConsentSource.ONLINE, given_at=now, given_by="the victim, online")
+    db.session.add(consent)
+    _mark_sent(referral, consent, now)
+    _write(user, referral, report, Change(
+        "referral.consented", S.SENT, f"You agreed to be referred to {referral.organisation.name}",
+        "You agreed to share: " + "; ".join(referral_text.SCOPE_WORDS[s].lower() for s in chosen) + "."),
+        now, notify=False)
+    _commit()
+    return referral
+
+
+def turn_down_proposal(user: User, referral: Referral) -> Referral:
+    """The victim does not want the referral an officer suggested. Nothing was shared."""
+    report = db.session.get(Report, referral.report_id)
+    try:
+        require_victim(user, report)
+        check_transition(referral.status, S.WITHDRAWN)
+        if referral.status != S.PROPOSED:
+            raise DomainError("This referral has already been sent. Withdraw your consent instead")
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    referral.status = S.WITHDRAWN
+    referral.closed_at = now
+    _write(user, referral, report, Change("referral.turned_down", S.WITHDRAWN,
+                                          f"You said no to a referral to {referral.organisation.name}",
+                                          "Nothing was shared with them."), now, notify=False)
+    _commit()
+    return referral
+
+
+def withdraw_consent(user: User, consent: Consent) -> Consent:
+    """The victim takes back their consent. The organisation loses access to every referral it covered, at once."""
+    from portal.links import absolute_url
+    from portal.notifications.services import queue_email
+
+    report = db.session.get(Report, consent.report_id)
+    try:
+        require_victim(user, report)
+        if not consent.is_active:
+            raise DomainError("You have already withdrawn this consent")
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    consent.withdrawn_at = now
+    for referral in db.session.scalars(select(Referral).where(Referral.consent_id == consent.id)):
+        if referral.status in (S.DECLINED, S.CLOSED, S.WITHDRAWN):
+            continue
+        referral.status = S.WITHDRAWN
+        referral.closed_at = now
+        _history(referral, user, Change("referral.withdrawn", S.WITHDRAWN, None), now)
+        record_audit(user.id, "referral.withdrawn", "referral", referral.reference, report.crime_number)
+    if consent.organisation.email:
+        queue_email(consent.organisation.email, "partner_referral_withdrawn", sign_in_link=absolute_url("auth.login"))
+    add_timeline_event(report.id, "support", f"You withdrew your consent for {consent.organisation.name}",
+                       "They can no longer see any of your details.", actor_id=user.id, victim=True)
+    record_audit(user.id, "consent.withdrawn", "consent", str(consent.id), report.crime_number)
+    _commit()
+    return consent
+
+
+# Police staff ------------------------------------------------------------------------------------------------
+
+
+def propose_referral(officer: User, report: Report, service: SupportService, level: str) -> Referral:
+    """An officer suggests a referral. It waits for the victim's consent; nothing is shared yet."""
+    try:
+        if officer.role not in POLICE_ROLES:
+            raise DomainError("Only police staff can suggest a referral")
+        _check_can_refer(report, service, level)
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    referral = _new_referral(report, service, level, S.PROPOSED, suggested_by=officer)
+    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    _write(officer, referral, report, Change(
+        "referral.proposed", S.PROPOSED, f"We suggest support from {service.organisation.name}",
+        "Nothing is shared with them unless you agree. You can say yes or no on this page."), now, notify=True)
+    _commit()
+    return referral
+
+
+def _check_verbal_consent(given_by: str, given_at: datetime, scopes: Iterable[str]) -> tuple[str, list[str]]:
+    """Who gave consent, that it was in the past, and what it covers."""
+    given_by = (given_by or "").strip()
+    if not given_by:
+        raise DomainError("Enter who gave consent", field="given_by")
+    if len(given_by) > 200:
+        raise DomainError("Who gave consent must be 200 characters or fewer", field="given_by")
+    if given_at > utcnow():
+        raise DomainError("The time consent was given must be in the past", field="given_at")
+    return given_by, _clean_scopes(scopes)
+
+
+def record_verbal_consent(officer: User, referral: Referral, given_by: str, given_at: datetime,
+                          scopes: Iterable[str]) -> Referral:
+    """The victim agreed on the phone or in person: the officer records who, when and what, and the referral
+    is sent."""
+    report = db.session.get(Report, referral.report_id)
+    try:
+        if officer.role not in POLICE_ROLES:
+            raise DomainError("Only police staff can record consent")
+        check_transition(referral.status, S.SENT)
+        given_by, chosen = _check_verbal_consent(given_by, given_at, scopes)
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    consent = Consent(report_id=report.id, organisation_id=referral.organisation_id, scopes=chosen,
+                      source=ConsentSource.VERBAL, given_at=given_at, given_by=given_by, recorded_by_id=officer.id)
+    db.session.add(consent)
+    _mark_sent(referral, consent, now)
+    _write(officer, referral, report, Change(
+        "referral.verbal_consent", S.SENT, f"Your referral to {referral.organisation.name} was sent",
+        "You agreed to this when you spoke to us. You can see and withdraw your consent at any time."),
+        now, notify=True)
+    _commit()
+    return referral
+
+
+def propose_and_record_consent(officer: User, report: Report, service: SupportService, level: str,
+                               given_by: str, given_at: datetime, scopes: Iterable[str]) -> Referral:
+    """An officer makes a referral the victim agreed to out loud, in one step."""
+    try:
+        _check_verbal_consent(given_by, given_at, scopes)
+    except DomainError as error:
+        _refuse(error)
+    referral = propose_referral(officer, report, service, level)
+    return record_verbal_consent(officer, referral, given_by, given_at, scopes)
+
+
+# The partner organisation ----------------------------------------------------------------------------------
+
+
+def partner_can_see(user: User, referral: Referral) -> bool:
+    """A partner sees a referral only for their own organisation, only after consent, and never once withdrawn."""
+    return (user.role == Role.PARTNER and user.organisation_id is not None
+            and referral.organisation_id == user.organisation_id
+            and referral.status in VISIBLE_TO_PARTNER
+            and referral.consent is not None and referral.consent.is_active)
+
+
+def _partner_change(partner: User, referral: Referral, expected_version: int, change: Change) -> Referral:
+    report = db.session.get(Report, referral.report_id)
+    try:
+        if not partner_can_see(partner, referral):
+            raise DomainError("This referral is not available")
+        if referral.version != expected_version:
+            raise StaleReferral()
+        if change.target is not None and change.target != referral.status:
+            check_transition(referral.status, change.target)
+    except DomainError as error:
+        _refuse(error)
+    now = utcnow()
+    if change.target is not None:
+        referral.status = change.target
+    if change.target == S.ACCEPTED:
+        referral.accepted_at = now
+    if change.target == S.CONTACTED and referral.first_contact_at is None:
+        referral.first_contact_at = now
+    if change.target in (S.DECLINED, S.CLOSED):
+        referral.closed_at = now
+        referral.reason_code = change.reason_code
+        referral.note = change.note
+    _write(partner, referral, report, change, now, notify=change.victim_title is not None)
+    _commit()
+    return referral
+
+
+def accept(partner: User, referral: Referral, expected_version: int) -> Referral:
+    """The organisation can help."""
+    return _partner_change(partner, referral, expected_version, Change(
+        "referral.accepted", S.ACCEPTED, f"{referral.organisation.name} accepted your referral",
+        referral_text.STATUS_WORDS[S.ACCEPTED][1]))
+
+
+def decline(partner: User, referral: Referral, expected_version: int, reason_code: str,
+            note: str | None = None) -> Referral:
+    """The organisation cannot help, with one of the standard reasons."""
+    if reason_code not in referral_text.DECLINE_REASONS:
+        _refuse(DomainError("Select why you cannot accept this referral", field="reason"))
+    try:
+        note = _clean_note(note)
+    except DomainError as error:
+        _refuse(error)
+    return _partner_change(partner, referral, expected_version, Change(
+        "referral.declined", S.DECLINED, f"{referral.organisation.name} could not accept your referral",
+        referral_text.DECLINE_REASONS_FOR_VICTIM[reason_code] + " You can choose another service.",
+        reason_code=reason_code, note=note))
+
+
+def record_contact(partner: User, referral: Referral, expected_version: int, outcome: str,
+                   note: str | None = None, give_up: bool = False) -> Referral:
+    """One attempt to reach the person. Reaching them marks the referral contacted; giving up marks it
+    'unable to contact'."""
+    if outcome not in referral_text.CONTACT_OUTCOMES:
+        _refuse(DomainError("Select what happened when you tried to make contact", field="outcome"))
+    try:
+        note = _clean_note(note)
+    except DomainError as error:
+        _refuse(error)
+    if outcome == "reached":
+        target, title = S.CONTACTED, f"{referral.organisation.name} has been in touch with you"
+    elif give_up:
+        target, title = S.UNABLE_TO_CONTACT, f"{referral.organisation.name} could not reach you"
+    else:
+        target, title = None, None
+    if target is None and referral.status not in (S.ACCEPTED, S.UNABLE_TO_CONTACT):
+        _refuse(DomainError("Accept the referral before recording contact attempts"))
+    body = referral_text.STATUS_WORDS[target][1] if target else None
+    return _partner_change(partner, referral, expected_version, Change(
+        "referral.contact_attempt", target, title if target != referral.status else None, body,
+        note=note, event_kind="contact_attempt", outcome=outcome))
+
+
+def close(partner: User, referral: Referral, expected_version: int, outcome: str,
+          note: str | None = None) -> Referral:
+    """The organisation has finished, with an outcome."""
+    if outcome not in referral_text.CLOSE_OUTCOMES:
+        _refuse(DomainError("Select the outcome", field="outcome"))
+    try:
+        note = _clean_note(note)
+    except DomainError as error:
+        _refuse(error)
+    return _partner_change(partner, referral, expected_version, Change(
+        "referral.closed", S.CLOSED, f"{referral.organisation.name} closed your referral",
+        referral_text.CLOSE_OUTCOMES_FOR_VICTIM[outcome], reason_code=outcome, note=note))
+
+
+# Reading ----------------------------------------------------------------------------------------------------
+
+
+def referrals_for_case(report_id: int) -> list[Referral]:
+    """Every referral on a case, newest first, for the victim and police staff."""
+    return list(db.session.scalars(select(Referral).where(Referral.report_id == report_id)
+                                   .order_by(Referral.id.desc())))
+
+
+def consents_for_case(report_id: int) -> list[Consent]:
+    """Every consent given on a case, newest first."""
+    return list(db.session.scalars(select(Consent).where(Consent.report_id == report_id)
+                                   .order_by(Consent.given_at.desc(), Consent.id.desc())))
+
+
+def service_by_id(service_id: int) -> SupportService | None:
+    """A service, whether listed or not."""
+    return db.session.get(SupportService, service_id)
+
+
+def organisation_by_id(organisation_id: int) -> Organisation | None:
+    """An organisation, whether listed or not."""
+    return db.session.get(Organisation, organisation_id)
+
