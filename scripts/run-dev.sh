@@ -12,6 +12,13 @@ $BIN/flask dev-mail-sink --host 127.0.0.1 --port "${MAIL_PORT:-1025}" &
 pids+=($!)
 $BIN/flask outbox worker --interval 2 &
 pids+=($!)
+# The scheduled jobs, once a minute (in production they run from cron; see the README).
+( while true; do
+    $BIN/flask triage sla-alerts >/dev/null || true
+    $BIN/flask support send-offers >/dev/null || true
+    sleep 60
+  done ) &
+pids+=($!)
 
 echo
 echo "Portal:  http://127.0.0.1:5000"
