@@ -34,6 +34,8 @@ def load_demo_data() -> list[str]:
         lines.append(line)
     db.session.commit()
     lines.extend(_demo_reports(get_user_by_email("victim@example.org")))
+    lines.extend(_demo_support(get_user_by_email("victim@example.org"), get_user_by_email("officer@example.org"),
+                               get_user_by_email("partner@example.org")))
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     return lines
@@ -136,3 +138,223 @@ def _demo_step(officer, report, step) -> None:
             extra = {"hearing_place": "Highbury Corner Magistrates' Court", "hearing_at": utcnow() + timedelta(days=30)}
         triage.post_update(officer, report, version, status, None, utcnow() - timedelta(hours=2), True,
                            status == CaseStatus.COURT_HEARING_SCHEDULED, **extra)
+
+
+# Organisations, their services and peer-support groups. Accreditation dates are set relative to today, so the
+# first four stay listed and the last stays expired however long after this the demo data is loaded.
+DEMO_ORGANISATIONS = [
+    {"name": "Camden Victim Support", "email": "referrals@camden-victim-support.example.org",
+     "website": "https://camden-victim-support.example.org", "phone": "020 7946 0101",
+     "description": "Free, confidential support for anyone affected by crime in north London.",
+     "accreditation_body": "Support for Victims Quality Standard", "first_contact_target_days": 2,
+     "listed": True, "services": [
+         {"name": "Support after theft and burglary", "kind": "service", "levels": ["contact", "specialist"],
+          "description": "A support worker calls you, helps with practical things such as locks and insurance "
+                         "letters, and can stay with you through the investigation.",
+          "categories": [], "boroughs": ["Camden", "Islington", "Westminster"], "languages": ["en"],
+          "delivery": "both", "location_name": "Camden Support Centre", "address": "12 Crowndale Road",
+          "postcode": "NW1 1TN", "accessibility": "Step-free entrance and a hearing loop.",
+          "expected_wait_days": 2, "schedule_freq": "WEEKLY", "schedule_byday": "MO,TU,WE,TH,FR",
+          "opens_at": "09:00", "closes_at": "17:00"},
+         {"name": "Tuesday evening peer group", "kind": "peer_group", "capacity": 8,
+          "description": "Meet others who have been through something similar, led by a trained volunteer.",
+          "categories": [], "boroughs": ["Camden", "Islington"], "languages": ["en"], "delivery": "in_person",
+          "location_name": "Kentish Town Community Centre", "address": "17 Busby Place", "postcode": "NW5 2SP",
+          "accessibility": "Ground floor room, step-free.", "expected_wait_days": 7, "schedule_freq": "WEEKLY",
+          "schedule_byday": "TU", "opens_at": "18:00", "closes_at": "19:30",
+          "facilitator_check": "Enhanced DBS check"},
+         {"name": "Saturday morning group", "kind": "peer_group", "capacity": 1,
+          "description": "A small group for people whose bike or car was stolen or damaged.",
+          "categories": ["bicycle_theft", "vehicle_damage", "theft_from_vehicle"], "boroughs": ["Camden"],
+          "languages": ["en"], "delivery": "in_person", "location_name": "Camden Support Centre",
+          "address": "12 Crowndale Road", "postcode": "NW1 1TN", "expected_wait_days": 10,
+          "schedule_freq": "MONTHLY", "schedule_byday": "1SA", "opens_at": "10:00", "closes_at": "11:30",
+          "facilitator_check": "Enhanced DBS check"},
+     ]},
+    {"name": "Polska Pomoc London", "email": "pomoc@polska-pomoc.example.org",
+     "website": "https://polska-pomoc.example.org",
+     "description": "Support in Polish for people affected by crime anywhere in London.",
+     "accreditation_body": "Support for Victims Quality Standard", "first_contact_target_days": 3,
+     "listed": True, "services": [
+         {"name": "Polish-speaking support line", "kind": "service", "levels": ["contact"],
+          "description": "A support worker who speaks Polish calls you back, by phone or video.",
+          "categories": [], "boroughs": [], "languages": ["pl", "en"], "delivery": "online",
+          "expected_wait_days": 3, "schedule_freq": "WEEKLY", "schedule_byday": "MO,WE,FR", "opens_at": "10:00",
+          "closes_at": "16:00"},
+     ]},
+    {"name": "Al-Amal Community Support", "email": "help@al-amal.example.org",
+     "description": "Caseworkers who speak Arabic, for people in east London affected by crime.",
+     "accreditation_body": "Community Advice Quality Mark", "first_contact_target_days": 2,
+     "listed": True, "services": [
+         {"name": "Arabic-speaking caseworkers", "kind": "service", "levels": ["contact", "specialist"],
+          "description": "Ongoing help from a caseworker who speaks Arabic, including at court.",
+          "categories": [], "boroughs": ["Hackney", "Tower Hamlets", "Newham"], "languages": ["ar", "en"],
+          "delivery": "in_person", "location_name": "Mile End Community Hub", "address": "3 Burdett Road",
+          "postcode": "E3 4TU", "accessibility": "Lift to all floors.", "expected_wait_days": 4,
+          "schedule_freq": "WEEKLY", "schedule_byday": "TU,TH", "opens_at": "10:00", "closes_at": "15:00"},
+     ]},
+    {"name": "Deaf Victims Network", "email": "contact@deaf-victims.example.org",
+     "website": "https://deaf-victims.example.org",
+     "description": "Support in British Sign Language, from Deaf staff and volunteers.",
+     "accreditation_body": "Support for Victims Quality Standard", "first_contact_target_days": 5,
+     "listed": True, "services": [
+         {"name": "BSL advocacy", "kind": "service", "levels": ["specialist"],
+          "description": "A Deaf advocate supports you in BSL through the investigation and any court case.",
+          "categories": [], "boroughs": [], "languages": ["bsl", "en"], "delivery": "online",
+          "expected_wait_days": 5},
+         {"name": "BSL online peer group", "kind": "peer_group", "capacity": 12,
+          "description": "A monthly video call in BSL with other Deaf people affected by crime.",
+          "categories": [], "boroughs": [], "languages": ["bsl"], "delivery": "online", "expected_wait_days": 14,
+          "schedule_freq": "MONTHLY", "schedule_byday": "1TH", "opens_at": "19:00", "closes_at": "20:30",
+          "facilitator_check": "Enhanced DBS check"},
+     ]},
+    {"name": "Southwark Community Trust", "email": "office@southwark-trust.example.org",
+     "description": "Drop-in advice in Southwark. Its accreditation has run out, so it is not listed.",
+     "accreditation_body": "Community Advice Quality Mark", "first_contact_target_days": 2,
+     "listed": False, "services": [
+         {"name": "Southwark drop-in", "kind": "service", "levels": ["contact"],
+          "description": "Drop in for advice after a crime.", "categories": [], "boroughs": ["Southwark"],
+          "languages": ["en", "es"], "delivery": "in_person", "location_name": "Peckham Library",
+          "address": "122 Peckham Hill Street", "postcode": "SE15 5JR", "schedule_freq": "WEEKLY",
+          "schedule_byday": "WE", "opens_at": "13:00", "closes_at": "16:00"},
+     ]},
+]
+
+# Demo referrals, each on the demo case in the given status: (case status, organisation, service, level, what
+# happens). Run through the referral services, so each has its history, timeline events and audit.
+DEMO_REFERRALS = [
+    ("triaged", "Deaf Victims Network", "BSL advocacy", "specialist", "proposed"),
+    ("under_investigation", "Polska Pomoc London", "Polish-speaking support line", "contact", "sent"),
+    ("suspect_identified", "Camden Victim Support", "Support after theft and burglary", "contact", "sent"),
+    ("outcome", "Camden Victim Support", "Saturday morning group", "peer", "accepted"),
+    ("suspect_interviewed", "Camden Victim Support", "Tuesday evening peer group", "peer", "contacted"),
+    ("referred_elsewhere", "Camden Victim Support", "Support after theft and burglary", "contact",
+     "unable_to_contact"),
+    ("charged", "Camden Victim Support", "Support after theft and burglary", "specialist", "closed"),
+    ("received", "Camden Victim Support", "Tuesday evening peer group", "peer", "declined"),
+    ("suspect_arrested", "Camden Victim Support", "Support after theft and burglary", "contact", "withdrawn"),
+    ("released_under_investigation", "Al-Amal Community Support", "Arabic-speaking caseworkers", "contact",
+     "verbal"),
+]
+ALL_SCOPES = ["category_and_dates", "contact_details", "description"]
+
+
+def _demo_organisations() -> tuple[dict, int]:
+    """Create the demo organisations and services that are missing; return them by name and how many were new."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.clock import utcnow
+    from portal.support.models import Delivery, Organisation, ServiceKind, SupportService
+
+    today = utcnow().date()
+    found, created = {}, 0
+    for spec in DEMO_ORGANISATIONS:
+        fields = {k: v for k, v in spec.items() if k not in ("listed", "services")}
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == spec["name"]))
+        if organisation is None:
+            created += 1
+            organisation = Organisation(**fields, approved=True)
+            db.session.add(organisation)
+        # Keep the dates moving with today, so a listed demo organisation never expires.
+        if spec["listed"]:
+            organisation.assured_date = today - timedelta(days=200)
+            organisation.accreditation_expires_on = today + timedelta(days=165)
+        else:
+            organisation.assured_date = today - timedelta(days=400)
+            organisation.accreditation_expires_on = today - timedelta(days=35)
+        db.session.flush()
+        services = {}
+        for service_spec in spec["services"]:
+            service = db.session.scalar(select(SupportService).where(
+                SupportService.organisation_id == organisation.id, SupportService.name == service_spec["name"]))
+            if service is None:
+                values = dict(service_spec, kind=ServiceKind(service_spec["kind"]),
+                              delivery=Delivery(service_spec["delivery"]))
+                if values["kind"] == ServiceKind.PEER_GROUP:
+                    values["levels"] = ["peer"]
+                    values["facilitator_checked_on"] = today - timedelta(days=60)
+                service = SupportService(organisation_id=organisation.id, **values)
+                db.session.add(service)
+            services[service_spec["name"]] = service
+        found[spec["name"]] = (organisation, services)
+    db.session.commit()
+    return found, created
+
+
+def _demo_support(victim, officer, partner) -> list[str]:
+    """Organisations, services and groups; the demo partner's organisation; a needs assessment and referrals in
+    every status on the demo victim's cases. Each part only once."""
+    from sqlalchemy import func, select
+
+    from portal.reporting.models import Report
+    from portal.support.models import Referral
+
+    found, created = _demo_organisations()
+    lines = [f"Demo organisations: {len(found)} ({created} created; Southwark Community Trust's accreditation "
+             "has expired, so it is not listed)"]
+    if partner.organisation_id is None:
+        partner.organisation_id = found["Camden Victim Support"][0].id
+        db.session.commit()
+    lines.append(f"  {partner.email} works for Camden Victim Support")
+    reports = {r.status.value: r for r in db.session.scalars(
+        select(Report).where(Report.reporter_user_id == victim.id).order_by(Report.id))}
+    if not reports:
+        return lines
+    case = reports["under_investigation"]
+    lines.append(_demo_assessment(victim, case))
+    existing = db.session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.report_id.in_([r.id for r in reports.values()])))
+    if existing:
+        lines.append(f"Demo referrals: {existing} already there")
+        return lines
+    lines.append("Demo referrals:")
+    for status, organisation, service, level, outcome in DEMO_REFERRALS:
+        referral = _demo_referral(victim, officer, partner, reports[status], found[organisation][1][service],
+                                  level, outcome)
+        lines.append(f"  {referral.reference} {referral.status.value.replace('_', ' '):<17} "
+                     f"{reports[status].crime_number} to {organisation}")
+    return lines
+
+
+def _demo_assessment(victim, report) -> str:
+    """The victim's needs assessment on one case: a call from a Polish-speaking support worker, and a group."""
+    from portal.support.assessments import choose_level, latest_assessment, save_assessment
+    from portal.support.recommendation import Impact, NeedsAnswers
+
+    if latest_assessment(report.id) is None:
+        answers = NeedsAnswers(daily_life=Impact.QUITE_A_LOT, feelings=Impact.QUITE_A_LOT, wants_to_talk=True,
+                               practical_needs=frozenset({"locks"}), interested_in_peer_support=True)
+        assessment = save_assessment(victim, report, answers, language="pl", interpreter=True,
+                                     contact_method="phone", contact_time="Weekday evenings")
+        choose_level(victim, assessment, "contact", True)
+    return f"Demo needs assessment on {report.crime_number}"
+
+
+def _demo_referral(victim, officer, partner, report, service, level: str, outcome: str):
+    """One referral taken to the given status through the referral services."""
+    from datetime import timedelta
+
+    from portal.clock import utcnow
+    from portal.support import referrals
+
+    if outcome == "proposed":
+        return referrals.propose_referral(officer, report, service, level)
+    if outcome == "verbal":
+        return referrals.propose_and_record_consent(officer, report, service, level, "the victim, by phone",
+                                                    utcnow() - timedelta(hours=1), ALL_SCOPES)
+    referral = referrals.refer_with_consent(victim, report, service, level, ALL_SCOPES)
+    if outcome == "withdrawn":
+        referrals.withdraw_consent(victim, referral.consent)
+    elif outcome == "declined":
+        referrals.decline(partner, referral, referral.version, "lack_of_capacity", "Our group is full this term.")
+    elif outcome != "sent":
+        referrals.accept(partner, referral, referral.version)
+        if outcome == "unable_to_contact":
+            referrals.record_contact(partner, referral, referral.version, "no_answer", give_up=True)
+        elif outcome in ("contacted", "closed"):
+            referrals.record_contact(partner, referral, referral.version, "reached")
+        if outcome == "closed":
+            referrals.close(partner, referral, referral.version, "support_completed")
+    return referral

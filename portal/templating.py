@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from portal.i18n import uk_date, uk_datetime
 
 # Areas used by police, partners and admins: no "Exit this page" there.
-STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin"})
+STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin", "admin_organisations", "support_staff"})
 
 
 def configure_jinja(app: Flask) -> None:

@@ -29,6 +29,68 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
     assert all(r.crime_number in first.output for r in reports)
 
 
+def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx):
+    """Listed and expired organisations, services in several languages and places, a full group, the partner's
+    organisation, referrals in every status made through the services, and a needs assessment. Once only."""
+    from portal.audit.models import AuditEvent
+    from portal.clock import utcnow
+    from portal.reporting.models import Report
+    from portal.support import directory, referrals
+    from portal.support.assessments import latest_assessment
+    from portal.support.models import Delivery, Organisation, Referral, ReferralStatus, ServiceKind, SupportService
+    from portal.tracking.models import TimelineEvent
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(model))
+                for model in (Organisation, SupportService, Referral, AuditEvent, TimelineEvent)]
+
+    before = counts()
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0, second.output
+    assert counts() == before
+    assert "Demo referrals: 10 already there" in second.output
+
+    today = utcnow().date()
+    organisations = db.session.scalars(select(Organisation)).all()
+    assert sum(o.is_accredited(today) for o in organisations) >= 3
+    [expired] = [o for o in organisations if not o.is_accredited(today)]
+    assert expired.accreditation_expires_on < today
+    listed = directory.search(directory.Filters(), per_page=100).services
+    assert listed and all(s.organisation.is_accredited(today) for s in listed)
+    assert expired.name not in {s.organisation.name for s in listed}
+    languages = {code for s in listed for code in s.languages}
+    assert {"pl", "ar", "bsl"} <= languages
+    assert any(s.delivery == Delivery.ONLINE for s in listed)
+    assert len({b for s in listed for b in s.boroughs}) >= 3
+    assert len({c for s in listed for c in s.categories}) >= 2
+    groups = [s for s in listed if s.kind == ServiceKind.PEER_GROUP]
+    assert len(groups) >= 2 and any(referrals.is_full(g) for g in groups)
+    assert not all(referrals.is_full(g) for g in groups)
+
+    partner = db.session.scalar(select(User).where(User.email == "partner@example.org"))
+    camden = db.session.get(Organisation, partner.organisation_id)
+    assert camden.is_accredited(today)
+
+    victim = db.session.scalar(select(User).where(User.email == "victim@example.org"))
+    report_ids = db.session.scalars(select(Report.id).where(Report.reporter_user_id == victim.id)).all()
+    made = db.session.scalars(select(Referral).where(Referral.report_id.in_(report_ids))).all()
+    assert {r.status for r in made} == set(ReferralStatus)
+    assert any(referrals.partner_can_see(partner, r) and r.status == ReferralStatus.SENT for r in made)
+    for referral in made:
+        assert referral.events
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.object_type == "referral",
+                                                             AuditEvent.object_id == referral.reference))
+        assert referral.reference in first.output
+    assessed = [latest_assessment(report_id) for report_id in report_ids]
+    [assessment] = [a for a in assessed if a is not None]
+    assert assessment.chosen_level == "contact" and assessment.wants_peer and assessment.interpreter
+    assert assessment.language == "pl"
+
+
 def test_development_mailbox_shows_what_the_sink_received(make_app, tmp_path):
     """In development the sink's saved messages can be read in the browser."""
     from portal.devmail.sink import MailboxHandler

@@ -22,14 +22,15 @@ from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 # Queue: user, count, page of reports, overdue deadlines, unread messages, [claimers' names], headline counts,
 # categories.
 # Case: user, report, audit insert, report reloaded after the commit, timeline, deadlines, audit trail, names,
-# unread messages, active officers, property items, evidence.
+# unread messages, active officers, property items, evidence, and (+3, the support section) the latest needs
+# assessment, referrals and consents.
 # The Camden repeat-victim queue of received cases is empty at these sizes (no deadline or names lookups), so
 # the same filter over every status is checked too, where rows are listed.
 QUEUE = "/staff/triage"
 QUEUE_ALL_PAGE_3 = "/staff/triage?status=all&page=3"
 QUEUE_CAMDEN_REPEAT = "/staff/triage?borough=Camden&risk=repeat_victim"
 QUEUE_CAMDEN_REPEAT_ALL = "/staff/triage?borough=Camden&risk=repeat_victim&status=all"
-CEILINGS = {QUEUE: 7, QUEUE_ALL_PAGE_3: 8, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 8, "case": 10}
+CEILINGS = {QUEUE: 7, QUEUE_ALL_PAGE_3: 8, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 8, "case": 13}
 
 
 @contextmanager

@@ -49,17 +49,23 @@ def list_staff() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role.not_in(PUBLIC_ROLES)).order_by(User.email)))
 
 
-def create_staff_account(actor: User, email: str, display_name: str, role: str) -> User:
-    """Create a staff account and email a link to set a password. TOTP set-up is forced at first sign-in."""
+def create_staff_account(actor: User, email: str, display_name: str, role: str,
+                         organisation_id: int | None = None) -> User:
+    """Create a staff account and email a link to set a password. TOTP set-up is forced at first sign-in.
+
+    A partner account may be linked to its organisation in the same transaction.
+    """
     if Role(role) in PUBLIC_ROLES:
         raise DomainError("Select a staff role", field="role")
     if get_user_by_email(email) is not None:
         raise DomainError("An account with this email address already exists", field="email")
     user = create_user(email, secrets.token_urlsafe(32), Role(role), verified=True)
     user.display_name = display_name
+    user.organisation_id = organisation_id
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, INVITE_LIFETIME)
     queue_email(user.email, "staff_invite", link=absolute_url("auth.reset_password", token=token))
-    record_audit(actor.id, "staff.created", "user", str(user.id), f"{user.email} as {role}")
+    record_audit(actor.id, "staff.created", "user", str(user.id), f"{user.email} as {role}"
+                 + (f" for organisation {organisation_id}" if organisation_id is not None else ""))
     db.session.commit()
     return user
 

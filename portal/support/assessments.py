@@ -121,6 +121,7 @@ def send_due_offers(now=None, delay_minutes: int = 60, limit: int = 500) -> int:
     due = db.session.scalars(
         select(Report).join(VictimsCodeDeadline, VictimsCodeDeadline.report_id == Report.id)
         .where(VictimsCodeDeadline.kind == DeadlineKind.SUPPORT_REFERRAL, VictimsCodeDeadline.met_at.is_(None),
+               Report.is_information_report.is_(False),
                VictimsCodeDeadline.starts_at <= now - timedelta(minutes=delay_minutes))
         .order_by(VictimsCodeDeadline.due_at).limit(limit)).all()
     for report in due:

@@ -27,6 +27,7 @@ from portal.support.models import (
     Organisation,
     Referral,
     ReferralEvent,
+    ServiceKind,
     SupportService,
 )
 from portal.support.models import ReferralStatus as S
@@ -102,19 +103,34 @@ def is_full(service: SupportService) -> bool:
     return places_taken([service.id]).get(service.id, 0) >= service.capacity
 
 
-def _check_can_refer(report: Report, service: SupportService, level: str) -> None:
-    """Only to an active service of an accredited organisation, with room, once at a time."""
-    if level not in LEVELS:
-        raise DomainError("Select a level of support", field="level")
+def _check_taking_referrals(service: SupportService) -> None:
+    """Only to an active service of an accredited organisation, with room. Checked again when consent arrives."""
     if not service.active or not service.organisation.is_accredited(utcnow().date()):
         raise DomainError("This service is not taking referrals. Choose another one", field="service")
     if is_full(service):
         raise DomainError("This group is full at the moment. Choose another one", field="service")
+
+
+def _check_level(service: SupportService, level: str) -> None:
+    """Peer support is only for peer-support groups, and a service gives only the levels it offers."""
+    if level not in LEVELS:
+        raise DomainError("Select a level of support", field="level")
+    if (service.kind == ServiceKind.PEER_GROUP) != (level == "peer"):
+        raise DomainError("Peer support is only offered by peer-support groups, and a group only offers peer "
+                          "support", field="level")
+    if service.kind == ServiceKind.SERVICE and service.levels and level not in service.levels:
+        raise DomainError("This service does not offer that kind of support", field="level")
+
+
+def _check_can_refer(report: Report, service: SupportService, level: str) -> None:
+    """A fitting level, a service taking referrals, and only one open referral to it at a time."""
+    _check_level(service, level)
+    _check_taking_referrals(service)
     already = db.session.scalar(select(Referral.id).where(
         Referral.report_id == report.id, Referral.service_id == service.id,
         Referral.status.in_(list(OPEN_STATUSES | {S.PROPOSED}))))
     if already:
-        raise DomainError("You already have a referral to this service", field="service")
+        raise DomainError("There is already an open referral to this service", field="service")
 
 
 def _new_reference() -> str:
@@ -215,8 +231,7 @@ def consent_to_proposal(user: User, referral: Referral, scopes: Iterable[str]) -
         require_victim(user, report)
         check_transition(referral.status, S.SENT)
         chosen = _clean_scopes(scopes)
-        if not referral.service.active or not referral.organisation.is_accredited(utcnow().date()):
-            raise DomainError("This service is not taking referrals any more. Choose another one")
+        _check_taking_referrals(referral.service)
     except DomainError as error:
         _refuse(error)
     now = utcnow()
@@ -287,6 +302,12 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
 
 def propose_referral(officer: User, report: Report, service: SupportService, level: str) -> Referral:
     """An officer suggests a referral. It waits for the victim's consent; nothing is shared yet."""
+    referral = _propose(officer, report, service, level, announce=True)
+    _commit()
+    return referral
+
+
+def _propose(officer: User, report: Report, service: SupportService, level: str, announce: bool) -> Referral:
     try:
         if officer.role not in POLICE_ROLES:
             raise DomainError("Only police staff can suggest a referral")
@@ -296,10 +317,10 @@ def propose_referral(officer: User, report: Report, service: SupportService, lev
     now = utcnow()
     referral = _new_referral(report, service, level, S.PROPOSED, suggested_by=officer)
     victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    title = f"We suggest support from {service.organisation.name}" if announce else None
     _write(officer, referral, report, Change(
-        "referral.proposed", S.PROPOSED, f"We suggest support from {service.organisation.name}",
-        "Nothing is shared with them unless you agree. You can say yes or no on this page."), now, notify=True)
-    _commit()
+        "referral.proposed", S.PROPOSED, title,
+        "Nothing is shared with them unless you agree. You can say yes or no on this page."), now, notify=announce)
     return referral
 
 
@@ -325,6 +346,7 @@ def record_verbal_consent(officer: User, referral: Referral, given_by: str, give
             raise DomainError("Only police staff can record consent")
         check_transition(referral.status, S.SENT)
         given_by, chosen = _check_verbal_consent(given_by, given_at, scopes)
+        _check_taking_referrals(referral.service)
     except DomainError as error:
         _refuse(error)
     now = utcnow()
@@ -347,7 +369,8 @@ def propose_and_record_consent(officer: User, report: Report, service: SupportSe
         _check_verbal_consent(given_by, given_at, scopes)
     except DomainError as error:
         _refuse(error)
-    referral = propose_referral(officer, report, service, level)
+    referral = _propose(officer, report, service, level, announce=False)
+    db.session.flush()
     return record_verbal_consent(officer, referral, given_by, given_at, scopes)
 
 

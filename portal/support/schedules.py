@@ -6,9 +6,10 @@ from dataclasses import dataclass
 DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday",
         "SU": "Sunday"}
 ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
-WEEKLY_BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$")
-MONTHLY_BYDAY = re.compile(r"^(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)$")
-TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# \Z, not $: "$" also matches before a final newline, which would let "TU\n" through to describe().
+WEEKLY_BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*\Z")
+MONTHLY_BYDAY = re.compile(r"^(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)\Z")
+TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 
 
 @dataclass(frozen=True)

@@ -95,10 +95,21 @@ def case(crime_number: str):
     if relation == Relation.WITNESS:
         return render_template("tracking/witness_case.html", report=report,
                                timeline=witnesses.witness_timeline(report))
+    # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
+    from portal.support import assessments, referral_text, referrals
+    from portal.support.models import ReferralStatus
+
+    all_referrals = referrals.referrals_for_case(report.id)
+    support = {"assessment": assessments.latest_assessment(report.id), "level_words": assessments.LEVEL_WORDS,
+               "referrals": [r for r in all_referrals if r.status != ReferralStatus.PROPOSED],
+               "suggestions": [r for r in all_referrals if r.status == ReferralStatus.PROPOSED],
+               "status_words": referral_text.STATUS_WORDS, "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
+               "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
     return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
-                           visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED)
+                           visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
+                           support=support)
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

@@ -211,6 +211,9 @@ def refer_elsewhere(actor: User, report: Report, expected_version: int, agency_c
 def record_information_only(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
     """Not a crime: keep it as information and close it."""
     template = wording.DECISIONS["information_only"]
+    # Information reports are not crimes: no referral to victim support is owed. (Before the report changes, so
+    # the query's autoflush does not bump the version the officer saw.)
+    victims_code.cancel_open(report, DeadlineKind.SUPPORT_REFERRAL)
     report.is_information_report = True
     return _commit_change(actor, report, expected_version, "decision.information_only",
                           Event("decision", template.title, _clean_text(body, template.body), victim=True,

@@ -72,12 +72,17 @@ def victim_was_updated(report: Report, when: datetime | None = None) -> None:
           when + timedelta(days=report.update_every_days))
 
 
-def close_routine_updates(report: Report) -> None:
-    """A closed case needs no more routine updates."""
+def cancel_open(report: Report, kind: DeadlineKind) -> None:
+    """Drop the case's unmet promises of this kind (no longer owed, so neither met nor late)."""
     for deadline in db.session.scalars(select(VictimsCodeDeadline).where(
-            VictimsCodeDeadline.report_id == report.id, VictimsCodeDeadline.kind == DeadlineKind.ROUTINE_UPDATE,
+            VictimsCodeDeadline.report_id == report.id, VictimsCodeDeadline.kind == kind,
             VictimsCodeDeadline.met_at.is_(None))):
         db.session.delete(deadline)
+
+
+def close_routine_updates(report: Report) -> None:
+    """A closed case needs no more routine updates."""
+    cancel_open(report, DeadlineKind.ROUTINE_UPDATE)
 
 
 def deadlines_for(report_id: int) -> list[VictimsCodeDeadline]:

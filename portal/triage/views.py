@@ -13,6 +13,7 @@ from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.evidence import evidence_path
 from portal.reporting.services import list_categories
+from portal.support.staff_views import case_support, support_context
 from portal.tracking.case_access import Relation, case_for
 from portal.triage import forms, queries, services, victims_code, wording
 from portal.triage.state_machine import AWAITING_TRIAGE, allowed_next
@@ -104,7 +105,7 @@ def case(crime_number: str):
                            awaiting_triage=report.status in AWAITING_TRIAGE,
                            can_update=report.status not in AWAITING_TRIAGE
                            and bool(forms.update_choices(allowed_next(report.status))),
-                           deadline_state=victims_code.state)
+                           deadline_state=victims_code.state, support=case_support(report), **support_context())
     # Audited after rendering, so the commit does not make the page load the report again.
     record_audit(current_user.id, "case.viewed", "report", report.crime_number)
     db.session.commit()

@@ -20,6 +20,8 @@ PUBLIC_PAGES = {
     "/accessibility": "Accessibility statement",
     "/privacy": "Privacy notice",
     "/report/": "Report a crime online",
+    "/support/directory": "Find support services and groups",
+    "/support/guides": "Guides: what to do after a crime",
 }
 SIGNED_IN_PAGES = {
     "/account": "Your account",

@@ -1,0 +1,126 @@
+"""What a partner organisation may see of a referred case: only the parts the consent covers.
+
+`case_view` copies the allowed fields out of the case into frozen dataclasses. Templates get these, never the
+case itself, so a page cannot show a field the victim did not agree to share.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from portal.extensions import db
+from portal.reporting.forms import CHANNELS
+from portal.reporting.models import Report
+from portal.support.assessments import LEVEL_WORDS, latest_assessment
+from portal.support.matching import LANGUAGE_NAMES
+from portal.support.models import ConsentScope, Referral
+
+CHANNEL_WORDS = dict(CHANNELS)
+CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),
+                        "video": _l("Video call")}
+# The parts of a case, as the organisation reads them.
+SCOPE_WORDS = {
+    ConsentScope.CATEGORY_AND_DATES: _l("What kind of crime it was, and when it happened"),
+    ConsentScope.CONTACT_DETAILS: _l("Their name, how to contact them, and their communication needs"),
+    ConsentScope.DESCRIPTION: _l("What they told the police happened"),
+}
+
+
+@dataclass(frozen=True)
+class CommunicationNeeds:
+    """How to communicate with the person, from their latest needs assessment."""
+
+    language: str | None
+    interpreter: bool
+    bsl: bool
+    easy_read: bool
+    contact_method: str | None
+    contact_time: str | None
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything to point out."""
+        return bool(self.language or self.interpreter or self.bsl or self.easy_read or self.contact_method
+                    or self.contact_time)
+
+
+@dataclass(frozen=True)
+class CategoryAndDates:
+    """What kind of crime it was, and when (always shared: a referral needs it)."""
+
+    crime_number: str
+    category: str
+    occurred_on: date
+    occurred_until: date | None
+    reported_at: datetime
+    borough: str
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """How to reach the person safely."""
+
+    name: str
+    email: str | None
+    phone: str | None
+    safe_channels: tuple[str, ...]
+    safe_times: str | None
+    voicemail_allowed: bool
+    needs: CommunicationNeeds | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """The shared parts of one referred case. A part the consent does not cover is None."""
+
+    reference: str
+    support_level: str
+    category_and_dates: CategoryAndDates | None
+    contact: ContactDetails | None
+    description: str | None
+    shared: tuple[str, ...]
+    not_shared: tuple[str, ...]
+
+
+def _needs(report_id: int) -> CommunicationNeeds | None:
+    assessment = latest_assessment(report_id)
+    if assessment is None:
+        return None
+    language = assessment.language if assessment.language and assessment.language != "en" else None
+    return CommunicationNeeds(
+        language=LANGUAGE_NAMES.get(language, language) if language else None,
+        interpreter=assessment.interpreter, bsl=assessment.bsl, easy_read=assessment.easy_read,
+        contact_method=str(CONTACT_METHOD_WORDS.get(assessment.contact_method, assessment.contact_method))
+        if assessment.contact_method else None,
+        contact_time=assessment.contact_time)
+
+
+def case_view(referral: Referral) -> CaseView | None:
+    """The parts of the case this referral's consent covers, or None if there is no active consent."""
+    consent = referral.consent
+    if consent is None or not consent.is_active:
+        return None
+    report = db.session.get(Report, referral.report_id)
+    if report is None:
+        return None
+    covered = {scope for scope in ConsentScope if consent.covers(scope)}
+    category_and_dates = contact = description = None
+    if ConsentScope.CATEGORY_AND_DATES in covered:
+        category_and_dates = CategoryAndDates(
+            crime_number=report.crime_number, category=report.category.name, occurred_on=report.occurred_on,
+            occurred_until=report.occurred_until, reported_at=report.submitted_at, borough=report.borough)
+    if ConsentScope.CONTACT_DETAILS in covered:
+        contact = ContactDetails(
+            name=report.contact_name, email=report.contact_email, phone=report.contact_phone,
+            safe_channels=tuple(str(CHANNEL_WORDS.get(c, c)) for c in report.safe_channels or ()),
+            safe_times=report.safe_times, voicemail_allowed=report.voicemail_allowed,
+            needs=_needs(report.id))
+    if ConsentScope.DESCRIPTION in covered:
+        description = report.description
+    return CaseView(
+        reference=referral.reference,
+        support_level=LEVEL_WORDS.get(referral.support_level, referral.support_level),
+        category_and_dates=category_and_dates, contact=contact, description=description,
+        shared=tuple(str(SCOPE_WORDS[s]) for s in ConsentScope if s in covered),
+        not_shared=tuple(str(SCOPE_WORDS[s]) for s in ConsentScope if s not in covered))
