@@ -20,11 +20,15 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.reporting.evidence import store_evidence
 from portal.reporting.models import CaseStatus, EvidenceFile, Report
+from portal.support import assessments, referrals
+from portal.support.models import Organisation
+from portal.support.recommendation import Impact, NeedsAnswers
 from portal.tracking.models import TimelineEvent
 from portal.tracking.witness_models import WitnessLink
 from portal.triage import wording
 from tests.conftest import sign_in_as
 from tests.pagecheck import h1_text
+from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report, report_state
 
 # Outcomes -------------------------------------------------------------------------------------------------------
@@ -36,10 +40,8 @@ NOT_FOUND = "not_found"  # 404, the same page as for a crime number that does no
 SHOWN = "shown"  # export: 200 and the case's crime number is in the body
 HIDDEN = "hidden"  # export: 200 and the case's crime number is not in the body
 
-# The people. Referrals to partner organisations are not built yet: there is no referral or consent record to give
-# a partner access to a case, so both partner accounts are plain Role.PARTNER users and the expected outcome for
-# "partner_consent" and "partner_no_consent" is the same in every row. When referrals arrive, the partner_consent
-# column is where a consented referral's access should change.
+# The people. "partner_consent" works for the organisation the victim referred themselves to, with consent;
+# "partner_no_consent" works for another accredited organisation. Only the first may open that referral.
 USERS = ("anonymous", "victim", "other_victim", "witness", "unlinked_witness", "officer", "supervisor",
          "partner_consent", "partner_no_consent", "admin")
 ROLES = {"victim": Role.VICTIM, "other_victim": Role.VICTIM, "witness": Role.WITNESS,
@@ -54,7 +56,8 @@ class Route:
     name: str
     endpoint: str
     method: str
-    path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event}
+    path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event} {service} {suggestion}
+    #            {other_suggestion} {consent} {other_consent} {referral}
     ok_location: str | None = None  # where a successful POST redirects to
     data: dict = field(default_factory=dict)
 
@@ -97,6 +100,23 @@ ROUTES = [
     Route("staff_evidence_of_other_case", "triage.evidence", "GET", "/staff/cases/{cn}/evidence/{other_evidence}"),
     Route("witnesses", "witnesses.invite", "GET", "/staff/cases/{cn}/witnesses"),
     Route("export", "data_rights.download_json", "GET", "/account/data/download.json"),
+    Route("support_assessment", "support.assessment", "GET", "/support/{cn}/assessment"),
+    Route("support_choose", "support.choose", "GET", "/support/{cn}/choose"),
+    Route("support_services", "support.services", "GET", "/support/{cn}/services"),
+    Route("support_refer", "support.refer", "GET", "/support/{cn}/refer/{service}"),
+    Route("support_suggestion", "support.suggestion", "GET", "/support/{cn}/suggestions/{suggestion}"),
+    Route("support_suggestion_of_other_case", "support.suggestion", "GET",
+          "/support/{cn}/suggestions/{other_suggestion}"),
+    Route("support_consents", "support.consents", "GET", "/support/{cn}/consents"),
+    Route("support_withdraw", "support.withdraw", "GET", "/support/{cn}/consents/{consent}/withdraw"),
+    Route("support_withdraw_other_case", "support.withdraw", "GET",
+          "/support/{cn}/consents/{other_consent}/withdraw"),
+    Route("staff_new_referral", "support_staff.new_referral", "GET", "/staff/cases/{cn}/referrals/new"),
+    Route("staff_record_consent", "support_staff.record_consent", "GET",
+          "/staff/cases/{cn}/referrals/{suggestion}/consent"),
+    Route("staff_record_consent_other_case", "support_staff.record_consent", "GET",
+          "/staff/cases/{cn}/referrals/{other_suggestion}/consent"),
+    Route("partner_referral", "partners.referral", "GET", "/partner/referrals/{referral}"),
 ]
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -139,6 +159,19 @@ _ROWS = {
     "staff_evidence_of_other_case":    (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
     "witnesses":                       (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "export":                          (_L, _SH, _HI, _SH, _HI, _403, _403, _403, _403, _403),
+    "support_assessment":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_choose":                  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_services":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_refer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_suggestion":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_suggestion_of_other_case": (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_consents":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_withdraw":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_withdraw_other_case":     (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
+    "staff_new_referral":              (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "staff_record_consent":            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "staff_record_consent_other_case": (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
+    "partner_referral":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
 }  # fmt: skip
 EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
 
@@ -241,9 +274,38 @@ def world(app, make_user, tmp_path, monkeypatch) -> World:
         hearing_id = db.session.scalar(select(TimelineEvent.id).where(
             TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
         other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
+        support_ids = refer_both_cases(users, report.id, other.id)
     return World(crime_number, other_crime_number,
                  {"evidence": evidence_id, "other_evidence": other_evidence_id, "hearing": hearing_id,
-                  "other_event": other_event_id}, users)
+                  "other_event": other_event_id, **support_ids}, users)
+
+
+def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
+    """Support on both cases: the victim's own assessment and choice, a referral with consent to the consenting
+    partner's organisation, and an officer's suggestion; the other victim's referral and suggestion likewise.
+    Runs inside the world's app context."""
+    charity = make_organisation("Consented Charity")
+    make_organisation("Another Charity")
+    for kind, name in (("partner_consent", "Consented Charity"), ("partner_no_consent", "Another Charity")):
+        partner = db.session.get(User, users[kind].id)
+        partner.organisation_id = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+    db.session.commit()
+    service = make_service(charity, "Talk it through")
+    group = make_peer_group(charity, "Thursday group")
+    spare = make_service(charity, "Practical help")
+    officer = db.session.get(User, users["officer"].id)
+    victim, other_victim = db.session.get(User, users["victim"].id), db.session.get(User, users["other_victim"].id)
+    report, other = db.session.get(Report, report_id), db.session.get(Report, other_report_id)
+    assessment = assessments.save_assessment(victim, report, NeedsAnswers(daily_life=Impact.QUITE_A_LOT))
+    assessments.choose_level(victim, assessment, "contact", peer=True)
+    scopes = ["category_and_dates", "contact_details"]
+    referral = referrals.refer_with_consent(victim, report, service, "contact", scopes)
+    other_referral = referrals.refer_with_consent(other_victim, other, service, "contact", scopes)
+    suggestion = referrals.propose_referral(officer, report, group, "peer")
+    other_suggestion = referrals.propose_referral(officer, other, group, "peer")
+    return {"service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
+            "consent": referral.consent_id, "other_consent": other_referral.consent_id,
+            "referral": referral.reference}
 
 
 def client_for(app, world: World, user_kind: str):
