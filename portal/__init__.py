@@ -24,6 +24,9 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     register_security(app)
     register_extensions(app)
     register_templates(app)
+    from portal.urls import refuse_control_characters
+
+    refuse_control_characters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

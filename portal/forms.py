@@ -38,6 +38,29 @@ class PortalForm(FlaskForm):
                 filters.append(_strip)
             return unbound_field.bind(form=form, **options)
 
+    # The field that shows a service's error when the error names no field of this form.
+    fallback_error_field: str | None = None
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Put a service's error (a DomainError) on the question it is about."""
+        target = getattr(self, field, None) if field and field not in ("csrf_token", "submit") else None
+        if target is None:
+            target = getattr(self, self.fallback_error_field or next(iter(self._fields)))
+        target.errors = [*target.errors, message]
+
+    def saved_with(self, save, details) -> bool:
+        """Validate, then hand details() to a service; a refusal shows on the form. True when it was saved."""
+        from portal.domain import DomainError
+
+        if not self.validate_on_submit():
+            return False
+        try:
+            save(details())
+        except DomainError as error:
+            self.show_error(error.message, error.field)
+            return False
+        return True
+
 
 def options(pairs) -> list[SelectChoice]:
     """Choices for radios, checkboxes and selects from (value, label) pairs."""

@@ -1,6 +1,8 @@
-"""Keep redirects on this site."""
+"""Addresses: keep redirects on this site, and keep control characters out of route parameters."""
 
 from urllib.parse import urlsplit
+
+from werkzeug.routing import BaseConverter
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -13,3 +15,16 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
     return target
+
+
+class PrintableText(BaseConverter):
+    """The default converter for text in addresses, without control characters (NUL included): an address
+    carrying them matches no route, so it is a plain 'not found' and never reaches the database."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+
+def refuse_control_characters(app) -> None:
+    """Use PrintableText for every untyped (and 'string') part of every route. Call before adding routes."""
+    app.url_map.converters["default"] = PrintableText
+    app.url_map.converters["string"] = PrintableText

@@ -103,3 +103,41 @@ def test_rate_limits_cover_registration_and_reset(client, limits, path):
     limits["RESET_RATE_LIMIT"] = "2 per minute"
     statuses = [client.post(path, data={}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+HOSTILE_SEGMENTS = ("%00", "A%00B", "..%2F..", "%E2%80%AE", "x" * 300)
+
+
+@pytest.mark.parametrize("role", ["victim", "witness", "officer", "partner", "admin"])
+def test_hostile_values_in_every_address_never_cause_a_500(app, make_user, role):
+    """Every GET route with a text part in its address, with NUL bytes and other hostile values in that part, as
+    every kind of person: a page or a 'not found', never a server error (PostgreSQL refuses NUL in text)."""
+    from werkzeug.routing import PathConverter
+
+    from portal.auth.models import Role
+    from portal.urls import PrintableText
+    from tests.conftest import sign_in_as
+    from tests.support_helpers import make_organisation
+
+    with app.app_context():
+        organisation = make_organisation("Hostile Input Charity")
+        user = make_user(Role(role), organisation_id=organisation.id if role == "partner" else None)
+    client = app.test_client()
+    sign_in_as(client, user)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.arguments or rule.endpoint == "static":
+            continue
+        text_arguments = [name for name in rule.arguments
+                          if isinstance(rule._converters[name], PrintableText | PathConverter)]
+        if not text_arguments:
+            continue
+        for segment in HOSTILE_SEGMENTS:
+            path = rule.rule
+            for name in rule.arguments:
+                value = segment if name in text_arguments else "1"
+                path = path.replace(f"<{name}>", value).replace(f"<int:{name}>", value)
+            response = client.get(path)
+            assert response.status_code < 500, f"{path} as {role}: {response.status_code}"
+            checked += 1
+    assert checked > 20

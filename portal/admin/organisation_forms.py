@@ -55,12 +55,7 @@ class OrganisationForm(PortalForm):
                                             allow_future=True, description=_l("For example, 27 3 2027"))
     submit = submit("Save organisation")
 
-    def show_error(self, message: str, field: str | None) -> None:
-        """Put a service's error on the question it is about."""
-        target = getattr(self, field, None) if field else None
-        if target is None or field in ("csrf_token", "submit"):
-            target = self.name
-        target.errors = [*target.errors, message]
+    fallback_error_field = "name"
 
 
 class PartnerForm(PortalForm):
@@ -75,12 +70,7 @@ class PartnerForm(PortalForm):
                                validators=[DataRequired(message=_l("Select the organisation"))])
     submit = submit("Create account")
 
-    def show_error(self, message: str, field: str | None) -> None:
-        """Put a service's error on the question it is about."""
-        target = getattr(self, field, None) if field else None
-        if target is None or field in ("csrf_token", "submit"):
-            target = self.email
-        target.errors = [*target.errors, message]
+    fallback_error_field = "email"
 
 
 class DeactivatePartnerForm(PortalForm):

@@ -30,23 +30,12 @@ def _details(form: OrganisationForm) -> services.OrganisationDetails:
         first_contact_target_days=form.first_contact_target_days.data)
 
 
-def _saved(form: OrganisationForm, save) -> bool:
-    if not form.validate_on_submit():
-        return False
-    try:
-        save(_details(form))
-    except DomainError as error:
-        form.show_error(error.message, error.field)
-        return False
-    return True
-
-
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def new_organisation():
     """Add an organisation."""
     form = OrganisationForm(data={"first_contact_target_days": 2}) if request.method == "GET" else OrganisationForm()
-    if _saved(form, lambda details: services.create_organisation(current_user, details)):
+    if form.saved_with(lambda details: services.create_organisation(current_user, details), lambda: _details(form)):
         flash(_("%(name)s has been added.", name=form.name.data), "success")
         return redirect(url_for("admin_organisations.organisations"))
     return render_template("admin/organisations_form.html", form=form, organisation=None)
@@ -60,7 +49,8 @@ def edit_organisation(organisation_id: int):
     if organisation is None:
         abort(404)
     form = OrganisationForm(obj=organisation) if request.method == "GET" else OrganisationForm()
-    if _saved(form, lambda details: services.update_organisation(current_user, organisation, details)):
+    if form.saved_with(lambda details: services.update_organisation(current_user, organisation, details),
+                       lambda: _details(form)):
         flash(_("Your changes to %(name)s are saved.", name=form.name.data), "success")
         return redirect(url_for("admin_organisations.organisations"))
     return render_template("admin/organisations_form.html", form=form, organisation=organisation)

@@ -42,12 +42,7 @@ class ReferralActionForm(PortalForm):
 
     version = VersionField()
 
-    def show_error(self, message: str, field: str | None = None) -> None:
-        """Put a service's error on the field it names, or on the form as a whole."""
-        target = getattr(self, field, None) if field else None
-        if target is None or target.name in ("csrf_token", "submit"):
-            target = self.version
-        target.errors = [*target.errors, message]
+    fallback_error_field = "version"
 
 
 def note_field(label: str) -> TextAreaField:
@@ -231,11 +226,10 @@ class ServiceForm(PortalForm):
                 return f"{self.monthly_week.data}{self.monthly_day.data}"
         return None
 
-    def show_error(self, message: str, field: str | None) -> None:
-        """Put a service's error on the question it is about."""
+    fallback_error_field = "name"
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Put a service's error on the question it is about; the schedule's day is two questions here."""
         if field == "schedule_byday":
             field = "weekly_days" if self.schedule_freq.data == "WEEKLY" else "monthly_day"
-        target = getattr(self, field, None) if field else None
-        if target is None or field in ("csrf_token", "submit"):
-            target = self.name
-        target.errors = [*target.errors, message]
+        super().show_error(message, field)

@@ -4,6 +4,7 @@ A partner's referrals are those sent to their organisation, in a status the orga
 consent that has not been withdrawn. Every query here starts from `_visible`, so no page can forget a rule.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,6 @@ from portal.support.models import ReferralStatus as S
 from portal.support.referral_states import VISIBLE_TO_PARTNER
 
 PAGE_SIZE = 25
-REFERENCE_MAX = 20
 
 # The inbox's lists, in the order they are shown.
 VIEWS = ("new", "overdue", "open", "closed")
@@ -115,10 +115,14 @@ def inbox(organisation_id: int, view: str, page: int = 1, now: datetime | None =
     return Inbox(view, referrals, counts, page, pages, now)
 
 
+# What referrals.py issues: "RF-" and eight letters or digits. Anything else (NUL bytes included) is never looked up.
+REFERENCE_SHAPE = re.compile(r"\ARF-[A-Z0-9]{8}\Z")
+
+
 def referral_by_reference(reference: str) -> Referral | None:
     """A referral by its reference, whoever it belongs to (callers check `partner_can_see`)."""
     reference = (reference or "").strip().upper()
-    if not reference or len(reference) > REFERENCE_MAX:
+    if not REFERENCE_SHAPE.match(reference):
         return None
     return db.session.scalar(select(Referral).where(Referral.reference == reference))
 

@@ -330,24 +330,13 @@ def _details(form: ServiceForm) -> partner_services.ServiceDetails:
         active=bool(form.active.data))
 
 
-def _save_service(form: ServiceForm, save: Callable) -> bool:
-    if not form.validate_on_submit():
-        return False
-    try:
-        save(_details(form))
-    except DomainError as error:
-        form.show_error(error.message, error.field)
-        return False
-    return True
-
-
 @bp.route("/services/new", methods=["GET", "POST"])
 @role_required(Role.PARTNER)
 @linked
 def new_service():
     """Add a service or peer-support group."""
     form = _service_form()
-    if _save_service(form, lambda details: partner_services.create_service(current_user, details)):
+    if form.saved_with(lambda details: partner_services.create_service(current_user, details), lambda: _details(form)):
         flash(_("%(name)s has been added.", name=form.name.data), "success")
         return redirect(url_for("partners.services"))
     return render_template("partners/service_form.html", form=form, service=None, peer_group=ServiceKind.PEER_GROUP)
@@ -362,7 +351,8 @@ def edit_service(service_id: int):
     if service is None:
         abort(404)
     form = _service_form(service)
-    if _save_service(form, lambda details: partner_services.update_service(current_user, service, details)):
+    if form.saved_with(lambda details: partner_services.update_service(current_user, service, details),
+                       lambda: _details(form)):
         flash(_("Your changes to %(name)s are saved.", name=form.name.data), "success")
         return redirect(url_for("partners.services"))
     return render_template("partners/service_form.html", form=form, service=service,

@@ -19,6 +19,22 @@ STATUS_WORDS: dict[S, tuple[str, str]] = {
     S.WITHDRAWN: ("Withdrawn", "You stopped this referral. The organisation can no longer see any of your details."),
 }
 
+# For a peer-support group, being accepted means a place in the group.
+PEER_GROUP_WORDS: dict[S, tuple[str, str]] = {
+    S.ACCEPTED: ("Place confirmed", "The group has a place for you. They will get in touch to tell you when and "
+                                    "where it meets, using the details you agreed to share."),
+}
+
+
+def words_for(referral) -> tuple[str, str]:
+    """The label and explanation the victim reads for one referral."""
+    from portal.support.models import ServiceKind
+
+    if referral.service.kind == ServiceKind.PEER_GROUP and referral.status in PEER_GROUP_WORDS:
+        return PEER_GROUP_WORDS[referral.status]
+    return STATUS_WORDS[referral.status]
+
+
 # Why an organisation declines, following Primero's reason codes.
 DECLINE_REASONS: dict[str, str] = {
     "client_refused": "The person did not want the service",

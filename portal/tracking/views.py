@@ -103,7 +103,8 @@ def case(crime_number: str):
     support = {"assessment": assessments.latest_assessment(report.id), "level_words": assessments.LEVEL_WORDS,
                "referrals": [r for r in all_referrals if r.status != ReferralStatus.PROPOSED],
                "suggestions": [r for r in all_referrals if r.status == ReferralStatus.PROPOSED],
-               "status_words": referral_text.STATUS_WORDS, "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
+               "status_words": referral_text.STATUS_WORDS, "words_for": referral_text.words_for,
+               "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
                "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
     return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
