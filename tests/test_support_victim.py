@@ -319,7 +319,7 @@ def test_a_victim_goes_from_crime_number_to_a_place_in_a_peer_group(app, client,
     partner = partner_of(make_user, world["organisation"])
     act(app, referrals.accept, partner, referral.id)
     words = text_of(client.get(f"/cases/{crime_number}"))
-    assert "Accepted The organisation can help you." in words
+    assert "Place confirmed The group has a place for you." in words
 
     act(app, referrals.record_contact, partner, referral.id, "reached")
     assert "Contacted The organisation has been in touch with you." in text_of(client.get(f"/cases/{crime_number}"))
