@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.api.oruk import bp as oruk_bp
     from portal.auth.views import bp as auth_bp
     from portal.data_rights.views import bp as data_rights_bp
+    from portal.equality.views import bp as equality_bp
+    from portal.insight.views import bp as insight_bp
     from portal.messages.views import bp as messages_bp
     from portal.pages.views import bp as pages_bp
     from portal.partners.views import bp as partners_bp
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.reporting.views import bp as reporting_bp
     from portal.support.staff_views import bp as support_staff_bp
     from portal.support.views import bp as support_bp
+    from portal.surveys.views import bp as surveys_bp
     from portal.tracking.views import bp as tracking_bp
     from portal.tracking.witness_views import bp as witnesses_bp
     from portal.triage.views import bp as triage_bp
@@ -95,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp)
     app.register_blueprint(admin_organisations_bp)
     app.register_blueprint(oruk_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(equality_bp)
+    app.register_blueprint(insight_bp)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

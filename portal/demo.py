@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = [
     ("supervisor@example.org", Role.SUPERVISOR),
     ("partner@example.org", Role.PARTNER),
     ("admin@example.org", Role.ADMIN),
+    ("commissioner@example.org", Role.COMMISSIONER),
 ]
 
 

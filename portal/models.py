@@ -2,6 +2,7 @@
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountToken, Role, User
+from portal.equality.models import EqualityRecord
 from portal.messages.models import CaseMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import (
@@ -20,6 +21,7 @@ from portal.support.models import (
     ReferralEvent,
     SupportService,
 )
+from portal.surveys.models import CheckIn, Survey
 from portal.tracking.models import TimelineEvent
 from portal.tracking.witness_models import CourtAvailability, WitnessLink
 from portal.triage.models import SlaAlert, VictimsCodeDeadline
@@ -28,5 +30,5 @@ __all__ = [
     "AccountToken", "AuditEvent", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
-    "Referral", "ReferralEvent", "SupportService",
+    "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey",
 ]

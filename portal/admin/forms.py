@@ -41,6 +41,7 @@ STAFF_ROLE_CHOICES = [
     ("supervisor", _l("Supervisor")),
     ("partner", _l("Support organisation (partner)")),
     ("admin", _l("Administrator")),
+    ("commissioner", _l("Commissioner (insight dashboard only)")),
 ]
 
 

@@ -19,10 +19,11 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     PARTNER = "partner"
     ADMIN = "admin"
+    COMMISSIONER = "commissioner"  # sees the insight aggregates only
 
 
 # Roles that see other people's case data sign in with a second factor.
-TOTP_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNER, Role.ADMIN})
+TOTP_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNER, Role.ADMIN, Role.COMMISSIONER})
 PUBLIC_ROLES = frozenset({Role.VICTIM, Role.WITNESS})
 
 

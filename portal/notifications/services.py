@@ -33,6 +33,8 @@ SUBJECTS = {
     "support_offer": "You have an update",
     "partner_referral": "You have a new item to review",
     "partner_referral_withdrawn": "An item has been withdrawn",
+    "survey_invite": "Tell us what you think",
+    "check_in_invite": "How are you getting on?",
 }
 
 

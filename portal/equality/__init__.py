@@ -1,0 +1,1 @@
+"""Optional equality monitoring, stored apart from cases and used only in aggregate."""

@@ -1,0 +1,1 @@
+"""Satisfaction surveys and cope-and-recover check-ins: short, optional, sent through the outbox."""

@@ -1,0 +1,66 @@
+"""Surveys after a decision and at closure, and cope-and-recover check-ins after a referral."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import Base, enum_column
+
+# Every closed question is on a 1 to 5 scale, 5 the best; None means not answered.
+SCALE = range(1, 6)
+
+
+class SurveyKind(enum.StrEnum):
+    """The event a satisfaction survey asks about. One survey per case per event, at most."""
+
+    AFTER_DECISION = "after_decision"  # after the triage decision
+    AT_CLOSURE = "at_closure"  # when the case is closed
+
+
+class Survey(Base):
+    """One satisfaction survey offered on one case for one event, and the answers if given."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("report_id", "kind"), Index("ix_surveys_answered", "answered_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    kind: Mapped[SurveyKind] = mapped_column(enum_column(SurveyKind, 20))
+    invited_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    overall: Mapped[int | None]  # overall satisfaction
+    kept_informed: Mapped[int | None]
+    treated_fairly: Mapped[int | None]  # treated fairly and with respect
+    ease_of_reporting: Mapped[int | None]  # ease of reporting online
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+# Weeks after the referral was sent at which a check-in is due.
+CHECK_IN_WEEKS = (0, 4, 12)
+
+
+class CheckIn(Base):
+    """A cope-and-recover check-in: five short items, at referral and 4 and 12 weeks later.
+
+    The organisation and support level are copied from the referral, so outcomes compare without joins.
+    """
+
+    __tablename__ = "check_ins"
+    __table_args__ = (UniqueConstraint("referral_id", "weeks"), Index("ix_check_ins_due", "invited_at", "due_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    support_level: Mapped[str] = mapped_column(String(20))
+    weeks: Mapped[int]
+    due_at: Mapped[datetime]
+    invited_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    coping: Mapped[int | None]
+    safety: Mapped[int | None]  # feeling safe
+    wellbeing: Mapped[int | None]
+    confidence: Mapped[int | None]  # confidence in the justice system
+    daily_life: Mapped[int | None]  # getting on with daily life
