@@ -12,7 +12,7 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
     first = runner.invoke(args=["demo-data"])
     second = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0 and second.exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == 6
+    assert db.session.scalar(select(func.count(User.id))) == len(Role)
     roles = set(db.session.scalars(select(User.role)))
     assert roles == set(Role)
     officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
