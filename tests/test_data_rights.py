@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountToken, Role, TokenPurpose, User
+from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.reporting.models import Report, ReportDraft
 from portal.reporting.services import start_draft
@@ -237,6 +238,7 @@ def test_closing_the_account_unlinks_the_cases_and_anonymises_it(app, client, ma
         start_draft(db.session.merge(victim))
         db.session.add(AccountToken(user_id=victim.id, purpose=TokenPurpose.RESET_PASSWORD, token_hash="a" * 64,
                                     expires_at=report_state(app, crime_number).submitted_at))
+        db.session.add(EqualityRecord(user_id=victim.id, disability="yes"))
         db.session.commit()
     sign_in_as(client, victim)
 
@@ -256,6 +258,7 @@ def test_closing_the_account_unlinks_the_cases_and_anonymises_it(app, client, ma
     with app.app_context():
         assert db.session.scalars(select(ReportDraft).where(ReportDraft.user_id == victim.id)).all() == []
         assert db.session.scalars(select(AccountToken).where(AccountToken.user_id == victim.id)).all() == []
+        assert db.session.scalars(select(EqualityRecord).where(EqualityRecord.user_id == victim.id)).all() == []
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == victim.id)).all()
     assert "account.closed" in actions
     assert client.get("/account").status_code == 302  # signed out

@@ -15,6 +15,8 @@ from fpdf.enums import XPos, YPos
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.data_rights import queries
+from portal.equality import services as equality
+from portal.equality.questions import QUESTIONS
 from portal.i18n import uk_date, uk_datetime
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.models import EvidenceFile, Report
@@ -68,12 +70,32 @@ def personal_data(user: User) -> dict:
              "updates": [{"at": e.occurred_at, "title": e.title, "text": e.body} for e in witness_timeline(report)]}
             for report in cases_as_witness(user)
         ],
+        "equality_answers": _equality_answers(user),
         "emails": [
             {"subject": message.subject, "queued_at": message.created_at, "sent_at": message.sent_at,
              "status": message.status.value}
             for message in queries.emails(user)
         ],
     }
+
+
+def _equality_answers(user: User) -> list[dict]:
+    """The person's own answers to the equality questions: from their account, and any given after reporting for
+    reports now linked to it. Only ever in this download, for the person themselves."""
+    def answers(record) -> list[dict]:
+        """Every question with the answer given (or not)."""
+        return [{"question": question.text, "code": getattr(record, question.characteristic),
+                 "answer": question.label(getattr(record, question.characteristic))} for question in QUESTIONS]
+
+    given = []
+    own = equality.record_for_user(user.id)
+    if own is not None:
+        given.append({"given": "from your account", "crime_number": None, "saved_at": own.updated_at,
+                      "answers": answers(own)})
+    for crime_number, record in equality.records_for_linked_reports(user.id):
+        given.append({"given": "after reporting", "crime_number": crime_number, "saved_at": record.updated_at,
+                      "answers": answers(record)})
+    return given
 
 
 def _messages(user: User) -> list:
@@ -271,6 +293,16 @@ def as_pdf(data: dict) -> bytes:
             for key, value in draft["answers"].items():
                 doc.row(key.replace("_", " ").capitalize(), _answer_text(value))
             doc.row("Files", "; ".join(_describe_file(f) for f in draft["files"]) or "None")
+
+    doc.heading("Your answers to the equality questions")
+    if not data["equality_answers"]:
+        doc.paragraph("You have not answered them.")
+    for given in data["equality_answers"]:
+        where = (f"Given after reporting {given['crime_number']}" if given["crime_number"]
+                 else "Given from your account")
+        doc.heading(f"{where}, saved {uk_datetime(given['saved_at'])}", 12)
+        for answer in given["answers"]:
+            doc.row(answer["question"], answer["answer"])
 
     doc.heading("Emails we sent you")
     if not data["emails"]:

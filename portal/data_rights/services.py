@@ -8,6 +8,7 @@ from portal.audit.services import record_audit
 from portal.auth import passwords
 from portal.auth.models import AccountToken, User
 from portal.domain import DomainError
+from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.reporting import evidence as evidence_store
 from portal.reporting.models import EvidenceFile, Report, ReportDraft
@@ -52,6 +53,9 @@ def close_account(user: User, password: str) -> list[str]:
         add_timeline_event(report_id, "account_closed", "The person who reported this closed their online account",
                            UNLINKED_NOTE, actor_id=user.id)
         record_audit(user.id, "case.unlinked", "report", crime_number, "account closed")
+
+    # Optional equality answers given from the account go with it.
+    db.session.execute(delete(EqualityRecord).where(EqualityRecord.user_id == user.id))
 
     # Cases followed as a witness are unlinked too.
     db.session.execute(update(WitnessLink).where(WitnessLink.witness_user_id == user.id)

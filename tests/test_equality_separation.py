@@ -1,0 +1,203 @@
+"""Equality answers are kept apart from the case: no page anyone can reach for the case or the account shows them.
+
+One world: a victim who answered every equality question (from their account, and again straight after reporting),
+a case that was allocated, charged and listed for court, a witness on it, messages both ways, and a referral with
+consent to share everything. Then every GET route in the URL map is requested as the victim, the witness, an
+officer, a supervisor, the partner the case was referred to, an admin and a commissioner, with the case's crime
+number, the referral's reference and the other ids filled in, and every text response is searched for the
+questions and the answers. New routes are walked automatically; a route whose address needs a value this test
+cannot fill must be listed in UNFILLABLE with the reason, or the test fails.
+
+The only places the answers may appear are the person's own equality page and their own data download, and the
+only place they may be used is the insight aggregates.
+"""
+
+import itertools
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.equality.models import CHARACTERISTICS, EqualityRecord
+from portal.equality.questions import QUESTIONS
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.support import assessments, referrals
+from portal.support.models import ConsentScope
+from portal.support.recommendation import Impact, NeedsAnswers
+from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
+from tests.conftest import outbox_rows, sign_in_as
+from tests.support_helpers import make_organisation, make_service
+from tests.test_case_access_matrix import allocate_charge_and_list_hearing, invite_and_join
+from tests.triage_helpers import make_report
+
+# Every characteristic answered, with the most telling answer where there is a choice.
+EVERY_ANSWER = {"age_band": "25_34", "sex": "female", "gender_identity": "different", "ethnicity": "mixed",
+                "disability": "yes", "sexuality": "bisexual", "religion": "muslim", "mental_health": "yes",
+                "repeat_victimisation": "yes"}
+# Given straight after reporting, before the report was added to the account.
+AFTER_REPORTING = {**EVERY_ANSWER, "age_band": "65_plus", "ethnicity": "asian", "religion": "sikh",
+                   "sexuality": "gay_lesbian"}
+
+# Answers too common to search for on their own ("Yes", "No", "Female", "White", ...): the questions give them away.
+COMMON_WORDS = {"Yes", "No", "Female", "Male", "White", "Prefer not to say", "Not answered"}
+FORBIDDEN = sorted(
+    {question.text for question in QUESTIONS}
+    | {question.hint for question in QUESTIONS if question.hint}
+    | {label for question in QUESTIONS for _code, label in question.answers if label not in COMMON_WORDS}
+    | {"sexual orientation", "Bisexual", "ethnic group", "Muslim", "disability or long-term health condition",
+       "gender you identify with", "sex registered at birth", "mental health condition", "prefer_not_to_say",
+       "gay_lesbian", "25_34", "65_plus"},
+    key=str.lower)
+
+# The equality questions themselves, where each person sees only their own answers (checked separately below).
+QUESTION_PAGES = "equality."
+# The victim's own copy of their data, which holds their own answers.
+OWN_DOWNLOADS = {"data_rights.download_json", "data_rights.download_pdf"}
+# The aggregates: the one place the answers are used.
+AGGREGATES = "insight."
+# Route values that cannot be filled from the world, and why the route needs no search.
+UNFILLABLE = {
+    "token": "one-time links from emails (sign-in, password reset, report claims): no case or equality data",
+    "filename": "static files",
+    "slug": "report wizard questions, which need a draft and show only the draft's answers",
+    "evidence_id": "uploaded files, served as they were uploaded",
+}
+ROLES = {"victim": Role.VICTIM, "witness": Role.WITNESS, "officer": Role.OFFICER, "supervisor": Role.SUPERVISOR,
+         "partner": Role.PARTNER, "admin": Role.ADMIN, "commissioner": Role.COMMISSIONER}
+TEXT_TYPES = ("text/", "application/json", "application/xml", "image/svg+xml")
+DECISION_KINDS = ("allocate", "nfi", "attendance", "call", "escalate", "refer", "information", "duplicate")
+
+
+def words(body: str) -> str:
+    """A response's text with tags removed, entities decoded and spaces collapsed (and the raw markup kept too,
+    so that attribute values are searched as well)."""
+    text = unescape(re.sub(r"<[^>]+>", " ", body))
+    return " ".join(f"{text} {unescape(body)}".split()).lower()
+
+
+def leaks(body: str) -> list[str]:
+    """The equality questions or answers found in a response."""
+    searched = words(body)
+    return [term for term in FORBIDDEN if " ".join(term.lower().split()) in searched]
+
+
+@pytest.fixture
+def world(app, make_user):
+    """The case, its people, its messages and its referral, and the victim's equality answers."""
+    users = {kind: make_user(role) for kind, role in ROLES.items()}
+    officer_client = app.test_client()
+    sign_in_as(officer_client, users["officer"])
+    crime_number = make_report(app, user=users["victim"])
+    allocate_charge_and_list_hearing(app, officer_client, users["officer"], crime_number)
+    invite_and_join(app, officer_client, users["witness"], crime_number)
+    victim_client = app.test_client()
+    sign_in_as(victim_client, users["victim"])
+    assert victim_client.post(f"/cases/{crime_number}/messages", data={"body": "Is there any news?"}).status_code \
+        == 302
+    assert officer_client.post(f"/staff/cases/{crime_number}/messages",
+                               data={"body": "We are still looking into it."}).status_code == 302
+    assert victim_client.post("/equality/", data=EVERY_ANSWER).status_code == 302
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        db.session.add(EqualityRecord(report_id=report.id, **AFTER_REPORTING))
+        charity = make_organisation("Borough Victim Care")
+        partner = db.session.get(User, users["partner"].id)
+        partner.organisation_id = charity.id
+        db.session.commit()
+        service = make_service(charity, "Talk it through")
+        victim = db.session.get(User, users["victim"].id)
+        assessment = assessments.save_assessment(victim, report, NeedsAnswers(daily_life=Impact.QUITE_A_LOT))
+        assessments.choose_level(victim, assessment, "contact", peer=True)
+        referral = referrals.refer_with_consent(victim, report, service, "contact", [s.value for s in ConsentScope])
+        values = {
+            "crime_number": [crime_number], "reference": [referral.reference], "referral_id": [referral.id],
+            "consent_id": [referral.consent_id], "service_id": [service.id], "organisation_id": [charity.id],
+            "user_id": [users["partner"].id, users["officer"].id],
+            "kind": [*DECISION_KINDS, *(kind.value for kind in SurveyKind)], "weeks": list(CHECK_IN_WEEKS),
+            "page": ["call-999", "urgent-help", "fraud", "specialist-support"],
+            "category_code": [report.category.code], "code": [report.category.code],
+        }
+        stored = db.session.scalars(select(EqualityRecord)).all()
+        assert len(stored) == 2 and all(all(getattr(r, c) for c in CHARACTERISTICS) for r in stored)
+    return {"crime_number": crime_number, "users": users, "values": values}
+
+
+def addresses(app, values: dict) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Every GET route with its values filled in, as (endpoint, path); and the routes left out, with why."""
+    filled, left_out = [], {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.startswith(AGGREGATES):
+            continue
+        unknown = [name for name in rule.arguments if name not in values or not values[name]]
+        if unknown:
+            reasons = [UNFILLABLE.get(name) for name in unknown]
+            assert all(reasons), (f"{rule.rule} needs a value for {unknown}: fill it in the world's values, or "
+                                  f"say in UNFILLABLE why the route cannot show equality answers")
+            left_out[rule.rule] = "; ".join(reasons)
+            continue
+        names = sorted(rule.arguments)
+        for combination in itertools.product(*(values[name] for name in names)):
+            with app.test_request_context():
+                from flask import url_for
+
+                filled.append((rule.endpoint, url_for(rule.endpoint, **dict(zip(names, combination, strict=True)))))
+    return filled, left_out
+
+
+def test_no_page_anyone_can_reach_shows_equality_answers(app, world):
+    filled, left_out = addresses(app, world["values"])
+    assert set(left_out) <= {rule.rule for rule in app.url_map.iter_rules()}
+    found, shown = [], set()
+    for kind in ROLES:
+        client = app.test_client()
+        for endpoint, path in filled:
+            if endpoint.startswith(QUESTION_PAGES) or (kind == "victim" and endpoint in OWN_DOWNLOADS):
+                continue
+            sign_in_as(client, world["users"][kind])  # again each time: some pages (exit this page) sign out
+            response = client.get(path)
+            if response.status_code != 200:
+                continue
+            shown.add((kind, endpoint))
+            if not response.mimetype.startswith(TEXT_TYPES):
+                continue
+            found += [f"{kind} {path}: {term!r}" for term in leaks(response.get_data(as_text=True))]
+    assert not found, "equality answers or questions shown:\n" + "\n".join(found)
+    # The walk really reached the pages that matter, with the case on them.
+    must_see = {("victim", "tracking.case"), ("victim", "tracking.my_cases"), ("victim", "messages.victim_thread"),
+                ("victim", "support.consents"), ("victim", "pages.account"), ("victim", "data_rights.index"),
+                ("witness", "tracking.case"), ("officer", "triage.case"), ("officer", "triage.queue"),
+                ("officer", "messages.staff_thread"), ("supervisor", "triage.case"),
+                ("supervisor", "triage.performance"), ("partner", "partners.inbox"), ("partner", "partners.referral"),
+                ("partner", "partners.export"), ("admin", "admin.index"), ("admin", "admin_organisations.partners"),
+                ("admin", "admin_organisations.edit_organisation")}
+    assert must_see <= shown, f"not reached: {sorted(must_see - shown)}"
+
+
+def test_the_pages_that_may_show_them_do(app, world):
+    """A check on the search itself: the person's own page and download do hold the answers."""
+    client = app.test_client()
+    sign_in_as(client, world["users"]["victim"])
+    assert {"Bisexual", "Muslim", "What is your ethnic group?"} <= set(leaks(client.get("/equality/").get_data(
+        as_text=True)))
+    assert {"Bisexual", "Gay or lesbian", "Sikh"} <= set(leaks(client.get("/account/data/download.json").get_data(
+        as_text=True)))
+    assert "checked" in client.get("/equality/").get_data(as_text=True)
+    # The witness on the same case gets the questions blank, and their own download holds none of the answers.
+    sign_in_as(client, world["users"]["witness"])
+    assert "checked" not in client.get("/equality/").get_data(as_text=True)
+    assert leaks(client.get("/account/data/download.json").get_data(as_text=True)) == []
+
+
+def test_the_partner_export_and_emails_hold_no_equality_answers(app, world):
+    client = app.test_client()
+    sign_in_as(client, world["users"]["partner"])
+    export = client.get("/partner/referrals.csv")
+    assert export.status_code == 200
+    csv = export.get_data(as_text=True)
+    assert world["values"]["reference"][0] in csv
+    assert leaks(csv) == []
+    assert [f"{row.subject}: {term}" for row in outbox_rows(app) for term in leaks(f"{row.subject} {row.body_text}")] \
+        == []
