@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reports)
     app.cli.add_command(triage)
     app.cli.add_command(support)
+    app.cli.add_command(surveys)
     from portal.generator import generate_cases
 
     app.cli.add_command(generate_cases)
@@ -121,3 +122,19 @@ def send_offers():
     from portal.support.assessments import send_due_offers
 
     click.echo(f"offered support on {send_due_offers()} case(s)")
+
+
+@click.group()
+def surveys():
+    """Satisfaction surveys and cope-and-recover check-ins."""
+
+
+@surveys.command("send")
+@with_appcontext
+def surveys_send():
+    """Offer the surveys and check-ins that are due, and email the invitations (by a safe channel only)."""
+    from portal.surveys.schedule import send_due
+
+    counts = send_due()
+    click.echo(f"offered {counts.surveys} survey(s) and {counts.check_ins} check-in(s) "
+               f"({counts.check_ins_created} check-in(s) scheduled); emailed {counts.emails}")

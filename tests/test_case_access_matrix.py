@@ -23,6 +23,7 @@ from portal.reporting.models import CaseStatus, EvidenceFile, Report
 from portal.support import assessments, referrals
 from portal.support.models import Organisation
 from portal.support.recommendation import Impact, NeedsAnswers
+from portal.surveys.schedule import send_due
 from portal.tracking.models import TimelineEvent
 from portal.tracking.witness_models import WitnessLink
 from portal.triage import wording
@@ -117,6 +118,11 @@ ROUTES = [
     Route("staff_record_consent_other_case", "support_staff.record_consent", "GET",
           "/staff/cases/{cn}/referrals/{other_suggestion}/consent"),
     Route("partner_referral", "partners.referral", "GET", "/partner/referrals/{referral}"),
+    Route("survey", "surveys.survey", "GET", "/cases/{cn}/surveys/after_decision"),
+    Route("survey_answer", "surveys.survey", "POST", "/cases/{cn}/surveys/after_decision", VICTIM_CASE,
+          {"overall": "4"}),
+    Route("check_in", "surveys.check_in", "GET", "/cases/{cn}/check-ins/0"),
+    Route("check_in_answer", "surveys.check_in", "POST", "/cases/{cn}/check-ins/0", VICTIM_CASE, {"coping": "4"}),
 ]
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -172,6 +178,10 @@ _ROWS = {
     "staff_record_consent":            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_record_consent_other_case": (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
     "partner_referral":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "survey":                          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "check_in_answer":                 (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
 }  # fmt: skip
 EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
 
@@ -301,6 +311,7 @@ def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
     scopes = ["category_and_dates", "contact_details"]
     referral = referrals.refer_with_consent(victim, report, service, "contact", scopes)
     other_referral = referrals.refer_with_consent(other_victim, other, service, "contact", scopes)
+    send_due()  # the after-decision survey and the first check-in, on both cases
     suggestion = referrals.propose_referral(officer, report, group, "peer")
     other_suggestion = referrals.propose_referral(officer, other, group, "peer")
     return {"service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,

@@ -1,5 +1,53 @@
 """Satisfaction surveys and check-ins, answered by the victim on their case."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import role_required
+from portal.auth.models import Role
+from portal.surveys import services
+from portal.surveys.forms import CheckInForm, SurveyForm
+from portal.tracking.case_access import Relation, case_for
 
 bp = Blueprint("surveys", __name__, url_prefix="/cases")
+
+
+def _thanks(report):
+    flash(_("Thank you. Your answers help us improve how we support people."), "success")
+    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/<crime_number>/surveys/<kind>", methods=["GET", "POST"])
+@role_required(Role.VICTIM)
+def survey(crime_number: str, kind: str):
+    """A short, optional satisfaction survey the victim was offered; 'not found' if none was."""
+    report = case_for(current_user, crime_number, Relation.VICTIM)[0]
+    chosen = services.survey_kind(kind)
+    offered = services.survey_for(report.id, chosen) if chosen else None
+    if offered is None:
+        abort(404)
+    if offered.answered_at is not None:
+        return render_template("surveys/answered.html", report=report)
+    form = SurveyForm()
+    if form.saved_with(lambda details: services.answer_survey(current_user, report, chosen, **details),
+                       lambda: {"scores": form.scores(), "comment": form.comment.data}):
+        return _thanks(report)
+    return render_template("surveys/survey.html", form=form, report=report, kind=chosen.value)
+
+
+@bp.route("/<crime_number>/check-ins/<int:weeks>", methods=["GET", "POST"])
+@role_required(Role.VICTIM)
+def check_in(crime_number: str, weeks: int):
+    """A cope-and-recover check-in the victim was offered; 'not found' if none was."""
+    report = case_for(current_user, crime_number, Relation.VICTIM)[0]
+    offered = services.check_ins_for(report.id, weeks)
+    if not offered:
+        abort(404)
+    if all(item.answered_at is not None for item in offered):
+        return render_template("surveys/answered.html", report=report)
+    form = CheckInForm()
+    if form.saved_with(lambda details: services.answer_check_in(current_user, report, weeks, **details),
+                       lambda: {"scores": form.scores()}):
+        return _thanks(report)
+    return render_template("surveys/check_in.html", form=form, report=report, weeks=weeks)

@@ -98,6 +98,7 @@ def case(crime_number: str):
     # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
     from portal.support import assessments, referral_text, referrals
     from portal.support.models import ReferralStatus
+    from portal.surveys.services import open_invitations
 
     all_referrals = referrals.referrals_for_case(report.id)
     support = {"assessment": assessments.latest_assessment(report.id), "level_words": assessments.LEVEL_WORDS,
@@ -110,7 +111,7 @@ def case(crime_number: str):
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
-                           support=support)
+                           support=support, invitations=open_invitations(report.id))
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

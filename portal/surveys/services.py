@@ -1,0 +1,151 @@
+"""Answering a survey or a check-in, and what the victim's case page shows of them.
+
+Each invitation is answered once: the answer is written with a guarded update, so a second answer (a double
+click, or two tabs) is refused rather than overwriting the first.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, cast, exists, literal, select, union_all, update
+
+from portal.audit.services import record_audit
+from portal.clock import utcnow
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.reporting.models import Report
+from portal.support.models import Referral, ReferralStatus
+from portal.surveys.models import CHECK_IN_WEEKS, SCALE, CheckIn, Survey, SurveyKind
+from portal.tracking.case_access import require_victim
+
+SURVEY_QUESTIONS = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
+CHECK_IN_ITEMS = ("coping", "safety", "wellbeing", "confidence", "daily_life")
+COMMENT_MAX = 2000
+
+
+@dataclass
+class Invitations:
+    """What the case page prompts for: surveys and check-ins offered and not answered yet."""
+
+    surveys: list[SurveyKind] = field(default_factory=list)
+    check_in_weeks: list[int] = field(default_factory=list)  # newest first
+
+    @property
+    def latest_check_in(self) -> int | None:
+        """The one check-in the page asks about (an older one left unanswered is not pressed again)."""
+        return self.check_in_weeks[0] if self.check_in_weeks else None
+
+
+def survey_kind(value: str) -> SurveyKind | None:
+    """The survey kind named in an address, or None."""
+    try:
+        return SurveyKind(value)
+    except ValueError:
+        return None
+
+
+def _referral_not_withdrawn():
+    """The check-in's referral still stands: only those check-ins are asked and answered."""
+    return exists().where(Referral.id == CheckIn.referral_id, Referral.status != ReferralStatus.WITHDRAWN)
+
+
+def survey_for(report_id: int, kind: SurveyKind) -> Survey | None:
+    """The survey offered on this case for this event, answered or not."""
+    return db.session.scalar(select(Survey).where(Survey.report_id == report_id, Survey.kind == kind,
+                                                  Survey.invited_at.is_not(None)))
+
+
+def check_ins_for(report_id: int, weeks: int) -> list[CheckIn]:
+    """The check-ins offered on this case at this many weeks (one per referral), answered or not."""
+    if weeks not in CHECK_IN_WEEKS:
+        return []
+    return list(db.session.scalars(
+        select(CheckIn).join(Referral, Referral.id == CheckIn.referral_id)
+        .where(CheckIn.report_id == report_id, CheckIn.weeks == weeks, CheckIn.invited_at.is_not(None),
+               Referral.status != ReferralStatus.WITHDRAWN)
+        .order_by(CheckIn.id)))
+
+
+def open_invitations(report_id: int) -> Invitations:
+    """Surveys and check-ins waiting for an answer on this case, read in one statement."""
+    surveys = select(literal("survey").label("what"), cast(Survey.kind, String(20)).label("which")).where(
+        Survey.report_id == report_id, Survey.invited_at.is_not(None), Survey.answered_at.is_(None))
+    check_ins = (select(literal("check_in").label("what"), cast(CheckIn.weeks, String(20)).label("which"))
+                 .join(Referral, Referral.id == CheckIn.referral_id)
+                 .where(CheckIn.report_id == report_id, CheckIn.invited_at.is_not(None),
+                        CheckIn.answered_at.is_(None), Referral.status != ReferralStatus.WITHDRAWN))
+    invitations = Invitations()
+    for what, which in db.session.execute(union_all(surveys, check_ins)):
+        if what == "survey" and survey_kind(which):
+            invitations.surveys.append(SurveyKind(which))
+        elif what == "check_in":
+            invitations.check_in_weeks.append(int(which))
+    order = list(SurveyKind)
+    invitations.surveys.sort(key=order.index)
+    invitations.check_in_weeks = sorted(set(invitations.check_in_weeks), reverse=True)
+    return invitations
+
+
+def _clean_scores(scores: dict, names: tuple[str, ...]) -> dict[str, int | None]:
+    """Every answer is one of the scale's points, or not given."""
+    unknown = set(scores) - set(names)
+    if unknown:
+        raise ValueError(f"unknown questions: {sorted(unknown)}")
+    cleaned = {}
+    for name in names:
+        value = scores.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in SCALE):
+            raise DomainError("Select one of the answers", field=name)
+        cleaned[name] = value
+    return cleaned
+
+
+def _clean_comment(comment: str | None) -> str | None:
+    text = (comment or "").replace("\x00", "").strip()
+    if len(text) > COMMENT_MAX:
+        raise DomainError(f"Your answer must be {COMMENT_MAX} characters or fewer", field="comment")
+    return text or None
+
+
+def answer_survey(user, report: Report, kind: SurveyKind | str, scores: dict, comment: str | None = None) -> None:
+    """The victim answers a survey they were offered. Every question is optional, but not all of them at once."""
+    require_victim(user, report)
+    chosen = survey_kind(kind)
+    if chosen is None:
+        raise DomainError("There is no survey like that")
+    cleaned = _clean_scores(scores, SURVEY_QUESTIONS)
+    text = _clean_comment(comment)
+    if text is None and all(value is None for value in cleaned.values()):
+        raise DomainError("Answer at least one question. If you would rather not, you can skip this survey",
+                          field=SURVEY_QUESTIONS[0])
+    written = db.session.execute(
+        update(Survey).where(Survey.report_id == report.id, Survey.kind == chosen, Survey.invited_at.is_not(None),
+                             Survey.answered_at.is_(None))
+        .values(answered_at=utcnow(), comment=text, **cleaned).execution_options(synchronize_session=False))
+    if not written.rowcount:
+        db.session.rollback()
+        raise DomainError("You have already answered this survey. Thank you")
+    record_audit(user.id, "survey.answered", "report", report.crime_number, chosen.value)
+    db.session.commit()
+
+
+def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
+    """The victim answers a check-in. With two referrals on the case, one answer is about the person, so it
+    answers both of that week's check-ins (each stays tied to its own organisation and level). Returns how many."""
+    require_victim(user, report)
+    if weeks not in CHECK_IN_WEEKS:
+        raise DomainError("There is no check-in like that")
+    cleaned = _clean_scores(scores, CHECK_IN_ITEMS)
+    if all(value is None for value in cleaned.values()):
+        raise DomainError("Answer at least one question. If you would rather not, you can skip this for now",
+                          field=CHECK_IN_ITEMS[0])
+    written = db.session.execute(
+        update(CheckIn).where(CheckIn.report_id == report.id, CheckIn.weeks == weeks,
+                              CheckIn.invited_at.is_not(None), CheckIn.answered_at.is_(None),
+                              _referral_not_withdrawn())
+        .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False))
+    if not written.rowcount:
+        db.session.rollback()
+        raise DomainError("You have already answered these questions. Thank you")
+    record_audit(user.id, "check_in.answered", "report", report.crime_number, f"{weeks} weeks")
+    db.session.commit()
+    return written.rowcount
