@@ -16,6 +16,7 @@ pids+=($!)
 ( while true; do
     $BIN/flask triage sla-alerts >/dev/null || true
     $BIN/flask support send-offers >/dev/null || true
+    $BIN/flask surveys send >/dev/null || true
     sleep 60
   done ) &
 pids+=($!)
