@@ -1,5 +1,106 @@
 """The insight dashboard (supervisors and commissioners) and the published summary."""
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from markupsafe import Markup
+
+from portal.access import public, role_required
+from portal.auth.models import Role
+from portal.clock import utcnow
+from portal.i18n import today_in_london
+from portal.insight import figures, queries
+from portal.insight.charts import bar_chart
+from portal.insight.exports import figure_csv as as_csv
+from portal.insight.figures import FigureData, Results
+from portal.insight.filters import FilterForm, Filters, carried
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
+
+DASHBOARD_ROLES = (Role.SUPERVISOR, Role.COMMISSIONER)
+PUBLIC_PERIOD_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A figure on a page: its data, its chart and where to download it."""
+
+    data: FigureData
+    chart: Markup
+    csv_url: str | None
+
+
+def _form() -> tuple[FilterForm, bool]:
+    form = FilterForm(queries.categories(), request.args)
+    return form, form.validate()
+
+
+def _shown(figure_ids: list[str], results: Results, downloads: bool = True) -> list[Shown]:
+    items = []
+    for figure_id in figure_ids:
+        data = figures.build(figure_id, results)
+        csv_url = url_for("insight.figure_csv", figure_id=figure_id, **carried(request.args)) if downloads else None
+        items.append(Shown(data, bar_chart(data, f"chart-{figure_id}"), csv_url))
+    return items
+
+
+def _page(template: str, figure_ids: list[str], **context):
+    form, valid = _form()
+    shown = _shown(figure_ids, Results(form.filters(), utcnow())) if valid else []
+    return render_template(template, form=form, figures=shown, valid=valid, links=carried(request.args),
+                           **context)
+
+
+@bp.route("/")
+@role_required(*DASHBOARD_ROLES)
+def service():
+    """Service levels: the 45-minute and 48-hour targets, Victims' Code promises and support organisations."""
+    return _page("insight/service.html", figures.PAGES["service"])
+
+
+@bp.route("/demand")
+@role_required(*DASHBOARD_ROLES)
+def demand():
+    """Demand: reports by category, borough and week, new demand and reports handled another way."""
+    return _page("insight/demand.html", figures.PAGES["demand"])
+
+
+@bp.route("/experience")
+@role_required(*DASHBOARD_ROLES)
+def experience():
+    """Experience and outcomes: satisfaction and coping change, broken down one way at a time."""
+    dimension = request.args.get("by", "borough")
+    if dimension not in queries.DIMENSIONS:
+        abort(404)
+    figure_ids = [*figures.PAGES["experience"], figures.SATISFACTION_BY[dimension].id,
+                  figures.COPING_BY[dimension].id]
+    return _page("insight/experience.html", figure_ids, dimension=dimension,
+                 dimensions=figures.DIMENSION_NAMES)
+
+
+@bp.route("/figures/<figure_id>.csv")
+@role_required(*DASHBOARD_ROLES)
+def figure_csv(figure_id: str):
+    """One figure as CSV, with the same filters and the same suppression as the page."""
+    if figure_id not in figures.FIGURES:
+        abort(404)
+    form, valid = _form()
+    if not valid:
+        problems = "\n".join(str(errors[0]) for errors in form.errors.values())
+        return Response(f"The filters are not valid:\n{problems}\n", status=400, mimetype="text/plain")
+    data = figures.build(figure_id, Results(form.filters(), utcnow()))
+    response = Response(as_csv(data), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{figure_id}.csv"'
+    return response
+
+
+@bp.route("/public")
+@public
+def published():
+    """The published summary: headline service levels and satisfaction by borough over the last 12 months."""
+    last = today_in_london()
+    first = last - timedelta(days=PUBLIC_PERIOD_DAYS - 1)
+    results = Results(Filters(date_from=first, date_to=last), utcnow())
+    return render_template("insight/public.html", figures=_shown(figures.PUBLIC, results, downloads=False),
+                           first=first, last=last)

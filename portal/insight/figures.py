@@ -1,0 +1,469 @@
+"""Every published figure, in one registry: its id, title, the query behind it and its columns. The pages, the
+charts and the CSV downloads all read figures from here, so they always show the same, suppressed, numbers."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+
+from portal.equality.models import CHARACTERISTICS
+from portal.equality.questions import BY_CHARACTERISTIC
+from portal.insight import queries
+from portal.insight.filters import Filters
+from portal.insight.suppression import Cell, Shown, suppress, suppress_one
+from portal.support.assessments import LEVEL_WORDS
+from portal.triage.models import DeadlineKind
+
+PERCENT, HOURS, COUNT, POINTS = "percent", "hours", "count", "points"
+# Gaps to the overall figure at least this big are flagged (percentage points, or points on the 1 to 5 scale).
+NOTABLE_GAP = {PERCENT: 5.0, POINTS: 0.3}
+
+DIMENSION_NAMES = {
+    "borough": _l("Borough"), "support_level": _l("Support level"), "organisation": _l("Organisation"),
+    "age_band": _l("Age"), "sex": _l("Sex"), "gender_identity": _l("Gender identity"),
+    "ethnicity": _l("Ethnic group"), "disability": _l("Disability"), "sexuality": _l("Sexual orientation"),
+    "religion": _l("Religion"), "mental_health": _l("Mental health condition"),
+    "repeat_victimisation": _l("Repeat victimisation"),
+}
+KIND_NAMES = {
+    DeadlineKind.TRIAGE: _l("Triaged within 45 minutes"),
+    DeadlineKind.FIRST_RESPONSE: _l("First response within 48 hours"),
+    DeadlineKind.SUPPORT_REFERRAL: _l("Referral to support offered within 2 working days"),
+    DeadlineKind.DECISION_NOT_TO_INVESTIGATE: _l("Told of a decision not to investigate within 5 working days"),
+    DeadlineKind.KEY_EVENT: _l("Told of a key event in time"),
+    DeadlineKind.ROUTINE_UPDATE: _l("Routine update at the agreed frequency"),
+}
+MEASURE_NAMES = {
+    "overall": _l("Satisfied overall"), "kept_informed": _l("Satisfied with being kept informed"),
+    "treated_fairly": _l("Satisfied with being treated fairly and with respect"),
+    "ease_of_reporting": _l("Satisfied with how easy it was to report online"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column: its heading and unit."""
+
+    heading: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row as published: people and values already suppressed, and the gap to overall if any."""
+
+    label: str
+    people: Shown | None
+    values: list[Shown]
+    gap: float | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.people and self.people.suppressed) or all(v.suppressed for v in self.values)
+
+
+@dataclass
+class FigureData:
+    """A figure ready to show: a table (and the chart draws the first value column)."""
+
+    figure: "Figure"
+    group_heading: str
+    people_heading: str | None
+    columns: list[Column]
+    rows: list[Row]
+    overall: Row | None = None
+    gaps: bool = False
+
+    @property
+    def unit(self) -> str:
+        return self.columns[0].unit
+
+    def people_text(self, row: Row) -> str:
+        """The people column of a row, as the page shows it."""
+        if row.people is None:
+            return ""
+        return row.people.reason if row.people.suppressed else shown_value(row.people.people, COUNT)
+
+    def value_text(self, value: Shown, index: int) -> str:
+        """A value cell, as the page shows it."""
+        return value.reason if value.suppressed else shown_value(value.value, self.columns[index].unit)
+
+    def gap_words(self, row: Row) -> str | None:
+        """The gap to overall in words, for example "12 percentage points below overall"."""
+        return gap_words(row.gap, self.unit)
+
+    def notable(self, row: Row) -> bool:
+        return row.gap is not None and abs(row.gap) >= NOTABLE_GAP.get(self.unit, 0) and round(abs(row.gap), 1) > 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure."""
+
+    id: str
+    title: str
+    description: str
+    build: Callable[["Results"], FigureData] = field(compare=False)
+
+
+class Results:
+    """The queries for one request, each run at most once however many figures use it."""
+
+    def __init__(self, filters: Filters, now: datetime):
+        self.filters = filters
+        self.now = now
+        self._cache: dict = {}
+
+    def get(self, name: str, *args):
+        key = (name, *args)
+        if key not in self._cache:
+            function = getattr(queries, name)
+            wants_now = name in ("service_levels", "deadlines_by_kind", "deadlines_by_borough")
+            self._cache[key] = function(self.filters, self.now, *args) if wants_now else function(self.filters,
+                                                                                                    *args)
+        return self._cache[key]
+
+
+# --- formatting ----------------------------------------------------------------------------------------------
+
+
+def whole(value: float) -> int:
+    """Round half away from zero (Python's round() rounds halves to even)."""
+    return int(value + 0.5) if value >= 0 else -int(-value + 0.5)
+
+
+def shown_value(value: float | None, unit: str) -> str:
+    """A value as the page shows it."""
+    if value is None:
+        return "–"
+    if unit == PERCENT:
+        return f"{whole(value)}%"
+    if unit == HOURS:
+        return str(_l("%(hours)s hours", hours=format_decimal(round(value, 1), format="#,##0.0")))
+    if unit == POINTS:
+        return f"{'+' if round(value, 1) > 0 else ''}{format_decimal(round(value, 1), format='0.0')}"
+    return format_decimal(value, format="#,##0")
+
+
+def csv_value(value: float | None, unit: str) -> str:
+    """A value as the CSV holds it: a plain number."""
+    if value is None:
+        return ""
+    if unit in (PERCENT, HOURS):
+        return f"{value:.1f}"
+    if unit == POINTS:
+        return f"{value:.2f}"
+    return str(int(value))
+
+
+def gap_words(gap: float | None, unit: str) -> str | None:
+    """A gap to the overall figure in words."""
+    if gap is None:
+        return None
+    if unit == PERCENT:
+        size = abs(whole(gap))
+        if size == 0:
+            return str(_l("the same as overall"))
+        if gap < 0:
+            return str(_l("%(n)d percentage points below overall", n=size))
+        return str(_l("%(n)d percentage points above overall", n=size))
+    size = round(abs(gap), 1)
+    if size == 0:
+        return str(_l("the same as overall"))
+    if gap < 0:
+        return str(_l("%(n)s points below overall", n=f"{size:.1f}"))
+    return str(_l("%(n)s points above overall", n=f"{size:.1f}"))
+
+
+# --- building tables -----------------------------------------------------------------------------------------
+
+
+def _table(figure: "Figure", group_heading: str, people_heading: str | None, columns: list[Column],
+           groups: list[tuple[str, int, list[tuple[int, float | None]]]],
+           overall: tuple[int, list[tuple[int, float | None]]] | None = None, gaps: bool = False,
+           total_shown: bool | None = None) -> FigureData:
+    """Suppress a breakdown, column by column, and line the results up as rows.
+
+    ``groups`` holds (label, people, [(people behind the value, value) for each column]). A row whose people are
+    hidden hides all its values. ``total_shown`` defaults to whether an overall row is shown.
+    """
+    total_shown = overall is not None if total_shown is None else total_shown
+    people = suppress([Cell(label, number, number) for label, number, _values in groups], total_shown)
+    by_column = [suppress([Cell(label, values[i][0], values[i][1]) for label, _n, values in groups], total_shown)
+                 for i in range(len(columns))]
+    overall_row = None
+    if overall is not None:
+        name = str(_l("Total") if columns[0].unit == COUNT else _l("All"))
+        overall_row = Row(name, suppress_one(name, overall[0], overall[0]),
+                          [suppress_one(name, n, value) for n, value in overall[1]])
+    rows = []
+    for index, (label, _n, _values) in enumerate(groups):
+        row_people = people[index]
+        values = [column[index] if not row_people.suppressed or column[index].suppressed
+                  else Shown(label, None, None, row_people.reason) for column in by_column]
+        gap = None
+        if gaps and overall_row is not None and not values[0].suppressed and values[0].value is not None \
+                and not overall_row.values[0].suppressed and overall_row.values[0].value is not None:
+            gap = values[0].value - overall_row.values[0].value
+        rows.append(Row(label, row_people, values, gap))
+    return FigureData(figure, group_heading, people_heading, columns, rows, overall_row, gaps)
+
+
+def _rate_table(figure, group_heading, people_heading, value_heading, rates: list[queries.Rate], labels=None,
+                overall: queries.Rate | None = None, total_shown=None) -> FigureData:
+    labels = labels or (lambda key: key)
+    groups = [(str(labels(r.key)), r.people, [(r.people, r.percent)]) for r in rates]
+    whole_rate = overall or queries.combine_rates(rates)
+    return _table(figure, group_heading, people_heading, [Column(value_heading, PERCENT)], groups,
+                  (whole_rate.people, [(whole_rate.people, whole_rate.percent)]), total_shown=total_shown)
+
+
+def _mean_table(figure, group_heading, people_heading, value_heading, means: list[queries.Mean], unit=HOURS,
+                labels=None, overall: queries.Mean | None = None, gaps=False) -> FigureData:
+    labels = labels or (lambda key: key)
+    groups = [(str(labels(m.key)), m.people, [(m.people, m.mean)]) for m in means]
+    whole_mean = overall or queries.combine_means(means)
+    return _table(figure, group_heading, people_heading, [Column(value_heading, unit)], groups,
+                  (whole_mean.people, [(whole_mean.people, whole_mean.mean)]), gaps=gaps)
+
+
+def _count_table(figure, group_heading, counts: list[queries.Count], labels=None, total=True) -> FigureData:
+    labels = labels or (lambda key: key)
+    groups = [(str(labels(c.key)), c.people, [(c.people, c.people)]) for c in counts]
+    whole_count = queries.combine_counts(counts)
+    overall = (whole_count.people, [(whole_count.people, whole_count.people)]) if total else None
+    return _table(figure, group_heading, None, [Column(str(_l("Reports")), COUNT)], groups, overall)
+
+
+# --- labels --------------------------------------------------------------------------------------------------
+
+
+def week_label(key: str) -> str:
+    from datetime import date
+
+    from portal.i18n import uk_date
+
+    return str(_l("Week starting %(day)s", day=uk_date(date.fromisoformat(key))))
+
+
+def dimension_label(dimension: str) -> Callable[[str | None], str]:
+    """Words for a group of a dimension."""
+    if dimension in CHARACTERISTICS:
+        return BY_CHARACTERISTIC[dimension].label
+    if dimension == "support_level":
+        return lambda key: LEVEL_WORDS.get(key, key) if key else str(_l("No referral"))
+    if dimension == "organisation":
+        return lambda key: key if key else str(_l("No referral"))
+    if dimension == "peer":
+        return lambda key: str(_l("Peer-support group")) if key == "peer" else str(_l("Other support"))
+    return lambda key: key or str(_l("Not known"))
+
+
+# --- the figures ---------------------------------------------------------------------------------------------
+
+REPORTS = _l("Reports")
+BOROUGH = _l("Borough")
+
+
+def _triage(figure, results):
+    return _rate_table(figure, str(BOROUGH), str(REPORTS), str(_l("Triaged within 45 minutes")),
+                       results.get("service_levels").triage)
+
+
+def _response(figure, results):
+    return _rate_table(figure, str(BOROUGH), str(REPORTS), str(_l("Responded to within 48 hours")),
+                       results.get("service_levels").response)
+
+
+def _code_by_kind(figure, results):
+    rates = [r for r in results.get("deadlines_by_kind") if r.total]
+    overall = queries.combine_rates(results.get("deadlines_by_borough").all_kinds)
+    return _rate_table(figure, str(_l("Promise")), str(_l("Promises due")), str(_l("Met on time")), rates,
+                       labels=lambda key: KIND_NAMES[DeadlineKind(key)], overall=overall)
+
+
+def _code_by_borough(figure, results):
+    return _rate_table(figure, str(BOROUGH), str(_l("Cases with promises due")), str(_l("Met on time")),
+                       results.get("deadlines_by_borough").all_kinds)
+
+
+def _referral_offer(figure, results):
+    return _rate_table(figure, str(BOROUGH), str(_l("Cases due an offer")), str(_l("Offered in time")),
+                       results.get("deadlines_by_borough").referral_offer)
+
+
+def _to_accept(figure, results):
+    return _mean_table(figure, str(BOROUGH), str(_l("Referrals accepted")), str(_l("Mean time to accept")),
+                       results.get("partner_times").to_accept)
+
+
+def _to_contact(figure, results):
+    return _mean_table(figure, str(BOROUGH), str(_l("Referrals contacted")), str(_l("Mean time to first contact")),
+                       results.get("partner_times").to_contact)
+
+
+def _headline(figure, results):
+    levels = results.get("service_levels")
+    code = results.get("deadlines_by_borough")
+    satisfied = results.get("satisfaction")
+    rates = [
+        (_l("Reports triaged within 45 minutes"), queries.combine_rates(levels.triage)),
+        (_l("Reports responded to within 48 hours"), queries.combine_rates(levels.response)),
+        (_l("Victims’ Code promises met on time"), queries.combine_rates(code.all_kinds)),
+        (_l("Referral to support offered within 2 working days"), queries.combine_rates(code.referral_offer)),
+    ]
+    if satisfied:
+        overall = satisfied[0].measures["overall"]
+        rates.append((_l("People satisfied overall (survey answers of 4 or 5 out of 5)"), overall))
+    groups = [(str(label), rate.people, [(rate.people, rate.percent)]) for label, rate in rates]
+    return _table(figure, str(_l("Measure")), str(_l("Cases")), [Column(str(_l("Rate")), PERCENT)], groups,
+                  total_shown=False)
+
+
+def _by_category(figure, results):
+    return _count_table(figure, str(_l("Crime category")), results.get("reports_by_category"))
+
+
+def _by_borough(figure, results):
+    return _count_table(figure, str(BOROUGH), results.get("demand_by_borough").reports)
+
+
+def _by_week(figure, results):
+    return _count_table(figure, str(_l("Week")), results.get("reports_by_week"), labels=week_label)
+
+
+def _new_demand(figure, results):
+    return _rate_table(figure, str(BOROUGH), str(REPORTS),
+                       str(_l("Would not have reported otherwise")), results.get("demand_by_borough").new_demand)
+
+
+def _handled_elsewhere(figure, results):
+    demand = results.get("demand_by_borough")
+    counts = [queries.Count(str(_l("Recorded as an information report (not a crime)")),
+                            queries.combine_counts(demand.information).people),
+              queries.Count(str(_l("Referred to another organisation at triage")),
+                            queries.combine_counts(demand.referred_elsewhere).people)]
+    return _count_table(figure, str(_l("Where to")), counts, total=False)
+
+
+def _satisfaction_by_question(figure, results):
+    overall = results.get("satisfaction")
+    measures = overall[0].measures if overall else {name: queries.Rate(name, 0, 0, 0) for name in queries.MEASURES}
+    groups = [(str(MEASURE_NAMES[name]), rate.people, [(rate.people, rate.percent)])
+              for name, rate in measures.items()]
+    return _table(figure, str(_l("Question")), str(_l("People answering")),
+                  [Column(str(_l("Answered 4 or 5 out of 5")), PERCENT)], groups, total_shown=False)
+
+
+def _satisfaction_by(dimension):
+    def build(figure, results):
+        groups_data = results.get("satisfaction", dimension)
+        overall = results.get("satisfaction")
+        label = dimension_label(dimension)
+        columns = [Column(str(MEASURE_NAMES[name]), PERCENT) for name in queries.MEASURES]
+        groups = [(str(label(g.key)), g.people, [(g.measures[name].people, g.measures[name].percent)
+                                                 for name in queries.MEASURES]) for g in groups_data]
+        whole_data = None
+        if overall:
+            o = overall[0]
+            whole_data = (o.people, [(o.measures[name].people, o.measures[name].percent) for name in queries.MEASURES])
+        else:
+            whole_data = (0, [(0, None) for _name in queries.MEASURES])
+        return _table(figure, str(DIMENSION_NAMES[dimension]), str(_l("People answering")), columns, groups,
+                      whole_data, gaps=True)
+
+    return build
+
+
+def _coping_by(dimension):
+    def build(figure, results):
+        overall = results.get("coping_change")
+        whole_mean = overall[0] if overall else queries.Mean(None, 0, 0, None)
+        heading = DIMENSION_NAMES.get(dimension, _l("Support"))
+        return _mean_table(figure, str(heading), str(_l("Referrals with both check-ins")),
+                           str(_l("Change in score from referral to 12 weeks")),
+                           results.get("coping_change", dimension), unit=POINTS,
+                           labels=dimension_label(dimension), overall=whole_mean, gaps=True)
+
+    return build
+
+
+def _figure(figure_id, title, description, build) -> Figure:
+    figure = Figure(figure_id, title, description, lambda results: build(figure, results))
+    return figure
+
+
+SERVICE = [
+    _figure("headline-service-levels", _l("Headline service levels"),
+            _l("The share of cases meeting each service standard, and the share of survey answers satisfied "
+               "overall."), _headline),
+    _figure("triage-by-borough", _l("Reports triaged within 45 minutes, by borough"),
+            _l("The share of reports reviewed by police staff within 45 minutes of being made. Reports still "
+               "inside the 45 minutes are not counted yet."), _triage),
+    _figure("response-by-borough", _l("Reports responded to within 48 hours, by borough"),
+            _l("The share of reports where the person heard from us within 48 hours."), _response),
+    _figure("victims-code-by-kind", _l("Victims’ Code promises met on time, by promise"),
+            _l("Promises that have fallen due or been met, and the share met by their due date."), _code_by_kind),
+    _figure("victims-code-by-borough", _l("Victims’ Code promises met on time, by borough"),
+            _l("Every kind of promise together."), _code_by_borough),
+    _figure("referral-offer-by-borough", _l("Referral to support offered within 2 working days, by borough"),
+            _l("The Victims’ Code promise to offer a referral to support services within 2 working days."),
+            _referral_offer),
+    _figure("partner-time-to-accept", _l("Time for support organisations to accept a referral, by borough"),
+            _l("The mean time in hours from a referral being sent to the organisation accepting it."), _to_accept),
+    _figure("partner-time-to-contact", _l("Time for support organisations to make first contact, by borough"),
+            _l("The mean time in hours from a referral being sent to the organisation's first contact with the "
+               "person."), _to_contact),
+]
+DEMAND = [
+    _figure("reports-by-category", _l("Reports by crime category"), _l("How many reports of each kind."),
+            _by_category),
+    _figure("reports-by-borough", _l("Reports by borough"), _l("How many reports in each borough."), _by_borough),
+    _figure("reports-by-week", _l("Reports by week"), _l("How many reports were made each week (weeks start on "
+                                                          "Monday)."), _by_week),
+    _figure("new-demand-by-borough", _l("New demand: reports people would not otherwise have made, by borough"),
+            _l("The share of reports where the person said they would not have reported the crime without this "
+               "online service."), _new_demand),
+    _figure("reports-handled-another-way", _l("Reports handled another way"),
+            _l("Reports recorded as information rather than as a crime, and reports referred to another "
+               "organisation at triage."), _handled_elsewhere),
+]
+EXPERIENCE_FIXED = [
+    _figure("satisfaction-by-question", _l("Satisfaction, by survey question"),
+            _l("The share of survey answers of 4 or 5 on a scale of 1 to 5, for each question."),
+            _satisfaction_by_question),
+    _figure("coping-change-peer-vs-other", _l("Coping and recovery: peer-support groups against other support"),
+            _l("The change in the mean of the five check-in scores (1 to 5) from the referral to 12 weeks later. "
+               "A positive change means people were coping better."), _coping_by("peer")),
+]
+SATISFACTION_BY = {
+    dimension: _figure(f"satisfaction-by-{dimension.replace('_', '-')}",
+                       _l("Satisfaction by %(dimension)s", dimension=str(DIMENSION_NAMES[dimension]).lower()),
+                       _l("The share of survey answers of 4 or 5 out of 5, for each question, compared with "
+                          "everyone."), _satisfaction_by(dimension))
+    for dimension in queries.DIMENSIONS
+}
+COPING_BY = {
+    dimension: _figure(f"coping-change-by-{dimension.replace('_', '-')}",
+                       _l("Coping and recovery by %(dimension)s", dimension=str(DIMENSION_NAMES[dimension]).lower()),
+                       _l("The change in the mean check-in score (1 to 5) from the referral to 12 weeks later, "
+                          "compared with everyone."), _coping_by(dimension))
+    for dimension in queries.DIMENSIONS
+}
+PUBLIC = ["headline-service-levels", "triage-by-borough", "response-by-borough", "satisfaction-by-borough"]
+
+FIGURES: dict[str, Figure] = {figure.id: figure for figure in
+                              [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *SATISFACTION_BY.values(), *COPING_BY.values()]}
+# Which page each figure belongs to (its CSV is available to the same people).
+PAGES = {
+    "service": [figure.id for figure in SERVICE],
+    "demand": [figure.id for figure in DEMAND],
+    "experience": [figure.id for figure in EXPERIENCE_FIXED],
+}
+
+
+def build(figure_id: str, results: Results) -> FigureData:
+    """A figure's data for these results."""
+    return FIGURES[figure_id].build(results)

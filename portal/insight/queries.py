@@ -1,0 +1,391 @@
+"""The insight figures as SQL aggregates. Every function runs one statement, grouped in the database, and
+returns plain dataclasses: never a row per case.
+
+Counting people: a case (report) stands for one person. Each figure says how many distinct cases it is built
+from (``people``), which is what small-number suppression looks at.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from portal.equality.models import CHARACTERISTICS, EqualityRecord
+from portal.extensions import db
+from portal.insight.filters import Filters
+from portal.reporting.models import CaseStatus, CrimeCategory, Report
+from portal.support.models import Organisation, Referral
+from portal.surveys.models import CheckIn, Survey
+from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+
+SATISFIED_FROM = 4  # answers of 4 or 5 on the 1 to 5 scale count as satisfied
+MEASURES = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
+CHECK_IN_ITEMS = ("coping", "safety", "wellbeing", "confidence", "daily_life")
+# The ways experience and outcomes can be broken down.
+DIMENSIONS = ("borough", "support_level", "organisation", *CHARACTERISTICS)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How many things were counted, how many met the standard, and the people (cases) behind them."""
+
+    key: str | None
+    people: int
+    total: int
+    met: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.met / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean over ``count`` things built from ``people`` cases."""
+
+    key: str | None
+    people: int
+    count: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many cases."""
+
+    key: str | None
+    people: int
+
+
+@dataclass(frozen=True)
+class ServiceLevels:
+    """The 45-minute and 48-hour targets, by borough."""
+
+    triage: list[Rate]
+    response: list[Rate]
+
+
+@dataclass(frozen=True)
+class DeadlinesByBorough:
+    """Victims' Code promises (all kinds) and the 2-working-day referral offer, by borough."""
+
+    all_kinds: list[Rate]
+    referral_offer: list[Rate]
+
+
+@dataclass(frozen=True)
+class PartnerTimes:
+    """Hours from a referral being sent to its acceptance and to first contact, by borough."""
+
+    to_accept: list[Mean]
+    to_contact: list[Mean]
+
+
+@dataclass(frozen=True)
+class DemandByBorough:
+    """Reports, the new-demand share and the reports handled another way, by borough."""
+
+    reports: list[Count]
+    new_demand: list[Rate]
+    information: list[Count]
+    referred_elsewhere: list[Count]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """For one group: each survey question's share of satisfied answers."""
+
+    key: str | None
+    people: int
+    measures: dict[str, Rate]
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _hours(start, end):
+    """Hours from one timestamp to another, in SQL."""
+    if _dialect() == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 24.0
+    return func.extract("epoch", end - start) / 3600.0
+
+
+def _week(column):
+    """The Monday starting the timestamp's week (UTC), as YYYY-MM-DD."""
+    if _dialect() == "sqlite":
+        return func.date(column, "weekday 0", "-6 days")
+    return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
+
+
+def report_clauses(filters: Filters) -> list:
+    """The WHERE clauses on reports for the filters (index-friendly: plain comparisons on the columns)."""
+    clauses = []
+    if filters.submitted_from is not None:
+        clauses.append(Report.submitted_at >= filters.submitted_from)
+    if filters.submitted_before is not None:
+        clauses.append(Report.submitted_at < filters.submitted_before)
+    if filters.borough:
+        clauses.append(Report.borough == filters.borough)
+    if filters.category_id is not None:
+        clauses.append(Report.category_id == filters.category_id)
+    return clauses
+
+
+def _people(condition, column=Report.id):
+    """Distinct cases meeting a condition."""
+    return func.count(distinct(case((condition, column))))
+
+
+def _n(condition):
+    """Rows meeting a condition."""
+    return func.count(case((condition, 1)))
+
+
+def combine_rates(rates: Iterable[Rate], key: str | None = None) -> Rate:
+    """The overall rate of groups that do not overlap (a sum over a handful of aggregate rows)."""
+    rates = list(rates)
+    return Rate(key, sum(r.people for r in rates), sum(r.total for r in rates), sum(r.met for r in rates))
+
+
+def combine_means(means: Iterable[Mean], key: str | None = None) -> Mean:
+    """The overall mean of groups that do not overlap, weighted by their counts."""
+    means = [m for m in means if m.count]
+    count = sum(m.count for m in means)
+    mean = sum(m.mean * m.count for m in means if m.mean is not None) / count if count else None
+    return Mean(key, sum(m.people for m in means), count, mean)
+
+
+def combine_counts(counts: Iterable[Count], key: str | None = None) -> Count:
+    """The total of groups that do not overlap."""
+    return Count(key, sum(c.people for c in counts))
+
+
+def categories() -> list[CrimeCategory]:
+    """Every crime category, for the filter, in display order."""
+    return list(db.session.scalars(select(CrimeCategory).order_by(CrimeCategory.sort_order, CrimeCategory.name)))
+
+
+# --- service levels ------------------------------------------------------------------------------------------
+
+
+def service_levels(filters: Filters, now: datetime) -> ServiceLevels:
+    """Reports triaged within 45 minutes and responded to within 48 hours, by borough.
+
+    A report counts once its target has passed or it has been met; a report still inside its time is not yet
+    counted either way.
+    """
+    triage_counted = or_(Report.triaged_at.is_not(None), Report.triage_due_at < now)
+    triage_met = and_(Report.triaged_at.is_not(None), Report.triaged_at <= Report.triage_due_at)
+    response_counted = or_(Report.first_response_at.is_not(None), Report.response_due_at < now)
+    response_met = and_(Report.first_response_at.is_not(None), Report.first_response_at <= Report.response_due_at)
+    rows = db.session.execute(
+        select(Report.borough, _n(triage_counted), _n(triage_met), _n(response_counted), _n(response_met))
+        .where(*report_clauses(filters)).group_by(Report.borough).order_by(Report.borough)
+    ).all()
+    return ServiceLevels(
+        triage=[Rate(borough, counted, counted, met) for borough, counted, met, _rc, _rm in rows],
+        response=[Rate(borough, counted, counted, met) for borough, _tc, _tm, counted, met in rows],
+    )
+
+
+def _deadline_conditions(now: datetime):
+    deadline = VictimsCodeDeadline
+    on_time = and_(deadline.met_at.is_not(None), deadline.met_at <= deadline.due_at)
+    fell_due = or_(deadline.due_at < now, deadline.met_at.is_not(None))
+    return fell_due, on_time
+
+
+def deadlines_by_kind(filters: Filters, now: datetime) -> list[Rate]:
+    """Victims' Code promises that have fallen due (or been met) and how many were met on time, by kind."""
+    deadline = VictimsCodeDeadline
+    fell_due, on_time = _deadline_conditions(now)
+    rows = dict((kind, rest) for kind, *rest in db.session.execute(
+        select(deadline.kind, _people(fell_due, deadline.report_id), _n(fell_due), _n(on_time))
+        .join(Report, Report.id == deadline.report_id)
+        .where(*report_clauses(filters)).group_by(deadline.kind)
+    ).all())
+    return [Rate(kind.value, *rows.get(kind, (0, 0, 0))) for kind in DeadlineKind]
+
+
+def deadlines_by_borough(filters: Filters, now: datetime) -> DeadlinesByBorough:
+    """All Victims' Code promises, and the offer of a referral to support within 2 working days, by borough."""
+    deadline = VictimsCodeDeadline
+    fell_due, on_time = _deadline_conditions(now)
+    referral = deadline.kind == DeadlineKind.SUPPORT_REFERRAL
+    rows = db.session.execute(
+        select(Report.borough, _people(fell_due, deadline.report_id), _n(fell_due), _n(on_time),
+               _people(and_(referral, fell_due), deadline.report_id), _n(and_(referral, fell_due)),
+               _n(and_(referral, on_time)))
+        .join(Report, Report.id == deadline.report_id)
+        .where(*report_clauses(filters)).group_by(Report.borough).order_by(Report.borough)
+    ).all()
+    return DeadlinesByBorough(
+        all_kinds=[Rate(row[0], row[1], row[2], row[3]) for row in rows if row[2]],
+        referral_offer=[Rate(row[0], row[4], row[5], row[6]) for row in rows if row[5]],
+    )
+
+
+def partner_times(filters: Filters) -> PartnerTimes:
+    """Mean hours from a referral being sent to being accepted, and to the first contact, by borough."""
+    sent = Referral.sent_at.is_not(None)
+    accepted = and_(sent, Referral.accepted_at.is_not(None))
+    contacted = and_(sent, Referral.first_contact_at.is_not(None))
+    rows = db.session.execute(
+        select(Report.borough,
+               _people(accepted, Referral.report_id), _n(accepted),
+               func.avg(case((accepted, _hours(Referral.sent_at, Referral.accepted_at)))),
+               _people(contacted, Referral.report_id), _n(contacted),
+               func.avg(case((contacted, _hours(Referral.sent_at, Referral.first_contact_at)))))
+        .join(Report, Report.id == Referral.report_id)
+        .where(sent, *report_clauses(filters)).group_by(Report.borough).order_by(Report.borough)
+    ).all()
+    return PartnerTimes(
+        to_accept=[Mean(row[0], row[1], row[2], _float(row[3])) for row in rows if row[2]],
+        to_contact=[Mean(row[0], row[4], row[5], _float(row[6])) for row in rows if row[5]],
+    )
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+# --- demand --------------------------------------------------------------------------------------------------
+
+
+def reports_by_category(filters: Filters) -> list[Count]:
+    """Reports by crime category (named), most first."""
+    count = func.count(Report.id)
+    rows = db.session.execute(
+        select(CrimeCategory.name, count).join(CrimeCategory, CrimeCategory.id == Report.category_id)
+        .where(*report_clauses(filters)).group_by(CrimeCategory.id, CrimeCategory.name)
+        .order_by(count.desc(), CrimeCategory.name)
+    ).all()
+    return [Count(name, number) for name, number in rows]
+
+
+def demand_by_borough(filters: Filters) -> DemandByBorough:
+    """Reports by borough, with the share that would not have been reported otherwise and the reports handled
+    another way (recorded as information, or referred elsewhere at triage)."""
+    new = Report.would_have_reported == "no"
+    rows = db.session.execute(
+        select(Report.borough, func.count(Report.id), _n(new), _n(Report.is_information_report.is_(True)),
+               _n(Report.status == CaseStatus.REFERRED_ELSEWHERE))
+        .where(*report_clauses(filters)).group_by(Report.borough).order_by(Report.borough)
+    ).all()
+    return DemandByBorough(
+        reports=[Count(row[0], row[1]) for row in rows],
+        new_demand=[Rate(row[0], row[1], row[1], row[2]) for row in rows],
+        information=[Count(row[0], row[3]) for row in rows],
+        referred_elsewhere=[Count(row[0], row[4]) for row in rows],
+    )
+
+
+def reports_by_week(filters: Filters) -> list[Count]:
+    """Reports by the week they were made (weeks start on Monday), oldest first."""
+    week = _week(Report.submitted_at).label("week")
+    rows = db.session.execute(
+        select(week, func.count(Report.id)).where(*report_clauses(filters)).group_by(week).order_by(week)
+    ).all()
+    return [Count(str(start), number) for start, number in rows]
+
+
+# --- experience and outcomes ---------------------------------------------------------------------------------
+
+def _first_referral(column, *joined):
+    """For the case in the outer query: a column of its first referral sent (None if it has none)."""
+    return (select(column).where(Referral.report_id == Report.id, Referral.sent_at.is_not(None), *joined)
+            .order_by(Referral.sent_at, Referral.id).limit(1).correlate(Report).scalar_subquery())
+
+
+def _characteristic(name: str):
+    """The answer given from the person's account, or else with the report: two lookups by unique keys (kept
+    apart from the case; correlated lookups keep the planner on the unique indexes whatever its statistics)."""
+    column = getattr(EqualityRecord, name)
+    by_account = select(column).where(EqualityRecord.user_id == Report.reporter_user_id).correlate(Report)
+    by_report = select(column).where(EqualityRecord.report_id == Report.id).correlate(Report)
+    return func.coalesce(by_account.scalar_subquery(), by_report.scalar_subquery())
+
+
+def satisfaction(filters: Filters, dimension: str | None = None) -> list[Satisfaction]:
+    """Answered surveys: for each question, how many answered and how many answered 4 or 5, overall (no
+    dimension) or by a dimension. A case answering twice (after the decision and at closure) counts twice in
+    the shares and once in ``people``. Support level and organisation are those of the case's first referral."""
+    if dimension is not None and dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    columns = []
+    for name in MEASURES:
+        answer = getattr(Survey, name)
+        columns += [_people(answer.is_not(None), Survey.report_id), func.count(answer),
+                    _n(answer >= SATISFIED_FROM)]
+    if dimension is None:
+        group = literal(None).label("grp")
+    elif dimension == "borough":
+        group = Report.borough.label("grp")
+    elif dimension == "support_level":
+        group = _first_referral(Referral.support_level).label("grp")
+    elif dimension == "organisation":
+        group = _first_referral(Organisation.name, Organisation.id == Referral.organisation_id).label("grp")
+    else:
+        group = _characteristic(dimension).label("grp")
+    statement = (select(group, func.count(distinct(Survey.report_id)), *columns)
+                 .join(Report, Report.id == Survey.report_id)
+                 .where(Survey.answered_at.is_not(None), *report_clauses(filters)))
+    if dimension is not None:
+        statement = statement.group_by(group).order_by(group)
+    results = []
+    for key, people, *numbers in db.session.execute(statement).all():
+        if not people:
+            continue
+        measures = {name: Rate(name, *numbers[3 * i:3 * i + 3]) for i, name in enumerate(MEASURES)}
+        results.append(Satisfaction(key, people, measures))
+    return results
+
+
+def _score(check_in):
+    """The mean of the answered items of one check-in, in SQL."""
+    items = [getattr(check_in, name) for name in CHECK_IN_ITEMS]
+    answered = sum(case((item.is_not(None), 1), else_=0) for item in items)
+    total = sum(func.coalesce(item, 0) for item in items)
+    return total * 1.0 / func.nullif(answered, 0), answered
+
+
+def coping_change(filters: Filters, dimension: str | None = None) -> list[Mean]:
+    """Change in the mean of the five check-in items from referral (week 0) to 12 weeks, over referrals with
+    both check-ins answered: overall, by a dimension, or ``"peer"`` (peer-support groups against the rest)."""
+    if dimension is not None and dimension not in (*DIMENSIONS, "peer"):
+        raise ValueError(dimension)
+    start, end = aliased(CheckIn, name="check_in_start"), aliased(CheckIn, name="check_in_end")
+    start_score, start_answered = _score(start)
+    end_score, end_answered = _score(end)
+    if dimension is None:
+        group = literal(None).label("grp")
+    elif dimension == "borough":
+        group = Report.borough.label("grp")
+    elif dimension == "support_level":
+        group = start.support_level.label("grp")
+    elif dimension == "peer":
+        group = case((start.support_level == "peer", "peer"), else_="other").label("grp")
+    elif dimension == "organisation":
+        group = Organisation.name.label("grp")
+    else:
+        group = _characteristic(dimension).label("grp")
+    statement = (
+        select(group, func.count(distinct(start.report_id)), func.count(start.id), func.avg(end_score - start_score))
+        .select_from(start)
+        .join(end, and_(end.referral_id == start.referral_id, end.weeks == 12, end.answered_at.is_not(None)))
+        .join(Report, Report.id == start.report_id)
+        .where(start.weeks == 0, start.answered_at.is_not(None), start_answered > 0, end_answered > 0,
+               *report_clauses(filters))
+    )
+    if dimension == "organisation":
+        statement = statement.join(Organisation, Organisation.id == start.organisation_id)
+    if dimension is not None:
+        statement = statement.group_by(group).order_by(group)
+    return [Mean(key, people, count, _float(mean))
+            for key, people, count, mean in db.session.execute(statement).all() if count]
