@@ -86,6 +86,9 @@ class Report(TimestampMixin, Base):
         Index("ix_reports_triage_due", "triage_due_at", "id"),
         Index("ix_reports_borough_queue", "borough", "status", "triage_due_at"),
         Index("ix_reports_reporter_email", "contact_email"),
+        # Covers the insight service-level and demand aggregates, so they read the index and not the table.
+        Index("ix_reports_insight", "borough", "submitted_at", "category_id", "triage_due_at", "triaged_at",
+              "response_due_at", "first_response_at", "would_have_reported", "is_information_report", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
