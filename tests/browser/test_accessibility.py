@@ -22,6 +22,7 @@ PUBLIC_PAGES = {
     "/report/": "Report a crime online",
     "/support/directory": "Find support services and groups",
     "/support/guides": "Guides: what to do after a crime",
+    "/insight/public": "How the online reporting service is performing",
 }
 SIGNED_IN_PAGES = {
     "/account": "Your account",
