@@ -8,6 +8,7 @@ from portal.notifications.models import OutboxMessage
 from portal.reporting.models import (
     CrimeCategory,
     CrimeNumberSequence,
+    Diversion,
     EvidenceFile,
     PropertyItem,
     Report,
@@ -27,7 +28,7 @@ from portal.tracking.witness_models import CourtAvailability, WitnessLink
 from portal.triage.models import SlaAlert, VictimsCodeDeadline
 
 __all__ = [
-    "AccountToken", "AuditEvent", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
+    "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey",

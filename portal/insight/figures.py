@@ -229,12 +229,13 @@ def _mean_table(figure, group_heading, people_heading, value_heading, means: lis
                   (whole_mean.people, [(whole_mean.people, whole_mean.mean)]), gaps=gaps)
 
 
-def _count_table(figure, group_heading, counts: list[queries.Count], labels=None, total=True) -> FigureData:
+def _count_table(figure, group_heading, counts: list[queries.Count], labels=None, total=True,
+                 heading=None) -> FigureData:
     labels = labels or (lambda key: key)
     groups = [(str(labels(c.key)), c.people, [(c.people, c.people)]) for c in counts]
     whole_count = queries.combine_counts(counts)
     overall = (whole_count.people, [(whole_count.people, whole_count.people)]) if total else None
-    return _table(figure, group_heading, None, [Column(str(_l("Reports")), COUNT)], groups, overall)
+    return _table(figure, group_heading, None, [Column(str(heading or _l("Reports")), COUNT)], groups, overall)
 
 
 # --- labels --------------------------------------------------------------------------------------------------
@@ -348,6 +349,16 @@ def _handled_elsewhere(figure, results):
     return _count_table(figure, str(_l("Where to")), counts, total=False)
 
 
+DIVERSION_WORDS = {"fraud": _l("Sent to the national fraud reporting service"),
+                   "specialist": _l("Sent to specialist support (for example domestic abuse or sexual offences)")}
+
+
+def _diversions(figure, results):
+    counts = [queries.Count(str(DIVERSION_WORDS[count.key]), count.people)
+              for count in results.get("diversions_by_route")]
+    return _count_table(figure, str(_l("Where to")), counts, total=False, heading=_l("People"))
+
+
 def _satisfaction_by_question(figure, results):
     overall = results.get("satisfaction")
     measures = overall[0].measures if overall else {name: queries.Rate(name, 0, 0, 0) for name in queries.MEASURES}
@@ -429,6 +440,9 @@ DEMAND = [
     _figure("reports-handled-another-way", _l("Reports handled another way"),
             _l("Reports recorded as information rather than as a crime, and reports referred to another "
                "organisation at triage."), _handled_elsewhere),
+    _figure("diversions-by-route", _l("People sent elsewhere before reporting"),
+            _l("People the online form sent to another service instead of taking a report here. These are counted "
+               "before anyone gives a borough, so the borough filter does not apply to them."), _diversions),
 ]
 EXPERIENCE_FIXED = [
     _figure("satisfaction-by-question", _l("Satisfaction, by survey question"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.extensions import db
 from portal.insight.filters import Filters
-from portal.reporting.models import CaseStatus, CrimeCategory, Report
+from portal.reporting.models import CaseStatus, CrimeCategory, Diversion, Report, Route
 from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
 from portal.triage.models import DeadlineKind, VictimsCodeDeadline
@@ -284,6 +284,21 @@ def demand_by_borough(filters: Filters) -> DemandByBorough:
         information=[Count(row[0], row[3]) for row in rows],
         referred_elsewhere=[Count(row[0], row[4]) for row in rows],
     )
+
+
+def diversions_by_route(filters: Filters) -> list[Count]:
+    """People sent elsewhere before reporting, by where to. Diversions have a time and a category but no
+    borough (they happen before the borough question), so a borough filter cannot apply to them."""
+    clauses = []
+    if filters.submitted_from is not None:
+        clauses.append(Diversion.occurred_at >= filters.submitted_from)
+    if filters.submitted_before is not None:
+        clauses.append(Diversion.occurred_at < filters.submitted_before)
+    if filters.category_id is not None:
+        clauses.append(Diversion.category_id == filters.category_id)
+    rows = dict(db.session.execute(select(Diversion.route, func.count(Diversion.id)).where(*clauses)
+                                   .group_by(Diversion.route)).all())
+    return [Count(route.value, rows.get(route, 0)) for route in (Route.FRAUD, Route.SPECIALIST)]
 
 
 def reports_by_week(filters: Filters) -> list[Count]:

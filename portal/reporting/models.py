@@ -185,6 +185,18 @@ class EvidenceFile(TimestampMixin, Base):
     report: Mapped[Report | None] = relationship(back_populates="evidence")
 
 
+class Diversion(Base):
+    """Someone sent elsewhere before a report existed (fraud, or a specialist route): counted for the insight
+    figures, with no personal data. Written once per unfinished report and route."""
+
+    __tablename__ = "diversions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    route: Mapped[Route] = mapped_column(enum_column(Route, 20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("crime_categories.id", ondelete="SET NULL"))
+
+
 class ReportDraft(TimestampMixin, Base):
     """Answers so far, kept on the server (not in the cookie). Deleted after 30 days."""
 

@@ -23,6 +23,7 @@ from portal.reporting.journey import first_incomplete, stop_page
 from portal.reporting.models import (
     CaseStatus,
     CrimeCategory,
+    Diversion,
     EvidenceFile,
     FollowUp,
     PropertyItem,
@@ -101,6 +102,29 @@ def save_answers(draft: ReportDraft, updates: dict, remove: tuple[str, ...] = ()
     draft.last_saved_at = utcnow()
     db.session.commit()
     return answers
+
+
+DIVERSION_ROUTES = {"fraud": Route.FRAUD, "specialist-support": Route.SPECIALIST}
+
+
+def record_diversion(draft: ReportDraft | None, page: str) -> Diversion | None:
+    """Count a person sent elsewhere by a diversion page: once per unfinished report and route, with only the
+    time, the route and the category (no personal data). Other stop pages, and visits without a draft, count
+    nothing."""
+    route = DIVERSION_ROUTES.get(page)
+    if route is None or draft is None:
+        return None
+    answers = dict(draft.answers or {})
+    counted = set(answers.get("diversions_counted", []))
+    if route.value in counted:
+        return None
+    category = get_category(answers.get("category") or "")
+    diversion = Diversion(occurred_at=utcnow(), route=route, category_id=category.id if category else None)
+    db.session.add(diversion)
+    answers["diversions_counted"] = sorted(counted | {route.value})
+    draft.answers = answers
+    db.session.commit()
+    return diversion
 
 
 def discard_draft(draft: ReportDraft) -> None:

@@ -267,6 +267,7 @@ def stop(page: str):
     if template is None:
         abort(404)
     draft = _draft()
+    services.record_diversion(draft, page)
     return render_template(template, back_link=_stop_back_link(page, draft))
 
 
