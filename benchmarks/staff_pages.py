@@ -16,25 +16,18 @@ per request.
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import flask_migrate  # noqa: E402
-from sqlalchemy import event, inspect, select  # noqa: E402
+from _common import PageError, build_app, generate, sign_in, time_page  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from config import TestingConfig  # noqa: E402
-from portal import create_app  # noqa: E402
 from portal.auth.models import Role  # noqa: E402
 from portal.auth.services import create_user  # noqa: E402
-from portal.clock import utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.generator import generate_cases  # noqa: E402
 from portal.reporting.models import CaseStatus, Report  # noqa: E402
 
 # The default queue lists received cases only; the status=all pages page through every case (deep OFFSETs).
@@ -42,66 +35,6 @@ PAGES = (
     "/staff/triage", "/staff/triage?page=50", "/staff/triage?borough=Camden", "/staff/triage?status=all&page=50",
     "/staff/triage?status=all&page=4000", "CASE",
 )
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of the sorted values fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
-
-
-def build_app(database_url: str):
-    """A testing app on the given database, with the schema built by the migrations."""
-    config = TestingConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    app = create_app(config)
-    with app.app_context():
-        existing = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-        if existing:
-            sys.exit(f"The database already has tables ({', '.join(sorted(existing)[:5])}, ...): "
-                     "use an empty, throwaway database.")
-        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
-    return app
-
-
-def sign_in(app, user_id: int):
-    """A test client with a fully signed-in session, as tests/conftest.py sign_in_as does."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-        session["last_seen"] = utcnow().timestamp()
-        session.permanent = True
-    return client
-
-
-def time_page(app, client, url: str, requests: int) -> dict:
-    """GET the page `requests` times after a short warm-up; timings in ms and statements per request."""
-    for _ in range(3):
-        assert client.get(url).status_code == 200, url
-    with app.app_context():
-        engine = db.engine
-    counts: list[int] = []
-    current = [0]
-
-    def _count(*_args):
-        current[0] += 1
-
-    timings = []
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        for _ in range(requests):
-            current[0] = 0
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{url} returned {response.status_code}")
-            counts.append(current[0])
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
-    return {"p50": statistics.median(timings), "p95": percentile(timings, 0.95), "max": max(timings),
-            "statements": f"{min(counts)}" if min(counts) == max(counts) else f"{min(counts)}-{max(counts)}"}
 
 
 def main() -> None:
@@ -121,9 +54,7 @@ def main() -> None:
             officer_id = create_user("bench-officer@example.org", "a-long-benchmark-password", Role.OFFICER,
                                      verified=True).id
             db.session.commit()
-            started = time.perf_counter()
-            generate_cases.main(["--count", str(args.count), "--seed", str(args.seed)], standalone_mode=False)
-            generation = time.perf_counter() - started
+            generation = generate(args.count, seed=args.seed)
             crime_number = db.session.scalar(
                 select(Report.crime_number).where(Report.status == CaseStatus.UNDER_INVESTIGATION)
                 .order_by(Report.id).limit(1)) or db.session.scalar(select(Report.crime_number).limit(1))
@@ -132,7 +63,10 @@ def main() -> None:
         results = []
         for page in PAGES:
             url = f"/staff/cases/{crime_number}" if page == "CASE" else page
-            results.append((url, time_page(app, client, url, args.requests)))
+            try:
+                results.append((url, time_page(app, client, url, args.requests)))
+            except PageError as error:
+                sys.exit(str(error))
         with app.app_context():
             backend = db.engine.dialect.name
             db.session.remove()

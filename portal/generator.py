@@ -7,12 +7,29 @@ first timeline events), not one ORM object per row, so 100,000 cases take second
 Crime numbers come from the same per-year sequence rows as real submissions: each batch advances the year's row
 once by the number it needs, in the batch's own transaction, so numbers issued later by
 ``portal.reporting.sequence.next_sequence_value`` never clash with generated ones.
+
+Around the cases, in the same batches (so memory stays bounded at any count), it also writes what the insight
+dashboard reads:
+
+- the Victims' Code deadlines every report opens (triage, first response, the support offer within 2 working
+  days, and the decision not to investigate where there was one), mostly met on time;
+- a handful of accredited organisations with services and peer-support groups (made once, reused by later runs);
+- referrals for about 15% of reports, with their consent, spread over every status by age;
+- cope-and-recover check-ins at 0, 4 and 12 weeks for referrals old enough, answered by about 60%, 45% and 35%,
+  with scores that improve modestly over time and a little more for peer support;
+- satisfaction surveys after the decision (about 40% of triaged reports) and at closure (about 30% of closed
+  ones), answered by about half, with about 70% satisfied overall and lower in a few boroughs and for disabled
+  victims, so the gaps show;
+- equality records (given with the report, not by account) for about 35% of reports, with London-like mixes.
+
+The gaps are invented for testing the dashboard. They describe no real borough or group.
 """
 
 import random
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -23,6 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import Role, User
 from portal.clock import utcnow
+from portal.equality.models import PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.crime_numbers import format_crime_number
@@ -35,11 +53,24 @@ from portal.reporting.models import (
     ReporterRole,
     Route,
 )
+from portal.support.models import (
+    Consent,
+    ConsentSource,
+    Delivery,
+    Organisation,
+    Referral,
+    ReferralStatus,
+    ServiceKind,
+    SupportService,
+)
+from portal.surveys.models import CheckIn, Survey, SurveyKind
 from portal.tracking.models import TimelineEvent
+from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+from portal.triage.working_days import add_working_days
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
-SPREAD = timedelta(days=90)
+SPREAD = timedelta(days=365)  # a year, so 12-week check-ins and date filters have data
 RECENT_SHARE = 0.003  # submitted in the last hour: the live queue
 OLD_BACKLOG_SHARE = 0.01  # older cases nobody has triaged yet
 # The first event on every case, worded as portal.reporting.services.submit_report writes it.
@@ -179,7 +210,7 @@ def _description(rng: random.Random, code: str) -> str:
 
 
 def _submitted_at(rng: random.Random, now: datetime) -> datetime:
-    """When the case came in: a few in the last hour, the rest over the last 90 days."""
+    """When the case came in: a few in the last hour, the rest over the last year."""
     if rng.random() < RECENT_SHARE:
         return now - timedelta(seconds=rng.uniform(0, 3600))
     return now - timedelta(seconds=rng.uniform(3600, SPREAD.total_seconds()))
@@ -280,6 +311,423 @@ def _case(rng: random.Random, now: datetime, category: CrimeCategory, staff: lis
     }
 
 
+# --- Around the cases: deadlines, support, check-ins, surveys and equality records -------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+HOUR = 3600.0
+DAY = 24 * HOUR
+
+# The support offer is made by the hourly job an hour after reporting (or at once, after the needs assessment).
+OFFER_ON_TIME, OFFER_LATE = 0.93, 0.04  # the rest are still open (overdue, once past due)
+NFI_ON_TIME, NFI_LATE = 0.95, 0.03
+
+# Organisations made once (by name) and reused. (name, first-contact target in working days, description,
+# services: (name, kind, levels, boroughs, weight)). Weights say how much of the referral traffic a service gets.
+SYNTHETIC_ORGANISATIONS = (
+    ("London Victim Care", 2, "Free support for anyone affected by crime anywhere in London.", (
+        ("Support after crime", ServiceKind.SERVICE, ("contact", "specialist"), (), 10),
+        ("Monday evening peer group", ServiceKind.PEER_GROUP, ("peer",), (), 4),
+    )),
+    ("North London Support Network", 2, "Support workers and groups for people in north London.", (
+        ("Practical help after theft and burglary", ServiceKind.SERVICE, ("contact",),
+         ("Barnet", "Camden", "Enfield", "Haringey", "Islington"), 5),
+        ("Thursday peer group", ServiceKind.PEER_GROUP, ("peer",),
+         ("Barnet", "Camden", "Enfield", "Haringey", "Islington"), 3),
+    )),
+    ("East London Community Advocates", 2, "Advocates and caseworkers for people in east London.", (
+        ("Caseworkers and advocacy", ServiceKind.SERVICE, ("contact", "specialist"),
+         ("Hackney", "Newham", "Tower Hamlets", "Waltham Forest", "Redbridge", "Barking and Dagenham"), 5),
+        ("Saturday coffee and peer support", ServiceKind.PEER_GROUP, ("peer",),
+         ("Hackney", "Newham", "Tower Hamlets"), 3),
+    )),
+    ("South London Recovery Project", 3, "Help to recover after crime, for people in south London.", (
+        ("Recovery support", ServiceKind.SERVICE, ("contact", "specialist"),
+         ("Croydon", "Lambeth", "Lewisham", "Southwark", "Wandsworth", "Merton", "Sutton", "Bromley"), 5),
+        ("Wednesday recovery group", ServiceKind.PEER_GROUP, ("peer",),
+         ("Croydon", "Lambeth", "Lewisham", "Southwark"), 3),
+    )),
+    ("West London Victim Advice", 2, "Advice and a friendly call for people in west London.", (
+        ("Advice line", ServiceKind.SERVICE, ("contact",),
+         ("Ealing", "Hammersmith and Fulham", "Hillingdon", "Hounslow", "Brent", "Harrow",
+          "Kensington and Chelsea", "Richmond upon Thames", "Kingston upon Thames"), 5),
+    )),
+    ("Hate Crime Support London", 5, "Specialist support after a hate crime or hate incident.", (
+        ("Hate crime caseworkers", ServiceKind.SERVICE, ("specialist",), (), 2),
+        ("Online peer circle", ServiceKind.PEER_GROUP, ("peer",), (), 2),
+    )),
+)
+SUPPORT_LEVEL_WEIGHTS = {"contact": 52, "specialist": 18, "peer": 30}
+REFERRAL_SHARE_VICTIM = 0.18  # of non-information reports older than two hours, by victims or on their behalf
+REFERRAL_SHARE_WITNESS = 0.05
+PROPOSED_SHARE = 0.04  # suggested by an officer, waiting for the victim's consent
+S = ReferralStatus
+# The status a sent referral has reached, by days since it was sent.
+REFERRAL_STATUS_RECENT = {S.SENT: 60, S.ACCEPTED: 25, S.CONTACTED: 10, S.DECLINED: 3, S.WITHDRAWN: 2}
+REFERRAL_STATUS_WEEKS = {S.SENT: 10, S.ACCEPTED: 25, S.CONTACTED: 45, S.DECLINED: 6, S.UNABLE_TO_CONTACT: 8,
+                         S.WITHDRAWN: 4, S.CLOSED: 2}
+REFERRAL_STATUS_OLD = {S.SENT: 2, S.ACCEPTED: 6, S.CONTACTED: 34, S.DECLINED: 6, S.UNABLE_TO_CONTACT: 10,
+                       S.WITHDRAWN: 5, S.CLOSED: 37}
+DECLINE_WEIGHTS = {"client_refused": 35, "lack_of_capacity": 30, "no_longer_needed": 20, "unable_to_contact": 15}
+CLOSE_WEIGHTS = {"support_completed": 60, "referred_on": 10, "client_ended": 15, "no_longer_needed": 15}
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Cope-and-recover check-ins: share answered by week; how scores move (on the 1 to 5 scale) by week, and the
+# extra for peer support. Each item has its own offset; confidence in the justice system moves half as much.
+CHECK_IN_ANSWERED = {0: 0.60, 4: 0.45, 12: 0.35}
+CHECK_IN_GAIN = {0: 0.0, 4: 0.35, 12: 0.7}
+PEER_EXTRA_GAIN = {0: 0.0, 4: 0.15, 12: 0.35}
+CHECK_IN_ITEMS = {"coping": (0.0, 1.0), "safety": (0.2, 1.0), "wellbeing": (-0.1, 1.0),
+                  "confidence": (-0.4, 0.5), "daily_life": (0.1, 1.0)}
+
+# Satisfaction: chance the person is satisfied (4 or 5), before the gaps below. About 70% overall.
+SURVEY_AFTER_DECISION_SHARE = 0.40
+SURVEY_AT_CLOSURE_SHARE = 0.30
+SURVEY_ANSWERED = 0.5
+SATISFIED_BASE = 0.76
+# Invented gaps, so the dashboard has something to find.
+LOWER_SATISFACTION_BOROUGHS = frozenset({"Croydon", "Newham", "Hillingdon", "Barking and Dagenham"})
+BOROUGH_GAP = 0.14
+DISABLED_GAP = 0.15
+NFI_GAP = 0.08  # told the case will not be investigated further
+COMMENTS = (
+    "Reporting online was quick.", "I would like to have heard back sooner.", "The officer was kind.",
+    "I did not understand what happens next.", "Thank you for the updates.", "Nothing seemed to happen.",
+    "It was easy to use on my phone.", "I had to repeat myself.",
+)
+
+# Equality monitoring, by report: share of reports, and mixes roughly like London in the 2021 Census, with
+# "prefer not to say" at 5 to 10%. Disability is drawn for everyone first, so satisfaction can depend on it.
+EQUALITY_SHARE = 0.35
+DISABLED_SHARE = 0.15
+SKIPPED = 0.03  # a question left blank
+EQUALITY_MIX = {
+    "age_band": {"under_18": 3, "18_24": 11, "25_34": 24, "35_44": 20, "45_54": 15, "55_64": 11, "65_plus": 10,
+                 PREFER_NOT_TO_SAY: 6},
+    "sex": {"female": 48, "male": 46, PREFER_NOT_TO_SAY: 6},
+    "gender_identity": {"same": 92, "different": 1, PREFER_NOT_TO_SAY: 7},
+    "ethnicity": {"white": 50, "asian": 19.5, "black": 12.5, "mixed": 5.5, "other": 6, PREFER_NOT_TO_SAY: 6.5},
+    "sexuality": {"straight": 84, "gay_lesbian": 2.7, "bisexual": 2, "other": 0.8, PREFER_NOT_TO_SAY: 10},
+    "religion": {"christian": 38, "none": 27, "muslim": 15, "hindu": 5, "jewish": 1.7, "sikh": 1.6, "buddhist": 1,
+                 "other": 1.7, PREFER_NOT_TO_SAY: 9},
+    "mental_health": {"yes": 12, "no": 81, PREFER_NOT_TO_SAY: 7},
+}
+
+
+def _at(base: datetime, seconds: float) -> datetime:
+    """A moment some seconds after another."""
+    return base + timedelta(seconds=seconds)
+
+
+def _hours(rng: random.Random, low: float, high: float, mode: float) -> float:
+    """A spread of hours, in seconds."""
+    return rng.triangular(low, high, mode) * HOUR
+
+
+class _WorkingDays:
+    """add_working_days, remembered by London date (the answer depends on nothing else)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[date, int], datetime] = {}
+
+    def after(self, moment: datetime, days: int) -> datetime:
+        key = (moment.astimezone(LONDON).date(), days)
+        if key not in self._known:
+            self._known[key] = add_working_days(moment, days)
+        return self._known[key]
+
+
+def ensure_organisations(today: date) -> list[dict]:
+    """Create the synthetic organisations and services that are missing (accredited, approved); return every
+    service as {id, organisation_id, levels, boroughs, weight, target_days}."""
+    services = []
+    for name, target_days, description, service_specs in SYNTHETIC_ORGANISATIONS:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is None:
+            slug = name.lower().replace(" ", "-")
+            organisation = Organisation(
+                name=name, description=description, email=f"referrals@{slug}.example.org",
+                website=f"https://{slug}.example.org", approved=True,
+                accreditation_body="Support for Victims Quality Standard", first_contact_target_days=target_days,
+                assured_date=today - timedelta(days=300), accreditation_expires_on=today + timedelta(days=400))
+            db.session.add(organisation)
+            db.session.flush()
+        for service_name, kind, levels, boroughs, weight in service_specs:
+            service = db.session.scalar(select(SupportService).where(
+                SupportService.organisation_id == organisation.id, SupportService.name == service_name))
+            if service is None:
+                peer = kind == ServiceKind.PEER_GROUP
+                service = SupportService(
+                    organisation_id=organisation.id, kind=kind, levels=list(levels), name=service_name,
+                    description=f"{service_name}, from {name}.", categories=[], boroughs=list(boroughs),
+                    languages=["en"], delivery=Delivery.ONLINE if not boroughs else Delivery.BOTH,
+                    expected_wait_days=7 if peer else 3, capacity=12 if peer else None,
+                    schedule_freq="WEEKLY" if peer else None, schedule_byday="MO" if peer else None,
+                    opens_at="18:00" if peer else None, closes_at="19:30" if peer else None,
+                    facilitator_check="Enhanced DBS check" if peer else None,
+                    facilitator_checked_on=today - timedelta(days=90) if peer else None)
+                db.session.add(service)
+                db.session.flush()
+            services.append({"id": service.id, "organisation_id": organisation.id, "levels": tuple(levels),
+                             "boroughs": frozenset(boroughs), "weight": weight, "target_days": target_days})
+    db.session.commit()
+    return services
+
+
+def _reference(report_id: int) -> str:
+    """A referral reference unique to the report (one generated referral per report), scrambled so that it says
+    nothing about the case. Nine characters, so it never clashes with the eight that real referrals get."""
+    value = (report_id * 0x9E3779B1 + 0x5DEECE66D) % (32 ** 9)
+    letters = []
+    for _ in range(9):
+        value, digit = divmod(value, 32)
+        letters.append(REFERENCE_ALPHABET[digit])
+    return "RF-" + "".join(letters)
+
+
+class _Extras:
+    """Builds the rows that go with one batch of inserted reports; holds them until the batch is written."""
+
+    def __init__(self, rng: random.Random, now: datetime, services: list[dict], staff: list[int],
+                 working_days: _WorkingDays) -> None:
+        self.rng, self.now, self.staff, self.working_days = rng, now, staff, working_days
+        self.services_by_level = {level: [s for s in services if level in s["levels"]]
+                                  for level in SUPPORT_LEVEL_WEIGHTS}
+        self.deadlines: list[dict] = []
+        self.equality: list[dict] = []
+        self.surveys: list[dict] = []
+        self.referrals: list[dict] = []  # each with "_consent" (a consent row or None) and "_person" (latent)
+        self.check_ins: list[dict] = []
+        self.written: Counter = Counter()
+
+    # Deadlines -----------------------------------------------------------------------------------------------
+    def _deadline(self, report_id, kind, description, starts, due, met) -> None:
+        if met is not None and met > self.now:
+            met = None
+        self.deadlines.append({"report_id": report_id, "kind": kind, "description": description,
+                               "starts_at": starts, "due_at": due, "met_at": met})
+
+    def _met(self, start: datetime, due: datetime, on_time: float, late: float, mode_hours: float):
+        roll = self.rng.random()
+        if roll < on_time:
+            return min(_at(start, _hours(self.rng, 0.02, 30, mode_hours)), due)
+        if roll < on_time + late:
+            return _at(due, _hours(self.rng, 1, 72, 6))
+        return None
+
+    def deadlines_for(self, report_id: int, row: dict) -> None:
+        submitted = row["submitted_at"]
+        self._deadline(report_id, DeadlineKind.TRIAGE, "Review the report", submitted, row["triage_due_at"],
+                       row["triaged_at"])
+        self._deadline(report_id, DeadlineKind.FIRST_RESPONSE, "First contact with the person who reported",
+                       submitted, row["response_due_at"], row["first_response_at"])
+        if not row["is_information_report"]:
+            due = self.working_days.after(submitted, 2)
+            self._deadline(report_id, DeadlineKind.SUPPORT_REFERRAL, "Offer a referral to support services",
+                           submitted, due, self._met(submitted, due, OFFER_ON_TIME, OFFER_LATE, 1.1))
+        if row["status"] == CaseStatus.NO_FURTHER_INVESTIGATION and row["triaged_at"] is not None:
+            decided = row["triaged_at"]
+            due = self.working_days.after(decided, 5)
+            self._deadline(report_id, DeadlineKind.DECISION_NOT_TO_INVESTIGATE,
+                           "Tell the victim the decision not to investigate", decided, due,
+                           self._met(decided, due, NFI_ON_TIME, NFI_LATE, 0.1))
+
+    # Equality ------------------------------------------------------------------------------------------------
+    def equality_for(self, report_id: int, row: dict, disabled: bool) -> None:
+        rng = self.rng
+        if rng.random() >= EQUALITY_SHARE:
+            return
+        record = {"user_id": None, "report_id": report_id}
+        for characteristic, mix in EQUALITY_MIX.items():
+            record[characteristic] = None if rng.random() < SKIPPED else _weighted(rng, mix)
+        roll = rng.random()
+        record["disability"] = (None if roll < SKIPPED else PREFER_NOT_TO_SAY if roll < 0.09
+                                else "yes" if disabled else "no")
+        roll = rng.random()
+        repeat = row["is_repeat_victim"] or rng.random() < 0.14
+        record["repeat_victimisation"] = (None if roll < SKIPPED else PREFER_NOT_TO_SAY if roll < 0.10
+                                          else "yes" if repeat else "no")
+        when = min(_at(row["submitted_at"], _hours(rng, 0.01, 72, 0.1)), self.now)
+        record["created_at"] = record["updated_at"] = when
+        self.equality.append(record)
+
+    # Surveys -------------------------------------------------------------------------------------------------
+    def _survey(self, report_id: int, kind: SurveyKind, event_at: datetime, satisfied_chance: float,
+                disabled: bool) -> None:
+        rng = self.rng
+        invited = _at(event_at, _hours(rng, 1, 48, 4))
+        if invited > self.now:
+            return
+        row = {"report_id": report_id, "kind": kind, "invited_at": invited, "answered_at": None, "overall": None,
+               "kept_informed": None, "treated_fairly": None, "ease_of_reporting": None, "comment": None}
+        answered = _at(invited, _hours(rng, 0.1, 240, 12))
+        if rng.random() < SURVEY_ANSWERED and answered <= self.now:
+            satisfied = rng.random() < satisfied_chance
+            overall = (5 if rng.random() < 0.45 else 4) if satisfied else _weighted(rng, {3: 45, 2: 30, 1: 25})
+
+            def near(score: int) -> int | None:
+                return None if rng.random() < 0.04 else max(1, min(5, score + rng.choice((-1, 0, 0, 0, 1))))
+
+            easy = rng.random() < 0.85 - (0.12 if disabled else 0)
+            row.update(answered_at=answered, overall=overall, kept_informed=near(overall - (rng.random() < 0.2)),
+                       treated_fairly=near(overall), ease_of_reporting=None if rng.random() < 0.04
+                       else (rng.choice((4, 5, 5)) if easy else rng.choice((1, 2, 3))),
+                       comment=rng.choice(COMMENTS) if rng.random() < 0.15 else None)
+        self.surveys.append(row)
+
+    def surveys_for(self, report_id: int, row: dict, disabled: bool) -> None:
+        rng, triaged = self.rng, row["triaged_at"]
+        if triaged is None or row["safeguarding"]:  # never asked on a safeguarding case
+            return
+        chance = SATISFIED_BASE - (BOROUGH_GAP if row["borough"] in LOWER_SATISFACTION_BOROUGHS else 0) \
+            - (DISABLED_GAP if disabled else 0)
+        if rng.random() < SURVEY_AFTER_DECISION_SHARE:
+            nfi = row["status"] == CaseStatus.NO_FURTHER_INVESTIGATION
+            self._survey(report_id, SurveyKind.AFTER_DECISION, triaged, chance - (NFI_GAP if nfi else 0), disabled)
+        if row["status"] == CaseStatus.CLOSED and rng.random() < SURVEY_AT_CLOSURE_SHARE:
+            room = max(0.0, (self.now - triaged).total_seconds())
+            closed = triaged if row["is_information_report"] else _at(
+                triaged, rng.triangular(0, min(room, 60 * DAY), min(room, 10 * DAY)))
+            self._survey(report_id, SurveyKind.AT_CLOSURE, closed, chance, disabled)
+
+    # Referrals and check-ins --------------------------------------------------------------------------------
+    def _service(self, level: str, borough: str) -> dict:
+        options = self.services_by_level[level]
+        local = [s for s in options if not s["boroughs"] or borough in s["boroughs"]] or options
+        return self.rng.choices(local, weights=[s["weight"] for s in local])[0]
+
+    def referral_for(self, report_id: int, row: dict, person: float) -> None:
+        rng, now = self.rng, self.now
+        if row["is_information_report"] or now - row["submitted_at"] < timedelta(hours=2):
+            return
+        share = REFERRAL_SHARE_WITNESS if row["reporter_role"] == ReporterRole.WITNESS else REFERRAL_SHARE_VICTIM
+        if rng.random() >= share:
+            return
+        level = _weighted(rng, SUPPORT_LEVEL_WEIGHTS)
+        service = self._service(level, row["borough"])
+        created = _at(row["submitted_at"], _hours(rng, 1, 21 * 24, 30))
+        if created > now:
+            return
+        referral = {
+            "reference": _reference(report_id), "report_id": report_id, "organisation_id": service["organisation_id"],
+            "service_id": service["id"], "consent_id": None, "status": S.PROPOSED, "version": 1,
+            "support_level": level, "suggested_by_id": None, "sent_at": None, "first_contact_due_at": None,
+            "accepted_at": None, "first_contact_at": None, "closed_at": None, "reason_code": None, "note": None,
+            "created_at": created, "updated_at": created, "_consent": None, "_person": person,
+            "_safeguarding": row["safeguarding"],
+        }
+        self.referrals.append(referral)
+        if rng.random() < PROPOSED_SHARE:
+            referral["suggested_by_id"] = rng.choice(self.staff) if self.staff else None
+            return
+        sent = created
+        age = now - sent
+        status = _weighted(rng, REFERRAL_STATUS_RECENT if age < timedelta(days=2)
+                           else REFERRAL_STATUS_WEEKS if age < timedelta(days=14) else REFERRAL_STATUS_OLD)
+        referral.update(sent_at=sent, first_contact_due_at=self.working_days.after(sent, service["target_days"]))
+        consent = {"report_id": report_id, "organisation_id": service["organisation_id"],
+                   "scopes": ["category_and_dates", "contact_details", "description"],
+                   "source": ConsentSource.ONLINE, "given_at": sent, "recorded_by_id": None, "given_by": None,
+                   "withdrawn_at": None}
+        referral["_consent"] = consent
+        latest = sent
+        if status in (S.DECLINED, S.WITHDRAWN):
+            ended = _at(sent, _hours(rng, 1, 240, 24))
+            if ended > now:
+                status = S.SENT
+            else:
+                referral["closed_at"] = latest = ended
+                if status == S.DECLINED:
+                    referral["reason_code"] = _weighted(rng, DECLINE_WEIGHTS)
+                else:
+                    consent["withdrawn_at"] = ended
+        if status in (S.ACCEPTED, S.CONTACTED, S.UNABLE_TO_CONTACT, S.CLOSED):
+            accepted = _at(sent, _hours(rng, 0.3, 96, 8))
+            if accepted > now:
+                status = S.SENT
+            else:
+                referral["accepted_at"] = latest = accepted
+        if status in (S.CONTACTED, S.CLOSED):
+            contacted = _at(referral["accepted_at"], _hours(rng, 0.5, 240, 30))
+            if contacted > now:
+                status = S.ACCEPTED
+            else:
+                referral["first_contact_at"] = latest = contacted
+        if status == S.CLOSED:
+            closed = _at(referral["first_contact_at"], rng.triangular(3, 90, 30) * DAY)
+            if closed > now:
+                status = S.CONTACTED
+            else:
+                referral["closed_at"] = latest = closed
+                referral["reason_code"] = "joined_group" if level == "peer" and rng.random() < 0.7 \
+                    else _weighted(rng, CLOSE_WEIGHTS)
+        referral.update(status=status, updated_at=latest)
+
+    def check_ins_for(self, referral: dict, referral_id: int) -> None:
+        """Check-ins at 0, 4 and 12 weeks after sending (only the first once declined or withdrawn), for those
+        already due and invited."""
+        rng, sent = self.rng, referral["sent_at"]
+        if sent is None or referral["_safeguarding"]:  # never asked on a safeguarding case
+            return
+        stopped = referral["status"] in (S.DECLINED, S.WITHDRAWN)
+        peer = referral["support_level"] == "peer"
+        for weeks in (0, 4, 12):
+            if weeks and stopped:
+                break
+            due = sent + timedelta(weeks=weeks)
+            invited = _at(due, _hours(rng, 0, 6, 1))
+            if invited > self.now:
+                break
+            row = {"referral_id": referral_id, "report_id": referral["report_id"],
+                   "organisation_id": referral["organisation_id"], "support_level": referral["support_level"],
+                   "weeks": weeks, "due_at": due, "invited_at": invited, "answered_at": None}
+            row.update(dict.fromkeys(CHECK_IN_ITEMS))
+            answered = _at(invited, _hours(rng, 0.1, 168, 10))
+            if rng.random() < CHECK_IN_ANSWERED[weeks] and answered <= self.now:
+                gain = CHECK_IN_GAIN[weeks] + (PEER_EXTRA_GAIN[weeks] if peer else 0)
+                row["answered_at"] = answered
+                for item, (offset, share) in CHECK_IN_ITEMS.items():
+                    if rng.random() >= 0.03:
+                        score = referral["_person"] + offset + gain * share + rng.gauss(0, 0.6)
+                        row[item] = max(1, min(5, round(score)))
+            self.check_ins.append(row)
+
+    # Everything for one report, then the writes ---------------------------------------------------------------
+    def add(self, report_id: int, row: dict) -> None:
+        rng = self.rng
+        disabled = rng.random() < DISABLED_SHARE
+        # How the person is doing when support starts (1 to 5): lower for disabled victims and hate incidents.
+        person = rng.gauss(2.6, 0.6) - (0.2 if disabled else 0) - (0.3 if row["hate_motivations"] else 0)
+        self.deadlines_for(report_id, row)
+        self.equality_for(report_id, row, disabled)
+        self.surveys_for(report_id, row, disabled)
+        self.referral_for(report_id, row, person)
+
+    def write(self) -> None:
+        """Insert everything built so far (the caller commits)."""
+        options = {"render_nulls": True}
+        for model, rows in ((VictimsCodeDeadline, self.deadlines), (EqualityRecord, self.equality),
+                            (Survey, self.surveys)):
+            if rows:
+                db.session.execute(insert(model), rows, execution_options=options)
+        consents = [r["_consent"] for r in self.referrals if r["_consent"] is not None]
+        if consents:
+            ids = db.session.scalars(insert(Consent).returning(Consent.id, sort_by_parameter_order=True),
+                                     consents, execution_options=options).all()
+            for consent, consent_id in zip(consents, ids, strict=True):
+                consent["_id"] = consent_id
+        if self.referrals:
+            rows = [{k: v for k, v in r.items() if not k.startswith("_")}
+                    | {"consent_id": r["_consent"]["_id"] if r["_consent"] else None} for r in self.referrals]
+            ids = db.session.scalars(insert(Referral).returning(Referral.id, sort_by_parameter_order=True),
+                                     rows, execution_options=options).all()
+            for referral, referral_id in zip(self.referrals, ids, strict=True):
+                self.check_ins_for(referral, referral_id)
+        if self.check_ins:
+            db.session.execute(insert(CheckIn), self.check_ins, execution_options=options)
+        self.written.update(deadlines=len(self.deadlines), equality_records=len(self.equality),
+                            surveys=len(self.surveys), referrals=len(self.referrals), check_ins=len(self.check_ins))
+
+
 def reserve_sequence(year: int, count: int) -> int:
     """Advance the year's crime-number sequence by count in this transaction; return the first value reserved."""
     dialect = db.session.get_bind().dialect.name
@@ -295,14 +743,15 @@ def reserve_sequence(year: int, count: int) -> int:
     return last - count + 1
 
 
-def _insert_batch(rows: list[dict], prefix: str) -> None:
-    """Number, insert and commit one batch of cases with their first timeline events.
+def _insert_batch(rows: list[dict], prefix: str, extras: _Extras | None = None) -> None:
+    """Number, insert and commit one batch of cases with their first timeline events and, given extras, the
+    deadlines, referrals, check-ins, surveys and equality records that go with them.
 
     Reports go in as one executemany (render_nulls keeps None values in every row, so the ORM does not split the
     rows into one statement per combination of missing columns). There is no RETURNING: the first timeline
     events are copied from the new rows by one INSERT ... SELECT per year, over the crime numbers this batch
-    reserved. The range is exact: same prefix and year, a fixed-width sequence, and the check letter follows
-    from the digits, so text order is sequence order.
+    reserved, and the new ids are read back over the same range. The range is exact: same prefix and year, a
+    fixed-width sequence, and the check letter follows from the digits, so text order is sequence order.
     """
     by_year = Counter(row["submitted_at"].year % 100 for row in rows)
     first_value = {year: reserve_sequence(year, count) for year, count in sorted(by_year.items())}
@@ -313,12 +762,20 @@ def _insert_batch(rows: list[dict], prefix: str) -> None:
         next_value[year] += 1
     db.session.execute(insert(Report), rows, execution_options={"render_nulls": True})
     columns = ["report_id", "occurred_at", "kind", "title", "body", "visible_to_victim", "visible_to_witness"]
+    ids: dict[str, int] = {}
     for year, first in first_value.items():
         numbers = (format_crime_number(prefix, year, first), format_crime_number(prefix, year, next_value[year] - 1))
         db.session.execute(insert(TimelineEvent).from_select(columns, select(
             Report.id, Report.submitted_at, literal("received"), literal(RECEIVED_TITLE), literal(RECEIVED_BODY),
             true(), false(),
         ).where(Report.crime_number.between(*numbers))))
+        if extras is not None:
+            ids.update(db.session.execute(select(Report.crime_number, Report.id)
+                                          .where(Report.crime_number.between(*numbers))).tuples().all())
+    if extras is not None:
+        for row in rows:
+            extras.add(ids[row["crime_number"]], row)
+        extras.write()
     db.session.commit()
 
 
@@ -340,17 +797,23 @@ def generate_cases(count: int, seed: int, batch: int):
     category_weights = {category: CATEGORY_WEIGHTS.get(category.code, 1) for category in categories}
     staff = list(db.session.scalars(select(User.id).where(User.role.in_((Role.OFFICER, Role.SUPERVISOR)),
                                                           User.is_active_account.is_(True)).order_by(User.id)))
-    db.session.commit()  # end the read transaction before the first batch
     now = utcnow()
+    services = ensure_organisations(now.date())  # commits, ending the read transaction before the first batch
+    working_days = _WorkingDays()
+    written: Counter = Counter()
     done = 0
     while done < count:
         size = min(batch, count - done)
         rows = [_case(rng, now, _weighted(rng, category_weights), staff) for _ in range(size)]
         try:
-            _insert_batch(rows, prefix)
+            extras = _Extras(rng, now, services, staff, working_days)
+            _insert_batch(rows, prefix, extras)
         except Exception:
             db.session.rollback()
             raise
+        written.update(extras.written)
         done += size
         click.echo(f"  {done}/{count} cases ({time.perf_counter() - started:.1f} s)")
     click.echo(f"generated {count} cases in {time.perf_counter() - started:.1f} s")
+    click.echo("with " + ", ".join(f"{written[name]} {name.replace('_', ' ')}" for name in
+                                   ("deadlines", "referrals", "check_ins", "surveys", "equality_records")))

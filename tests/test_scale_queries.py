@@ -7,13 +7,16 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from portal.auth.models import Role
+from portal.auth.models import Role, User
 from portal.clock import utcnow
+from portal.equality.models import CHARACTERISTICS, PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
-from portal.generator import generate_cases
+from portal.generator import SYNTHETIC_ORGANISATIONS, generate_cases
 from portal.reporting.crime_numbers import format_crime_number, parse_crime_number
 from portal.reporting.models import CaseStatus, CrimeNumberSequence, Report
 from portal.reporting.sequence import next_sequence_value
+from portal.support.models import Consent, Organisation, Referral, ReferralStatus, SupportService
+from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
 from portal.tracking.models import TimelineEvent
 from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 
@@ -168,3 +171,120 @@ def test_staff_pages_run_the_same_few_statements_with_six_times_the_cases(app, c
     after = _measure(client, app, case_url)
     assert after == before
     assert _rows_shown(client, QUEUE_CAMDEN_REPEAT_ALL) > 1
+
+
+def _count(statement) -> int:
+    return db.session.scalar(statement)
+
+
+def _share(part: int, whole: int) -> float:
+    assert whole > 0
+    return part / whole
+
+
+def test_generator_adds_deadlines_referrals_check_ins_surveys_and_equality_in_proportion(app):
+    """Around the cases come their deadlines, referrals (with consent), check-ins, surveys and equality records,
+    in roughly the intended proportions, each tied to rows that exist."""
+    _generate(app, 3000)
+    with app.app_context():
+        today = utcnow().date()
+        now = utcnow()
+        reports = _count(select(func.count(Report.id)))
+        information = _count(select(func.count(Report.id)).where(Report.is_information_report.is_(True)))
+        triaged = _count(select(func.count(Report.id)).where(Report.triaged_at.is_not(None)))
+        closed = _count(select(func.count(Report.id)).where(Report.status == CaseStatus.CLOSED))
+        assert reports == 3000
+
+        # Deadlines: triage and first response on every case, the support offer on every crime report.
+        by_kind = dict(db.session.execute(select(VictimsCodeDeadline.kind, func.count())
+                                          .group_by(VictimsCodeDeadline.kind)).tuples().all())
+        assert by_kind[DeadlineKind.TRIAGE] == by_kind[DeadlineKind.FIRST_RESPONSE] == reports
+        assert by_kind[DeadlineKind.SUPPORT_REFERRAL] == reports - information
+        assert by_kind[DeadlineKind.DECISION_NOT_TO_INVESTIGATE] == _count(select(func.count(Report.id)).where(
+            Report.status == CaseStatus.NO_FURTHER_INVESTIGATION))
+        offers_on_time = _count(select(func.count()).where(
+            VictimsCodeDeadline.kind == DeadlineKind.SUPPORT_REFERRAL, VictimsCodeDeadline.met_at.is_not(None),
+            VictimsCodeDeadline.met_at <= VictimsCodeDeadline.due_at))
+        assert 0.85 < _share(offers_on_time, by_kind[DeadlineKind.SUPPORT_REFERRAL]) < 0.99
+        assert _count(select(func.count()).where(VictimsCodeDeadline.met_at > now)) == 0
+
+        # Organisations: the synthetic ones, accredited, each with its services.
+        organisations = db.session.scalars(select(Organisation)).all()
+        assert {o.name for o in organisations} == {spec[0] for spec in SYNTHETIC_ORGANISATIONS}
+        assert all(o.is_accredited(today) for o in organisations)
+        assert _count(select(func.count(SupportService.id))) == sum(len(spec[3]) for spec in SYNTHETIC_ORGANISATIONS)
+
+        # Referrals for about 15% of reports, spread over the statuses and levels, each sent one with a consent.
+        referrals = db.session.scalars(select(Referral)).all()
+        assert 0.11 < _share(len(referrals), reports) < 0.19
+        assert len({r.reference for r in referrals}) == len(referrals)
+        statuses = {r.status for r in referrals}
+        assert {ReferralStatus.SENT, ReferralStatus.CONTACTED, ReferralStatus.CLOSED, ReferralStatus.PROPOSED} \
+            <= statuses
+        levels = [r.support_level for r in referrals]
+        assert set(levels) == {"contact", "specialist", "peer"}
+        assert 0.2 < _share(levels.count("peer"), len(levels)) < 0.4
+        for referral in referrals:
+            assert referral.service.organisation_id == referral.organisation_id
+            if referral.status == ReferralStatus.PROPOSED:
+                assert referral.sent_at is None and referral.consent_id is None
+                continue
+            assert referral.consent.report_id == referral.report_id
+            assert referral.consent.organisation_id == referral.organisation_id
+            times = [referral.sent_at, referral.accepted_at, referral.first_contact_at]
+            present = [t for t in times if t is not None]
+            assert present == sorted(present) and present[-1] <= now
+            if referral.status in (ReferralStatus.CONTACTED, ReferralStatus.CLOSED):
+                assert referral.first_contact_at is not None
+        assert _count(select(func.count(Consent.id))) == sum(r.sent_at is not None for r in referrals)
+
+        # Check-ins: every one on an existing referral, copying its case, organisation and level, at 0/4/12 weeks.
+        assert _count(select(func.count(CheckIn.id)).outerjoin(Referral, Referral.id == CheckIn.referral_id)
+                      .where(Referral.id.is_(None))) == 0
+        assert _count(select(func.count(CheckIn.id)).join(Referral, Referral.id == CheckIn.referral_id).where(
+            (CheckIn.report_id != Referral.report_id) | (CheckIn.organisation_id != Referral.organisation_id)
+            | (CheckIn.support_level != Referral.support_level))) == 0
+        rows = db.session.execute(select(CheckIn.weeks, CheckIn.answered_at, CheckIn.coping, CheckIn.invited_at,
+                                         CheckIn.due_at)).all()
+        assert {weeks for weeks, *_ in rows} == set(CHECK_IN_WEEKS)
+        answered = {weeks: _share(sum(1 for w, a, *_ in rows if w == weeks and a is not None),
+                                  sum(1 for w, *_ in rows if w == weeks)) for weeks in CHECK_IN_WEEKS}
+        assert 0.5 < answered[0] < 0.7 and answered[12] < answered[4] < answered[0]
+        assert all(a is None or invited <= a <= now for _w, a, _c, invited, _d in rows)
+        assert all(c is None or 1 <= c <= 5 for _w, _a, c, *_ in rows)
+
+        # Surveys: after about 40% of decisions and 30% of closures, about half answered, about 70% satisfied.
+        surveys = db.session.execute(select(Survey.kind, Survey.answered_at, Survey.overall)).all()
+        after = [s for s in surveys if s.kind == SurveyKind.AFTER_DECISION]
+        at_closure = [s for s in surveys if s.kind == SurveyKind.AT_CLOSURE]
+        assert 0.33 < _share(len(after), triaged) < 0.45
+        assert 0.2 < _share(len(at_closure), closed) < 0.4
+        answered_surveys = [s for s in surveys if s.answered_at is not None]
+        assert 0.4 < _share(len(answered_surveys), len(surveys)) < 0.6
+        assert 0.62 < _share(sum(s.overall is not None and s.overall >= 4 for s in answered_surveys),
+                             sum(s.overall is not None for s in answered_surveys)) < 0.78
+
+        # Nobody is asked on a safeguarding case.
+        assert _count(select(func.count(Survey.id)).join(Report, Report.id == Survey.report_id)
+                      .where(Report.safeguarding.is_(True))) == 0
+        assert _count(select(func.count(CheckIn.id)).join(Report, Report.id == CheckIn.report_id)
+                      .where(Report.safeguarding.is_(True))) == 0
+
+        # Equality records for about 35% of reports, by report, never for someone who does not exist.
+        records = db.session.scalars(select(EqualityRecord)).all()
+        assert 0.3 < _share(len(records), reports) < 0.4
+        assert _count(select(func.count(EqualityRecord.id)).where(EqualityRecord.user_id.is_not(None)).where(
+            ~select(User.id).where(User.id == EqualityRecord.user_id).exists())) == 0
+        assert _count(select(func.count(EqualityRecord.id)).where(
+            ~select(Report.id).where(Report.id == EqualityRecord.report_id).exists())) == 0
+        for characteristic in CHARACTERISTICS:
+            answers = [getattr(record, characteristic) for record in records]
+            assert 0.02 < _share(answers.count(PREFER_NOT_TO_SAY), len(answers)) < 0.13, characteristic
+            assert len(set(answers) - {None, PREFER_NOT_TO_SAY}) >= 2, characteristic
+
+    # A second run reuses the organisations and keeps every reference unique.
+    _generate(app, 500, seed=2)
+    with app.app_context():
+        assert _count(select(func.count(Organisation.id))) == len(SYNTHETIC_ORGANISATIONS)
+        assert _count(select(func.count(func.distinct(Referral.reference)))) == _count(
+            select(func.count(Referral.id)))

@@ -1,0 +1,85 @@
+"""The insight benchmark (benchmarks/insight.py) works end to end at a tiny size. Not a speed test."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name: str):
+    """Import a benchmark script as a module (the folder is not a package)."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _close(app) -> None:
+    from portal.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_insight_benchmark_seeds_times_every_page_and_reuses_the_database(tmp_path):
+    insight = _load("insight")
+    common = _load("_common")
+    url = f"sqlite:///{tmp_path}/bench.db"
+
+    app, supervisor_id, generation = insight.prepare(url, 300, quiet=True)
+    assert generation is not None and generation > 0
+    try:
+        results = insight.time_pages(app, supervisor_id, 300, requests=1, figure=insight.default_figure())
+        assert [(r.url, r.filters) for r in results] == [
+            (page, name) for page in (*insight.PAGES, f"/insight/figures/{insight.default_figure()}.csv")
+            for name, _query in insight.FILTERS]
+        for result in results:
+            assert result.size == 300
+            assert result.p50 > 0 and result.p95 >= result.p50
+            assert int(result.statements.split("-")[0]) > 0
+        table = insight.table(results)
+        assert table.count("\n") == len(results) + 1
+        assert "| /insight/demand" in table and "borough" in table and "3 months" in table
+
+        client = common.sign_in(app, supervisor_id)
+        request_ms, sql_ms, slowest = insight.profile_page(app, client, "/insight/demand")
+        assert request_ms > 0 and sql_ms > 0
+        assert slowest and all(statement.lstrip().upper().startswith("SELECT") and plan
+                               for _ms, statement, plan in slowest)
+        with pytest.raises(common.PageError, match="404"):
+            common.time_page(app, client, "/insight/no-such-page", 1)
+    finally:
+        _close(app)
+
+    # The same database is used again as it is, and refused if it holds another number of cases.
+    again, same_supervisor, regenerated = insight.prepare(url, 300, reuse=True, quiet=True)
+    _close(again)
+    assert regenerated is None and same_supervisor == supervisor_id
+    with pytest.raises(SystemExit, match="holds 300 cases, not 301"):
+        insight.prepare(url, 301, reuse=True, quiet=True)
+
+
+def test_insight_benchmark_refuses_a_database_that_already_has_tables_unless_reused(tmp_path):
+    insight = _load("insight")
+    url = f"sqlite:///{tmp_path}/bench.db"
+    app, _supervisor, _generation = insight.prepare(url, 0, quiet=True)
+    _close(app)
+    with pytest.raises(SystemExit, match="already has tables"):
+        insight.prepare(url, 0, quiet=True)
+
+
+def test_three_months_asks_for_the_last_91_days_as_date_parts():
+    insight = _load("insight")
+    query = dict(part.split("=") for part in insight.three_months().split("&"))
+    assert set(query) == {f"{name}-{part}" for name in ("date_from", "date_to") for part in ("day", "month", "year")}
+    from datetime import date
+
+    start = date(int(query["date_from-year"]), int(query["date_from-month"]), int(query["date_from-day"]))
+    end = date(int(query["date_to-year"]), int(query["date_to-month"]), int(query["date_to-day"]))
+    assert (end - start).days == 91
