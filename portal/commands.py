@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(triage)
     app.cli.add_command(support)
     app.cli.add_command(surveys)
+    app.cli.add_command(insight)
     from portal.generator import generate_cases
 
     app.cli.add_command(generate_cases)
@@ -138,3 +139,19 @@ def surveys_send():
     counts = send_due()
     click.echo(f"offered {counts.surveys} survey(s) and {counts.check_ins} check-in(s) "
                f"({counts.check_ins_created} check-in(s) scheduled); emailed {counts.emails}")
+
+
+@click.group()
+def insight():
+    """The insight dashboard's figures."""
+
+
+@insight.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="Rebuild every day, not only the recent and changed ones.")
+@with_appcontext
+def insight_refresh(everything: bool):
+    """Work out the daily rollups the insight pages read (every 15 minutes)."""
+    from portal.insight.refresh import refresh
+
+    done = refresh(everything=everything)
+    click.echo(f"insight figures rebuilt for {done.days} day(s) in {done.seconds:.1f} s")

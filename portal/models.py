@@ -3,6 +3,14 @@
 from portal.audit.models import AuditEvent
 from portal.auth.models import AccountToken, Role, User
 from portal.equality.models import EqualityRecord
+from portal.insight.models import (
+    DailyCoping,
+    DailyDeadlines,
+    DailyReferrals,
+    DailyReports,
+    DailySatisfaction,
+    RefreshState,
+)
 from portal.messages.models import CaseMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import (
@@ -31,5 +39,6 @@ __all__ = [
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
-    "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey",
+    "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
+    "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState",
 ]

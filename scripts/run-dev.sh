@@ -17,6 +17,7 @@ pids+=($!)
     $BIN/flask triage sla-alerts >/dev/null || true
     $BIN/flask support send-offers >/dev/null || true
     $BIN/flask surveys send >/dev/null || true
+    $BIN/flask insight refresh >/dev/null || true
     sleep 60
   done ) &
 pids+=($!)

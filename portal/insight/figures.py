@@ -3,14 +3,13 @@ charts and the CSV downloads all read figures from here, so they always show the
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from portal.equality.models import CHARACTERISTICS
 from portal.equality.questions import BY_CHARACTERISTIC
-from portal.insight import queries
+from portal.insight import queries, rollups
 from portal.insight.filters import Filters
 from portal.insight.suppression import Cell, Shown, suppress, suppress_one
 from portal.support.assessments import LEVEL_WORDS
@@ -109,20 +108,20 @@ class Figure:
 
 
 class Results:
-    """The queries for one request, each run at most once however many figures use it."""
+    """The figures' sums for one request, each read at most once however many figures use it: from the daily
+    rollups (``portal.insight.rollups``), except the diversions, which are few and read live."""
 
-    def __init__(self, filters: Filters, now: datetime):
+    LIVE = ("diversions_by_route",)
+
+    def __init__(self, filters: Filters):
         self.filters = filters
-        self.now = now
         self._cache: dict = {}
 
     def get(self, name: str, *args):
         key = (name, *args)
         if key not in self._cache:
-            function = getattr(queries, name)
-            wants_now = name in ("service_levels", "deadlines_by_kind", "deadlines_by_borough")
-            self._cache[key] = function(self.filters, self.now, *args) if wants_now else function(self.filters,
-                                                                                                    *args)
+            function = getattr(queries if name in self.LIVE else rollups, name)
+            self._cache[key] = function(self.filters, *args)
         return self._cache[key]
 
 

@@ -92,7 +92,7 @@ class FilterForm(FlaskForm):
 
     def filters(self) -> Filters:
         """The valid filters (call after validate)."""
-        return Filters(date_from=self.date_from.data, date_to=self.date_to.data,
+        return Filters(date_from=self.date_from.data or None, date_to=self.date_to.data or None,
                        borough=self.borough.data or None,
                        category_id=self._category_ids.get(self.category.data or ""))
 

@@ -1,5 +1,10 @@
-"""The insight figures as SQL aggregates. Every function runs one statement, grouped in the database, and
-returns plain dataclasses: never a row per case.
+"""The insight figures as SQL aggregates over the case tables. Every function runs one statement, grouped in the
+database, and returns plain dataclasses: never a row per case.
+
+The pages read the same figures from the daily rollups (``portal.insight.rollups``). What stays in use here:
+the dataclasses, the group and measure expressions the refresh job builds the rollups with
+(``portal.insight.refresh``), the diversions (read live) and the categories. The other query functions are the
+live reference the tests compare the rollups with (``tests/test_insight_rollups.py``).
 
 Counting people: a case (report) stands for one person. Each figure says how many distinct cases it is built
 from (``people``), which is what small-number suppression looks at.
@@ -327,27 +332,37 @@ def _characteristic(name: str):
     return func.coalesce(by_account.scalar_subquery(), by_report.scalar_subquery())
 
 
+def satisfaction_group(dimension: str | None):
+    """The group of a case for a breakdown of satisfaction (the case's own value: one group per case)."""
+    if dimension is None:
+        return literal(None)
+    if dimension == "borough":
+        return Report.borough
+    if dimension == "support_level":
+        return _first_referral(Referral.support_level)
+    if dimension == "organisation":
+        return _first_referral(Organisation.name, Organisation.id == Referral.organisation_id)
+    return _characteristic(dimension)
+
+
+def satisfaction_columns() -> list:
+    """For each survey question: the cases that answered it, the answers, and the answers of 4 or 5."""
+    columns = []
+    for name in MEASURES:
+        answer = getattr(Survey, name)
+        columns += [_people(answer.is_not(None), Survey.report_id), func.count(answer),
+                    _n(answer >= SATISFIED_FROM)]
+    return columns
+
+
 def satisfaction(filters: Filters, dimension: str | None = None) -> list[Satisfaction]:
     """Answered surveys: for each question, how many answered and how many answered 4 or 5, overall (no
     dimension) or by a dimension. A case answering twice (after the decision and at closure) counts twice in
     the shares and once in ``people``. Support level and organisation are those of the case's first referral."""
     if dimension is not None and dimension not in DIMENSIONS:
         raise ValueError(dimension)
-    columns = []
-    for name in MEASURES:
-        answer = getattr(Survey, name)
-        columns += [_people(answer.is_not(None), Survey.report_id), func.count(answer),
-                    _n(answer >= SATISFIED_FROM)]
-    if dimension is None:
-        group = literal(None).label("grp")
-    elif dimension == "borough":
-        group = Report.borough.label("grp")
-    elif dimension == "support_level":
-        group = _first_referral(Referral.support_level).label("grp")
-    elif dimension == "organisation":
-        group = _first_referral(Organisation.name, Organisation.id == Referral.organisation_id).label("grp")
-    else:
-        group = _characteristic(dimension).label("grp")
+    columns = satisfaction_columns()
+    group = satisfaction_group(dimension).label("grp")
     statement = (select(group, func.count(distinct(Survey.report_id)), *columns)
                  .join(Report, Report.id == Survey.report_id)
                  .where(Survey.answered_at.is_not(None), *report_clauses(filters)))
@@ -370,33 +385,45 @@ def _score(check_in):
     return total * 1.0 / func.nullif(answered, 0), answered
 
 
+def coping_pairs():
+    """The week-0 and week-12 check-ins of a referral (aliases) and the change in the mean score between them."""
+    start, end = aliased(CheckIn, name="check_in_start"), aliased(CheckIn, name="check_in_end")
+    return start, end, _score(end)[0] - _score(start)[0]
+
+
+def coping_clauses(start, end) -> list:
+    """Both check-ins answered, with at least one item each."""
+    return [start.weeks == 0, start.answered_at.is_not(None), _score(start)[1] > 0, _score(end)[1] > 0]
+
+
+def coping_group(dimension: str | None, start):
+    """The group of a referral for a breakdown of coping change (joins Organisation for ``organisation``)."""
+    if dimension is None:
+        return literal(None)
+    if dimension == "borough":
+        return Report.borough
+    if dimension == "support_level":
+        return start.support_level
+    if dimension == "peer":
+        return case((start.support_level == "peer", "peer"), else_="other")
+    if dimension == "organisation":
+        return Organisation.name
+    return _characteristic(dimension)
+
+
 def coping_change(filters: Filters, dimension: str | None = None) -> list[Mean]:
     """Change in the mean of the five check-in items from referral (week 0) to 12 weeks, over referrals with
     both check-ins answered: overall, by a dimension, or ``"peer"`` (peer-support groups against the rest)."""
     if dimension is not None and dimension not in (*DIMENSIONS, "peer"):
         raise ValueError(dimension)
-    start, end = aliased(CheckIn, name="check_in_start"), aliased(CheckIn, name="check_in_end")
-    start_score, start_answered = _score(start)
-    end_score, end_answered = _score(end)
-    if dimension is None:
-        group = literal(None).label("grp")
-    elif dimension == "borough":
-        group = Report.borough.label("grp")
-    elif dimension == "support_level":
-        group = start.support_level.label("grp")
-    elif dimension == "peer":
-        group = case((start.support_level == "peer", "peer"), else_="other").label("grp")
-    elif dimension == "organisation":
-        group = Organisation.name.label("grp")
-    else:
-        group = _characteristic(dimension).label("grp")
+    start, end, change = coping_pairs()
+    group = coping_group(dimension, start).label("grp")
     statement = (
-        select(group, func.count(distinct(start.report_id)), func.count(start.id), func.avg(end_score - start_score))
+        select(group, func.count(distinct(start.report_id)), func.count(start.id), func.avg(change))
         .select_from(start)
         .join(end, and_(end.referral_id == start.referral_id, end.weeks == 12, end.answered_at.is_not(None)))
         .join(Report, Report.id == start.report_id)
-        .where(start.weeks == 0, start.answered_at.is_not(None), start_answered > 0, end_answered > 0,
-               *report_clauses(filters))
+        .where(*coping_clauses(start, end), *report_clauses(filters))
     )
     if dimension == "organisation":
         statement = statement.join(Organisation, Organisation.id == start.organisation_id)

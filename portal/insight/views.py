@@ -4,17 +4,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal.access import public, role_required
 from portal.auth.models import Role
-from portal.clock import utcnow
-from portal.i18n import today_in_london
+from portal.i18n import today_in_london, uk_datetime
 from portal.insight import figures, queries
 from portal.insight.charts import bar_chart
 from portal.insight.exports import figure_csv as as_csv
 from portal.insight.figures import FigureData, Results
-from portal.insight.filters import FilterForm, Filters, carried
+from portal.insight.filters import LONDON, FilterForm, Filters, carried
+from portal.insight.refresh import last_refresh
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 
@@ -29,6 +30,14 @@ class Shown:
     data: FigureData
     chart: Markup
     csv_url: str | None
+
+
+def figures_as_of() -> str:
+    """When the figures were worked out (the last refresh of the rollups), for the page."""
+    state = last_refresh()
+    if state is None:
+        return str(_("The figures have not been worked out yet."))
+    return str(_("Figures as of %(time)s (London time).", time=uk_datetime(state.as_of.astimezone(LONDON))))
 
 
 def _form() -> tuple[FilterForm, bool]:
@@ -47,9 +56,9 @@ def _shown(figure_ids: list[str], results: Results, downloads: bool = True) -> l
 
 def _page(template: str, figure_ids: list[str], **context):
     form, valid = _form()
-    shown = _shown(figure_ids, Results(form.filters(), utcnow())) if valid else []
+    shown = _shown(figure_ids, Results(form.filters())) if valid else []
     return render_template(template, form=form, figures=shown, valid=valid, links=carried(request.args),
-                           **context)
+                           figures_as_of=figures_as_of(), **context)
 
 
 @bp.route("/")
@@ -89,7 +98,7 @@ def figure_csv(figure_id: str):
     if not valid:
         problems = "\n".join(str(errors[0]) for errors in form.errors.values())
         return Response(f"The filters are not valid:\n{problems}\n", status=400, mimetype="text/plain")
-    data = figures.build(figure_id, Results(form.filters(), utcnow()))
+    data = figures.build(figure_id, Results(form.filters()))
     response = Response(as_csv(data), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{figure_id}.csv"'
     return response
@@ -101,6 +110,6 @@ def published():
     """The published summary: headline service levels and satisfaction by borough over the last 12 months."""
     last = today_in_london()
     first = last - timedelta(days=PUBLIC_PERIOD_DAYS - 1)
-    results = Results(Filters(date_from=first, date_to=last), utcnow())
+    results = Results(Filters(date_from=first, date_to=last))
     return render_template("insight/public.html", figures=_shown(figures.PUBLIC, results, downloads=False),
-                           first=first, last=last)
+                           first=first, last=last, figures_as_of=figures_as_of())

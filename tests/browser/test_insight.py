@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from portal.auth.models import Role
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.insight.refresh import refresh
 from tests.browser.conftest import assert_accessible, heading
 from tests.browser.test_following_a_case import staff_sign_in
 from tests.test_insight import (
@@ -41,6 +42,7 @@ def _data(app) -> None:
             add_check_ins(referrals, start=(2, 2, 3, 2, 2), end=(4, 3, 3, 3, 4) if borough == "Camden"
                           else (2, 3, 3, 2, 2))
         add_reports(12, borough="Camden", submitted=utcnow() - timedelta(days=60), triage_minutes=10)
+        refresh(everything=True)  # the scheduled job that works out the figures the pages read
         db.session.remove()
 
 
