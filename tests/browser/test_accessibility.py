@@ -23,9 +23,11 @@ PUBLIC_PAGES = {
     "/support/directory": "Find support services and groups",
     "/support/guides": "Guides: what to do after a crime",
     "/insight/public": "How the online reporting service is performing",
+    "/equality/report": "This link has expired",  # without a report just made in this browser
 }
 SIGNED_IN_PAGES = {
     "/account": "Your account",
+    "/equality/": "Equality questions",
 }
 
 

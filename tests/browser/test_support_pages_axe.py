@@ -5,9 +5,11 @@ import pyotp
 from playwright.sync_api import Page, expect
 
 from portal.auth.models import Role, User
+from portal.clock import utcnow
 from portal.extensions import db
 from portal.support import referrals
 from portal.support.models import Referral, SupportService
+from portal.surveys.schedule import send_due
 from tests.browser.conftest import assert_accessible, heading, sign_in
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report
@@ -52,6 +54,9 @@ def _world(app, victim, partner, officer):
         suggested = referrals.propose_referral(db.session.get(User, officer.id), report,
                                                db.session.get(SupportService, ids["group"]), "peer")
         ids.update(referral=sent.reference, consent=sent.consent_id, suggestion=suggested.id)
+        report.triaged_at = utcnow()  # a decision was made: the after-decision survey falls due
+        db.session.commit()
+        send_due()  # that survey, and the first cope-and-recover check-in for the referral just sent
         assert db.session.get(Referral, suggested.id).status.value == "proposed"
     return crime_number, ids
 
@@ -85,6 +90,9 @@ def test_support_partner_and_admin_pages_pass_axe(app, new_context, make_account
            "We suggest support from Islington Support Line")
     _visit(victim_page, f"/support/{crime_number}/refer/{ids['group']}",
            "Agree what to share with Islington Support Line")
+    _visit(victim_page, f"/cases/{crime_number}/check-ins/0", "How are you getting on?")
+    _visit(victim_page, f"/cases/{crime_number}/surveys/after_decision", "Tell us what you think")
+    _visit(victim_page, "/equality/", "Equality questions")
 
     partner_page = new_context().new_page()
     _staff_sign_in(partner_page, partner)
