@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres install lint migrate demo-data outbox-worker clean
+.PHONY: serve run test test-sqlite test-postgres install lint migrate demo-data outbox-worker clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
 	bash scripts/run-dev.sh
+
+## serve: production-like: gunicorn on PostgreSQL with Redis (uses DATABASE_URL and REDIS_URL if they answer,
+## otherwise throwaway local servers from Debian's postgresql and redis-server) on http://127.0.0.1:8000
+serve: install
+	bash scripts/serve.sh
 
 ## test: the whole suite on SQLite, then on PostgreSQL (TEST_DATABASE_URL, or a throwaway local server)
 test: install

@@ -47,7 +47,10 @@ class Config:
     DEV_MAILBOX_DIR = os.environ.get("DEV_MAILBOX_DIR", str(INSTANCE_DIR / "mailbox"))
     DEV_MAIL_VIEWER = False
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Several app processes share rate-limit counts through Redis when REDIS_URL is set (sessions are signed
+    # cookies, so they need no shared store).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
@@ -64,12 +67,13 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = True
+    # Only a production-like run on loopback over plain HTTP (make serve) turns these off.
+    SESSION_COOKIE_SECURE = os.environ.get("HTTPS_ONLY", "true") != "false"
     REMEMBER_COOKIE_DURATION = timedelta(0)
     SESSION_IDLE_MINUTES = 30
     SESSION_WARNING_MINUTES = 25
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
-    FORCE_HTTPS = True
+    FORCE_HTTPS = os.environ.get("HTTPS_ONLY", "true") != "false"
 
     # Argon2id parameters. Changing them makes the next successful log-in rehash the password.
     ARGON2_TIME_COST = 3

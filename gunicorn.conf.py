@@ -1,0 +1,23 @@
+"""gunicorn settings for a production-like run (`make serve`) and for containers. Every value can be overridden
+from the environment, so the same file serves a laptop, a container and a larger host."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# Synchronous workers: the app does short database work per request; more processes, not threads.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then, so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Load the app once in the master, so a broken configuration stops the server before any worker starts.
+preload_app = True
+accesslog = "-"
+errorlog = "-"
+# No query strings in the access log: they can carry search filters typed by the public.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,74 @@
+"""The production shape: gunicorn with its config serves the app; REDIS_URL shares rate limits; the container
+files describe a non-root, health-checked deployment."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _env(tmp_path, **extra) -> dict:
+    return {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": "x" * 40, "HTTPS_ONLY": "false",
+            "FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+            "PUBLIC_BASE_URL": "http://127.0.0.1", **extra}
+
+
+def test_gunicorn_serves_the_app_with_its_config(tmp_path):
+    port = free_port()
+    env = _env(tmp_path, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
+    subprocess.run([BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    server = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline, body = time.monotonic() + 30, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    body = (response.status, response.read())
+            except OSError:
+                time.sleep(0.3)
+        assert body == (200, b'{"database":"ok","status":"ok"}\n')
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert "Booting worker" in output
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({"REDIS_URL": "redis://cache:6379/0"}, "redis://cache:6379/0"),
+    ({"REDIS_URL": "redis://cache:6379/0", "RATELIMIT_STORAGE_URI": "memcached://m:11211"}, "memcached://m:11211"),
+    ({}, "memory://"),
+])
+def test_rate_limits_are_shared_through_redis_when_it_is_configured(tmp_path, extra, expected):
+    env = {key: value for key, value in _env(tmp_path, **extra).items()
+           if key not in ("REDIS_URL", "RATELIMIT_STORAGE_URI") or key in extra}
+    printed = subprocess.run([sys.executable, "-c", "import config; print(config.Config.RATELIMIT_STORAGE_URI)"],
+                             cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60).stdout
+    assert printed.strip() == expected
+
+
+def test_the_container_runs_as_a_non_root_user_with_a_health_check():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "\nUSER portal\n" in dockerfile and "HEALTHCHECK" in dockerfile
+    assert dockerfile.index("USER portal") < dockerfile.index("CMD [")
+
+
+def test_compose_has_the_app_worker_database_and_redis_with_health_checks():
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert {"web", "worker", "scheduler", "db", "redis"} <= set(services)
+    for name in ("worker", "db", "redis"):
+        assert "healthcheck" in services[name], name
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
