@@ -30,6 +30,17 @@ class BucketMixin:
     category_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
 
 
+class GroupedBucketMixin:
+    """A bucket split by one group of one dimension (a borough, a support level, an equality answer, ...)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    borough: Mapped[str] = mapped_column(String(40))
+    category_id: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str | None] = mapped_column(String(200))
+
+
 class DailyReports(BucketMixin, Base):
     """Reports: demand, and the 45-minute and 48-hour targets (counted once met or once the target passed)."""
 
@@ -70,7 +81,7 @@ class DailyReferrals(BucketMixin, Base):
     contact_hours: Mapped[float] = mapped_column(Float)
 
 
-class DailySatisfaction(Base):
+class DailySatisfaction(GroupedBucketMixin, Base):
     """Answered surveys of a bucket's cases, for one group of one dimension (a case is in one group of each
     dimension, so the borough rows also give the overall figure). Per question: the cases that answered it,
     the answers, and the answers of 4 or 5."""
@@ -78,12 +89,6 @@ class DailySatisfaction(Base):
     __tablename__ = "insight_daily_satisfaction"
     __table_args__ = (Index("ix_insight_daily_satisfaction_dimension", "dimension", "day"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date]
-    borough: Mapped[str] = mapped_column(String(40))
-    category_id: Mapped[int] = mapped_column(Integer)
-    dimension: Mapped[str] = mapped_column(String(30))
-    value: Mapped[str | None] = mapped_column(String(200))
     people: Mapped[int] = mapped_column(Integer)
     overall_people: Mapped[int] = mapped_column(Integer)
     overall_answered: Mapped[int] = mapped_column(Integer)
@@ -99,7 +104,7 @@ class DailySatisfaction(Base):
     ease_of_reporting_satisfied: Mapped[int] = mapped_column(Integer)
 
 
-class DailyCoping(Base):
+class DailyCoping(GroupedBucketMixin, Base):
     """Referrals of a bucket's cases with the week-0 and week-12 check-ins answered, for one group of one
     dimension (``OVERALL`` and ``PEER`` included): the cases, the referrals and the sum of the changes in the
     mean check-in score."""
@@ -107,12 +112,6 @@ class DailyCoping(Base):
     __tablename__ = "insight_daily_coping"
     __table_args__ = (Index("ix_insight_daily_coping_dimension", "dimension", "day"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date]
-    borough: Mapped[str] = mapped_column(String(40))
-    category_id: Mapped[int] = mapped_column(Integer)
-    dimension: Mapped[str] = mapped_column(String(30))
-    value: Mapped[str | None] = mapped_column(String(200))
     people: Mapped[int] = mapped_column(Integer)
     pairs: Mapped[int] = mapped_column(Integer)
     change_sum: Mapped[float] = mapped_column(Float)
