@@ -4,7 +4,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.gov_form_base import GovFormBase
-from wtforms import Field
+from wtforms import Field, IntegerField
+
+from portal.widgets import TextInput
 
 PARTS = ("day", "month", "year")
 
@@ -115,3 +117,24 @@ class GovDateField(Field):
     def _value(self):
         """Not used by the widget, which shows each part."""
         return ""
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed into a text box, with a GOV.UK error message when it is not one."""
+
+    def __init__(self, label=None, validators=None, what: str = "a number", **kwargs):
+        kwargs.setdefault("widget", TextInput())
+        kwargs.setdefault("render_kw", {"class": "govuk-input--width-4", "inputmode": "numeric",
+                                        "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        """Read the number, or explain what is wrong."""
+        self.data = None
+        if not valuelist or not valuelist[0] or not valuelist[0].strip():
+            return
+        value = valuelist[0].strip()
+        if len(value) > 9 or not value.isdigit():
+            raise ValueError(_l("Enter %(what)s as a whole number, like 5", what=self.what))
+        self.data = int(value)

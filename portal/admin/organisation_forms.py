@@ -5,9 +5,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from portal.fields import GovDateField
+from portal.fields import GovDateField, WholeNumberField
 from portal.forms import EMAIL_MAX, PortalForm, email_field, submit
-from portal.partners.forms import WholeNumberField
 from portal.widgets import CheckboxInput, TextInput
 
 

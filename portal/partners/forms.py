@@ -5,7 +5,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect, Gov
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.fields import GovDateField
+from portal.fields import GovDateField, WholeNumberField
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
 from portal.support import referral_text
@@ -96,27 +95,6 @@ class CloseForm(ReferralActionForm):
 
 
 # Services and groups ---------------------------------------------------------------------------------------
-
-
-class WholeNumberField(IntegerField):
-    """A whole number typed into a text box, with a GOV.UK error message when it is not one."""
-
-    def __init__(self, label=None, validators=None, what: str = "a number", **kwargs):
-        kwargs.setdefault("widget", TextInput())
-        kwargs.setdefault("render_kw", {"class": "govuk-input--width-4", "inputmode": "numeric",
-                                        "spellcheck": "false"})
-        super().__init__(label, validators, **kwargs)
-        self.what = what
-
-    def process_formdata(self, valuelist):
-        """Read the number, or explain what is wrong."""
-        self.data = None
-        if not valuelist or not valuelist[0] or not valuelist[0].strip():
-            return
-        value = valuelist[0].strip()
-        if len(value) > 9 or not value.isdigit():
-            raise ValueError(_l("Enter %(what)s as a whole number, like 5", what=self.what))
-        self.data = int(value)
 
 
 def checkboxes(label: str, choices, message: str, hint: str | None = None) -> SelectMultipleField:
