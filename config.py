@@ -51,7 +51,8 @@ class Config:
     # cookies, so they need no shared store).
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
-    RATELIMIT_ENABLED = True
+    # Only load tests and benchmarks on loopback turn limits off (one address sends every request).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true") != "false"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
@@ -88,6 +89,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
 
     OUTBOX_MAX_BACKOFF_SECONDS = 3600
+
+    # The bare baseline page the load benchmark compares every endpoint with (off unless asked for).
+    BENCHMARK_BASELINE = os.environ.get("BENCHMARK_BASELINE") == "1"
 
     def validate(self) -> None:
         """Refuse to run without what this environment needs."""
