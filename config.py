@@ -41,7 +41,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@portal.example.org")
-    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_TIMEOUT_SECONDS = _env_int("MAIL_TIMEOUT_SECONDS", 10)
     # Links in emails must be absolute; the request host is not trusted for that.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     DEV_MAILBOX_DIR = os.environ.get("DEV_MAILBOX_DIR", str(INSTANCE_DIR / "mailbox"))
@@ -88,7 +88,14 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
 
-    OUTBOX_MAX_BACKOFF_SECONDS = 3600
+    OUTBOX_MAX_BACKOFF_SECONDS = _env_int("OUTBOX_MAX_BACKOFF_SECONDS", 3600)
+    # With background workers: how often the scheduler sweeps the outbox for retries and anything not yet sent.
+    OUTBOX_SWEEP_SECONDS = _env_int("OUTBOX_SWEEP_SECONDS", 30)
+    # How long a worker holds a message it is sending. Longer than the SMTP timeout, so a live worker never
+    # loses its claim; a worker that died releases the message when this runs out.
+    OUTBOX_LEASE_SECONDS = _env_int("OUTBOX_LEASE_SECONDS", 120)
+    # Sent emails are deleted after this many days (they hold email addresses; the case timeline keeps the rest).
+    OUTBOX_KEEP_DAYS = _env_int("OUTBOX_KEEP_DAYS", 90)
 
     # The bare baseline page the load benchmark compares every endpoint with (off unless asked for).
     BENCHMARK_BASELINE = os.environ.get("BENCHMARK_BASELINE") == "1"
@@ -121,6 +128,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # The PostgreSQL pass runs with Redis (shared rate limits, jobs handed to RQ); the SQLite pass without.
+    REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     # Limits stay on (Flask-Limiter's switch is global to the process), but high enough not to trip;

@@ -53,6 +53,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from portal.jobs.queue import register as register_job_hand_off
+
+    register_job_hand_off(app)
 
 
 def register_templates(app: Flask) -> None:
@@ -68,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.api.oruk import bp as oruk_bp
     from portal.auth.views import bp as auth_bp
+    from portal.baseline import register as register_baseline
     from portal.data_rights.views import bp as data_rights_bp
     from portal.equality.views import bp as equality_bp
     from portal.insight.views import bp as insight_bp
@@ -101,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(equality_bp)
     app.register_blueprint(insight_bp)
+    register_baseline(app)
     if app.config["DEV_MAIL_VIEWER"]:
         from portal.devmail.views import bp as devmail_bp
 

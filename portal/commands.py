@@ -17,6 +17,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(support)
     app.cli.add_command(surveys)
     app.cli.add_command(insight)
+    app.cli.add_command(retention)
+    from portal.jobs.commands import jobs
+
+    app.cli.add_command(jobs)
     from portal.generator import generate_cases
 
     app.cli.add_command(generate_cases)
@@ -41,7 +45,7 @@ def outbox():
 @with_appcontext
 def outbox_send():
     """Deliver pending messages once."""
-    from portal.notifications.services import deliver_pending
+    from portal.notifications.delivery import deliver_pending
 
     report = deliver_pending()
     click.echo(f"sent {report.sent}, failed {report.failed}")
@@ -53,7 +57,7 @@ def outbox_send():
 def outbox_worker(interval: float):
     """Deliver pending messages in a loop until stopped."""
     from portal.extensions import db
-    from portal.notifications.services import deliver_pending
+    from portal.notifications.delivery import deliver_pending
 
     click.echo(f"outbox worker: delivering every {interval} s (Ctrl+C to stop)")
     while True:
@@ -109,6 +113,30 @@ def sla_alerts():
     from portal.triage.alerts import raise_sla_alerts
 
     click.echo(f"raised {raise_sla_alerts()} new alert(s)")
+
+
+@triage.command("deadline-reminders")
+@with_appcontext
+def deadline_reminders():
+    """Remind officers of Victims' Code promises to victims falling due within a day (each once)."""
+    from portal.triage.reminders import remind_due_deadlines
+
+    click.echo(f"reminded about {remind_due_deadlines()} deadline(s)")
+
+
+@click.group()
+def retention():
+    """Deleting what the service no longer needs."""
+
+
+@retention.command("apply")
+@with_appcontext
+def retention_apply():
+    """Delete drafts untouched for 30 days, sent emails past their keeping time and long-expired links."""
+    from portal.retention import apply_retention
+
+    done = apply_retention()
+    click.echo(f"deleted {done.drafts} draft(s), {done.sent_emails} sent email(s), {done.spent_tokens} link(s)")
 
 
 @click.group()

@@ -24,8 +24,9 @@ REFERENCE_TABLES = frozenset({"crime_categories"})
 
 
 def pytest_report_header(config):
-    """Say which database this run uses."""
-    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+    """Say which database this run uses, and whether Redis is there."""
+    return (f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}; "
+            f"redis: {os.environ.get('TEST_REDIS_URL') or 'none (rate limits in memory, jobs from the CLI)'}")
 
 
 def make_config(database_url: str, **overrides) -> TestingConfig:
@@ -118,6 +119,18 @@ def no_hidden_server_errors(caplog) -> Iterator[None]:
     yield
     crashes = [r for r in caplog.records if r.name == "portal.errors" and r.levelname == "ERROR"]
     assert not crashes, f"a request raised an unhandled error: {crashes[0].getMessage()} {crashes[0].exc_text}"
+
+
+@pytest.fixture(autouse=True)
+def clean_redis() -> Iterator[None]:
+    """With Redis (the PostgreSQL pass), each test starts with no rate-limit counts and no queued jobs."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        import redis
+
+        with redis.Redis.from_url(url) as connection:
+            connection.flushdb()
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -266,3 +279,34 @@ def link_in(body: str) -> str:
     assert match, f"no link in: {body}"
     parts = urlsplit(match.group(0))
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server: TEST_REDIS_URL (the PostgreSQL pass), otherwise a throwaway redis-server for this run.
+
+    Without redis-server installed the test is skipped, except in CI, where that is a failure."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    from tests.servers import ThrowawayRedis, redis_bin
+
+    if redis_bin() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is not installed, and CI must test the background workers")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = ThrowawayRedis().start()
+    yield server.url
+    server.remove()
+
+
+@pytest.fixture
+def redis_client(redis_url: str):
+    """A client on the test Redis, emptied before the test."""
+    import redis
+
+    connection = redis.Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.close()

@@ -164,7 +164,7 @@ def test_quiet_hours_hold_an_email_until_they_end(app, client, signed_in, make_u
     opens = email.next_attempt_at.astimezone(ZoneInfo("Europe/London"))
     assert opens > utcnow() and opens.hour == (hour + 2) % 24 and opens.minute == 0
     with app.app_context():
-        from portal.notifications.services import deliver_pending
+        from portal.notifications.delivery import deliver_pending
 
         assert deliver_pending().sent == 0
 

@@ -1,21 +1,15 @@
-"""Queue emails in the caller's transaction, and deliver what is due.
+"""Queue emails in the caller's transaction (portal.notifications.delivery sends them).
 
 Emails never carry case details: a neutral subject, a short body and a link to sign in.
 """
 
-import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_mail import Message
-from sqlalchemy import select
 
 from portal.clock import utcnow
-from portal.extensions import db, mail
-from portal.notifications.models import OutboxMessage, OutboxStatus
-
-log = logging.getLogger(__name__)
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage, OutboxStatus, new_delivery_key
 
 # Every subject is neutral: someone reading over a shoulder learns nothing.
 SUBJECTS = {
@@ -30,12 +24,17 @@ SUBJECTS = {
     "staff_invite": "Set up your account",
     "witness_invite": "You have been invited to follow an update",
     "sla_alert": "Items need your attention",
+    "deadline_reminder": "Items need your attention",
     "support_offer": "You have an update",
     "partner_referral": "You have a new item to review",
     "partner_referral_withdrawn": "An item has been withdrawn",
     "survey_invite": "Tell us what you think",
     "check_in_invite": "How are you getting on?",
 }
+
+
+# Where the session keeps the messages queued in its current transaction (see portal.jobs.enqueue).
+QUEUED_KEY = "outbox_queued"
 
 
 def queue_email(recipient: str, template: str, **context) -> OutboxMessage:
@@ -54,67 +53,14 @@ def queue_email(recipient: str, template: str, **context) -> OutboxMessage:
         body_text=body,
         template=template,
         status=OutboxStatus.PENDING,
+        delivery_key=new_delivery_key(),
         attempts=0,
         next_attempt_at=utcnow(),
     )
     db.session.add(message)
+    # Once the transaction commits, a background worker (when there is one) is asked to send it at once.
+    db.session.info.setdefault(QUEUED_KEY, []).append(message)
     return message
-
-
-@dataclass
-class DeliveryReport:
-    """What one delivery run did."""
-
-    sent: int = 0
-    failed: int = 0
-
-
-def backoff_delay(attempts: int) -> timedelta:
-    """How long to wait after the given number of failed attempts: 30 s doubling, capped."""
-    cap = current_app.config["OUTBOX_MAX_BACKOFF_SECONDS"]
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), cap))
-
-
-def deliver_pending(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
-    """Send every pending message that is due. Failures are kept and retried later."""
-    now = now or utcnow()
-    report = DeliveryReport()
-    due = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    for message in due:
-        try:
-            _send(message)
-        except Exception as error:  # noqa: BLE001 - any transport failure is retried, never lost
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:500]
-            message.next_attempt_at = now + backoff_delay(message.attempts)
-            report.failed += 1
-            log.warning("outbox message %s not delivered (attempt %s): %s", message.id, message.attempts,
-                        message.last_error)
-        else:
-            message.attempts += 1
-            message.status = OutboxStatus.SENT
-            message.sent_at = utcnow()
-            message.last_error = None
-            report.sent += 1
-        db.session.commit()
-    return report
-
-
-def _send(message: OutboxMessage) -> None:
-    """Hand one message to the SMTP server."""
-    mail.send(
-        Message(
-            subject=message.subject,
-            recipients=[message.recipient],
-            body=message.body_text,
-            sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        )
-    )
 
 
 def next_contact_time(report, now: datetime | None = None) -> datetime:

@@ -34,6 +34,8 @@ class VictimsCodeDeadline(Base):
     starts_at: Mapped[datetime]
     due_at: Mapped[datetime]
     met_at: Mapped[datetime | None]
+    # When the officer (or the supervisors) were reminded that it falls due; set once, so never sent twice.
+    reminded_at: Mapped[datetime | None]
 
 
 class SlaAlert(Base):

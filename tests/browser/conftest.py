@@ -189,7 +189,7 @@ def read_email(app: Flask, smtp_sink: _Collector) -> Callable[[str], EmailMessag
     """Deliver the outbox through SMTP and return the newest message to an address."""
 
     def _read(address: str) -> EmailMessage:
-        from portal.notifications.services import deliver_pending
+        from portal.notifications.delivery import deliver_pending
 
         with app.app_context():
             report = deliver_pending()

@@ -1,0 +1,45 @@
+"""Retention: delete what the service no longer needs, on a schedule.
+
+Run daily by `flask retention apply` (cron) or the background scheduler. Reports, timelines and the audit
+trail are police records kept under the force's retention schedule, so nothing here touches them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete
+
+from portal.auth.models import AccountToken
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage, OutboxStatus
+from portal.reporting.services import purge_old_drafts
+
+# Used or expired sign-up, reset and set-password links are kept a week, to explain "this link has expired".
+SPENT_TOKEN_DAYS = 7
+
+
+@dataclass
+class RetentionReport:
+    """What one run deleted."""
+
+    drafts: int = 0
+    sent_emails: int = 0
+    spent_tokens: int = 0
+
+
+def apply_retention(now: datetime | None = None) -> RetentionReport:
+    """Delete old unfinished reports (30 days), sent emails past the outbox's keeping time (they hold email
+    addresses), and sign-in links long expired. Idempotent."""
+    now = now or utcnow()
+    report = RetentionReport(drafts=purge_old_drafts(now))
+    keep = timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    report.sent_emails = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < now - keep)
+    ).rowcount
+    report.spent_tokens = db.session.execute(
+        delete(AccountToken).where(AccountToken.expires_at < now - timedelta(days=SPENT_TOKEN_DAYS))
+    ).rowcount
+    db.session.commit()
+    return report
