@@ -139,7 +139,7 @@ class TestingConfig(Config):
     REGISTER_RATE_LIMIT = "10000 per minute"
     RESET_RATE_LIMIT = "10000 per minute"
     REPORT_RATE_LIMIT = "10000 per minute"
-    MAIL_PORT = 0
+    MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"
     # Cheap hashing keeps the suite quick; production parameters are tested separately.

@@ -5,11 +5,30 @@
 set -euo pipefail
 BIN=.venv/bin
 
-echo "== Test pass 1: SQLite"
-env -u TEST_DATABASE_URL $BIN/pytest "$@"
+echo "== Test pass 1: SQLite, without Redis"
+env -u TEST_DATABASE_URL -u TEST_REDIS_URL $BIN/pytest "$@"
+
+# The second pass has Redis beside PostgreSQL: TEST_REDIS_URL, or a throwaway redis-server.
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+  if command -v redis-server >/dev/null; then
+    REDIS_DIR=$(mktemp -d /tmp/portal-redis.XXXXXX)
+    REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save "" --appendonly no \
+      --daemonize yes --pidfile "$REDIS_DIR/pid" --logfile "$REDIS_DIR/log" >/dev/null
+    export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+    stop_redis() { kill "$(cat "$REDIS_DIR/pid")" 2>/dev/null || true; rm -rf "$REDIS_DIR"; }
+    trap stop_redis EXIT
+    for _ in $(seq 50); do [ -s "$REDIS_DIR/pid" ] && break; sleep 0.1; done
+  elif [ "${CI:-}" = "true" ]; then
+    echo "redis-server is not installed, and CI must test with Redis." >&2
+    exit 1
+  else
+    echo "== redis-server not installed here (apt-get install redis-server): the second pass runs without Redis."
+  fi
+fi
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  echo "== Test pass 2: PostgreSQL at TEST_DATABASE_URL"
+  echo "== Test pass 2: PostgreSQL at TEST_DATABASE_URL, Redis at ${TEST_REDIS_URL:-none}"
   $BIN/pytest "$@"
   exit 0
 fi
@@ -24,9 +43,9 @@ if [ -z "$PGBIN" ]; then
   exit 0
 fi
 
-echo "== Test pass 2: PostgreSQL (throwaway server from $PGBIN)"
+echo "== Test pass 2: PostgreSQL (throwaway server from $PGBIN), Redis at ${TEST_REDIS_URL:-none}"
 # shellcheck source=scripts/pg-throwaway.sh
 source scripts/pg-throwaway.sh
 pg_throwaway_start "$PGBIN"
-trap pg_throwaway_stop EXIT
+trap 'pg_throwaway_stop; if declare -F stop_redis >/dev/null; then stop_redis; fi' EXIT
 TEST_DATABASE_URL="$PG_URL" $BIN/pytest "$@"

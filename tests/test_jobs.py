@@ -153,11 +153,11 @@ def test_a_scheduled_job_still_running_is_not_run_again(redis_app, redis_client)
     held.release()
 
 
-def test_jobs_run_from_the_cli_without_redis(app):
+def test_jobs_run_from_the_cli_without_redis(app, make_app):
     """The embedded default: cron runs `flask jobs run NAME`, with the same job functions."""
     from portal.jobs.commands import jobs
 
-    runner = app.test_cli_runner()
+    runner = make_app(REDIS_URL=None).test_cli_runner()
     for name in BY_NAME:
         result = runner.invoke(jobs, ["run", name])
         assert result.exit_code == 0, result.output
