@@ -15,6 +15,7 @@ pids+=($!)
 # The scheduled jobs, once a minute (in production they run from cron; see the README).
 ( while true; do
     $BIN/flask triage sla-alerts >/dev/null || true
+    $BIN/flask triage deadline-reminders >/dev/null || true
     $BIN/flask support send-offers >/dev/null || true
     $BIN/flask surveys send >/dev/null || true
     $BIN/flask insight refresh >/dev/null || true

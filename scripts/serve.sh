@@ -45,5 +45,12 @@ redis.Redis.from_url(os.environ['REDIS_URL']).ping()" 2>/dev/null; then
 fi
 
 $BIN/flask db upgrade
-echo "Portal (gunicorn): $PUBLIC_BASE_URL"
+# Two RQ workers and one scheduler beside the app, as in production (README: background jobs).
+JOB_PIDS=()
+for _ in 1 2; do $BIN/flask jobs worker >/dev/null 2>&1 & JOB_PIDS+=($!); done
+$BIN/flask jobs scheduler >/dev/null 2>&1 & JOB_PIDS+=($!)
+stop_jobs() { for pid in "${JOB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; cleanup; }
+trap stop_jobs EXIT INT TERM
+echo "Portal (gunicorn): $PUBLIC_BASE_URL, with 2 job workers and a scheduler on Redis"
+echo "Email goes to MAIL_SERVER:MAIL_PORT (${MAIL_SERVER:-127.0.0.1}:${MAIL_PORT:-1025}); it waits in the outbox until that answers."
 $BIN/gunicorn --config gunicorn.conf.py wsgi:app

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.notifications.models import OutboxStatus
 from portal.notifications.delivery import backoff_delay, deliver_pending
+from portal.notifications.models import OutboxStatus
 from portal.notifications.services import SUBJECTS, queue_email
 from tests.conftest import SmtpSink, outbox_rows
 

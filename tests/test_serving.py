@@ -67,8 +67,23 @@ def test_compose_has_the_app_worker_database_and_redis_with_health_checks():
 
     services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
     assert {"web", "worker", "scheduler", "db", "redis"} <= set(services)
-    for name in ("worker", "db", "redis"):
+    for name in ("worker", "scheduler", "db", "redis"):
         assert "healthcheck" in services[name], name
+    assert services["worker"]["command"] == ["flask", "jobs", "worker"]
+    assert services["scheduler"]["command"] == ["flask", "jobs", "scheduler"]
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_every_flask_command_in_compose_exists(app):
+    """A renamed command would leave a container restarting for ever."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    commands = [s["command"] for s in services.values() if s.get("command", [None])[0] == "flask"]
+    assert len(commands) == 2
+    runner = app.test_cli_runner()
+    for command in commands:
+        result = runner.invoke(args=[*command[1:], "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, (command, result.output)

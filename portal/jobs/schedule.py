@@ -43,6 +43,7 @@ SCHEDULE = (
     ScheduledJob("support-offers", tasks.send_support_offers, 900, 600),
     ScheduledJob("surveys", tasks.send_surveys, 900, 600),
     ScheduledJob("insight-refresh", tasks.refresh_insight, 900, 1800),
+    ScheduledJob("insight-refresh-all", tasks.refresh_all_insight, 86400, 3600),
     ScheduledJob("retention", tasks.apply_retention, 86400, 3600),
 )
 BY_NAME = {job.name: job for job in SCHEDULE}

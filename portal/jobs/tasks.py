@@ -91,3 +91,10 @@ def refresh_insight() -> int:
     from portal.insight.refresh import refresh
 
     return _run(refresh).days
+
+
+def refresh_all_insight() -> int:
+    """Work out every day's insight figures again (nightly: catches deleted cases and renamed organisations)."""
+    from portal.insight.refresh import refresh
+
+    return _run(lambda: refresh(everything=True)).days
