@@ -214,3 +214,20 @@ def test_with_the_smtp_server_down_nothing_is_lost_and_delivery_resumes(queueing
         assert sorted(m["To"] for m in store.mailbox.values()) == [f"person{n}@example.org" for n in range(3)]
     finally:
         store.stop()
+
+
+def test_two_sets_of_workers_side_by_side_send_every_message_exactly_once(queueing_app, workers):
+    """Two worker processes (and, with RQ, two schedulers sweeping every second) on one outbox."""
+    store = MailStore(free_port()).start()
+    try:
+        first, second = workers(store.port), workers(store.port)
+        first.start()
+        second.start()
+        ids = queue_messages(queueing_app, 20) + queue_messages(queueing_app, 20)
+        wait_for(lambda: all(r.status == OutboxStatus.SENT for r in rows(queueing_app)), "every message sent")
+        sent = rows(queueing_app)
+        assert [r.id for r in sent] == ids
+        assert sorted(store.transmissions) == sorted(f"<{r.delivery_key}@portal.example.org>" for r in sent)
+        assert {r.attempts for r in sent} == {1}
+    finally:
+        store.stop()
