@@ -192,3 +192,17 @@ def test_a_message_is_claimed_by_one_worker_and_reclaimed_only_after_its_lease(a
     assert claim(message.id, now + timedelta(seconds=lease + 1)) is True, "a dead worker's claim runs out"
     row = db.session.get(OutboxMessage, message.id, populate_existing=True)
     assert row.status == OutboxStatus.SENDING and row.attempts == 2
+
+
+def test_an_email_held_for_quiet_hours_is_not_sent_early_by_the_hand_off(redis_app, sink_for):
+    sink = sink_for(redis_app)
+    with redis_app.app_context():
+        message = queue_email("victim@example.org", "case_update", sign_in_link="https://example.org/login")
+        message.next_attempt_at = utcnow() + timedelta(hours=8)
+        db.session.commit()
+        message_id = message.id
+    run_worker(redis_app)
+    assert sink.messages == []
+    with redis_app.app_context():
+        assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.PENDING
+

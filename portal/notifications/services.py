@@ -33,7 +33,7 @@ SUBJECTS = {
 }
 
 
-# Where the session keeps the messages queued in its current transaction (see portal.jobs.enqueue).
+# Where the session keeps the messages queued in its current transaction (see portal.jobs.queue).
 QUEUED_KEY = "outbox_queued"
 
 
