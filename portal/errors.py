@@ -1,14 +1,34 @@
 """GOV.UK-style error pages, never a stack trace."""
 
 import logging
+import sqlite3
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500}
+# How long a browser or client is asked to wait before trying again when the database cannot be reached.
+RETRY_AFTER_SECONDS = 120
+# SQLite's OperationalError also covers programming mistakes ("no such table"); only these mean "try again".
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether a database error means the database could not be reached or used just now (a restart, a
+    dropped connection, a server that is down or overloaded), as opposed to a mistake in the code."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        return any(text in str(error.orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return True
 
 
 def register(app: Flask) -> None:
@@ -40,3 +60,36 @@ def register(app: Flask) -> None:
 
         db.session.rollback()
         return render_template("errors/500.html"), 500
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """The database is unreachable (restarting, down, overloaded): a 503 asking the person to try again.
+
+        Nothing was half-written: every write is one transaction, rolled back here. A report being sent gets
+        its own words, because its answers are kept in the saved draft and sending again is safe.
+        """
+        if not database_unavailable(error):
+            return unexpected_error(error)
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        _roll_back_quietly()
+        sending_report = request.method == "POST" and request.endpoint == "reporting.check_answers"
+        try:
+            page = render_template("errors/503.html", sending_report=sending_report)
+        except DBAPIError:
+            # The page header asked about the signed-in person, which needs the database: show it signed out.
+            from portal.extensions import login_manager
+
+            _roll_back_quietly()
+            g._login_user = login_manager.anonymous_user()
+            page = render_template("errors/503.html", sending_report=sending_report)
+        return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _roll_back_quietly() -> None:
+    """End the failed transaction; its connection is discarded by the pool if it was broken."""
+    from portal.extensions import db
+
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
