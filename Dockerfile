@@ -18,7 +18,9 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && useradd --system --uid 10001 --home-dir /app portal
 
 COPY --chown=portal:portal . .
-RUN mkdir -p /app/instance && chown portal:portal /app/instance
+# The Polish and Arabic catalogues are committed as .po files and compiled here.
+RUN pybabel compile -d portal/translations --statistics \
+    && mkdir -p /app/instance && chown -R portal:portal /app/instance /app/portal/translations
 USER portal
 
 EXPOSE 8000

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: serve run test test-sqlite test-postgres install lint migrate demo-data outbox-worker clean
+.PHONY: serve run test test-sqlite test-postgres install translations extract-messages lint migrate demo-data outbox-worker clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,16 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install --quiet ".[test]"
 	touch $(BIN)/flask
 
-install: $(BIN)/flask
+install: $(BIN)/flask translations
+
+## translations: compile the committed Polish and Arabic catalogues (.po) into the .mo files the app reads
+translations: $(BIN)/flask
+	$(BIN)/pybabel compile -d portal/translations --statistics
+
+## extract-messages: after changing text, update messages.pot and the catalogues (then translate the new entries)
+extract-messages: $(BIN)/flask
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 ## run: set up, migrate, load demo data, and serve on http://127.0.0.1:5000 (SQLite, local mail sink)
 run: install

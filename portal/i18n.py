@@ -1,13 +1,50 @@
-"""Locale choice and UK date formatting (stored in UTC, shown in Europe/London)."""
+"""Languages: which one a page is shown in, and UK date formatting (stored in UTC, shown in Europe/London).
+
+Victims and witnesses choose English, Polish or Arabic. The choice is kept on the account, and in a cookie for
+people who are not signed in. Staff, partner and insight pages are in English.
+"""
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask import has_request_context, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+# Each language's name in itself, as the switcher shows it.
+LANGUAGES = {"en": "English", "pl": "Polski", "ar": "العربية"}
+RIGHT_TO_LEFT = frozenset({"ar"})
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_DAYS = 365
+
+
+def english_only_area() -> bool:
+    """Staff, partner, insight and admin pages, and anyone signed in to a staff account."""
+    from portal.templating import STAFF_BLUEPRINTS
+
+    if request.blueprint in STAFF_BLUEPRINTS or request.blueprint == "devmail":
+        return True
+    return bool(current_user and current_user.is_authenticated and current_user.is_staff)
 
 
 def select_locale() -> str:
-    """English only for now; translations come later."""
-    return "en"
+    """The language for this request: the account's choice, then the cookie's, then English."""
+    if not has_request_context() or english_only_area():
+        return DEFAULT_LANGUAGE
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language code of the page being drawn (en outside a request)."""
+    return str(get_locale() or DEFAULT_LANGUAGE) if has_request_context() else DEFAULT_LANGUAGE
+
+
+def text_direction(language: str) -> str:
+    """rtl for right-to-left languages, otherwise ltr."""
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
 
 
 def uk_date(value: date | datetime | None) -> str:

@@ -43,10 +43,19 @@ def page_context() -> dict:
     """Values every page can use."""
     from flask import current_app
 
+    from portal.i18n import LANGUAGES, current_language, english_only_area, text_direction
+
     staff_area = request.blueprint in STAFF_BLUEPRINTS
     signed_in = current_user.is_authenticated
+    language = current_language()
     return {
         "service_name": current_app.config["SERVICE_NAME"],
+        "language": language,
+        "direction": text_direction(language),
+        "show_language_switcher": not english_only_area(),
+        "other_languages": [(code, name) for code, name in LANGUAGES.items() if code != language],
+        # Where the language switcher brings the person back to: this page (a form's page after a POST).
+        "current_path": request.full_path.rstrip("?") if request.method == "GET" else request.path,
         "show_exit_this_page": not staff_area and not (signed_in and current_user.is_staff),
         "session_warning": {
             "idle": current_app.config["SESSION_IDLE_MINUTES"],

@@ -47,6 +47,8 @@ class User(UserMixin, TimestampMixin, Base):
     totp_last_step: Mapped[int | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # The language pages and emails are in (portal.i18n.LANGUAGES); None means English.
+    locale: Mapped[str | None] = mapped_column(String(5))
     # Partner accounts act for exactly one organisation.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"),
                                                         index=True)

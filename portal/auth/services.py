@@ -12,6 +12,7 @@ from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import LANGUAGES, current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_email
 
@@ -59,8 +60,22 @@ def register_account(email: str, password: str) -> None:
         db.session.commit()
         return
     user = create_user(email, password, Role.VICTIM)
+    user.locale = current_language()  # the language they registered in, for pages and emails from now on
     _send_verification(user)
     record_audit(user.id, "account.registered", "user", str(user.id))
+    db.session.commit()
+
+
+def set_language(user: User, language: str) -> None:
+    """Keep a victim's or witness's choice of language on their account (pages and emails follow it)."""
+    if language not in LANGUAGES:
+        raise DomainError("Choose a language from the list")
+    if user.is_staff:
+        raise DomainError("Staff pages are in English")
+    account = db.session.get(User, user.id)
+    if account.locale != language:
+        account.locale = language
+        record_audit(account.id, "account.language_changed", "user", str(account.id), language)
     db.session.commit()
 
 

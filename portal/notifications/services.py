@@ -5,7 +5,10 @@ Emails never carry case details: a neutral subject, a short body and a link to s
 
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -13,23 +16,23 @@ from portal.notifications.models import OutboxMessage, OutboxStatus, new_deliver
 
 # Every subject is neutral: someone reading over a shoulder learns nothing.
 SUBJECTS = {
-    "verify_email": "Confirm your email address",
-    "account_exists": "Your account",
-    "reset_password": "Reset your password",
-    "password_changed": "Your account",
-    "report_received": "Thank you for getting in touch",
-    "claim_report": "Confirm it is you",
-    "case_update": "You have an update",
-    "new_message": "You have a new message",
-    "staff_invite": "Set up your account",
-    "witness_invite": "You have been invited to follow an update",
-    "sla_alert": "Items need your attention",
-    "deadline_reminder": "Items need your attention",
-    "support_offer": "You have an update",
-    "partner_referral": "You have a new item to review",
-    "partner_referral_withdrawn": "An item has been withdrawn",
-    "survey_invite": "Tell us what you think",
-    "check_in_invite": "How are you getting on?",
+    "verify_email": _l("Confirm your email address"),
+    "account_exists": _l("Your account"),
+    "reset_password": _l("Reset your password"),
+    "password_changed": _l("Your account"),
+    "report_received": _l("Thank you for getting in touch"),
+    "claim_report": _l("Confirm it is you"),
+    "case_update": _l("You have an update"),
+    "new_message": _l("You have a new message"),
+    "staff_invite": _l("Set up your account"),
+    "witness_invite": _l("You have been invited to follow an update"),
+    "sla_alert": _l("Items need your attention"),
+    "deadline_reminder": _l("Items need your attention"),
+    "support_offer": _l("You have an update"),
+    "partner_referral": _l("You have a new item to review"),
+    "partner_referral_withdrawn": _l("An item has been withdrawn"),
+    "survey_invite": _l("Tell us what you think"),
+    "check_in_invite": _l("How are you getting on?"),
 }
 
 
@@ -37,19 +40,35 @@ SUBJECTS = {
 QUEUED_KEY = "outbox_queued"
 
 
-def queue_email(recipient: str, template: str, **context) -> OutboxMessage:
-    """Add an email to the outbox in the current transaction. The caller commits."""
+def recipient_language(recipient: str) -> str:
+    """The language to write to someone in: their account's choice (staff: English), otherwise the language of
+    the page that caused the email, otherwise English."""
+    from portal.auth.models import User
+    from portal.i18n import DEFAULT_LANGUAGE, current_language, english_only_area
+
+    account = db.session.scalar(select(User).where(User.email == recipient.strip().lower()))
+    if account is not None:
+        return DEFAULT_LANGUAGE if account.is_staff else (account.locale or DEFAULT_LANGUAGE)
+    if has_request_context() and not english_only_area():
+        return current_language()
+    return DEFAULT_LANGUAGE
+
+
+def queue_email(recipient: str, template: str, *, locale: str | None = None, **context) -> OutboxMessage:
+    """Add an email to the outbox in the current transaction, in the recipient's language. The caller commits."""
     if template not in SUBJECTS:
         raise ValueError(f"unknown email template {template!r}")
-    # Rendered straight from the Jinja environment: emails have no request and need no page context.
-    body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
-        base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
-        service_name=current_app.config["SERVICE_NAME"],
-        **context,
-    )
+    with force_locale(locale or recipient_language(recipient)):
+        # Rendered straight from the Jinja environment: emails have no request and need no page context.
+        body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
+            base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
+            service_name=current_app.config["SERVICE_NAME"],
+            **context,
+        )
+        subject = str(SUBJECTS[template])
     message = OutboxMessage(
         recipient=recipient,
-        subject=SUBJECTS[template],
+        subject=subject,
         body_text=body,
         template=template,
         status=OutboxStatus.PENDING,
@@ -89,15 +108,16 @@ def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None
     """
     if "email" not in (report.safe_channels or []):
         return None
-    recipient = report.contact_email
+    recipient, language = report.contact_email, report.locale
     if report.reporter_user_id is not None:
         from portal.auth.models import User
 
         account = db.session.get(User, report.reporter_user_id)
-        recipient = account.email if account else recipient
+        if account is not None:
+            recipient, language = account.email, account.locale or language
     if not recipient:
         return None
-    message = queue_email(recipient, template, **context)
+    message = queue_email(recipient, template, locale=language or "en", **context)
     message.next_attempt_at = next_contact_time(report)
     return message
 

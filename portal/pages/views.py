@@ -1,7 +1,7 @@
 """Start page, account home, cookies, accessibility, privacy, health check and quick exit."""
 
 from flask import Blueprint, current_app, redirect, render_template, session
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -71,3 +71,26 @@ def health():
         db.session.rollback()
         return {"status": "error", "database": "unavailable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def change_language():
+    """Switch the language and go back to the same page. Kept on the account, or in a cookie."""
+    from flask import request, url_for
+
+    from portal.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES
+    from portal.urls import safe_next
+
+    back = safe_next(request.form.get("next"), url_for("pages.start"))
+    language = request.form.get("language", "")
+    response = redirect(back)
+    if language not in LANGUAGES:
+        return response
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    if current_user.is_authenticated and not current_user.is_staff:
+        from portal.auth.services import set_language
+
+        set_language(current_user, language)
+    return response

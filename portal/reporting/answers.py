@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from wtforms.validators import Length
 
+from portal import contact_needs
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.journey import Answers, Step, applicable_steps
 
@@ -132,6 +133,16 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
             if answers.get("neutral_sender") == "yes":
                 parts.append(_("Messages must not mention the police"))
             add(slug, _("Safe ways to contact you"), "; ".join(parts))
+            needs = answers.get("contact_needs") or []
+            if needs:
+                need_labels = _labels(contact_needs.NEEDS)
+                language_labels = _labels(contact_needs.INTERPRETER_LANGUAGES)
+                described = [need_labels.get(n, n) for n in needs]
+                if "interpreter" in needs and answers.get("interpreter_language"):
+                    language = answers["interpreter_language"]
+                    described[needs.index("interpreter")] = _("An interpreter (%(language)s)",
+                                                              language=language_labels.get(language, language))
+                add(slug, _("Help to talk with us"), "; ".join(described))
         elif slug == "follow-up":
             follow = {"call": _("Please call me"), "visit": _("I would like a visit"), "none": _("No contact needed")}
             add(slug, _("Contact about this"), follow.get(answers.get("follow_up")))

@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, 
 from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
+from portal import contact_needs as needs
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
@@ -300,7 +301,33 @@ class SafeContactForm(PortalForm):
     voicemail_allowed = radios("Can we leave a voicemail?", YES_NO, "Select yes if we can leave a voicemail")
     neutral_sender = radios("Should our messages come from a name that does not mention the police?", YES_NO,
                             "Select yes if our messages should not mention the police")
+    contact_needs = SelectMultipleField(
+        _l("Do you need any help to talk with us? (optional)"), choices=options(needs.NEEDS),
+        widget=CheckboxesInput(), description=_l("Select all that apply. This is free."),
+    )
+    interpreter_language = SelectField(
+        _l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
+        choices=options([("", _l("Choose a language"))] + needs.INTERPRETER_LANGUAGES),
+        validate_choice=False,
+    )
     submit = submit("Continue")
+
+    def validate(self, extra_validators=None):
+        """An interpreter needs a language, and a language needs an interpreter."""
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        wants_interpreter = "interpreter" in (self.contact_needs.data or [])
+        if self.interpreter_language.data and self.interpreter_language.data not in needs.LANGUAGE_VALUES:
+            self.interpreter_language.errors = [_l("Choose a language from the list")]
+            return False
+        if wants_interpreter and not self.interpreter_language.data:
+            self.interpreter_language.errors = [_l("Choose the language the interpreter should speak")]
+            return False
+        if self.interpreter_language.data and not wants_interpreter:
+            self.contact_needs.errors = [_l("Select ‘An interpreter’ if you need one, or choose no language")]
+            return False
+        return True
 
 
 class FollowUpForm(PortalForm):

@@ -123,6 +123,13 @@ class Report(TimestampMixin, Base):
     quiet_until_hour: Mapped[int | None]
     voicemail_allowed: Mapped[bool] = mapped_column(default=False)
     neutral_sender: Mapped[bool] = mapped_column(default=True)
+    # Contact needs, shown prominently to staff and partners: an interpreter (and in which language),
+    # British Sign Language, large print.
+    interpreter_language: Mapped[str | None] = mapped_column(String(60))
+    needs_bsl: Mapped[bool] = mapped_column(default=False)
+    needs_large_print: Mapped[bool] = mapped_column(default=False)
+    # The language the report was made in: emails to a reporter with no account are sent in it.
+    locale: Mapped[str | None] = mapped_column(String(5))
     follow_up: Mapped[FollowUp] = mapped_column(enum_column(FollowUp, 10))
     would_have_reported: Mapped[str] = mapped_column(String(10))
 

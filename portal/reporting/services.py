@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from portal import contact_needs
 from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
 from portal.reporting import evidence as evidence_store
@@ -236,10 +238,12 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             neutral_sender=answers.get("neutral_sender") != "no",
             follow_up=FollowUp(answers["follow_up"]),
             would_have_reported=answers["would_have_reported"],
+            locale=current_language(),
             submitted_at=now,
             triage_due_at=now + TRIAGE_WITHIN,
             response_due_at=now + RESPOND_WITHIN,
         )
+        contact_needs.apply(report, answers.get("contact_needs") or [], answers.get("interpreter_language"))
         if answers.get("has_property") == "yes":
             report.property_items = [
                 PropertyItem(description=item["description"], value_pence=_pence(item.get("value")),
