@@ -25,6 +25,21 @@ INTERPRETER_LANGUAGES = [
     ("Vietnamese", _l("Vietnamese")), ("Another language", _l("Another language")),
 ]
 LANGUAGE_VALUES = frozenset(value for value, _label in INTERPRETER_LANGUAGES)
+NEED_CODES = frozenset(code for code, _label in NEEDS)
+
+
+def problem(needs: list[str], language: str | None) -> tuple[str, str] | None:
+    """What is wrong with a choice of needs, as (field, message), or None. An interpreter needs a language,
+    and a language needs an interpreter."""
+    if any(need not in NEED_CODES for need in needs):
+        return "contact_needs", _l("Select the help you need from the list")
+    if language and language not in LANGUAGE_VALUES:
+        return "interpreter_language", _l("Choose a language from the list")
+    if "interpreter" in needs and not language:
+        return "interpreter_language", _l("Choose the language the interpreter should speak")
+    if language and "interpreter" not in needs:
+        return "contact_needs", _l("Select ‘An interpreter’ if you need one, or choose no language")
+    return None
 
 
 def needs_of(report) -> list[str]:

@@ -67,10 +67,16 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def email_field(label: str = "Email address") -> StringField:
+EMAIL_LABEL = _l("Email address")
+NEW_PASSWORD_LABEL = _l("Create a password")
+PASSWORD_LABEL = _l("Password")
+PASSWORD_MISSING = _l("Enter your password")
+
+
+def email_field(label=EMAIL_LABEL) -> StringField:
     """An email address field with GOV.UK error messages."""
     return StringField(
-        _l(label),
+        label,
         widget=TextInput(),
         validators=[
             DataRequired(message=_l("Enter your email address")),
@@ -81,10 +87,10 @@ def email_field(label: str = "Email address") -> StringField:
     )
 
 
-def new_password_field(label: str = "Create a password") -> PasswordField:
+def new_password_field(label=NEW_PASSWORD_LABEL) -> PasswordField:
     """A new-password field with length limits shown to the user."""
     return PasswordField(
-        _l(label),
+        label,
         widget=GovPasswordInput(),
         description=_l("Use at least %(min)d characters. A few words together are easy to remember.",
                        min=PASSWORD_MIN),
@@ -97,13 +103,13 @@ def new_password_field(label: str = "Create a password") -> PasswordField:
     )
 
 
-def current_password_field(label: str = "Password", missing: str = "Enter your password") -> PasswordField:
+def current_password_field(label=PASSWORD_LABEL, missing=PASSWORD_MISSING) -> PasswordField:
     """The password someone already has (sign-in, or confirming who they are)."""
     return PasswordField(
-        _l(label),
+        label,
         widget=GovPasswordInput(),
         validators=[
-            InputRequired(message=_l(missing)),
+            InputRequired(message=missing),
             Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),
         ],
         render_kw={"autocomplete": "current-password"},
@@ -112,4 +118,4 @@ def current_password_field(label: str = "Password", missing: str = "Enter your p
 
 def submit(label: str) -> SubmitField:
     """A GOV.UK button."""
-    return SubmitField(_l(label), widget=GovSubmitInput())
+    return SubmitField(label, widget=GovSubmitInput())

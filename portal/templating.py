@@ -26,6 +26,9 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     WTFormsHelpers(app)
     app.add_template_global(error_summary_items)
+    from portal.contact_needs import describe
+
+    app.add_template_global(describe, "contact_needs_words")
     app.context_processor(page_context)
 
 

@@ -33,7 +33,7 @@ class CategoryForm(PortalForm):
                                                                   message=_l("Enter a number from 0 to 10000"))],
                               render_kw={"class": "govuk-input--width-5", "inputmode": "numeric"})
     active = BooleanField(_l("Show this category to the public"), widget=CheckboxInput())
-    submit = submit("Save category")
+    submit = submit(_l("Save category"))
 
 
 STAFF_ROLE_CHOICES = [
@@ -48,17 +48,17 @@ STAFF_ROLE_CHOICES = [
 class StaffForm(PortalForm):
     """A new staff account."""
 
-    email = email_field("Work email address")
+    email = email_field(_l("Work email address"))
     display_name = StringField(_l("Name shown to the public"), widget=TextInput(),
                                description=_l("For example, PC 1234 Sam Jones"),
                                validators=[DataRequired(message=_l("Enter the name shown to the public")),
                                            Length(max=100, message=_l("Name must be 100 characters or fewer"))])
     role = RadioField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), widget=RadioInput(),
                       validators=[InputRequired(message=_l("Select a role"))])
-    submit = submit("Create account")
+    submit = submit(_l("Create account"))
 
 
 class DeactivateForm(PortalForm):
     """Deactivate an account."""
 
-    submit = submit("Deactivate")
+    submit = submit(_l("Deactivate"))

@@ -52,7 +52,7 @@ class OrganisationForm(PortalForm):
                                 description=_l("When the accreditation was given. For example, 27 3 2025"))
     accreditation_expires_on = GovDateField(_l("Expiry date"), what=_l("the expiry date"), required=False,
                                             allow_future=True, description=_l("For example, 27 3 2027"))
-    submit = submit("Save organisation")
+    submit = submit(_l("Save organisation"))
 
     fallback_error_field = "name"
 
@@ -60,14 +60,14 @@ class OrganisationForm(PortalForm):
 class PartnerForm(PortalForm):
     """A new partner account."""
 
-    email = email_field("Work email address")
+    email = email_field(_l("Work email address"))
     display_name = StringField(_l("Name"), widget=TextInput(),
                                validators=[DataRequired(message=_l("Enter the person’s name")),
                                            Length(max=100, message=_l("Name must be 100 characters or fewer"))])
     organisation = SelectField(_l("Organisation"), widget=GovSelect(), choices=[],
                                invalid_choice_message=_l("Select the organisation"),
                                validators=[DataRequired(message=_l("Select the organisation"))])
-    submit = submit("Create account")
+    submit = submit(_l("Create account"))
 
     fallback_error_field = "email"
 
@@ -75,4 +75,4 @@ class PartnerForm(PortalForm):
 class DeactivatePartnerForm(PortalForm):
     """Deactivate a partner account."""
 
-    submit = submit("Deactivate")
+    submit = submit(_l("Deactivate"))

@@ -34,7 +34,7 @@ class RegisterForm(PortalForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = submit("Create account")
+    submit = submit(_l("Create account"))
 
     def validate_password(self, field):
         """Apply the common-password rule after the length rules."""
@@ -54,7 +54,7 @@ class LoginForm(PortalForm):
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = current_password_field()
-    submit = submit("Sign in")
+    submit = submit(_l("Sign in"))
 
 
 class CodeForm(PortalForm):
@@ -71,20 +71,20 @@ class CodeForm(PortalForm):
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
                    "class": "govuk-input--width-5"},
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class ResetRequestForm(PortalForm):
     """Ask for a password reset link."""
 
     email = email_field()
-    submit = submit("Send reset link")
+    submit = submit(_l("Send reset link"))
 
 
 class ResetPasswordForm(PortalForm):
     """Choose a new password."""
 
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
     confirm_password = PasswordField(
         _l("Confirm your new password"),
         widget=GovPasswordInput(),
@@ -94,7 +94,7 @@ class ResetPasswordForm(PortalForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = submit("Change password")
+    submit = submit(_l("Change password"))
 
     def validate_password(self, field):
         """Apply the common-password rule after the length rules."""
@@ -104,10 +104,10 @@ class ResetPasswordForm(PortalForm):
 class ResendForm(PortalForm):
     """Ask for another verification email (the account comes from the session)."""
 
-    submit = submit("Send the link again")
+    submit = submit(_l("Send the link again"))
 
 
 class LogoutForm(PortalForm):
     """Sign out (a POST, so a link elsewhere cannot sign someone out)."""
 
-    submit = submit("Sign out")
+    submit = submit(_l("Sign out"))

@@ -16,5 +16,5 @@ class CloseAccountForm(PortalForm):
         widget=CheckboxInput(),
         validators=[InputRequired(message=_l("Confirm that you understand your cases will stay"))],
     )
-    password = current_password_field("Your current password", "Enter your current password")
-    submit = submit("Close my account")
+    password = current_password_field(_l("Your current password"), _l("Enter your current password"))
+    submit = submit(_l("Close my account"))

@@ -52,10 +52,10 @@ class EqualityForm(PortalForm):
 
 for _characteristic in CHARACTERISTICS:
     setattr(EqualityForm, _characteristic, _question_field(_characteristic))
-EqualityForm.submit = submit("Save my answers")  # made last, so it comes after the questions
+EqualityForm.submit = submit(_l("Save my answers"))  # made last, so it comes after the questions
 
 
 class DeleteForm(PortalForm):
     """Delete every answer the person gave."""
 
-    submit = submit("Delete my answers")
+    submit = submit(_l("Delete my answers"))

@@ -20,24 +20,24 @@ class MessageLength:
 
 def body_field(label: str, hint: str) -> TextAreaField:
     """The message text."""
-    return TextAreaField(_l(label), widget=GovCharacterCount(), description=_l(hint),
+    return TextAreaField(label, widget=GovCharacterCount(), description=hint,
                          validators=[DataRequired(message=_l("Enter a message")), MessageLength()])
 
 
 class VictimMessageForm(PortalForm):
     """The victim writes to the police."""
 
-    body = body_field("Your message", "If you are telling us something new about what happened, tick the box "
-                                      "below so that we add it to your report.")
+    body = body_field(_l("Your message"), _l("If you are telling us something new about what happened, tick the box "
+                                      "below so that we add it to your report."))
     adds_information = BooleanField(_l("This adds information about what happened"), widget=CheckboxInput(),
                                     description=_l("We will add it to your report, and you will see it in "
                                                    "what has happened so far."))
-    submit = submit("Send message")
+    submit = submit(_l("Send message"))
 
 
 class StaffMessageForm(PortalForm):
     """Police staff reply to the victim."""
 
-    body = body_field("Your reply", "The victim reads this when they next sign in. Someone else may see "
-                                    "their screen, so write nothing you would not put in a letter to them.")
-    submit = submit("Send reply")
+    body = body_field(_l("Your reply"), _l("The victim reads this when they next sign in. Someone else may see "
+                                    "their screen, so write nothing you would not put in a letter to them."))
+    submit = submit(_l("Send reply"))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from portal import contact_needs
 from portal.extensions import db
 from portal.reporting.forms import CHANNELS
 from portal.reporting.models import Report
@@ -37,12 +38,14 @@ class CommunicationNeeds:
     easy_read: bool
     contact_method: str | None
     contact_time: str | None
+    # What the person asked for with their contact preferences (an interpreter in a language, BSL, large print).
+    contact_needs: tuple[str, ...] = ()
 
     @property
     def any(self) -> bool:
         """Whether there is anything to point out."""
         return bool(self.language or self.interpreter or self.bsl or self.easy_read or self.contact_method
-                    or self.contact_time)
+                    or self.contact_time or self.contact_needs)
 
 
 @dataclass(frozen=True)
@@ -83,17 +86,18 @@ class CaseView:
     not_shared: tuple[str, ...]
 
 
-def _needs(report_id: int) -> CommunicationNeeds | None:
-    assessment = latest_assessment(report_id)
+def _needs(report) -> CommunicationNeeds | None:
+    assessment = latest_assessment(report.id)
+    from_report = tuple(contact_needs.describe(report))
     if assessment is None:
-        return None
+        return CommunicationNeeds(None, False, False, False, None, None, from_report) if from_report else None
     language = assessment.language if assessment.language and assessment.language != "en" else None
     return CommunicationNeeds(
         language=LANGUAGE_NAMES.get(language, language) if language else None,
         interpreter=assessment.interpreter, bsl=assessment.bsl, easy_read=assessment.easy_read,
         contact_method=str(CONTACT_METHOD_WORDS.get(assessment.contact_method, assessment.contact_method))
         if assessment.contact_method else None,
-        contact_time=assessment.contact_time)
+        contact_time=assessment.contact_time, contact_needs=from_report)
 
 
 def case_view(referral: Referral) -> CaseView | None:
@@ -115,7 +119,7 @@ def case_view(referral: Referral) -> CaseView | None:
             name=report.contact_name, email=report.contact_email, phone=report.contact_phone,
             safe_channels=tuple(str(CHANNEL_WORDS.get(c, c)) for c in report.safe_channels or ()),
             safe_times=report.safe_times, voicemail_allowed=report.voicemail_allowed,
-            needs=_needs(report.id))
+            needs=_needs(report))
     if ConsentScope.DESCRIPTION in covered:
         description = report.description
     return CaseView(

@@ -46,7 +46,7 @@ class ReferralActionForm(PortalForm):
 
 def note_field(label: str) -> TextAreaField:
     """An optional note for the referral's history."""
-    return TextAreaField(_l(label), widget=GovCharacterCount(),
+    return TextAreaField(label, widget=GovCharacterCount(),
                          description=_l("Do not include anything the person would not want written down."),
                          validators=[Length(max=NOTE_MAX, message=_l("The note must be %(max)d characters or fewer",
                                                                       max=NOTE_MAX))])
@@ -55,7 +55,7 @@ def note_field(label: str) -> TextAreaField:
 class AcceptForm(ReferralActionForm):
     """Accept a referral."""
 
-    submit = submit("Accept referral")
+    submit = submit(_l("Accept referral"))
 
 
 class DeclineForm(ReferralActionForm):
@@ -66,7 +66,7 @@ class DeclineForm(ReferralActionForm):
                         invalid_choice_message=_l("Select why you cannot accept this referral"),
                         validators=[InputRequired(message=_l("Select why you cannot accept this referral"))])
     note = note_field("Anything else to record (optional)")
-    submit = submit("Decline referral")
+    submit = submit(_l("Decline referral"))
 
 
 class ContactForm(ReferralActionForm):
@@ -80,7 +80,7 @@ class ContactForm(ReferralActionForm):
     give_up = BooleanField(_l("We have tried enough: mark this referral as unable to contact"),
                            widget=CheckboxInput(),
                            description=_l("Only if you did not reach the person. You can still record contact later."))
-    submit = submit("Record contact attempt")
+    submit = submit(_l("Record contact attempt"))
 
 
 class CloseForm(ReferralActionForm):
@@ -91,7 +91,7 @@ class CloseForm(ReferralActionForm):
                          invalid_choice_message=_l("Select the outcome"),
                          validators=[InputRequired(message=_l("Select the outcome"))])
     note = note_field("Anything else to record (optional)")
-    submit = submit("Close referral")
+    submit = submit(_l("Close referral"))
 
 
 # Services and groups ---------------------------------------------------------------------------------------
@@ -99,8 +99,8 @@ class CloseForm(ReferralActionForm):
 
 def checkboxes(label: str, choices, message: str, hint: str | None = None) -> SelectMultipleField:
     """Optional checkboxes whose values must come from the list."""
-    return SelectMultipleField(_l(label), widget=CheckboxesInput(), choices=options(choices),
-                               description=_l(hint) if hint else None, invalid_choice_message=_l(message))
+    return SelectMultipleField(label, widget=CheckboxesInput(), choices=options(choices),
+                               description=hint, invalid_choice_message=message)
 
 
 KIND_CHOICES = [("service", _l("A service run by your staff or volunteers")),
@@ -192,7 +192,7 @@ class ServiceForm(PortalForm):
     facilitator_checked_on = GovDateField(_l("Date of the check"), what=_l("the date of the check"),
                                           required=False, description=_l("For example, 27 3 2025"))
     active = BooleanField(_l("Open to referrals and shown in the directory"), widget=CheckboxInput())
-    submit = submit("Save")
+    submit = submit(_l("Save"))
 
     def byday(self) -> str | None:
         """The days in iCalendar form: 'MO,TH' for weekly, '2TU' for monthly."""

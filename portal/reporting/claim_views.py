@@ -41,7 +41,7 @@ class ClaimForm(PortalForm):
         render_kw={"class": "govuk-input--width-20", "spellcheck": "false", "autocomplete": "off"},
     )
     email = email_field(_l("Email address you gave in the report"))
-    submit = submit("Send link")
+    submit = submit(_l("Send link"))
 
 
 @bp.route("/", methods=["GET", "POST"])

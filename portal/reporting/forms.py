@@ -36,15 +36,14 @@ CHANNELS = [
 
 def radios(label: str, choices, message: str, hint: str | None = None) -> RadioField:
     """A required radio question."""
-    return RadioField(_l(label), choices=options(choices), widget=RadioInput(),
-                      description=_l(hint) if hint else None,
-                      validators=[InputRequired(message=_l(message))], validate_choice=True)
+    return RadioField(label, choices=options(choices), widget=RadioInput(), description=hint,
+                      validators=[InputRequired(message=message)], validate_choice=True)
 
 
 def optional_notes(label: str, hint: str) -> TextAreaField:
     """An optional long answer with a visible limit."""
     return TextAreaField(
-        _l(label), widget=GovCharacterCount(), description=_l(hint),
+        label, widget=GovCharacterCount(), description=hint,
         validators=[Optional(), Length(max=NOTES_MAX,
                                        message=_l("Answer must be %(max)d characters or fewer", max=NOTES_MAX))],
     )
@@ -53,31 +52,31 @@ def optional_notes(label: str, hint: str) -> TextAreaField:
 class ContinueForm(PortalForm):
     """A page with only a Continue button."""
 
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class SafetyNowForm(PortalForm):
     """Is anyone in danger now?"""
 
-    danger_now = radios("Is anyone in danger now, or is the crime happening now?", YES_NO,
-                        "Select yes if anyone is in danger now or the crime is happening now")
-    submit = submit("Continue")
+    danger_now = radios(_l("Is anyone in danger now, or is the crime happening now?"), YES_NO,
+                        _l("Select yes if anyone is in danger now or the crime is happening now"))
+    submit = submit(_l("Continue"))
 
 
 class ImmediateRiskForm(PortalForm):
     """Weapons, injury, or a suspect nearby."""
 
     immediate_risk = radios(
-        "Was anyone hurt, was a weapon involved, or is the person who did it still nearby?", YES_NO,
-        "Select yes if anyone was hurt, a weapon was involved, or the person is still nearby")
-    submit = submit("Continue")
+        _l("Was anyone hurt, was a weapon involved, or is the person who did it still nearby?"), YES_NO,
+        _l("Select yes if anyone was hurt, a weapon was involved, or the person is still nearby"))
+    submit = submit(_l("Continue"))
 
 
 class CategoryForm(PortalForm):
     """What happened. Choices come from the crime categories table."""
 
-    category = radios("What happened?", [], "Select what happened")
-    submit = submit("Continue")
+    category = radios(_l("What happened?"), [], _l("Select what happened"))
+    submit = submit(_l("Continue"))
 
 
 class HateMotivationForm(PortalForm):
@@ -88,20 +87,20 @@ class HateMotivationForm(PortalForm):
         description=_l("Select all that apply. It is what you believe that matters."),
         validators=[InputRequired(message=_l("Select what you think made them act this way"))],
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class ThirdPartyForm(PortalForm):
     """Reporting through a community organisation."""
 
-    via_third_party = radios("Are you reporting this through a community organisation?", YES_NO,
-                             "Select yes if you are reporting through a community organisation",
-                             hint="For example, a charity that supports people who experience hate crime")
+    via_third_party = radios(_l("Are you reporting this through a community organisation?"), YES_NO,
+                             _l("Select yes if you are reporting through a community organisation"),
+                             hint=_l("For example, a charity that supports people who experience hate crime"))
     third_party_organisation = StringField(
         _l("Name of the organisation"), widget=TextInput(),
         validators=[Length(max=200, message=_l("Name must be 200 characters or fewer"))],
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate_third_party_organisation(self, field):
         """The organisation's name is needed when reporting through one."""
@@ -112,12 +111,12 @@ class ThirdPartyForm(PortalForm):
 class ReporterForm(PortalForm):
     """Who is reporting."""
 
-    reporter_role = radios("Who are you reporting as?", [
+    reporter_role = radios(_l("Who are you reporting as?"), [
         ("victim", _l("I am the victim")),
         ("witness", _l("I saw it happen, or saw what happened afterwards")),
         ("on_behalf", _l("I am reporting for someone else")),
-    ], "Select who you are reporting as")
-    submit = submit("Continue")
+    ], _l("Select who you are reporting as"))
+    submit = submit(_l("Continue"))
 
 
 class WhenForm(PortalForm):
@@ -135,7 +134,7 @@ class WhenForm(PortalForm):
                                        message=_l("Enter a time in the 24-hour clock, like 17:30"))],
         render_kw={"class": "govuk-input--width-5"},
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate_occurred_until(self, field):
         """The latest date cannot come before the first."""
@@ -160,7 +159,7 @@ class WhereForm(PortalForm):
         description=_l("For example, the street name, the shop, or outside the station"),
         validators=[Length(max=500, message=_l("Description of the place must be 500 characters or fewer"))],
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate_borough(self, field):
         """Only the boroughs we cover."""
@@ -193,15 +192,15 @@ class DescriptionForm(PortalForm):
                                                    max=DESCRIPTION_MAX)),
         ],
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class HasPropertyForm(PortalForm):
     """Was anything stolen or damaged?"""
 
-    has_property = radios("Was anything lost, stolen or damaged?", YES_NO,
-                          "Select yes if anything was lost, stolen or damaged")
-    submit = submit("Continue")
+    has_property = radios(_l("Was anything lost, stolen or damaged?"), YES_NO,
+                          _l("Select yes if anything was lost, stolen or damaged"))
+    submit = submit(_l("Continue"))
 
 
 class PropertyItemForm(PortalForm):
@@ -220,32 +219,33 @@ class PropertyItemForm(PortalForm):
         render_kw={"class": "govuk-input--width-10", "inputmode": "decimal"},
     )
     item_damaged = BooleanField(_l("It was damaged, not taken"), widget=CheckboxInput())
-    submit = submit("Add item")
+    submit = submit(_l("Add item"))
 
 
 class AddAnotherForm(PortalForm):
     """Add another item?"""
 
-    add_another = radios("Do you need to add another item?", YES_NO, "Select yes if you need to add another item")
-    submit = submit("Continue")
+    add_another = radios(_l("Do you need to add another item?"), YES_NO,
+                         _l("Select yes if you need to add another item"))
+    submit = submit(_l("Continue"))
 
 
 class SuspectForm(PortalForm):
     """Anything known about who did it."""
 
     suspect_description = optional_notes(
-        "Do you know anything about who did it? (optional)",
-        "For example, what they looked like, their name, or a vehicle they used")
-    submit = submit("Continue")
+        _l("Do you know anything about who did it? (optional)"),
+        _l("For example, what they looked like, their name, or a vehicle they used"))
+    submit = submit(_l("Continue"))
 
 
 class WitnessesForm(PortalForm):
     """Other people who saw it."""
 
     other_witnesses = optional_notes(
-        "Did anyone else see what happened? (optional)",
-        "Tell us who they are and how to contact them, if you know")
-    submit = submit("Continue")
+        _l("Did anyone else see what happened? (optional)"),
+        _l("Tell us who they are and how to contact them, if you know"))
+    submit = submit(_l("Continue"))
 
 
 class EvidenceForm(PortalForm):
@@ -253,7 +253,7 @@ class EvidenceForm(PortalForm):
 
     file = FileField(_l("Upload a file"), widget=GovFileInput(),
                      description=_l("A photo (JPG or PNG) or a PDF, smaller than 10MB"))
-    submit = submit("Upload file")
+    submit = submit(_l("Upload file"))
 
 
 class ContactForm(PortalForm):
@@ -276,7 +276,7 @@ class ContactForm(PortalForm):
                                        message=_l("Enter a phone number, like 07700 900 982 or +44 808 157 0192"))],
         render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"},
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate(self, extra_validators=None):
         """At least one way to reach the person (checked after each field's own rules)."""
@@ -298,9 +298,9 @@ class SafeContactForm(PortalForm):
     safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=TextInput(),
                              description=_l("For example, weekdays after 6pm"),
                              validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
-    voicemail_allowed = radios("Can we leave a voicemail?", YES_NO, "Select yes if we can leave a voicemail")
-    neutral_sender = radios("Should our messages come from a name that does not mention the police?", YES_NO,
-                            "Select yes if our messages should not mention the police")
+    voicemail_allowed = radios(_l("Can we leave a voicemail?"), YES_NO, _l("Select yes if we can leave a voicemail"))
+    neutral_sender = radios(_l("Should our messages come from a name that does not mention the police?"), YES_NO,
+                            _l("Select yes if our messages should not mention the police"))
     contact_needs = SelectMultipleField(
         _l("Do you need any help to talk with us? (optional)"), choices=options(needs.NEEDS),
         widget=CheckboxesInput(), description=_l("Select all that apply. This is free."),
@@ -310,22 +310,15 @@ class SafeContactForm(PortalForm):
         choices=options([("", _l("Choose a language"))] + needs.INTERPRETER_LANGUAGES),
         validate_choice=False,
     )
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate(self, extra_validators=None):
         """An interpreter needs a language, and a language needs an interpreter."""
-        valid = super().validate(extra_validators)
-        if not valid:
+        if not super().validate(extra_validators):
             return False
-        wants_interpreter = "interpreter" in (self.contact_needs.data or [])
-        if self.interpreter_language.data and self.interpreter_language.data not in needs.LANGUAGE_VALUES:
-            self.interpreter_language.errors = [_l("Choose a language from the list")]
-            return False
-        if wants_interpreter and not self.interpreter_language.data:
-            self.interpreter_language.errors = [_l("Choose the language the interpreter should speak")]
-            return False
-        if self.interpreter_language.data and not wants_interpreter:
-            self.contact_needs.errors = [_l("Select ‘An interpreter’ if you need one, or choose no language")]
+        found = needs.problem(self.contact_needs.data or [], self.interpreter_language.data)
+        if found:
+            getattr(self, found[0]).errors = [found[1]]
             return False
         return True
 
@@ -333,23 +326,23 @@ class SafeContactForm(PortalForm):
 class FollowUpForm(PortalForm):
     """Call, visit or nothing further."""
 
-    follow_up = radios("Would you like us to contact you about this?", [
+    follow_up = radios(_l("Would you like us to contact you about this?"), [
         ("call", _l("Yes, please call me")),
         ("visit", _l("Yes, I would like an officer to visit")),
         ("none", _l("No, I only want to report it")),
-    ], "Select if you would like us to contact you",
-        hint="We will try to do what you ask, but we cannot promise a visit. We will tell you what we decide.")
-    submit = submit("Continue")
+    ], _l("Select if you would like us to contact you"),
+        hint=_l("We will try to do what you ask, but we cannot promise a visit. We will tell you what we decide."))
+    submit = submit(_l("Continue"))
 
 
 class NewDemandForm(PortalForm):
     """Would this have been reported without the online service?"""
 
-    would_have_reported = radios("If you could not report this online, would you have reported it another way?", [
+    would_have_reported = radios(_l("If you could not report this online, would you have reported it another way?"), [
         ("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("I am not sure")),
-    ], "Select whether you would have reported it another way",
-        hint="Your answer helps us understand who the online service reaches. It does not change your report.")
-    submit = submit("Continue")
+    ], _l("Select whether you would have reported it another way"),
+        hint=_l("Your answer helps us understand who the online service reaches. It does not change your report."))
+    submit = submit(_l("Continue"))
 
 
 class DeclarationForm(PortalForm):
@@ -358,4 +351,4 @@ class DeclarationForm(PortalForm):
     declaration = BooleanField(_l("I confirm that the information I have given is true, as far as I know"),
                                widget=CheckboxInput(),
                                validators=[InputRequired(message=_l("Confirm that the information is true"))])
-    submit = submit("Submit report")
+    submit = submit(_l("Submit report"))

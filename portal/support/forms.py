@@ -132,7 +132,7 @@ class AssessmentForm(PortalForm):
         description=_l("For example, weekday evenings after 6pm."),
         validators=[Length(max=CONTACT_TIME_MAX, message=_l("The best time must be %(max)d characters or fewer",
                                                             max=CONTACT_TIME_MAX))])
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class ChooseForm(PortalForm):
@@ -142,7 +142,7 @@ class ChooseForm(PortalForm):
                             [(level, _l(LEVEL_WORDS[level])) for level in CHOOSABLE_LEVELS],
                             _l("Select the support you want"))
     peer = BooleanField(_l("I would also like to join a peer-support group"), widget=CheckboxInput())
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 def _check_scopes(form, field):
@@ -163,7 +163,7 @@ class ConsentForm(PortalForm):
         _l("What do you agree to share with them?"), widget=CheckboxesInput(),
         choices=options([(scope, _l(words)) for scope, words in SCOPE_WORDS.items()]),
         description=_l("Select all that you agree to share."), validators=[_check_scopes], validate_choice=False)
-    submit = submit("Agree and send the referral")
+    submit = submit(_l("Agree and send the referral"))
 
 
 class ProposalForm(PortalForm):
@@ -177,7 +177,7 @@ class ProposalForm(PortalForm):
         _l("What do you agree to share with them?"), widget=CheckboxesInput(),
         choices=options([(scope, _l(words)) for scope, words in SCOPE_WORDS.items()]),
         description=_l("Select all that you agree to share."), validate_choice=False)
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
     def validate_scopes(self, field):
         """What to share matters only when the answer is yes."""

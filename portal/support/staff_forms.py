@@ -93,7 +93,7 @@ class SuggestReferralForm(_VerbalConsentChecks, PortalForm):
     given_at = _given_at_field()
     given_time = _given_time_field()
     scopes = _scopes_field()
-    submit = submit("Suggest referral")
+    submit = submit(_l("Suggest referral"))
 
     def validate(self, extra_validators=None) -> bool:
         """The usual checks, then: a service chosen from the list, and verbal consent complete when given."""
@@ -118,7 +118,7 @@ class VerbalConsentForm(_VerbalConsentChecks, PortalForm):
     given_at = _given_at_field()
     given_time = _given_time_field()
     scopes = _scopes_field()
-    submit = submit("Record consent and send the referral")
+    submit = submit(_l("Record consent and send the referral"))
 
     def validate(self, extra_validators=None) -> bool:
         """Every part of the consent is needed."""

@@ -52,7 +52,7 @@ class SurveyForm(PortalForm):
         description=_l("Do not include personal details, such as your name or address."),
         validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
             "Your answer must be %(max)d characters or fewer", max=COMMENT_MAX))])
-    submit = submit("Send")
+    submit = submit(_l("Send"))
 
     def scores(self) -> dict[str, int | None]:
         """The four scores."""
@@ -68,7 +68,7 @@ class CheckInForm(PortalForm):
     confidence = _scale(_l("How confident do you feel in the police and the courts?"), CONFIDENT)
     daily_life = _scale(_l("How well are you getting on with daily life, such as work, sleep and seeing people?"),
                         WELL)
-    submit = submit("Send")
+    submit = submit(_l("Send"))
 
     def scores(self) -> dict[str, int | None]:
         """The five scores."""

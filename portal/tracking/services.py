@@ -1,5 +1,7 @@
 """Write timeline events. Callers commit as part of their own transaction."""
 
+from flask_babel import lazy_gettext as _l
+
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.tracking.models import TimelineEvent
@@ -77,7 +79,8 @@ CHANNEL_NAMES = ("email", "phone", "text", "letter")
 
 def update_preferences(user, report, *, every_days: int, channels: list[str], safe_times: str | None,
                        voicemail: bool, neutral_sender: bool, quiet_from: int | None = None,
-                       quiet_until: int | None = None) -> None:
+                       quiet_until: int | None = None, contact_needs: list[str] | None = None,
+                       interpreter_language: str | None = None) -> None:
     """The victim changes how often we update them and how it is safe to reach them.
 
     Notifications read these from the case at the moment they are queued, so the change applies at once.
@@ -92,13 +95,19 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
 
     _own_report(user, report)
     if every_days not in UPDATE_FREQUENCIES:
-        raise DomainError("Select how often you want updates", field="every_days")
+        raise DomainError(_l("Select how often you want updates"), field="every_days")
     if not channels or any(c not in CHANNEL_NAMES for c in channels):
-        raise DomainError("Select at least one safe way to contact you", field="channels")
+        raise DomainError(_l("Select at least one safe way to contact you"), field="channels")
     if (quiet_from is None) != (quiet_until is None) or (quiet_from is not None and quiet_from == quiet_until):
-        raise DomainError("Select both times for your quiet hours, or neither", field="quiet_from")
+        raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
     if quiet_from is not None and not (0 <= quiet_from <= 23 and 0 <= quiet_until <= 23):
-        raise DomainError("Select both times for your quiet hours, or neither", field="quiet_from")
+        raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
+    from portal import contact_needs as needs
+
+    found = needs.problem(contact_needs or [], interpreter_language)
+    if found:
+        raise DomainError(found[1], field=found[0])
+    needs.apply(report, contact_needs or [], interpreter_language)
     report.quiet_from_hour, report.quiet_until_hour = quiet_from, quiet_until
     report.update_every_days = every_days
     report.safe_channels = list(channels)

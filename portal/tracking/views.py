@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from portal import contact_needs as needs
 from portal.access import role_required
 from portal.auth.models import Role
 from portal.domain import DomainError
@@ -27,7 +28,7 @@ class CallForm(PortalForm):
 
     note = TextAreaField(_l("Anything you want us to know before we call (optional)"),
                          validators=[Length(max=1000, message=_l("Note must be 1000 characters or fewer"))])
-    submit = submit("Ask for a call")
+    submit = submit(_l("Ask for a call"))
 
 
 class VisitForm(PortalForm):
@@ -39,7 +40,7 @@ class VisitForm(PortalForm):
                         validators=[InputRequired(message=_l("Select whether the time suits you"))])
     preferred = TextAreaField(_l("When would suit you better?"),
                               validators=[Length(max=500, message=_l("Answer must be 500 characters or fewer"))])
-    submit = submit("Send")
+    submit = submit(_l("Send"))
 
 
 HOURS = options([("", _l("No quiet hours"))] + [(str(h), f"{h:02d}:00") for h in range(24)])
@@ -69,7 +70,13 @@ class PreferencesForm(PortalForm):
     neutral_sender = RadioField(_l("Should our messages come from a name that does not mention the police?"),
                                 widget=RadioInput(), choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
                                 validators=[InputRequired(message=_l("Select yes or no"))])
-    submit = submit("Save")
+    contact_needs = SelectMultipleField(_l("Do you need any help to talk with us?"), widget=CheckboxesInput(),
+                                        choices=options(needs.NEEDS),
+                                        description=_l("Select all that apply. This is free."))
+    interpreter_language = SelectField(
+        _l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
+        choices=options([("", _l("Choose a language"))] + needs.INTERPRETER_LANGUAGES), validate_choice=False)
+    submit = submit(_l("Save"))
 
 
 def _own_or_404(crime_number: str):
@@ -156,7 +163,9 @@ def preferences(crime_number: str):
                                safe_times=report.safe_times, voicemail="yes" if report.voicemail_allowed else "no",
                                neutral_sender="yes" if report.neutral_sender else "no",
                                quiet_from="" if report.quiet_from_hour is None else str(report.quiet_from_hour),
-                               quiet_until="" if report.quiet_until_hour is None else str(report.quiet_until_hour))
+                               quiet_until="" if report.quiet_until_hour is None else str(report.quiet_until_hour),
+                               contact_needs=needs.needs_of(report),
+                               interpreter_language=report.interpreter_language or "")
     else:
         form = PreferencesForm()
     if form.validate_on_submit():
@@ -166,7 +175,9 @@ def preferences(crime_number: str):
                                         voicemail=form.voicemail.data == "yes",
                                         neutral_sender=form.neutral_sender.data == "yes",
                                         quiet_from=int(form.quiet_from.data) if form.quiet_from.data else None,
-                                        quiet_until=int(form.quiet_until.data) if form.quiet_until.data else None)
+                                        quiet_until=int(form.quiet_until.data) if form.quiet_until.data else None,
+                                        contact_needs=form.contact_needs.data or [],
+                                        interpreter_language=form.interpreter_language.data or None)
         except DomainError as error:
             getattr(form, error.field or "every_days").errors.append(error.message)
         else:

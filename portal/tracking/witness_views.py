@@ -33,14 +33,14 @@ class JoinForm(PortalForm):
                        validators=[DataRequired(message=_l("Enter the code")),
                                    Length(max=20, message=_l("Code must be 8 letters and numbers"))],
                        render_kw={"class": "govuk-input--width-10", "spellcheck": "false", "autocomplete": "off"})
-    submit = submit("Follow this case")
+    submit = submit(_l("Follow this case"))
 
 
 class InviteForm(PortalForm):
     """A witness's email address."""
 
-    email = email_field("Witness’s email address")
-    submit = submit("Send invitation")
+    email = email_field(_l("Witness’s email address"))
+    submit = submit(_l("Send invitation"))
 
 
 class AvailabilityForm(PortalForm):
@@ -51,7 +51,7 @@ class AvailabilityForm(PortalForm):
                            validators=[InputRequired(message=_l("Select whether you can attend"))])
     note = TextAreaField(_l("Anything the witness care officer should know (optional)"),
                          validators=[Length(max=1000, message=_l("Note must be 1000 characters or fewer"))])
-    submit = submit("Send answer")
+    submit = submit(_l("Send answer"))
 
 
 @bp.route("/cases/join", methods=["GET", "POST"])

@@ -61,7 +61,7 @@ class VersionedForm(PortalForm):
 class ClaimForm(VersionedForm):
     """Take a report from the queue."""
 
-    submit = submit("Claim")
+    submit = submit(_l("Claim"))
 
 
 class AssignForm(VersionedForm):
@@ -69,7 +69,7 @@ class AssignForm(VersionedForm):
 
     officer = SelectField(_l("Assign to"), widget=GovSelect(),
                           validators=[DataRequired(message=_l("Select an officer"))], validate_choice=True)
-    submit = submit("Assign")
+    submit = submit(_l("Assign"))
 
 
 class ChooseDecisionForm(PortalForm):
@@ -77,7 +77,7 @@ class ChooseDecisionForm(PortalForm):
 
     decision = RadioField(_l("What is your decision?"), choices=options(DECISION_CHOICES), widget=RadioInput(),
                           validators=[InputRequired(message=_l("Select a decision"))])
-    submit = submit("Continue")
+    submit = submit(_l("Continue"))
 
 
 class NfiForm(VersionedForm):
@@ -87,7 +87,7 @@ class NfiForm(VersionedForm):
                              choices=options((code, w.body) for code, w in wording.NFI_REASONS.items()),
                              widget=RadioInput(), validators=[InputRequired(message=_l("Select the reason"))])
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class AllocateForm(VersionedForm):
@@ -95,7 +95,7 @@ class AllocateForm(VersionedForm):
 
     officer = SelectField(_l("Officer"), widget=GovSelect(), validators=[DataRequired(message=_l("Select an officer"))])
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class AttendanceForm(VersionedForm):
@@ -104,14 +104,14 @@ class AttendanceForm(VersionedForm):
     visit_date = GovDateField(_l("Date of the visit"), what=_l("the date of the visit"), allow_future=True)
     visit_time = time_field("Time of the visit")
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class CallForm(VersionedForm):
     """The officer decides to call."""
 
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class EscalateForm(VersionedForm):
@@ -122,7 +122,7 @@ class EscalateForm(VersionedForm):
                          validators=[DataRequired(message=_l("Explain why the risk is higher than reported")),
                                      Length(max=TEXT_MAX, message=_l("Message must be %(max)d characters or fewer",
                                                                      max=TEXT_MAX))])
-    submit = submit("Escalate")
+    submit = submit(_l("Escalate"))
 
 
 class ReferForm(VersionedForm):
@@ -132,14 +132,14 @@ class ReferForm(VersionedForm):
                         choices=options((code, w.title) for code, w in wording.REFER_AGENCIES.items()),
                         widget=RadioInput(), validators=[InputRequired(message=_l("Select where the report is going"))])
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class InformationForm(VersionedForm):
     """Record as information only."""
 
     body = message_field()
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class DuplicateForm(VersionedForm):
@@ -148,7 +148,7 @@ class DuplicateForm(VersionedForm):
     original = StringField(_l("Crime number of the earlier report"), widget=TextInput(),
                            validators=[DataRequired(message=_l("Enter the crime number of the earlier report"))],
                            render_kw={"class": "govuk-input--width-20"})
-    submit = submit("Record decision")
+    submit = submit(_l("Record decision"))
 
 
 class UpdateForm(VersionedForm):
@@ -170,7 +170,7 @@ class UpdateForm(VersionedForm):
                          "This is added under the standard wording for the event.")
     victim = BooleanField(_l("The victim can see this update"), widget=CheckboxInput(), default=True)
     witness = BooleanField(_l("Witnesses can see this update"), widget=CheckboxInput())
-    submit = submit("Post update")
+    submit = submit(_l("Post update"))
 
 
 def update_choices(allowed) -> list:
@@ -187,7 +187,7 @@ class EnhancedRightsForm(VersionedForm):
                           validators=[InputRequired(message=_l("Select yes or no"))])
     reason = RadioField(_l("Why?"), choices=options(ENHANCED_RIGHTS_REASONS.items()), widget=RadioInput(),
                         validators=[Optional()], validate_choice=False)
-    submit = submit("Save")
+    submit = submit(_l("Save"))
 
 
 class CorrectionForm(VersionedForm):
@@ -199,4 +199,4 @@ class CorrectionForm(VersionedForm):
     reason = StringField(_l("Reason"), widget=TextInput(),
                          validators=[DataRequired(message=_l("Enter the reason for the correction")),
                                      Length(max=300, message=_l("Reason must be 300 characters or fewer"))])
-    submit = submit("Record correction")
+    submit = submit(_l("Record correction"))
