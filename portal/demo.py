@@ -209,6 +209,17 @@ DEMO_ORGANISATIONS = [
           "schedule_freq": "MONTHLY", "schedule_byday": "1TH", "opens_at": "19:00", "closes_at": "20:30",
           "facilitator_check": "Enhanced DBS check"},
      ]},
+    {"name": "London Restorative Justice Service", "email": "referrals@london-rj.example.org",
+     "website": "https://london-rj.example.org",
+     "description": "Trained facilitators who help victims communicate with the person who harmed them.",
+     "accreditation_body": "Restorative Service Quality Mark", "first_contact_target_days": 5,
+     "listed": True, "services": [
+         {"name": "Restorative justice across London", "kind": "restorative", "levels": ["restorative"],
+          "description": "A facilitator explains what restorative justice could mean for you. Nothing happens "
+                         "unless you and the person who harmed you both agree, and you can stop at any time.",
+          "categories": [], "boroughs": [], "languages": ["en", "pl", "ar"], "delivery": "both",
+          "expected_wait_days": 5},
+     ]},
     {"name": "Southwark Community Trust", "email": "office@southwark-trust.example.org",
      "description": "Drop-in advice in Southwark. Its accreditation has run out, so it is not listed.",
      "accreditation_body": "Community Advice Quality Mark", "first_contact_target_days": 2,

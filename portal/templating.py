@@ -1,6 +1,7 @@
 """Jinja set-up: GOV.UK macro loaders, filters and template globals."""
 
 from flask import Flask, request
+from flask_babel import gettext
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
@@ -52,7 +53,8 @@ def page_context() -> dict:
     signed_in = current_user.is_authenticated
     language = current_language()
     return {
-        "service_name": current_app.config["SERVICE_NAME"],
+        # The service's name is in the catalogue (the start page's heading), so it follows the page's language.
+        "service_name": gettext(current_app.config["SERVICE_NAME"]),
         "language": language,
         "direction": text_direction(language),
         "show_language_switcher": not english_only_area(),

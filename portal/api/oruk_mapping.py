@@ -125,8 +125,11 @@ def _attribute(service: SupportService, service_id: str, taxonomy: str, term: st
 
 
 def _attributes(service: SupportService, service_id: str, category_names: Mapping[str, str]) -> list[dict]:
-    kind = ("Peer-support group", "A group where people affected by crime support each other") \
-        if service.kind == ServiceKind.PEER_GROUP else ("Support service", "Support from staff or volunteers")
+    kind = {
+        ServiceKind.PEER_GROUP: ("Peer-support group", "A group where people affected by crime support each other"),
+        ServiceKind.RESTORATIVE_JUSTICE: ("Restorative justice", "Helps a victim communicate with the person who "
+                                                                 "harmed them, if both agree"),
+    }.get(service.kind, ("Support service", "Support from staff or volunteers"))
     found = [_attribute(service, service_id, "service_kind", service.kind.value, *kind)]
     found += [_attribute(service, service_id, "support_level", level, LEVEL_WORDS.get(level, level),
                          f"Offers this level of support: {LEVEL_WORDS.get(level, level).lower()}")

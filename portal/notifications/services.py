@@ -6,7 +6,7 @@ Emails never carry case details: a neutral subject, a short body and a link to s
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -62,7 +62,7 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, **c
         # Rendered straight from the Jinja environment: emails have no request and need no page context.
         body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
             base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
-            service_name=current_app.config["SERVICE_NAME"],
+            service_name=gettext(current_app.config["SERVICE_NAME"]),
             **context,
         )
         subject = str(SUBJECTS[template])

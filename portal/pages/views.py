@@ -94,3 +94,18 @@ def change_language():
 
         set_language(current_user, language)
     return response
+
+
+EASY_READ_PAGES = {"start": "pages/easy_read/start.html", "what-happens-next": "pages/easy_read/what_happens_next.html",
+                   "rights": "pages/easy_read/rights.html"}
+
+
+@bp.route("/easy-read/<page>")
+@public
+def easy_read(page: str):
+    """Easy-read versions: short sentences, one idea a line, a plain layout."""
+    from flask import abort
+
+    if page not in EASY_READ_PAGES:
+        abort(404)
+    return render_template(EASY_READ_PAGES[page])

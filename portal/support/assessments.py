@@ -25,6 +25,7 @@ LEVEL_WORDS = {
     "contact": "A call from a support worker",
     "specialist": "Ongoing support from a specialist or advocate",
     "peer": "A peer-support group",
+    "restorative": "Contact from the restorative justice service",
 }
 CONTACT_METHODS = ("phone", "text", "email", "video")
 TEXT_MAX = 200

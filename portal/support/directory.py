@@ -128,3 +128,10 @@ def candidates_for(need: Need, today: date | None = None) -> list[Candidate]:
                       wait_days=s.expected_wait_days, places_left=places_left(s, taken),
                       minimum_age=s.minimum_age, maximum_age=s.maximum_age)
             for s in services]
+
+
+def restorative_justice_services(borough: str, today: date | None = None) -> list[SupportService]:
+    """Listed restorative justice services that cover the borough (or all of London, or work online), by name."""
+    query = _filtered(_listed(today or utcnow().date()), Filters(borough=borough))
+    return list(db.session.scalars(query.where(SupportService.kind == ServiceKind.RESTORATIVE_JUSTICE)
+                                   .order_by(SupportService.name)).unique())

@@ -47,6 +47,9 @@ class ServiceKind(enum.StrEnum):
 
     SERVICE = "service"
     PEER_GROUP = "peer_group"
+    # Restorative justice: a trained facilitator helps the victim communicate with the person who harmed them,
+    # if both agree. Offered on the case page (the Victims' Code), not by the support recommendation.
+    RESTORATIVE_JUSTICE = "restorative"
 
 
 class Delivery(enum.StrEnum):

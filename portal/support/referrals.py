@@ -39,7 +39,7 @@ from portal.triage.models import DeadlineKind
 from portal.triage.working_days import add_working_days
 
 NOTE_MAX = 2000
-LEVELS = ("contact", "specialist", "peer")
+LEVELS = ("contact", "specialist", "peer", "restorative")
 
 
 class StaleReferral(DomainError):
@@ -118,6 +118,9 @@ def _check_level(service: SupportService, level: str) -> None:
     if (service.kind == ServiceKind.PEER_GROUP) != (level == "peer"):
         raise DomainError("Peer support is only offered by peer-support groups, and a group only offers peer "
                           "support", field="level")
+    if (service.kind == ServiceKind.RESTORATIVE_JUSTICE) != (level == "restorative"):
+        raise DomainError("Restorative justice is only offered by restorative justice services, and they offer "
+                          "nothing else", field="level")
     if service.kind == ServiceKind.SERVICE and service.levels and level not in service.levels:
         raise DomainError("This service does not offer that kind of support", field="level")
 

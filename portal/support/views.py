@@ -243,6 +243,8 @@ def _referral_level(service, latest) -> str:
     """A group is peer support; a service gets the level the victim chose, if it offers it."""
     if service.kind == ServiceKind.PEER_GROUP:
         return "peer"
+    if service.kind == ServiceKind.RESTORATIVE_JUSTICE:
+        return "restorative"
     chosen = latest.chosen_level if latest else None
     if chosen in (service.levels or []):
         return chosen

@@ -130,6 +130,9 @@ VICTIM_REQUESTS = {
     "statement": ("You asked to make a Victim Personal Statement",
                   "An officer will contact you to take your statement. It tells the court how the crime affected "
                   "you."),
+    "property": ("You asked for your property to be returned",
+                 "An officer will tell you whether the police hold any of your property, and when and where you "
+                 "can collect it."),
 }
 
 

@@ -202,6 +202,28 @@ def make_request(crime_number: str, kind: str):
     return redirect(url_for("tracking.case", crime_number=report.crime_number))
 
 
+@bp.route("/<crime_number>/your-rights")
+@role_required(Role.VICTIM)
+def code_rights(crime_number: str):
+    """The 12 rights of the Victims' Code, each linked to where it is met; compensation, property, expenses."""
+    from portal.tracking.code_rights import COMPENSATION_SCHEME_URL, WITNESS_EXPENSES_URL, rights_for_case
+
+    report = _own_or_404(crime_number)
+    return render_template("tracking/code_rights.html", report=report, rights=rights_for_case(report.crime_number),
+                           compensation_url=COMPENSATION_SCHEME_URL, expenses_url=WITNESS_EXPENSES_URL)
+
+
+@bp.route("/<crime_number>/restorative-justice")
+@role_required(Role.VICTIM)
+def restorative_justice(crime_number: str):
+    """What restorative justice is, and the services that can get in touch (a referral, with consent)."""
+    from portal.support.directory import restorative_justice_services
+
+    report = _own_or_404(crime_number)
+    return render_template("tracking/restorative_justice.html", report=report,
+                           services=restorative_justice_services(report.borough))
+
+
 @bp.route("/<crime_number>/summary.pdf")
 @role_required(Role.VICTIM)
 def summary_pdf(crime_number: str):
