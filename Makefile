@@ -20,8 +20,8 @@ translations: $(BIN)/flask
 
 ## extract-messages: after changing text, update messages.pot and the catalogues (then translate the new entries)
 extract-messages: $(BIN)/flask
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --no-wrap
 
 ## run: set up, migrate, load demo data, and serve on http://127.0.0.1:5000 (SQLite, local mail sink)
 run: install

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from portal.widgets import TextInput
+from portal.widgets import PasswordInput, TextInput
 
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
@@ -91,7 +91,7 @@ def new_password_field(label=NEW_PASSWORD_LABEL) -> PasswordField:
     """A new-password field with length limits shown to the user."""
     return PasswordField(
         label,
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         description=_l("Use at least %(min)d characters. A few words together are easy to remember.",
                        min=PASSWORD_MIN),
         validators=[
@@ -107,7 +107,7 @@ def current_password_field(label=PASSWORD_LABEL, missing=PASSWORD_MISSING) -> Pa
     """The password someone already has (sign-in, or confirming who they are)."""
     return PasswordField(
         label,
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         validators=[
             InputRequired(message=missing),
             Length(max=PASSWORD_MAX, message=_l("Password must be %(max)d characters or fewer", max=PASSWORD_MAX)),

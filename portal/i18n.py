@@ -27,6 +27,20 @@ def english_only_area() -> bool:
     return bool(current_user and current_user.is_authenticated and current_user.is_staff)
 
 
+def N_(text: str) -> str:  # noqa: N802 - the usual name of gettext's "mark only" function
+    """Mark text for the catalogue without translating it here: it is stored (a timeline title) or kept as data
+    (a status's words), in English, and translated where it is shown, by the `translated` filter."""
+    return text
+
+
+def translated(text: str | None) -> str | None:
+    """Text stored in English, in the page's language if the catalogue has it (otherwise as it is: an officer's
+    own words stay as they wrote them). Never formats, so a % in someone's text is safe."""
+    from flask_babel import gettext
+
+    return gettext(text) if text else text
+
+
 def select_locale() -> str:
     """The language for this request: the account's choice, then the cookie's, then English."""
     if not has_request_context() or english_only_area():

@@ -6,7 +6,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from portal.i18n import uk_date, uk_datetime
+from portal.i18n import translated, uk_date, uk_datetime
 
 # Areas used by police, partners and admins: no "Exit this page" there.
 STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin", "admin_organisations", "support_staff"})
@@ -25,6 +25,7 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
+    app.jinja_env.filters["translated"] = translated
     WTFormsHelpers(app)
     app.add_template_global(error_summary_items)
     from portal.contact_needs import describe

@@ -45,3 +45,38 @@ class CheckboxesInput(_NoEmptyHint, gov.GovCheckboxesInput):
 
 class CheckboxInput(_NoEmptyHint, gov.GovCheckboxInput):
     """A single GOV.UK checkbox."""
+
+
+class PasswordInput(gov.GovPasswordInput):
+    """A GOV.UK password input whose show and hide button speaks the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        """Add the button's words, translated when the page is drawn."""
+        from flask_babel import gettext as _
+
+        params = super().map_gov_params(field, **kwargs)
+        for key, words in (("showPasswordText", _("Show")), ("hidePasswordText", _("Hide")),
+                           ("showPasswordAriaLabelText", _("Show password")),
+                           ("hidePasswordAriaLabelText", _("Hide password")),
+                           ("passwordShownAnnouncementText", _("Your password is visible")),
+                           ("passwordHiddenAnnouncementText", _("Your password is hidden"))):
+            params.setdefault(key, words)
+        return params
+
+
+class CharacterCount(gov.GovCharacterCount):
+    """A GOV.UK character count whose messages (on the page and from its script) speak the page's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        """Add the component's words, translated when the page is drawn. %{count} is filled in by GOV.UK
+        Frontend, not by gettext."""
+        from flask_babel import gettext as _
+
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("textareaDescriptionText", _("You can enter up to %{count} characters"))
+        params.setdefault("charactersUnderLimitText", {"one": _("You have %{count} character remaining"),
+                                                       "other": _("You have %{count} characters remaining")})
+        params.setdefault("charactersAtLimitText", _("You have 0 characters remaining"))
+        params.setdefault("charactersOverLimitText", {"one": _("You have %{count} character too many"),
+                                                      "other": _("You have %{count} characters too many")})
+        return params

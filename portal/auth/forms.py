@@ -1,12 +1,11 @@
 """Account forms."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from portal.forms import PortalForm, current_password_field, email_field, new_password_field, submit
-from portal.widgets import TextInput
+from portal.widgets import PasswordInput, TextInput
 
 COMMON_PASSWORDS = frozenset({
     "password123", "password1234", "1234567890", "qwertyuiop", "iloveyou12", "passw0rd123",
@@ -27,7 +26,7 @@ class RegisterForm(PortalForm):
     password = new_password_field()
     confirm_password = PasswordField(
         _l("Confirm your password"),
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         validators=[
             InputRequired(message=_l("Confirm your password")),
             EqualTo("password", message=_l("Passwords must match")),
@@ -87,7 +86,7 @@ class ResetPasswordForm(PortalForm):
     password = new_password_field(_l("New password"))
     confirm_password = PasswordField(
         _l("Confirm your new password"),
-        widget=GovPasswordInput(),
+        widget=PasswordInput(),
         validators=[
             InputRequired(message=_l("Confirm your new password")),
             EqualTo("password", message=_l("Passwords must match")),

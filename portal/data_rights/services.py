@@ -10,6 +10,7 @@ from portal.auth.models import AccountToken, User
 from portal.domain import DomainError
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting import evidence as evidence_store
 from portal.reporting.models import EvidenceFile, Report, ReportDraft
 from portal.tracking.services import add_timeline_event
@@ -50,7 +51,7 @@ def close_account(user: User, password: str) -> list[str]:
     db.session.execute(update(Report).where(Report.reporter_user_id == user.id).values(reporter_user_id=None)
                        .execution_options(synchronize_session="fetch"))
     for report_id, crime_number in reports:
-        add_timeline_event(report_id, "account_closed", "The person who reported this closed their online account",
+        add_timeline_event(report_id, "account_closed", N_("The person who reported this closed their online account"),
                            UNLINKED_NOTE, actor_id=user.id)
         record_audit(user.id, "case.unlinked", "report", crime_number, "account closed")
 

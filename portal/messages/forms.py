@@ -1,13 +1,12 @@
 """Message forms: a GOV.UK character count, and for the victim whether it adds to their report."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from portal.forms import PortalForm, submit
 from portal.messages.services import BODY_MAX
-from portal.widgets import CheckboxInput
+from portal.widgets import CharacterCount, CheckboxInput
 
 
 class MessageLength:
@@ -20,7 +19,7 @@ class MessageLength:
 
 def body_field(label: str, hint: str) -> TextAreaField:
     """The message text."""
-    return TextAreaField(label, widget=GovCharacterCount(), description=hint,
+    return TextAreaField(label, widget=CharacterCount(), description=hint,
                          validators=[DataRequired(message=_l("Enter a message")), MessageLength()])
 
 

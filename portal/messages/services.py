@@ -10,6 +10,7 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.messages.models import CaseMessage
 
 BODY_MAX = 3000
@@ -62,7 +63,7 @@ def send_victim_message(user, report, body: str, adds_information: bool) -> Case
     message = CaseMessage(report_id=report.id, sender_id=user.id, from_staff=False, body=text, sent_at=utcnow())
     db.session.add(message)
     if adds_information:
-        add_timeline_event(report.id, "information_added", "You added information", text, actor_id=user.id,
+        add_timeline_event(report.id, "information_added", N_("You added information"), text, actor_id=user.id,
                            victim=True)
     record_audit(user.id, "message.sent", "report", report.crime_number,
                  "adds information" if adds_information else None)

@@ -179,4 +179,4 @@ def describe_item(item: dict) -> str:
 
 def category_hints(categories) -> list[dict]:
     """Per-option hints for the 'What happened?' radios, in the same order as the choices."""
-    return [{"hint": {"text": c.hint}} if c.hint else {} for c in categories]
+    return [{"hint": {"text": c.hint_text}} if c.hint else {} for c in categories]

@@ -10,6 +10,7 @@ from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_email
 from portal.reporting.models import Report
@@ -43,7 +44,7 @@ def complete_claim(user: User, token: str) -> Report:
         raise DomainError("This link has expired or has already been used")
     record.used_at = utcnow()
     report.reporter_user_id = user.id
-    add_timeline_event(report.id, "claimed", "Report added to your account", actor_id=user.id, victim=True)
+    add_timeline_event(report.id, "claimed", N_("Report added to your account"), actor_id=user.id, victim=True)
     record_audit(user.id, "report.claimed", "report", report.crime_number)
     db.session.commit()
     return report

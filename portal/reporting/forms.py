@@ -3,7 +3,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovFileInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect
 from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -11,7 +11,7 @@ from portal import contact_needs as needs
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
-from portal.widgets import CheckboxesInput, CheckboxInput, RadioInput, TextInput
+from portal.widgets import CharacterCount, CheckboxesInput, CheckboxInput, RadioInput, TextInput
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 DESCRIPTION_MAX = 5000
@@ -43,7 +43,7 @@ def radios(label: str, choices, message: str, hint: str | None = None) -> RadioF
 def optional_notes(label: str, hint: str) -> TextAreaField:
     """An optional long answer with a visible limit."""
     return TextAreaField(
-        label, widget=GovCharacterCount(), description=hint,
+        label, widget=CharacterCount(), description=hint,
         validators=[Optional(), Length(max=NOTES_MAX,
                                        message=_l("Answer must be %(max)d characters or fewer", max=NOTES_MAX))],
     )
@@ -155,7 +155,7 @@ class WhereForm(PortalForm):
                            validators=[Length(max=10, message=_l("Enter a real postcode"))],
                            render_kw={"class": "govuk-input--width-10", "autocomplete": "off"})
     location = TextAreaField(
-        _l("Describe the place"), widget=GovCharacterCount(),
+        _l("Describe the place"), widget=CharacterCount(),
         description=_l("For example, the street name, the shop, or outside the station"),
         validators=[Length(max=500, message=_l("Description of the place must be 500 characters or fewer"))],
     )
@@ -184,7 +184,7 @@ class DescriptionForm(PortalForm):
     """What happened, in the person's words."""
 
     description = TextAreaField(
-        _l("Tell us what happened"), widget=GovCharacterCount(),
+        _l("Tell us what happened"), widget=CharacterCount(),
         description=_l("Include what you saw and heard, in the order it happened. Do not worry about spelling."),
         validators=[
             DataRequired(message=_l("Enter what happened")),

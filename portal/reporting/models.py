@@ -32,6 +32,20 @@ class CrimeCategory(TimestampMixin, Base):
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
+    @property
+    def title(self) -> str:
+        """The name in the page's language (portal.reporting.category_words puts it in the catalogue)."""
+        from portal.i18n import translated
+
+        return translated(self.name)
+
+    @property
+    def hint_text(self) -> str | None:
+        """The hint in the page's language."""
+        from portal.i18n import translated
+
+        return translated(self.hint)
+
 
 class ReporterRole(enum.StrEnum):
     """Who is making the report."""

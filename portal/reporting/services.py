@@ -16,7 +16,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import current_language
+from portal.i18n import N_, current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
 from portal.reporting import evidence as evidence_store
@@ -260,8 +260,8 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             item.report_id = report.id
             item.draft_id = None
         add_timeline_event(
-            report.id, "received", "We received your report",
-            "A member of police staff will review it within 45 minutes. You will hear from us within 48 hours.",
+            report.id, "received", N_("We received your report"),
+            N_("A member of police staff will review it within 45 minutes. You will hear from us within 48 hours."),
             victim=True,
         )
         record_audit(user.id if user else None, "report.submitted", "report", report.crime_number)

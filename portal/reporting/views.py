@@ -120,7 +120,7 @@ def _prepare(slug: str, form):
     if slug != "what-happened":
         return None
     categories = services.list_categories()
-    form.category.choices = options((c.code, c.name) for c in categories)
+    form.category.choices = options((c.code, c.title) for c in categories)
     return categories
 
 
@@ -223,7 +223,7 @@ def check_answers():
         session[SUBMITTED_KEY] = report.id
         return redirect(url_for("reporting.confirmation"))
     category = services.get_category(answers.get("category", ""))
-    rows = answer_helpers.summary_rows(answers, category.name if category else None,
+    rows = answer_helpers.summary_rows(answers, category.title if category else None,
                                        [f.original_name for f in services.draft_evidence(draft)])
     return render_template("reporting/check_answers.html", form=form, rows=rows,
                            is_information=category is not None and category.route == Route.INFORMATION,

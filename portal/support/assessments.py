@@ -9,6 +9,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting.models import Report
 from portal.support.models import NeedsAssessment
 from portal.support.recommendation import NeedsAnswers, SupportLevel, recommend
@@ -21,11 +22,11 @@ LEVEL_NAMES = {SupportLevel.INFORMATION: "information", SupportLevel.CONTACT: "c
                SupportLevel.SPECIALIST: "specialist"}
 CHOOSABLE_LEVELS = ("information", "contact", "specialist")
 LEVEL_WORDS = {
-    "information": "Information to help yourself",
-    "contact": "A call from a support worker",
-    "specialist": "Ongoing support from a specialist or advocate",
-    "peer": "A peer-support group",
-    "restorative": "Contact from the restorative justice service",
+    "information": N_("Information to help yourself"),
+    "contact": N_("A call from a support worker"),
+    "specialist": N_("Ongoing support from a specialist or advocate"),
+    "peer": N_("A peer-support group"),
+    "restorative": N_("Contact from the restorative justice service"),
 }
 CONTACT_METHODS = ("phone", "text", "email", "video")
 TEXT_MAX = 200
@@ -84,8 +85,8 @@ def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool
     assessment.wants_peer = bool(peer)
     assessment.chosen_at = utcnow()
     words = LEVEL_WORDS[level] + (", and " + LEVEL_WORDS["peer"].lower() if peer else "")
-    add_timeline_event(report.id, "support", "You changed the support you want" if changed
-                       else "You chose the support you want", words + ".", actor_id=user.id, victim=True)
+    add_timeline_event(report.id, "support", N_("You changed the support you want") if changed
+                       else N_("You chose the support you want"), words + ".", actor_id=user.id, victim=True)
     record_audit(user.id, "support.level_chosen", "report", report.crime_number, f"{level} peer={bool(peer)}")
     db.session.commit()
     return assessment
@@ -103,9 +104,9 @@ def offer_support(report: Report) -> None:
     from portal.links import absolute_url
     from portal.notifications.services import queue_for_reporter
 
-    add_timeline_event(report.id, "support_offer", "You can choose support",
-                       "Tell us how you are and we will suggest support that fits, from information to a "
-                       "specialist or a peer-support group. It is your choice.", victim=True)
+    add_timeline_event(report.id, "support_offer", N_("You can choose support"),
+                       N_("Tell us how you are and we will suggest support that fits, from information to a "
+                       "specialist or a peer-support group. It is your choice."), victim=True)
     if not report.safeguarding:
         queue_for_reporter(report, "support_offer", sign_in_link=absolute_url("auth.login"))
     victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL)

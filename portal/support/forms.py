@@ -39,8 +39,9 @@ COMMUNICATION_NEEDS = [
 CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),
                         "video": _l("Video call")}
 # English first, then the other spoken languages by name; British Sign Language is its own checkbox.
-SPOKEN_LANGUAGES = [("en", LANGUAGE_NAMES["en"])] + sorted(
-    ((code, name) for code, name in LANGUAGE_NAMES.items() if code not in ("en", "bsl")), key=lambda pair: pair[1])
+SPOKEN_LANGUAGES = [("en", _l(LANGUAGE_NAMES["en"]))] + [
+    (code, _l(name)) for code, name in sorted(LANGUAGE_NAMES.items(), key=lambda pair: pair[1])
+    if code not in ("en", "bsl")]
 LEVEL_HINTS = {
     "information": _l("Guides on what to do next, such as getting a letter for your insurer or replacing documents. "
                       "You can ask for more support at any time."),
@@ -201,7 +202,7 @@ class DirectoryForm(PortalForm):
                           validators=[known_values(_l("Select a borough from the list"))], validate_choice=False)
     language = SelectField(_l("Language"), widget=GovSelect(),
                            choices=options([("", _l("Any language"))] + SPOKEN_LANGUAGES
-                                           + [("bsl", LANGUAGE_NAMES["bsl"])]),
+                                           + [("bsl", _l(LANGUAGE_NAMES["bsl"]))]),
                            validators=[known_values(_l("Select a language from the list"))], validate_choice=False)
     delivery = SelectField(_l("Online or in person"), widget=GovSelect(),
                            choices=options([("", _l("Either"))] + DELIVERY_FILTERS),

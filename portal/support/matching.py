@@ -6,11 +6,16 @@ candidates.
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
+from portal.i18n import N_
 from portal.support.models import Delivery, ServiceKind
 
-LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "ar": "Arabic", "bn": "Bengali", "pa": "Punjabi",
-                  "ur": "Urdu", "so": "Somali", "ro": "Romanian", "es": "Spanish", "pt": "Portuguese",
-                  "tr": "Turkish", "fr": "French", "bsl": "British Sign Language"}
+# English names (marked for the catalogue; shown to victims through gettext).
+LANGUAGE_NAMES = {"en": N_("English"), "pl": N_("Polish"), "ar": N_("Arabic"), "bn": N_("Bengali"),
+                  "pa": N_("Punjabi"), "ur": N_("Urdu"), "so": N_("Somali"), "ro": N_("Romanian"),
+                  "es": N_("Spanish"), "pt": N_("Portuguese"), "tr": N_("Turkish"), "fr": N_("French"),
+                  "bsl": N_("British Sign Language")}
 
 
 @dataclass(frozen=True)
@@ -78,35 +83,36 @@ def score(need: Need, candidate: Candidate) -> Match | None:
     points, reasons = 0, []
     if need.category and candidate.categories:
         points += 3
-        reasons.append("It specialises in helping people after this kind of crime.")
+        reasons.append(_l("It specialises in helping people after this kind of crime."))
     if need.borough and need.borough in candidate.boroughs and candidate.delivery != Delivery.ONLINE:
         points += 3
-        reasons.append(f"It meets in or near {need.borough}.")
+        reasons.append(_l("It meets in or near %(borough)s.", borough=need.borough))
     elif candidate.delivery != Delivery.IN_PERSON:
         points += 2
-        reasons.append("It is online, so you can take part from home.")
+        reasons.append(_l("It is online, so you can take part from home."))
     if need.language and need.language != "en":
-        name = LANGUAGE_NAMES.get(need.language, need.language)
+        name = _l(LANGUAGE_NAMES.get(need.language, need.language))
         if need.language in candidate.languages:
             points += 4
-            reasons.append(f"It is available in {name}.")
+            reasons.append(_l("It is available in %(language)s.", language=name))
         else:
             points -= 2
-            reasons.append(f"It is not offered in {name}, but you can ask for an interpreter.")
+            reasons.append(_l("It is not offered in %(language)s, but you can ask for an interpreter.", language=name))
     if need.bsl and "bsl" in candidate.languages:
         points += 4
-        reasons.append("It is available in British Sign Language.")
+        reasons.append(_l("It is available in British Sign Language."))
     if candidate.wait_days <= 2:
         points += 2
-        reasons.append("They usually get in touch within 2 days.")
+        reasons.append(_l("They usually get in touch within 2 days."))
     elif candidate.wait_days <= 7:
         points += 1
-        reasons.append(f"They usually get in touch within {candidate.wait_days} days.")
+        reasons.append(_l("They usually get in touch within %(days)d days.", days=candidate.wait_days))
     else:
         points -= 1
-        reasons.append(f"The wait is longer: about {candidate.wait_days} days.")
+        reasons.append(_l("The wait is longer: about %(days)d days.", days=candidate.wait_days))
     if candidate.places_left is not None:
-        reasons.append("1 place left." if candidate.places_left == 1 else f"{candidate.places_left} places left.")
+        reasons.append(_l("1 place left.") if candidate.places_left == 1
+                       else _l("%(count)d places left.", count=candidate.places_left))
     return Match(candidate, points, tuple(reasons))
 
 

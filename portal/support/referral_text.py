@@ -1,28 +1,50 @@
 """Referral statuses, reasons and outcomes in plain words, for victims and partners."""
 
+from portal.i18n import N_
 from portal.support.models import ReferralStatus as S
 
 # What the victim sees: a short label and what it means for them.
 STATUS_WORDS: dict[S, tuple[str, str]] = {
-    S.PROPOSED: ("Waiting for your decision",
-                 "An officer suggested this support. Nothing is shared until you agree."),
-    S.SENT: ("Sent", "We have sent your referral. The organisation will look at it and decide whether they can "
-                     "help."),
-    S.ACCEPTED: ("Accepted", "The organisation can help you. They will get in touch using the details you agreed "
-                             "to share."),
-    S.DECLINED: ("Not accepted", "The organisation cannot take your referral. The reason is shown below. You can "
-                                 "choose another service."),
-    S.CONTACTED: ("Contacted", "The organisation has been in touch with you."),
-    S.UNABLE_TO_CONTACT: ("Could not reach you", "The organisation tried to contact you but could not reach you. "
-                                                 "Check your contact details, or ask to be referred again."),
-    S.CLOSED: ("Closed", "The organisation has finished working with you on this referral."),
-    S.WITHDRAWN: ("Withdrawn", "You stopped this referral. The organisation can no longer see any of your details."),
+    S.PROPOSED: (
+        N_("Waiting for your decision"),
+        N_("An officer suggested this support. Nothing is shared until you agree."),
+    ),
+    S.SENT: (
+        N_("Sent"),
+        N_("We have sent your referral. The organisation will look at it and decide whether they can help."),
+    ),
+    S.ACCEPTED: (
+        N_("Accepted"),
+        N_("The organisation can help you. They will get in touch using the details you agreed to share."),
+    ),
+    S.DECLINED: (
+        N_("Not accepted"),
+        N_("The organisation cannot take your referral. The reason is shown below. You can choose another service."),
+    ),
+    S.CONTACTED: (N_("Contacted"), N_("The organisation has been in touch with you.")),
+    S.UNABLE_TO_CONTACT: (
+        N_("Could not reach you"),
+        N_(
+            "The organisation tried to contact you but could not reach you. "
+            "Check your contact details, or ask to be referred again."
+        ),
+    ),
+    S.CLOSED: (N_("Closed"), N_("The organisation has finished working with you on this referral.")),
+    S.WITHDRAWN: (
+        N_("Withdrawn"),
+        N_("You stopped this referral. The organisation can no longer see any of your details."),
+    ),
 }
 
 # For a peer-support group, being accepted means a place in the group.
 PEER_GROUP_WORDS: dict[S, tuple[str, str]] = {
-    S.ACCEPTED: ("Place confirmed", "The group has a place for you. They will get in touch to tell you when and "
-                                    "where it meets, using the details you agreed to share."),
+    S.ACCEPTED: (
+        N_("Place confirmed"),
+        N_(
+            "The group has a place for you. They will get in touch to tell you when and "
+            "where it meets, using the details you agreed to share."
+        ),
+    ),
 }
 
 
@@ -44,10 +66,10 @@ DECLINE_REASONS: dict[str, str] = {
 }
 # The same reasons as the victim reads them.
 DECLINE_REASONS_FOR_VICTIM: dict[str, str] = {
-    "client_refused": "The organisation understood that you did not want their help.",
-    "lack_of_capacity": "The organisation has no space to help anyone new at the moment. This is not about you.",
-    "no_longer_needed": "The organisation understood that you no longer need this help.",
-    "unable_to_contact": "The organisation could not reach you with the details they were given.",
+    "client_refused": N_("The organisation understood that you did not want their help."),
+    "lack_of_capacity": N_("The organisation has no space to help anyone new at the moment. This is not about you."),
+    "no_longer_needed": N_("The organisation understood that you no longer need this help."),
+    "unable_to_contact": N_("The organisation could not reach you with the details they were given."),
 }
 
 CONTACT_OUTCOMES: dict[str, str] = {
@@ -66,16 +88,16 @@ CLOSE_OUTCOMES: dict[str, str] = {
     "unable_to_contact": "Could not make contact",
 }
 CLOSE_OUTCOMES_FOR_VICTIM: dict[str, str] = {
-    "support_completed": "Your support has finished.",
-    "joined_group": "You have a place in the group.",
-    "referred_on": "The organisation passed you on to another service that can help.",
-    "client_ended": "You chose to stop this support.",
-    "no_longer_needed": "You no longer needed this support.",
-    "unable_to_contact": "The organisation could not reach you, so they closed the referral.",
+    "support_completed": N_("Your support has finished."),
+    "joined_group": N_("You have a place in the group."),
+    "referred_on": N_("The organisation passed you on to another service that can help."),
+    "client_ended": N_("You chose to stop this support."),
+    "no_longer_needed": N_("You no longer needed this support."),
+    "unable_to_contact": N_("The organisation could not reach you, so they closed the referral."),
 }
 
 SCOPE_WORDS = {
-    "category_and_dates": "What kind of crime it was, and when it happened",
-    "contact_details": "Your name, how to contact you, and your communication needs",
-    "description": "What you told us happened",
+    "category_and_dates": N_("What kind of crime it was, and when it happened"),
+    "contact_details": N_("Your name, how to contact you, and your communication needs"),
+    "description": N_("What you told us happened"),
 }

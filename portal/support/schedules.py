@@ -3,9 +3,22 @@
 import re
 from dataclasses import dataclass
 
-DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday",
-        "SU": "Sunday"}
-ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from portal.i18n import N_
+
+DAYS = {"MO": N_("Monday"), "TU": N_("Tuesday"), "WE": N_("Wednesday"), "TH": N_("Thursday"), "FR": N_("Friday"),
+        "SA": N_("Saturday"), "SU": N_("Sunday")}
+# A whole phrase for each ordinal, so that each language can agree the ordinal with the day.
+MONTHLY_EACH = {"1": N_("The first %(day)s of each month"), "2": N_("The second %(day)s of each month"),
+                "3": N_("The third %(day)s of each month"), "4": N_("The fourth %(day)s of each month"),
+                "-1": N_("The last %(day)s of each month")}
+MONTHLY_EVERY = {"1": N_("The first %(day)s of every %(months)d months"),
+                 "2": N_("The second %(day)s of every %(months)d months"),
+                 "3": N_("The third %(day)s of every %(months)d months"),
+                 "4": N_("The fourth %(day)s of every %(months)d months"),
+                 "-1": N_("The last %(day)s of every %(months)d months")}
 # \Z, not $: "$" also matches before a final newline, which would let "TU\n" through to describe().
 WEEKLY_BYDAY = re.compile(r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*\Z")
 MONTHLY_BYDAY = re.compile(r"^(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)\Z")
@@ -50,10 +63,12 @@ def days_of(byday: str | None) -> list[str]:
 
 
 def _clock(value: str) -> str:
-    """'18:30' as '6:30pm', '09:00' as '9am', '12:00' as 'midday'."""
+    """'18:30' as '6:30pm', '09:00' as '9am', '12:00' as 'midday' (in English; other languages use 18:30)."""
+    if str(get_locale() or "en") != "en":
+        return value
     hour, minute = (int(part) for part in value.split(":"))
     if (hour, minute) == (12, 0):
-        return "midday"
+        return _("midday")
     suffix = "am" if hour < 12 else "pm"
     hour = hour % 12 or 12
     return f"{hour}{suffix}" if minute == 0 else f"{hour}:{minute:02d}{suffix}"
@@ -62,21 +77,27 @@ def _clock(value: str) -> str:
 def describe(schedule: Schedule) -> str:
     """The schedule in plain words, for example 'Every Tuesday, 6pm to 7:30pm'."""
     if schedule.freq is None or not schedule.byday:
-        return "By appointment"
+        return _("By appointment")
     if schedule.freq == "WEEKLY":
-        names = [DAYS[day] for day in days_of(schedule.byday)]
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        every = {1: "Every", 2: "Every other"}.get(schedule.interval, f"Every {schedule.interval} weeks on")
-        words = f"{every} {joined}"
+        names = [_(DAYS[day]) for day in days_of(schedule.byday)]
+        joined = names[0] if len(names) == 1 else _("%(days)s and %(last)s", days=", ".join(names[:-1]),
+                                                     last=names[-1])
+        if schedule.interval == 1:
+            words = _("Every %(days)s", days=joined)
+        elif schedule.interval == 2:
+            words = _("Every other %(days)s", days=joined)
+        else:
+            words = _("Every %(weeks)d weeks on %(days)s", weeks=schedule.interval, days=joined)
     else:
         match = MONTHLY_BYDAY.match(schedule.byday)
-        ordinal, day = match.group(1), match.group(2)
-        months = "each month" if schedule.interval == 1 else f"every {schedule.interval} months"
-        words = f"The {ORDINALS[ordinal]} {DAYS[day]} of {months}"
+        ordinal, day = match.group(1), _(DAYS[match.group(2)])
+        words = _(MONTHLY_EACH[ordinal], day=day) if schedule.interval == 1 else \
+            _(MONTHLY_EVERY[ordinal], day=day, months=schedule.interval)
     if schedule.opens_at and schedule.closes_at:
-        words += f", {_clock(schedule.opens_at)} to {_clock(schedule.closes_at)}"
+        words = _("%(when)s, %(opens)s to %(closes)s", when=words, opens=_clock(schedule.opens_at),
+                  closes=_clock(schedule.closes_at))
     elif schedule.opens_at:
-        words += f", from {_clock(schedule.opens_at)}"
+        words = _("%(when)s, from %(opens)s", when=words, opens=_clock(schedule.opens_at))
     return words
 
 

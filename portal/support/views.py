@@ -72,7 +72,7 @@ def accreditation_words(organisation) -> str:
 
 def languages_words(codes) -> str:
     """Language codes as names."""
-    return ", ".join(LANGUAGE_NAMES.get(code, code) for code in codes or ["en"])
+    return ", ".join(_(LANGUAGE_NAMES.get(code, code)) for code in codes or ["en"])
 
 
 def schedule_words(service) -> str:
@@ -391,7 +391,7 @@ def directory_search():
     """Accredited services and peer-support groups, searched and filtered."""
     categories = list_categories()
     form = DirectoryForm(formdata=request.args if request.args else None)
-    form.category.choices = options([("", _("Any type of crime"))] + [(c.code, c.name) for c in categories])
+    form.category.choices = options([("", _("Any type of crime"))] + [(c.code, c.title) for c in categories])
     if request.args:
         form.validate()
     age = _valid(form.age)
@@ -414,7 +414,7 @@ def directory_service(service_id: int):
     service = _listed_or_404(service_id)
     return render_template("support/service.html", service=service,
                            places=directory.places_left(service, referrals.places_taken([service.id])),
-                           category_names={c.code: c.name for c in list_categories()})
+                           category_names={c.code: c.title for c in list_categories()})
 
 
 @bp.route("/guides")

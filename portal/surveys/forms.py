@@ -1,13 +1,12 @@
 """The satisfaction survey and the check-in: every question optional, every option in words."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.forms import PortalForm, options, submit
 from portal.surveys.services import CHECK_IN_ITEMS, COMMENT_MAX, SURVEY_QUESTIONS
-from portal.widgets import RadioInput
+from portal.widgets import CharacterCount, RadioInput
 
 # Best first, as GOV.UK's own feedback survey lists them. The values are the 1 to 5 scores.
 SATISFACTION = [("5", _l("Very satisfied")), ("4", _l("Satisfied")),
@@ -48,7 +47,7 @@ class SurveyForm(PortalForm):
     treated_fairly = _scale(_l("How satisfied are you that we treated you fairly and with respect?"), SATISFACTION)
     ease_of_reporting = _scale(_l("How satisfied are you with how easy it was to report online?"), SATISFACTION)
     comment = TextAreaField(
-        _l("Is there anything you would like to tell us?"), widget=GovCharacterCount(),
+        _l("Is there anything you would like to tell us?"), widget=CharacterCount(),
         description=_l("Do not include personal details, such as your name or address."),
         validators=[Optional(), Length(max=COMMENT_MAX, message=_l(
             "Your answer must be %(max)d characters or fewer", max=COMMENT_MAX))])

@@ -1,5 +1,6 @@
 """Read-only queries for the victim's and witness's own case pages."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from portal.auth.models import User
@@ -26,7 +27,7 @@ def officer_name(report: Report) -> str | None:
     if report.named_officer_id is None:
         return None
     officer = db.session.get(User, report.named_officer_id)
-    return (officer.display_name or "An officer") if officer else None
+    return (officer.display_name or gettext("An officer")) if officer else None
 
 
 def last_updates(report_ids: list[int]) -> dict:

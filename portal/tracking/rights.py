@@ -3,18 +3,24 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.i18n import N_
 from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 from portal.triage.victims_code import deadlines_for, state
 
 PROMISES = {
-    DeadlineKind.TRIAGE: "A member of staff reviews your report within 45 minutes",
-    DeadlineKind.FIRST_RESPONSE: "You hear from us within 48 hours",
-    DeadlineKind.SUPPORT_REFERRAL: "You are offered support within 2 working days",
-    DeadlineKind.DECISION_NOT_TO_INVESTIGATE: "You are told of a decision not to investigate within 5 working days",
-    DeadlineKind.KEY_EVENT: "You are told about important developments quickly",
-    DeadlineKind.ROUTINE_UPDATE: "You get regular updates, as often as you asked",
+    DeadlineKind.TRIAGE: N_("A member of staff reviews your report within 45 minutes"),
+    DeadlineKind.FIRST_RESPONSE: N_("You hear from us within 48 hours"),
+    DeadlineKind.SUPPORT_REFERRAL: N_("You are offered support within 2 working days"),
+    DeadlineKind.DECISION_NOT_TO_INVESTIGATE: N_("You are told of a decision not to investigate within 5 working days"),
+    DeadlineKind.KEY_EVENT: N_("You are told about important developments quickly"),
+    DeadlineKind.ROUTINE_UPDATE: N_("You get regular updates, as often as you asked"),
 }
-STATE_WORDS = {"met": "Done on time", "met late": "Done, but late", "overdue": "Late: not done yet", "due": "Due"}
+STATE_WORDS = {
+    "met": N_("Done on time"),
+    "met late": N_("Done, but late"),
+    "overdue": N_("Late: not done yet"),
+    "due": N_("Due"),
+}
 
 
 @dataclass(frozen=True)

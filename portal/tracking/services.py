@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.i18n import N_
 from portal.tracking.models import TimelineEvent
 
 
@@ -42,7 +43,7 @@ def ask_for_call(user, report, note: str | None) -> TimelineEvent:
 
     _own_report(user, report)
     note = (note or "").strip()[:1000] or None
-    event = add_timeline_event(report.id, "call_requested", "You asked us to call you", note, actor_id=user.id,
+    event = add_timeline_event(report.id, "call_requested", N_("You asked us to call you"), note, actor_id=user.id,
                                victim=True)
     if report.named_officer_id:
         officer = db.session.get(User, report.named_officer_id)
@@ -119,20 +120,20 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
             VictimsCodeDeadline.met_at.is_(None))):
         deadline.due_at = deadline.starts_at + timedelta(days=every_days)
         deadline.description = f"Routine update (every {every_days} days)"
-    add_timeline_event(report.id, "preferences", "You changed how we keep in touch", actor_id=user.id, victim=True)
+    add_timeline_event(report.id, "preferences", N_("You changed how we keep in touch"), actor_id=user.id, victim=True)
     record_audit(user.id, "case.preferences_changed", "report", report.crime_number)
     db.session.commit()
 
 
 VICTIM_REQUESTS = {
-    "review": ("You asked for the decision to be reviewed",
-               "A different officer will look at the decision and tell you the outcome."),
-    "statement": ("You asked to make a Victim Personal Statement",
-                  "An officer will contact you to take your statement. It tells the court how the crime affected "
-                  "you."),
-    "property": ("You asked for your property to be returned",
-                 "An officer will tell you whether the police hold any of your property, and when and where you "
-                 "can collect it."),
+    "review": (N_("You asked for the decision to be reviewed"),
+               N_("A different officer will look at the decision and tell you the outcome.")),
+    "statement": (N_("You asked to make a Victim Personal Statement"),
+                  N_("An officer will contact you to take your statement. It tells the court how the crime affected "
+                  "you.")),
+    "property": (N_("You asked for your property to be returned"),
+                 N_("An officer will tell you whether the police hold any of your property, and when and where you "
+                 "can collect it.")),
 }
 
 
@@ -169,7 +170,7 @@ def add_evidence_later(user, report, data: bytes, filename: str):
     item = EvidenceFile(report_id=report.id, storage_key=stored.storage_key, original_name=stored.original_name,
                         content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)
     db.session.add(item)
-    add_timeline_event(report.id, "evidence_added", "You added a file", stored.original_name, actor_id=user.id,
+    add_timeline_event(report.id, "evidence_added", N_("You added a file"), stored.original_name, actor_id=user.id,
                        victim=True)
     record_audit(user.id, "case.evidence_added", "report", report.crime_number, stored.original_name)
     db.session.commit()

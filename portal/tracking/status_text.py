@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from portal.i18n import N_
 from portal.reporting.models import CaseStatus as S
 
 
@@ -16,34 +17,65 @@ class StatusText:
 
 STATUS_TEXT: dict[S, StatusText] = {
     S.RECEIVED: StatusText(
-        "Received", "We have your report.",
-        "A member of staff will review it within 45 minutes. You will hear from us within 48 hours."),
-    S.TRIAGED: StatusText("Reviewed", "A member of staff has looked at your report.",
-                          "We will tell you what we decide and why."),
+        N_("Received"),
+        N_("We have your report."),
+        N_("A member of staff will review it within 45 minutes. You will hear from us within 48 hours."),
+    ),
+    S.TRIAGED: StatusText(
+        N_("Reviewed"),
+        N_("A member of staff has looked at your report."),
+        N_("We will tell you what we decide and why."),
+    ),
     S.NO_FURTHER_INVESTIGATION: StatusText(
-        "Not being investigated further", "We are not able to investigate further at the moment.",
-        "If you have new information, tell us and we will look again. You can ask for the decision to be reviewed."),
-    S.UNDER_INVESTIGATION: StatusText("Being investigated", "An officer is investigating your case.",
-                                      "We will tell you about important developments, such as an arrest."),
-    S.ATTENDANCE_ARRANGED: StatusText("Visit arranged", "An officer will visit you.",
-                                      "If the time does not suit you, tell us and we will arrange another."),
-    S.REFERRED_ELSEWHERE: StatusText("Passed to another organisation",
-                                     "Another organisation is better placed to deal with this.",
-                                     "They will contact you."),
-    S.SUSPECT_IDENTIFIED: StatusText("Suspect identified", "We have identified a suspect.",
-                                     "We will tell you if they are arrested or interviewed."),
-    S.SUSPECT_ARRESTED: StatusText("Suspect arrested", "Someone has been arrested.",
-                                   "We will tell you whether they are charged, released or bailed."),
-    S.SUSPECT_INTERVIEWED: StatusText("Suspect interviewed", "A suspect has been interviewed.",
-                                      "We are deciding what happens next and will tell you."),
+        N_("Not being investigated further"),
+        N_("We are not able to investigate further at the moment."),
+        N_("If you have new information, tell us and we will look again. You can ask for the decision to be reviewed."),
+    ),
+    S.UNDER_INVESTIGATION: StatusText(
+        N_("Being investigated"),
+        N_("An officer is investigating your case."),
+        N_("We will tell you about important developments, such as an arrest."),
+    ),
+    S.ATTENDANCE_ARRANGED: StatusText(
+        N_("Visit arranged"),
+        N_("An officer will visit you."),
+        N_("If the time does not suit you, tell us and we will arrange another."),
+    ),
+    S.REFERRED_ELSEWHERE: StatusText(
+        N_("Passed to another organisation"),
+        N_("Another organisation is better placed to deal with this."),
+        N_("They will contact you."),
+    ),
+    S.SUSPECT_IDENTIFIED: StatusText(
+        N_("Suspect identified"),
+        N_("We have identified a suspect."),
+        N_("We will tell you if they are arrested or interviewed."),
+    ),
+    S.SUSPECT_ARRESTED: StatusText(
+        N_("Suspect arrested"),
+        N_("Someone has been arrested."),
+        N_("We will tell you whether they are charged, released or bailed."),
+    ),
+    S.SUSPECT_INTERVIEWED: StatusText(
+        N_("Suspect interviewed"),
+        N_("A suspect has been interviewed."),
+        N_("We are deciding what happens next and will tell you."),
+    ),
     S.RELEASED_UNDER_INVESTIGATION: StatusText(
-        "Suspect released while we investigate", "The suspect has been released while we keep investigating.",
-        "The case is still open. We will tell you about any decision."),
-    S.CHARGED: StatusText("Suspect charged", "Someone has been charged.", "The case will go to court."),
-    S.COURT_HEARING_SCHEDULED: StatusText("Court hearing arranged", "A court hearing has been arranged.",
-                                          "A witness care officer will tell you what to expect."),
-    S.OUTCOME: StatusText("Court decision", "The court has made its decision.",
-                          "We will explain what it means for you."),
-    S.CLOSED: StatusText("Closed", "We have finished our work on this case.",
-                         "If anything else happens, you can report it."),
+        N_("Suspect released while we investigate"),
+        N_("The suspect has been released while we keep investigating."),
+        N_("The case is still open. We will tell you about any decision."),
+    ),
+    S.CHARGED: StatusText(N_("Suspect charged"), N_("Someone has been charged."), N_("The case will go to court.")),
+    S.COURT_HEARING_SCHEDULED: StatusText(
+        N_("Court hearing arranged"),
+        N_("A court hearing has been arranged."),
+        N_("A witness care officer will tell you what to expect."),
+    ),
+    S.OUTCOME: StatusText(
+        N_("Court decision"), N_("The court has made its decision."), N_("We will explain what it means for you.")
+    ),
+    S.CLOSED: StatusText(
+        N_("Closed"), N_("We have finished our work on this case."), N_("If anything else happens, you can report it.")
+    ),
 }

@@ -5,6 +5,7 @@ Kept as data so that wording can be reviewed (and translated) without reading co
 
 from dataclasses import dataclass
 
+from portal.i18n import N_
 from portal.reporting.models import CaseStatus as S
 
 
@@ -19,27 +20,33 @@ class Wording:
 # Screening reasons from the Crime Assessment Principles, for a decision not to investigate further.
 NFI_REASONS: dict[str, Wording] = {
     "no_lines_of_enquiry": Wording(
-        "We are not able to investigate further at the moment",
-        "We have looked carefully at what you told us. There is no CCTV, witness, forensic evidence or other "
-        "information that could lead us to the person who did this.",
+        N_("We are not able to investigate further at the moment"),
+        N_(
+            "We have looked carefully at what you told us. There is no CCTV, witness, forensic evidence or other "
+            "information that could lead us to the person who did this."
+        ),
     ),
     "no_realistic_prospect": Wording(
-        "We are not able to investigate further at the moment",
-        "We have looked carefully at what you told us and checked what we could. We do not believe there is a "
-        "realistic chance of finding who did this.",
+        N_("We are not able to investigate further at the moment"),
+        N_(
+            "We have looked carefully at what you told us and checked what we could. We do not believe there is a "
+            "realistic chance of finding who did this."
+        ),
     ),
     "proportionality": Wording(
-        "We are not able to investigate further at the moment",
-        "We have looked at how serious this was, the harm it caused you and what we could do next. We have "
-        "decided that further investigation would not be proportionate. This does not mean we doubt you.",
+        N_("We are not able to investigate further at the moment"),
+        N_(
+            "We have looked at how serious this was, the harm it caused you and what we could do next. We have "
+            "decided that further investigation would not be proportionate. This does not mean we doubt you."
+        ),
     ),
     "victim_request": Wording(
-        "We have stopped the investigation, as you asked",
-        "You told us you did not want us to investigate further.",
+        N_("We have stopped the investigation, as you asked"),
+        N_("You told us you did not want us to investigate further."),
     ),
 }
 
-NFI_NEXT_STEPS = (
+NFI_NEXT_STEPS = N_(
     "Your report is kept on record and helps us see where crime is happening. If you find new information, "
     "such as CCTV, a witness or your property for sale, tell us and we will look at your case again. "
     "You have the right to ask for this decision to be reviewed. If you would like to talk it through, "
@@ -48,68 +55,90 @@ NFI_NEXT_STEPS = (
 
 REFER_AGENCIES: dict[str, Wording] = {
     "national_fraud": Wording(
-        "We have passed your report to the national fraud reporting service",
-        "Fraud is investigated nationally, so reports from across the country can be linked. They will "
-        "contact you if they need more information.",
+        N_("We have passed your report to the national fraud reporting service"),
+        N_(
+            "Fraud is investigated nationally, so reports from across the country can be linked. They will "
+            "contact you if they need more information."
+        ),
     ),
     "council_asb": Wording(
-        "We have passed your report to your local council",
-        "The council deals with this kind of anti-social behaviour and can take action such as warnings and "
-        "orders. They will contact you.",
+        N_("We have passed your report to your local council"),
+        N_(
+            "The council deals with this kind of anti-social behaviour and can take action such as warnings and "
+            "orders. They will contact you."
+        ),
     ),
     "other_force": Wording(
-        "We have passed your report to another police force",
-        "It happened in an area another force covers, so they will deal with it. They will contact you.",
+        N_("We have passed your report to another police force"),
+        N_("It happened in an area another force covers, so they will deal with it. They will contact you."),
     ),
 }
 
 DECISIONS: dict[str, Wording] = {
     "allocate": Wording(
-        "An officer is now looking after your case",
-        "{officer} is your contact for this case. They will keep you updated and tell you about any "
-        "important developments.",
+        N_("An officer is now looking after your case"),
+        N_(
+            "{officer} is your contact for this case. They will keep you updated and tell you about any "
+            "important developments."
+        ),
     ),
     "attendance": Wording(
-        "We would like to visit you",
-        "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
-        "page and we will arrange another.",
+        N_("We would like to visit you"),
+        N_(
+            "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
+            "page and we will arrange another."
+        ),
     ),
     "information_only": Wording(
-        "We have recorded what you told us as information",
-        "What you told us is not a crime, so we have recorded it as information. It helps us understand what "
-        "is happening in your area. If anything else happens, you can report it.",
+        N_("We have recorded what you told us as information"),
+        N_(
+            "What you told us is not a crime, so we have recorded it as information. It helps us understand what "
+            "is happening in your area. If anything else happens, you can report it."
+        ),
     ),
     "duplicate": Wording(
-        "We have joined your report with another one",
-        "This was already reported, so we have joined the reports together to deal with them once. "
-        "You do not need to do anything.",
+        N_("We have joined your report with another one"),
+        N_(
+            "This was already reported, so we have joined the reports together to deal with them once. "
+            "You do not need to do anything."
+        ),
     ),
     "follow_up_call": Wording(
-        "We would like to talk to you",
-        "An officer will call you about your report, using the safe contact details you gave us.",
+        N_("We would like to talk to you"),
+        N_("An officer will call you about your report, using the safe contact details you gave us."),
     ),
     "follow_up_visit": Wording(
-        "We would like to visit you",
-        "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
-        "page and we will arrange another.",
+        N_("We would like to visit you"),
+        N_(
+            "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
+            "page and we will arrange another."
+        ),
     ),
 }
 
 KEY_EVENTS: dict[S, Wording] = {
-    S.SUSPECT_IDENTIFIED: Wording("We have identified a suspect",
-                                  "We have identified someone we believe may be responsible."),
-    S.SUSPECT_ARRESTED: Wording("Someone has been arrested", "We have arrested someone in connection with your case."),
-    S.SUSPECT_INTERVIEWED: Wording("A suspect has been interviewed",
-                                   "We have interviewed a suspect. We are now deciding what happens next."),
+    S.SUSPECT_IDENTIFIED: Wording(
+        N_("We have identified a suspect"), N_("We have identified someone we believe may be responsible.")
+    ),
+    S.SUSPECT_ARRESTED: Wording(
+        N_("Someone has been arrested"), N_("We have arrested someone in connection with your case.")
+    ),
+    S.SUSPECT_INTERVIEWED: Wording(
+        N_("A suspect has been interviewed"),
+        N_("We have interviewed a suspect. We are now deciding what happens next."),
+    ),
     S.RELEASED_UNDER_INVESTIGATION: Wording(
-        "A suspect has been released while we continue to investigate",
-        "The suspect has been released while the investigation continues. This does not mean the case is "
-        "closed."),
-    S.CHARGED: Wording("Someone has been charged",
-                       "A suspect has been charged with an offence. The case will now go to court."),
-    S.COURT_HEARING_SCHEDULED: Wording("A court hearing has been arranged",
-                                       "A hearing has been arranged at {place} on {when}."),
-    S.OUTCOME: Wording("The court has reached a decision", "The court has made its decision in your case."),
-    S.CLOSED: Wording("Your case is now closed",
-                      "We have finished our work on your case. Thank you for reporting it."),
+        N_("A suspect has been released while we continue to investigate"),
+        N_("The suspect has been released while the investigation continues. This does not mean the case is closed."),
+    ),
+    S.CHARGED: Wording(
+        N_("Someone has been charged"), N_("A suspect has been charged with an offence. The case will now go to court.")
+    ),
+    S.COURT_HEARING_SCHEDULED: Wording(
+        N_("A court hearing has been arranged"), N_("A hearing has been arranged at {place} on {when}.")
+    ),
+    S.OUTCOME: Wording(N_("The court has reached a decision"), N_("The court has made its decision in your case.")),
+    S.CLOSED: Wording(
+        N_("Your case is now closed"), N_("We have finished our work on your case. Thank you for reporting it.")
+    ),
 }

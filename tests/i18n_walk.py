@@ -1,0 +1,143 @@
+"""Finding English left on victim and witness pages shown in another language.
+
+Each page is drawn twice for the same person, in English and in the other language. A piece of visible text
+that is the same in both, and has words in it, was not translated, unless it is data the person or an
+organisation wrote (names, descriptions, addresses) or a proper name in ALLOWED.
+"""
+
+import itertools
+import re
+from html.parser import HTMLParser
+
+from flask import url_for
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.i18n import LANGUAGES
+from portal.templating import STAFF_BLUEPRINTS
+from tests.conftest import sign_in_as
+
+# Not for victims or witnesses, or not pages: staff areas, the API, the development mailbox, files.
+NOT_VICTIM_FACING = STAFF_BLUEPRINTS | {"devmail", "oruk", "insight", "benchmark", "static"}
+NOT_PAGES = {"data_rights.download_json", "data_rights.download_pdf", "tracking.summary_pdf",
+             "reporting.summary_pdf", "tracking.evidence", "pages.exit_page", "pages.health", "auth.keep_alive"}
+# Proper names and codes that are the same in every language.
+ALLOWED = {"GOV.UK", "English", "Polski", "العربية", "BSL", "PDF", "JPG", "PNG", "CSV", "JSON", "IOPC"}
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+class _Text(HTMLParser):
+    """Visible text pieces of a page's body (and button values, titles and labels read aloud)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self._skip = 0
+        self._in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self._in_body = True
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        values = dict(attrs)
+        for name in ("aria-label", "title", "alt", "placeholder"):
+            if values.get(name):
+                self.pieces.append(values[name])
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.pieces.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._in_body and not self._skip and data.strip():
+            self.pieces.append(" ".join(data.split()))
+
+
+def text_pieces(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return parser.pieces
+
+
+def untranslated(english_html: str, other_html: str, data: set[str]) -> list[str]:
+    """Pieces of text that are the same in the English and the other page and are not data or proper names."""
+    english = set(text_pieces(english_html))
+    found = []
+    for piece in text_pieces(other_html):
+        if piece in english and WORD.search(piece) and piece not in ALLOWED and not _is_data(piece, data):
+            found.append(piece)
+    return sorted(set(found))
+
+
+def _is_data(piece: str, data: set[str]) -> bool:
+    """Text the person or an organisation wrote, or a crime number, email address or reference."""
+    if piece in data or any(piece in item for item in data if len(piece) >= 4):
+        return True
+    return bool(re.fullmatch(r"[\w.+-]+@[\w.-]+|CR-\d{2}-\d{7}-[A-Z]|[A-Z]{2,4}-[A-Z0-9-]+|[\d\s:/.,-]+", piece))
+
+
+def victim_pages(app, values: dict) -> list[tuple[str, str]]:
+    """Every GET page a victim or witness can be shown, with the world's values filled in."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rpartition(".")[0]
+        if "GET" not in rule.methods or blueprint in NOT_VICTIM_FACING or rule.endpoint in NOT_PAGES:
+            continue
+        if any(name not in values for name in rule.arguments):
+            continue
+        names = sorted(rule.arguments)
+        for combination in itertools.product(*(values[name] for name in names)):
+            with app.test_request_context():
+                found.append((rule.endpoint, url_for(rule.endpoint, **dict(zip(names, combination, strict=True)))))
+    return found
+
+
+def set_language(app, user: User, language: str) -> None:
+    with app.app_context():
+        db.session.get(User, user.id).locale = language
+        db.session.commit()
+
+
+def world_data(app, extra: set[str]) -> set[str]:
+    """Names, emails and organisation text in the world: data, not interface text."""
+    from portal.support.models import Organisation, SupportService
+
+    with app.app_context():
+        data = set(extra)
+        for user in db.session.scalars(select(User)):
+            data |= {user.email, user.display_name or ""}
+        for organisation in db.session.scalars(select(Organisation)):
+            data |= {organisation.name, organisation.description, organisation.email or "",
+                     organisation.website or "", organisation.accreditation_body or ""}
+        for service in db.session.scalars(select(SupportService)):
+            data |= {service.name, service.description, service.location_name or "", service.address or "",
+                     service.accessibility or "", service.postcode or ""}
+    return {item for item in data if item}
+
+
+def walk(app, people: dict[str, User], values: dict, data: set[str], language: str) -> dict[str, list[str]]:
+    """For each person and page: the English text left on the page in the language."""
+    assert language in LANGUAGES
+    problems: dict[str, list[str]] = {}
+    for kind, person in people.items():
+        english_client, other_client = app.test_client(), app.test_client()
+        for _endpoint, path in victim_pages(app, values):
+            pages = {}
+            for code, client in (("en", english_client), (language, other_client)):
+                if person is None:
+                    client.set_cookie("language", code)
+                else:
+                    set_language(app, person, code)
+                    sign_in_as(client, person)
+                response = client.get(path)
+                pages[code] = response
+            if pages["en"].status_code != 200 or not pages["en"].mimetype.startswith("text/html"):
+                continue
+            left = untranslated(pages["en"].get_data(as_text=True), pages[language].get_data(as_text=True), data)
+            if left:
+                problems[f"{kind} {path}"] = left
+    return problems
