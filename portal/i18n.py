@@ -74,8 +74,13 @@ def uk_datetime(value: datetime | None) -> str:
     """22 November 2026 at 1:37pm"""
     if value is None:
         return ""
-    time = format_datetime(value, "h:mma").lower()
-    return f"{format_datetime(value, 'd MMMM yyyy')} at {time}"
+    from flask_babel import gettext
+
+    if current_language() == DEFAULT_LANGUAGE:
+        time = format_datetime(value, "h:mma").lower()
+    else:
+        time = format_datetime(value, "HH:mm")
+    return gettext("%(date)s at %(time)s", date=format_datetime(value, "d MMMM yyyy"), time=time)
 
 
 def today_in_london():

@@ -97,8 +97,9 @@ def test_referring_with_consent_writes_everything_in_one_go(world, monkeypatch):
     event = db.session.scalar(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
                                                           TimelineEvent.kind == "support"))
     assert event.visible_to_victim and not event.visible_to_witness
-    assert event.title == "You asked to be referred to Camden Victim Support"
-    assert "what kind of crime it was, and when it happened" in event.body
+    assert event.shown_title == "You asked to be referred to Camden Victim Support"
+    assert event.title == "You asked to be referred to %(organisation)s"  # stored in English, translated when shown
+    assert "what kind of crime it was, and when it happened" in event.shown_body
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "referral.sent"))
     assert (audit.actor_id, audit.object_type, audit.object_id, audit.detail) == (
         world["victim"].id, "referral", referral.reference, report.crime_number)
@@ -199,7 +200,7 @@ def test_a_suggestion_waits_for_the_victim_and_then_is_sent_on_their_consent(wor
     assert proposal.suggested_by_id == world["officer"].id
     assert not org_emails() and not referrals.partner_can_see(world["partner"], proposal)
     assert support_deadline(report).met_at is not None
-    titles = db.session.scalars(select(TimelineEvent.title).where(TimelineEvent.visible_to_victim)).all()
+    titles = [e.shown_title for e in db.session.scalars(select(TimelineEvent).where(TimelineEvent.visible_to_victim))]
     assert "We suggest support from Camden Victim Support" in titles
     victim_emails = db.session.scalars(select(OutboxMessage.subject).where(
         OutboxMessage.recipient == "victim.one@example.org")).all()
@@ -425,8 +426,8 @@ def test_an_officer_recording_verbal_consent_in_one_step_writes_one_victim_event
     """The victim reads one line, that the referral was sent, not a suggestion to answer."""
     referrals.propose_and_record_consent(world["officer"], world["report"], world["service"], "contact",
                                          "the victim", utcnow() - timedelta(minutes=5), ALL)
-    titles = list(db.session.scalars(select(TimelineEvent.title).where(
-        TimelineEvent.report_id == world["report"].id, TimelineEvent.kind == "support")))
+    titles = [e.shown_title for e in db.session.scalars(select(TimelineEvent).where(
+        TimelineEvent.report_id == world["report"].id, TimelineEvent.kind == "support"))]
     assert titles == ["Your referral to Camden Victim Support was sent"]
 
 

@@ -78,6 +78,7 @@ def test_triage_and_first_response_targets_are_left_to_the_sla_alerts(app, ctx, 
 
 def test_retention_deletes_only_what_has_had_its_time(app, ctx, make_user):
     now = utcnow()
+    user = make_user(Role.VICTIM)  # first: its own transaction, before this one starts writing
     old_draft, _ = start_draft(None)
     old_draft.last_saved_at = now - timedelta(days=31)
     fresh_draft, _ = start_draft(None)
@@ -87,7 +88,6 @@ def test_retention_deletes_only_what_has_had_its_time(app, ctx, make_user):
     recent_sent.status, recent_sent.sent_at = OutboxStatus.SENT, now - timedelta(days=89)
     never_sent = queue_email("c@example.org", "case_update", sign_in_link="x")
     never_sent.next_attempt_at = now - timedelta(days=200)
-    user = make_user(Role.VICTIM)
     for days_ago, digest in ((8, "a" * 64), (6, "b" * 64)):
         db.session.add(AccountToken(user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, token_hash=digest,
                                     expires_at=now - timedelta(days=days_ago)))

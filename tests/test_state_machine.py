@@ -71,5 +71,5 @@ def test_every_key_event_and_reason_has_wording():
 
 def test_court_hearing_wording_has_the_place_and_time():
     """The hearing template takes the court and the date."""
-    body = wording.KEY_EVENTS[S.COURT_HEARING_SCHEDULED].body.format(place="Highbury Corner", when="1 May 2027")
+    body = wording.KEY_EVENTS[S.COURT_HEARING_SCHEDULED].body % {"place": "Highbury Corner", "when": "1 May 2027"}
     assert "Highbury Corner" in body and "1 May 2027" in body

@@ -168,7 +168,8 @@ def test_asking_the_victim_to_agree_in_the_portal_proposes_and_shares_nothing(ap
     assert referral.suggested_by_id == officer.id
     assert not [m for m in outbox_rows(app) if m.recipient == "referrals@camden.example.org"]
     with app.app_context():
-        titles = db.session.scalars(select(TimelineEvent.title).where(TimelineEvent.visible_to_victim)).all()
+        titles = [e.shown_title for e in db.session.scalars(select(TimelineEvent).where(
+            TimelineEvent.visible_to_victim))]
     assert "We suggest support from Camden Victim Support" in titles
     page = client.get(response.headers["Location"])
     assert f"Referral {referral.reference} suggested" in page.get_data(as_text=True)

@@ -129,7 +129,7 @@ def test_allocation_names_the_officer_to_the_victim(app, client, officer, make_u
     decide(client, crime_number, "allocate", {"officer": str(colleague.id)})
     report = report_state(app, crime_number)
     assert report.status == CaseStatus.UNDER_INVESTIGATION and report.named_officer_id == colleague.id
-    assert "DC 77 Priya Shah is your contact" in events(app, crime_number)[-1].body
+    assert "DC 77 Priya Shah is your contact" in events(app, crime_number)[-1].shown_body
 
 
 def test_attendance_proposes_a_visit_time(app, client, officer):
@@ -139,7 +139,8 @@ def test_attendance_proposes_a_visit_time(app, client, officer):
     decide(client, crime_number, "attendance", {"visit_date-day": str(day.day), "visit_date-month": str(day.month),
                                                 "visit_date-year": str(day.year), "visit_time": "14:30"})
     assert report_state(app, crime_number).status == CaseStatus.ATTENDANCE_ARRANGED
-    assert "2:30pm" in events(app, crime_number)[-1].body
+    with app.app_context():  # the date is written out in the reader's language when shown
+        assert "2:30pm" in events(app, crime_number)[-1].shown_body
 
 
 def test_escalation_flags_safeguarding_and_does_not_notify_the_victim(app, client, officer):
@@ -238,7 +239,8 @@ def test_the_whole_investigation_to_closure(app, client, officer):
     assert titles[-5:] == ["Someone has been arrested", "Someone has been charged", "A court hearing has been arranged",
                            "The court has reached a decision", "Your case is now closed"]
     hearing = [e for e in events(app, crime_number) if e.reason_code == "court_hearing_scheduled"][0]
-    assert hearing.visible_to_witness and "Highbury Corner Magistrates" in hearing.body
+    with app.app_context():
+        assert hearing.visible_to_witness and "Highbury Corner Magistrates" in hearing.shown_body
     witness_visible = [e.id for e in events(app, crime_number) if e.visible_to_witness]
     assert witness_visible == [hearing.id]
     key_events = deadlines(app, crime_number, DeadlineKind.KEY_EVENT)
@@ -410,6 +412,6 @@ def test_the_officers_words_for_the_victim_are_not_shown_to_witnesses(app, clien
     for_witnesses = [e for e in events(app, crime_number) if e.visible_to_witness]
     for_victim = [e for e in events(app, crime_number) if e.visible_to_victim and e.reason_code == "charged"]
     standard = "A suspect has been charged with an offence. The case will now go to court."
-    assert [e.body for e in for_witnesses] == [standard]
-    assert "Your neighbour's statement helped." in for_victim[0].body
+    assert [e.shown_body for e in for_witnesses] == [standard]
+    assert "Your neighbour's statement helped." in for_victim[0].shown_body
     assert not for_victim[0].visible_to_witness

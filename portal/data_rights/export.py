@@ -67,7 +67,8 @@ def personal_data(user: User) -> dict:
         ],
         "witness_cases": [
             {"crime_number": report.crime_number,
-             "updates": [{"at": e.occurred_at, "title": e.title, "text": e.body} for e in witness_timeline(report)]}
+             "updates": [{"at": e.occurred_at, "title": e.shown_title, "text": e.shown_body}
+                         for e in witness_timeline(report)]}
             for report in cases_as_witness(user)
         ],
         "equality_answers": _equality_answers(user),
@@ -149,7 +150,8 @@ def _report(report: Report, events: list[TimelineEvent]) -> dict:
         "follow_up": report.follow_up.value,
         "would_have_reported": report.would_have_reported,
         "files": [_file(item) for item in report.evidence],
-        "timeline": [{"occurred_at": event.occurred_at, "title": event.title, "body": event.body} for event in events],
+        "timeline": [{"occurred_at": event.occurred_at, "title": event.shown_title, "body": event.shown_body}
+                     for event in events],
     }
 
 

@@ -84,9 +84,10 @@ def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool
     assessment.chosen_level = level
     assessment.wants_peer = bool(peer)
     assessment.chosen_at = utcnow()
-    words = LEVEL_WORDS[level] + (", and " + LEVEL_WORDS["peer"].lower() if peer else "")
+    words = N_("%(level)s, and a peer-support group.") if peer else N_("%(level)s.")
     add_timeline_event(report.id, "support", N_("You changed the support you want") if changed
-                       else N_("You chose the support you want"), words + ".", actor_id=user.id, victim=True)
+                       else N_("You chose the support you want"), words, actor_id=user.id, victim=True,
+                       values={"level": LEVEL_WORDS[level]})
     record_audit(user.id, "support.level_chosen", "report", report.crime_number, f"{level} peer={bool(peer)}")
     db.session.commit()
     return assessment

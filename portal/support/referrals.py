@@ -18,6 +18,7 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting.models import Report
 from portal.support import referral_text
 from portal.support.models import (
@@ -62,6 +63,8 @@ class Change:
     note: str | None = None
     event_kind: str = "status"
     outcome: str | None = None
+    # Filled into %(name)s in the victim's title and body when they are shown (in the victim's language).
+    values: dict | None = None
 
 
 def _clean_note(note: str | None) -> str | None:
@@ -180,7 +183,7 @@ def _write(actor: User, referral: Referral, report: Report, change: Change, now:
     _history(referral, actor, change, now)
     if change.victim_title:
         add_timeline_event(report.id, "support", change.victim_title, change.victim_body, actor_id=actor.id,
-                           victim=True, reason_code=change.reason_code)
+                           victim=True, reason_code=change.reason_code, values=change.values)
     record_audit(actor.id, change.action, "referral", referral.reference, report.crime_number)
     if notify and not report.safeguarding:
         notify_victim(report)
@@ -220,9 +223,10 @@ def refer_with_consent(user: User, report: Report, service: SupportService, leve
     _mark_sent(referral, consent, now)
     victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
     _write(user, referral, report, Change(
-        "referral.sent", S.SENT, f"You asked to be referred to {service.organisation.name}",
-        f"Service: {service.name}. You agreed to share: "
-        + "; ".join(referral_text.SCOPE_WORDS[s].lower() for s in chosen) + "."), now, notify=False)
+        "referral.sent", S.SENT, N_("You asked to be referred to %(organisation)s"),
+        N_("Service: %(service)s. You agreed to share: %(shared)s."),
+        values={"organisation": service.organisation.name, "service": service.name,
+                "shared": [referral_text.SCOPE_WORDS[s] for s in chosen]}), now, notify=False)
     _commit()
     return referral
 
@@ -243,9 +247,10 @@ def consent_to_proposal(user: User, referral: Referral, scopes: Iterable[str]) -
     db.session.add(consent)
     _mark_sent(referral, consent, now)
     _write(user, referral, report, Change(
-        "referral.consented", S.SENT, f"You agreed to be referred to {referral.organisation.name}",
-        "You agreed to share: " + "; ".join(referral_text.SCOPE_WORDS[s].lower() for s in chosen) + "."),
-        now, notify=False)
+        "referral.consented", S.SENT, N_("You agreed to be referred to %(organisation)s"),
+        N_("You agreed to share: %(shared)s."),
+        values={"organisation": referral.organisation.name,
+                "shared": [referral_text.SCOPE_WORDS[s] for s in chosen]}), now, notify=False)
     _commit()
     return referral
 
@@ -264,8 +269,9 @@ def turn_down_proposal(user: User, referral: Referral) -> Referral:
     referral.status = S.WITHDRAWN
     referral.closed_at = now
     _write(user, referral, report, Change("referral.turned_down", S.WITHDRAWN,
-                                          f"You said no to a referral to {referral.organisation.name}",
-                                          "Nothing was shared with them."), now, notify=False)
+                                          N_("You said no to a referral to %(organisation)s"),
+                                          N_("Nothing was shared with them."),
+                                          values={"organisation": referral.organisation.name}), now, notify=False)
     _commit()
     return referral
 
@@ -293,8 +299,9 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
         record_audit(user.id, "referral.withdrawn", "referral", referral.reference, report.crime_number)
     if consent.organisation.email:
         queue_email(consent.organisation.email, "partner_referral_withdrawn", sign_in_link=absolute_url("auth.login"))
-    add_timeline_event(report.id, "support", f"You withdrew your consent for {consent.organisation.name}",
-                       "They can no longer see any of your details.", actor_id=user.id, victim=True)
+    add_timeline_event(report.id, "support", N_("You withdrew your consent for %(organisation)s"),
+                       N_("They can no longer see any of your details."), actor_id=user.id, victim=True,
+                       values={"organisation": consent.organisation.name})
     record_audit(user.id, "consent.withdrawn", "consent", str(consent.id), report.crime_number)
     _commit()
     return consent
@@ -320,10 +327,11 @@ def _propose(officer: User, report: Report, service: SupportService, level: str,
     now = utcnow()
     referral = _new_referral(report, service, level, S.PROPOSED, suggested_by=officer)
     victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
-    title = f"We suggest support from {service.organisation.name}" if announce else None
+    title = N_("We suggest support from %(organisation)s") if announce else None
     _write(officer, referral, report, Change(
         "referral.proposed", S.PROPOSED, title,
-        "Nothing is shared with them unless you agree. You can say yes or no on this page."), now, notify=announce)
+        N_("Nothing is shared with them unless you agree. You can say yes or no on this page."),
+        values={"organisation": service.organisation.name}), now, notify=announce)
     return referral
 
 
@@ -358,9 +366,9 @@ def record_verbal_consent(officer: User, referral: Referral, given_by: str, give
     db.session.add(consent)
     _mark_sent(referral, consent, now)
     _write(officer, referral, report, Change(
-        "referral.verbal_consent", S.SENT, f"Your referral to {referral.organisation.name} was sent",
-        "You agreed to this when you spoke to us. You can see and withdraw your consent at any time."),
-        now, notify=True)
+        "referral.verbal_consent", S.SENT, N_("Your referral to %(organisation)s was sent"),
+        N_("You agreed to this when you spoke to us. You can see and withdraw your consent at any time."),
+        values={"organisation": referral.organisation.name}), now, notify=True)
     _commit()
     return referral
 
@@ -418,8 +426,8 @@ def _partner_change(partner: User, referral: Referral, expected_version: int, ch
 def accept(partner: User, referral: Referral, expected_version: int) -> Referral:
     """The organisation can help."""
     return _partner_change(partner, referral, expected_version, Change(
-        "referral.accepted", S.ACCEPTED, f"{referral.organisation.name} accepted your referral",
-        referral_text.STATUS_WORDS[S.ACCEPTED][1]))
+        "referral.accepted", S.ACCEPTED, N_("%(organisation)s accepted your referral"),
+        referral_text.STATUS_WORDS[S.ACCEPTED][1], values={"organisation": referral.organisation.name}))
 
 
 def decline(partner: User, referral: Referral, expected_version: int, reason_code: str,
@@ -432,9 +440,9 @@ def decline(partner: User, referral: Referral, expected_version: int, reason_cod
     except DomainError as error:
         _refuse(error)
     return _partner_change(partner, referral, expected_version, Change(
-        "referral.declined", S.DECLINED, f"{referral.organisation.name} could not accept your referral",
-        referral_text.DECLINE_REASONS_FOR_VICTIM[reason_code] + " You can choose another service.",
-        reason_code=reason_code, note=note))
+        "referral.declined", S.DECLINED, N_("%(organisation)s could not accept your referral"),
+        referral_text.DECLINE_REASONS_FOR_VICTIM[reason_code], reason_code=reason_code, note=note,
+        values={"organisation": referral.organisation.name}))
 
 
 def record_contact(partner: User, referral: Referral, expected_version: int, outcome: str,
@@ -448,9 +456,9 @@ def record_contact(partner: User, referral: Referral, expected_version: int, out
     except DomainError as error:
         _refuse(error)
     if outcome == "reached":
-        target, title = S.CONTACTED, f"{referral.organisation.name} has been in touch with you"
+        target, title = S.CONTACTED, N_("%(organisation)s has been in touch with you")
     elif give_up:
-        target, title = S.UNABLE_TO_CONTACT, f"{referral.organisation.name} could not reach you"
+        target, title = S.UNABLE_TO_CONTACT, N_("%(organisation)s could not reach you")
     else:
         target, title = None, None
     if target is None and referral.status not in (S.ACCEPTED, S.UNABLE_TO_CONTACT):
@@ -458,7 +466,7 @@ def record_contact(partner: User, referral: Referral, expected_version: int, out
     body = referral_text.STATUS_WORDS[target][1] if target else None
     return _partner_change(partner, referral, expected_version, Change(
         "referral.contact_attempt", target, title if target != referral.status else None, body,
-        note=note, event_kind="contact_attempt", outcome=outcome))
+        note=note, event_kind="contact_attempt", outcome=outcome, values={"organisation": referral.organisation.name}))
 
 
 def close(partner: User, referral: Referral, expected_version: int, outcome: str,
@@ -471,8 +479,9 @@ def close(partner: User, referral: Referral, expected_version: int, outcome: str
     except DomainError as error:
         _refuse(error)
     return _partner_change(partner, referral, expected_version, Change(
-        "referral.closed", S.CLOSED, f"{referral.organisation.name} closed your referral",
-        referral_text.CLOSE_OUTCOMES_FOR_VICTIM[outcome], reason_code=outcome, note=note))
+        "referral.closed", S.CLOSED, N_("%(organisation)s closed your referral"),
+        referral_text.CLOSE_OUTCOMES_FOR_VICTIM[outcome], reason_code=outcome, note=note,
+        values={"organisation": referral.organisation.name}))
 
 
 # Reading ----------------------------------------------------------------------------------------------------

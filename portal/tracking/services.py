@@ -10,8 +10,9 @@ from portal.tracking.models import TimelineEvent
 
 def add_timeline_event(report_id: int, kind: str, title: str, body: str | None = None, *,
                        actor_id: int | None = None, victim: bool = False, witness: bool = False,
-                       reason_code: str | None = None) -> TimelineEvent:
-    """Add an event to a case's timeline in the current transaction."""
+                       reason_code: str | None = None, values: dict | None = None) -> TimelineEvent:
+    """Add an event to a case's timeline in the current transaction. Title and body are English, marked with N_
+    where they are fixed text; %(name)s placeholders are filled from values when the event is shown."""
     event = TimelineEvent(
         report_id=report_id,
         occurred_at=utcnow(),
@@ -22,6 +23,7 @@ def add_timeline_event(report_id: int, kind: str, title: str, body: str | None =
         visible_to_victim=victim,
         visible_to_witness=witness,
         reason_code=reason_code,
+        text_values=values or None,
     )
     db.session.add(event)
     return event

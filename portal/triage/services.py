@@ -16,7 +16,6 @@ from portal.auth.models import Role, User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import uk_datetime
 from portal.notifications.services import notify_victim
 from portal.reporting.models import CaseStatus, Report
 from portal.tracking.services import add_timeline_event
@@ -46,11 +45,19 @@ class Event:
     victim: bool = False
     witness: bool = False
     reason_code: str | None = None
+    values: dict | None = None  # for %(name)s in standard wording (see _worded)
 
 
 def get_report_by_crime_number(crime_number: str) -> Report | None:
     """A report by its crime number."""
     return db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+
+
+def _worded(standard: str, body: str | None, values: dict) -> tuple[str, dict | None]:
+    """The officer's own words if they wrote any. Otherwise the standard wording, stored in English with its
+    values (a date as {"datetime": ...}), so the victim reads it in their language."""
+    text = _clean_text(body)
+    return (text, None) if text else (standard, values)
 
 
 def _clean_text(text: str | None, default: str | None = None) -> str | None:
@@ -99,7 +106,8 @@ def _apply_change(actor: User, report: Report, action: str, event: Event | None,
             clear_alerts(report, DeadlineKind.TRIAGE, now)
     if event is not None:
         add_timeline_event(report.id, event.kind, event.title, event.body, actor_id=actor.id,
-                           victim=event.victim, witness=event.witness, reason_code=event.reason_code)
+                           victim=event.victim, witness=event.witness, reason_code=event.reason_code,
+                           values=event.values)
         if event.victim:
             victims_code.victim_was_updated(report, now)
             clear_alerts(report, DeadlineKind.FIRST_RESPONSE, now)
@@ -155,9 +163,10 @@ def allocate_for_investigation(actor: User, report: Report, expected_version: in
         raise DomainError("Select an active officer", field="officer")
     report.named_officer_id = officer.id
     template = wording.DECISIONS["allocate"]
-    text = _clean_text(body, template.body.format(officer=officer_display_name(officer)))
+    text, values = _worded(template.body, body, {"officer": officer_display_name(officer)})
     return _commit_change(actor, report, expected_version, "decision.allocate",
-                          Event("decision", template.title, text, victim=True, reason_code="allocate"),
+                          Event("decision", template.title, text, victim=True, reason_code="allocate",
+                                values=values),
                           CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
 
 
@@ -167,10 +176,10 @@ def arrange_attendance(actor: User, report: Report, expected_version: int, visit
     if visit_at <= utcnow():
         raise DomainError("The visit must be in the future", field="visit_at")
     template = wording.DECISIONS["follow_up_visit" if officer_initiated else "attendance"]
-    text = _clean_text(body, template.body.format(when=uk_datetime(visit_at)))
+    text, values = _worded(template.body, body, {"when": {"datetime": visit_at.isoformat()}})
     code = "officer_follow_up_visit" if officer_initiated else "attendance"
     return _commit_change(actor, report, expected_version, f"decision.{code}",
-                          Event("decision", template.title, text, victim=True, reason_code=code),
+                          Event("decision", template.title, text, victim=True, reason_code=code, values=values),
                           CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
 
 
@@ -247,21 +256,23 @@ def post_update(actor: User, report: Report, expected_version: int, status: Case
     if status == CaseStatus.COURT_HEARING_SCHEDULED:
         if not hearing_place or hearing_at is None:
             raise DomainError("Enter the court and the date of the hearing", field="hearing_place")
-        standard = template.body.format(place=hearing_place, when=uk_datetime(hearing_at))
+        values = {"place": hearing_place, "when": {"datetime": hearing_at.isoformat()}}
     else:
-        standard = template.body
+        values = None
+    standard = template.body
     extra = _clean_text(body)
-    text = f"{standard}\n\n{extra}" if extra else standard
+    # The officer's words follow the standard wording; with values to fill in, a % they typed is kept as %.
+    text = f"{standard}\n\n{extra.replace('%', '%%') if values else extra}" if extra else standard
     told = victim and not report.safeguarding
     victims_code.record_key_event(report, template.title, happened_at, told)
     if witness and extra:
         # The officer's words are for the victim; witnesses get the standard wording only.
         add_timeline_event(report.id, "update", template.title, standard, actor_id=actor.id, witness=True,
-                           reason_code=status.value)
+                           reason_code=status.value, values=values)
         witness = False
     return _commit_change(actor, report, expected_version, f"update.{status.value}",
                           Event("update", template.title, text, victim=victim, witness=witness,
-                                reason_code=status.value), status)
+                                reason_code=status.value, values=values), status)
 
 
 def set_enhanced_rights(actor: User, report: Report, expected_version: int, entitled: bool,

@@ -78,14 +78,14 @@ DECISIONS: dict[str, Wording] = {
     "allocate": Wording(
         N_("An officer is now looking after your case"),
         N_(
-            "{officer} is your contact for this case. They will keep you updated and tell you about any "
+            "%(officer)s is your contact for this case. They will keep you updated and tell you about any "
             "important developments."
         ),
     ),
     "attendance": Wording(
         N_("We would like to visit you"),
         N_(
-            "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
+            "An officer would like to visit you on %(when)s. If this time does not suit you, tell us on your case "
             "page and we will arrange another."
         ),
     ),
@@ -110,7 +110,7 @@ DECISIONS: dict[str, Wording] = {
     "follow_up_visit": Wording(
         N_("We would like to visit you"),
         N_(
-            "An officer would like to visit you on {when}. If this time does not suit you, tell us on your case "
+            "An officer would like to visit you on %(when)s. If this time does not suit you, tell us on your case "
             "page and we will arrange another."
         ),
     ),
@@ -135,7 +135,7 @@ KEY_EVENTS: dict[S, Wording] = {
         N_("Someone has been charged"), N_("A suspect has been charged with an offence. The case will now go to court.")
     ),
     S.COURT_HEARING_SCHEDULED: Wording(
-        N_("A court hearing has been arranged"), N_("A hearing has been arranged at {place} on {when}.")
+        N_("A court hearing has been arranged"), N_("A hearing has been arranged at %(place)s on %(when)s.")
     ),
     S.OUTCOME: Wording(N_("The court has reached a decision"), N_("The court has made its decision in your case.")),
     S.CLOSED: Wording(
