@@ -9,6 +9,7 @@ from wtforms import Field, IntegerField
 from portal.widgets import TextInput
 
 PARTS = ("day", "month", "year")
+PART_LABELS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year")}
 
 
 class GovDateWidget(GovFormBase):
@@ -32,7 +33,7 @@ class GovDateWidget(GovFormBase):
             {
                 "id": f"{field.id}-{part}",
                 "name": f"{field.name}-{part}",
-                "label": part.capitalize(),
+                "label": str(PART_LABELS[part]),
                 "value": field.raw_parts.get(part, ""),
                 "classes": ("govuk-input--width-4" if part == "year" else "govuk-input--width-2")
                 + (" govuk-input--error" if part in invalid else ""),

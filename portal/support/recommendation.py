@@ -7,6 +7,8 @@ level and change it later.
 import enum
 from dataclasses import dataclass, field
 
+from portal.i18n import N_
+
 
 class SupportLevel(enum.IntEnum):
     """How much support, from least to most. Peer support is offered alongside any level."""
@@ -62,32 +64,32 @@ def recommend(answers: NeedsAnswers) -> Recommendation:
         reasons.append(reason)
 
     if not answers.feels_safe:
-        at_least(SupportLevel.SPECIALIST, "You told us you do not feel safe. A specialist can help you plan for "
-                                          "your safety.")
+        at_least(SupportLevel.SPECIALIST, N_("You told us you do not feel safe. A specialist can help you plan for "
+                                          "your safety."))
     if answers.mental_health_worry:
-        at_least(SupportLevel.SPECIALIST, "You told us you are worried about your mental health. A specialist "
-                                          "can support you and help you find the right care.")
+        at_least(SupportLevel.SPECIALIST, N_("You told us you are worried about your mental health. A specialist "
+                                          "can support you and help you find the right care."))
     if answers.happened_before and max(answers.daily_life, answers.feelings) >= Impact.QUITE_A_LOT:
-        at_least(SupportLevel.SPECIALIST, "This has happened to you before and it is affecting you a lot. "
-                                          "Ongoing support can help.")
+        at_least(SupportLevel.SPECIALIST, N_("This has happened to you before and it is affecting you a lot. "
+                                          "Ongoing support can help."))
     if answers.feelings == Impact.A_GREAT_DEAL or answers.daily_life == Impact.A_GREAT_DEAL:
-        at_least(SupportLevel.SPECIALIST, "What happened is affecting you a great deal.")
+        at_least(SupportLevel.SPECIALIST, N_("What happened is affecting you a great deal."))
     elif max(answers.feelings, answers.daily_life) == Impact.QUITE_A_LOT:
-        at_least(SupportLevel.CONTACT, "What happened is affecting you quite a lot. A support worker can call "
-                                       "you to talk it through.")
+        at_least(SupportLevel.CONTACT, N_("What happened is affecting you quite a lot. A support worker can call "
+                                       "you to talk it through."))
     if answers.wants_to_talk:
-        at_least(SupportLevel.CONTACT, "You said you would like to talk to someone.")
+        at_least(SupportLevel.CONTACT, N_("You said you would like to talk to someone."))
     if answers.practical_needs - SELF_HELP_PRACTICAL:
-        at_least(SupportLevel.CONTACT, "A support worker can help with practical things, such as getting locks "
-                                       "fixed.")
+        at_least(SupportLevel.CONTACT, N_("A support worker can help with practical things, such as getting locks "
+                                       "fixed."))
     if not reasons:
-        reasons.append("You told us you are coping. Our guides explain what to do next, and you can ask for more "
-                       "support at any time.")
+        reasons.append(N_("You told us you are coping. Our guides explain what to do next, and you can ask for more "
+                       "support at any time."))
     if answers.practical_needs & SELF_HELP_PRACTICAL:
-        reasons.append("Our guides explain how to replace documents and get a letter for your insurer.")
+        reasons.append(N_("Our guides explain how to replace documents and get a letter for your insurer."))
 
     peer = answers.interested_in_peer_support or (
         answers.happened_before and level >= SupportLevel.CONTACT)
     if peer:
-        reasons.append("A peer-support group lets you talk to people who have been through something similar.")
+        reasons.append(N_("A peer-support group lets you talk to people who have been through something similar."))
     return Recommendation(level, peer, tuple(reasons))

@@ -80,7 +80,8 @@ def describe(schedule: Schedule) -> str:
         return _("By appointment")
     if schedule.freq == "WEEKLY":
         names = [_(DAYS[day]) for day in days_of(schedule.byday)]
-        joined = names[0] if len(names) == 1 else _("%(days)s and %(last)s", days=", ".join(names[:-1]),
+        # The separator between days is in the catalogue too: Arabic writes its own comma.
+        joined = names[0] if len(names) == 1 else _("%(days)s and %(last)s", days=_(", ").join(names[:-1]),
                                                      last=names[-1])
         if schedule.interval == 1:
             words = _("Every %(days)s", days=joined)
