@@ -19,7 +19,7 @@ TAG = re.compile(r"<[^>]+>")
 def extracted(tmp_path_factory) -> dict:
     """The victim and witness text as the code has it now (babel.cfg, the same keywords as make extract-messages)."""
     pot = tmp_path_factory.mktemp("catalogue") / "messages.pot"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-q", "-F", "babel.cfg", "-k", "_l",
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "-q", "extract", "-F", "babel.cfg", "-k", "_l",
                     "-k", "lazy_gettext", "-k", "N_", "-o", str(pot), "."], cwd=ROOT, check=True, timeout=300)
     with pot.open("rb") as handle:
         return {message.id: message for message in read_po(handle) if message.id}

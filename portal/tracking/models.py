@@ -50,7 +50,7 @@ class TimelineEvent(Base):
         list of it (what was shared, joined with semicolons), translated; a name as it is."""
         from datetime import datetime
 
-        from portal.i18n import translated, uk_datetime
+        from portal.i18n import DEFAULT_LANGUAGE, current_language, translated, uk_datetime
 
         def one(value):
             return translated(value) if translate else value
@@ -59,8 +59,9 @@ class TimelineEvent(Base):
         for key, value in self.text_values.items():
             if isinstance(value, dict) and "datetime" in value:
                 shown[key] = uk_datetime(datetime.fromisoformat(value["datetime"]))
-            elif isinstance(value, list):
-                shown[key] = "; ".join(one(item).lower() for item in value)
+            elif isinstance(value, list):  # lower case mid-sentence in English; other languages as translated
+                english = not translate or current_language() == DEFAULT_LANGUAGE
+                shown[key] = "; ".join(one(item).lower() if english else one(item) for item in value)
             elif isinstance(value, str):
                 shown[key] = one(value)
             else:
