@@ -21,3 +21,11 @@ errorlog = "-"
 # No query strings in the access log: they can carry search filters typed by the public.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Compile every template in the master once, so workers (forked from it, and again after max_requests)
+    do not each pay for compiling a page on its first request."""
+    app = server.app.wsgi()
+    for name in app.jinja_env.list_templates(extensions=["html", "txt"]):
+        app.jinja_env.get_template(name)

@@ -119,7 +119,8 @@ class Report(TimestampMixin, Base):
     occurred_until: Mapped[date | None]
     occurred_time: Mapped[str | None] = mapped_column(String(5))
     borough: Mapped[str] = mapped_column(String(40), index=True)
-    postcode: Mapped[str | None] = mapped_column(String(10))
+    # Indexed: the repeat-victim check at submission looks for earlier reports at the same postcode.
+    postcode: Mapped[str | None] = mapped_column(String(10), index=True)
     location: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text)
     suspect_description: Mapped[str | None] = mapped_column(Text)

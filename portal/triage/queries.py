@@ -89,7 +89,8 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     """Reports ordered by when their triage is due, with countdowns and overdue flags."""
     now = now or utcnow()
     clauses = _filtered(filters, user)
-    total = db.session.scalar(select(func.count(Report.id)).where(*clauses))
+    # count(*), not count(id): the counts can then be read from the (status, triage_due_at) index alone.
+    total = db.session.scalar(select(func.count()).select_from(Report).where(*clauses))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     reports = list(db.session.scalars(
@@ -109,7 +110,7 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     untriaged = Report.status == CaseStatus.RECEIVED
 
     def counted(*where):
-        return select(func.count(Report.id)).where(*where).scalar_subquery()
+        return select(func.count()).select_from(Report).where(*where).scalar_subquery()
 
     # Three indexed counts in one statement (each subquery has its own WHERE, so none reads the whole table).
     due_soon, overdue, triaged_today = db.session.execute(select(
