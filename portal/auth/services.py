@@ -12,7 +12,7 @@ from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import LANGUAGES, current_language
+from portal.i18n import LANGUAGES, N_, current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_email
 
@@ -69,9 +69,9 @@ def register_account(email: str, password: str) -> None:
 def set_language(user: User, language: str) -> None:
     """Keep a victim's or witness's choice of language on their account (pages and emails follow it)."""
     if language not in LANGUAGES:
-        raise DomainError("Choose a language from the list")
+        raise DomainError(N_("Choose a language from the list"))
     if user.is_staff:
-        raise DomainError("Staff pages are in English")
+        raise DomainError(N_("Staff pages are in English"))
     account = db.session.get(User, user.id)
     if account.locale != language:
         account.locale = language
@@ -98,7 +98,7 @@ def verify_email(token: str) -> User:
     """Mark the account's email as confirmed. Raises DomainError for a bad or used link."""
     record = find_valid_token(token, TokenPurpose.VERIFY_EMAIL)
     if record is None:
-        raise DomainError("This link has expired or has already been used")
+        raise DomainError(N_("This link has expired or has already been used"))
     record.used_at = utcnow()
     user = record.user
     if user.email_verified_at is None:
@@ -169,7 +169,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password through a reset link, which then stops working."""
     record = find_valid_token(token, TokenPurpose.RESET_PASSWORD)
     if record is None:
-        raise DomainError("This link has expired or has already been used")
+        raise DomainError(N_("This link has expired or has already been used"))
     record.used_at = utcnow()
     user = record.user
     user.password_hash = passwords.hash_password(new_password)

@@ -39,11 +39,11 @@ def close_account(user: User, password: str) -> list[str]:
     Raises DomainError on the password field when the password is wrong.
     """
     if user.is_staff:
-        raise DomainError("Staff accounts are closed by an administrator")
+        raise DomainError(N_("Staff accounts are closed by an administrator"))
     if not passwords.verify_password(user.password_hash, password):
         record_audit(user.id, "account.close_failed", "user", str(user.id))
         db.session.commit()
-        raise DomainError("The password is not correct", field="password")
+        raise DomainError(N_("The password is not correct"), field="password")
 
     reports = db.session.execute(select(Report.id, Report.crime_number).where(Report.reporter_user_id == user.id)
                                  .order_by(Report.submitted_at, Report.id)).all()

@@ -1,7 +1,6 @@
 """Your data: what we hold, downloads, who has viewed your cases, and closing the account."""
 
 from flask import Blueprint, current_app, render_template, session
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal.access import role_required
@@ -68,7 +67,7 @@ def close():
         try:
             crime_numbers = services.close_account(current_user, form.password.data)
         except DomainError as error:
-            getattr(form, error.field or "password").errors.append(_(error.message))
+            getattr(form, error.field or "password").errors.append(error.message)
         else:
             logout_user()
             session.clear()

@@ -15,6 +15,7 @@ from portal.domain import DomainError
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.equality.questions import BY_CHARACTERISTIC
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting.models import Report
 
 OBJECT_TYPE = "equality_record"
@@ -35,7 +36,7 @@ def clean_answers(answers: Mapping[str, str | None]) -> dict[str, str | None]:
     for characteristic in CHARACTERISTICS:
         code = answers.get(characteristic) or None
         if code is not None and code not in BY_CHARACTERISTIC[characteristic].codes:
-            raise DomainError("Select one of the answers shown, or leave the question blank", field=characteristic)
+            raise DomainError(N_("Select one of the answers shown, or leave the question blank"), field=characteristic)
         cleaned[characteristic] = code
     return cleaned
 
@@ -72,7 +73,7 @@ def save_for_user(user: User, answers: Mapping[str, str | None]) -> EqualityReco
     """Save a person's answers, replacing any they gave before. With no question answered, nothing is kept
     (any earlier answers are deleted) and None is returned."""
     if user.role not in ANSWERING_ROLES:
-        raise DomainError("Only people who report a crime or are a witness can answer these questions")
+        raise DomainError(N_("Only people who report a crime or are a witness can answer these questions"))
     cleaned = clean_answers(answers)
     if not any(cleaned.values()):
         delete_for_user(user, include_reports=False)
@@ -111,7 +112,7 @@ def save_for_report(report: Report, answers: Mapping[str, str | None]) -> Equali
     """Save the answers of someone who reported without an account, once per report. With no question
     answered, nothing is kept and None is returned."""
     if report.reporter_user_id is not None:
-        raise DomainError("This report is linked to an account. Sign in to answer the questions")
+        raise DomainError(N_("This report is linked to an account. Sign in to answer the questions"))
     cleaned = clean_answers(answers)
     if record_for_report(report.id) is not None:
         raise AlreadyAnswered()

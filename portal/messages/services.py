@@ -21,9 +21,9 @@ def clean_body(body: str | None) -> str:
     """The message text with browser line endings made plain, or a domain error if it is empty or too long."""
     text = (body or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise DomainError("Enter a message", field="body")
+        raise DomainError(N_("Enter a message"), field="body")
     if len(text) > BODY_MAX:
-        raise DomainError(f"Message must be {BODY_MAX} characters or fewer", field="body")
+        raise DomainError(N_("Message must be %(max)d characters or fewer"), field="body", max=BODY_MAX)
     return text
 
 
@@ -79,9 +79,9 @@ def send_staff_message(actor, report, body: str) -> CaseMessage:
     from portal.notifications.services import queue_for_reporter
 
     if not _is_staff(actor):
-        raise DomainError("Only police staff can reply to the victim")
+        raise DomainError(N_("Only police staff can reply to the victim"))
     if report.reporter_user_id is None:
-        raise DomainError("Nobody can read messages on this case: it is not linked to an account", field="body")
+        raise DomainError(N_("Nobody can read messages on this case: it is not linked to an account"), field="body")
     text = clean_body(body)
     message = CaseMessage(report_id=report.id, sender_id=actor.id, from_staff=True, body=text, sent_at=utcnow())
     db.session.add(message)

@@ -38,10 +38,10 @@ def complete_claim(user: User, token: str) -> Report:
     """Link the report to the account that asked for the link. Raises DomainError for a bad link."""
     record = find_valid_token(token, TokenPurpose.CLAIM_REPORT)
     if record is None or record.user_id != user.id or record.subject_id is None:
-        raise DomainError("This link has expired or has already been used")
+        raise DomainError(N_("This link has expired or has already been used"))
     report = db.session.get(Report, record.subject_id)
     if report is None or report.reporter_user_id not in (None, user.id):
-        raise DomainError("This link has expired or has already been used")
+        raise DomainError(N_("This link has expired or has already been used"))
     record.used_at = utcnow()
     report.reporter_user_id = user.id
     add_timeline_event(report.id, "claimed", N_("Report added to your account"), actor_id=user.id, victim=True)

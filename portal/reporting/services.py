@@ -162,7 +162,7 @@ def draft_evidence(draft: ReportDraft) -> list[EvidenceFile]:
 def add_evidence(draft: ReportDraft, data: bytes, filename: str) -> EvidenceFile:
     """Check and store an uploaded file against the draft. Raises DomainError with a message for the form."""
     if len(draft_evidence(draft)) >= MAX_EVIDENCE_FILES:
-        raise DomainError(f"You can upload up to {MAX_EVIDENCE_FILES} files", field="file")
+        raise DomainError(N_("You can upload up to %(count)d files"), field="file", count=MAX_EVIDENCE_FILES)
     stored = evidence_store.store_evidence(data, filename)
     item = EvidenceFile(draft_id=draft.id, storage_key=stored.storage_key, original_name=stored.original_name,
                         content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)
@@ -176,7 +176,7 @@ def remove_evidence(draft: ReportDraft, evidence_id: int) -> None:
     """Remove a file from a draft."""
     item = db.session.get(EvidenceFile, evidence_id)
     if item is None or item.draft_id != draft.id or item.report_id is not None:
-        raise DomainError("That file is not part of this report")
+        raise DomainError(N_("That file is not part of this report"))
     evidence_store.delete_evidence(item.storage_key)
     db.session.delete(item)
     db.session.commit()
@@ -202,10 +202,10 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
     """
     answers = dict(draft.answers or {})
     if stop_page(answers) or first_incomplete(answers) is not None:
-        raise DomainError("Some questions have not been answered")
+        raise DomainError(N_("Some questions have not been answered"))
     category = get_category(answers["category"])
     if category is None or category.route in (Route.FRAUD, Route.SPECIALIST):
-        raise DomainError("Select what happened")
+        raise DomainError(N_("Select what happened"))
 
     now = utcnow()
     try:

@@ -47,13 +47,14 @@ def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, langua
     try:
         require_victim(user, report)
         if contact_method and contact_method not in CONTACT_METHODS:
-            raise DomainError("Select how you would like to be contacted", field="contact_method")
+            raise DomainError(N_("Select how you would like to be contacted"), field="contact_method")
         contact_time = (contact_time or "").strip() or None
         if contact_time and len(contact_time) > TEXT_MAX:
-            raise DomainError(f"The best time must be {TEXT_MAX} characters or fewer", field="contact_time")
+            raise DomainError(N_("The best time must be %(max)d characters or fewer"), field="contact_time",
+                                  max=TEXT_MAX)
         language = (language or "").strip().lower() or None
         if language and len(language) > 10:
-            raise DomainError("Select a language from the list", field="language")
+            raise DomainError(N_("Select a language from the list"), field="language")
     except DomainError:
         db.session.rollback()
         raise
@@ -76,7 +77,7 @@ def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool
     try:
         require_victim(user, report)
         if level not in CHOOSABLE_LEVELS:
-            raise DomainError("Select the support you want", field="level")
+            raise DomainError(N_("Select the support you want"), field="level")
     except DomainError:
         db.session.rollback()
         raise

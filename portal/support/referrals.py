@@ -71,7 +71,7 @@ def _clean_note(note: str | None) -> str | None:
     """A partner's or officer's note, trimmed and limited."""
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise DomainError(f"The note must be {NOTE_MAX} characters or fewer", field="note")
+        raise DomainError(N_("The note must be %(max)d characters or fewer"), field="note", max=NOTE_MAX)
     return note or None
 
 
@@ -82,9 +82,9 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
         try:
             chosen.append(ConsentScope(scope).value)
         except ValueError:
-            raise DomainError("Select what you agree to share", field="scopes") from None
+            raise DomainError(N_("Select what you agree to share"), field="scopes") from None
     if ConsentScope.CATEGORY_AND_DATES.value not in chosen:
-        raise DomainError("Select ‘what kind of crime it was, and when’. The organisation needs this to help you",
+        raise DomainError(N_("Select ‘what kind of crime it was, and when’. The organisation needs this to help you"),
                           field="scopes")
     return sorted(set(chosen))
 
@@ -109,23 +109,23 @@ def is_full(service: SupportService) -> bool:
 def _check_taking_referrals(service: SupportService) -> None:
     """Only to an active service of an accredited organisation, with room. Checked again when consent arrives."""
     if not service.active or not service.organisation.is_accredited(utcnow().date()):
-        raise DomainError("This service is not taking referrals. Choose another one", field="service")
+        raise DomainError(N_("This service is not taking referrals. Choose another one"), field="service")
     if is_full(service):
-        raise DomainError("This group is full at the moment. Choose another one", field="service")
+        raise DomainError(N_("This group is full at the moment. Choose another one"), field="service")
 
 
 def _check_level(service: SupportService, level: str) -> None:
     """Peer support is only for peer-support groups, and a service gives only the levels it offers."""
     if level not in LEVELS:
-        raise DomainError("Select a level of support", field="level")
+        raise DomainError(N_("Select a level of support"), field="level")
     if (service.kind == ServiceKind.PEER_GROUP) != (level == "peer"):
-        raise DomainError("Peer support is only offered by peer-support groups, and a group only offers peer "
-                          "support", field="level")
+        raise DomainError(N_("Peer support is only offered by peer-support groups, and a group only offers peer "
+                          "support"), field="level")
     if (service.kind == ServiceKind.RESTORATIVE_JUSTICE) != (level == "restorative"):
-        raise DomainError("Restorative justice is only offered by restorative justice services, and they offer "
-                          "nothing else", field="level")
+        raise DomainError(N_("Restorative justice is only offered by restorative justice services, and they offer "
+                          "nothing else"), field="level")
     if service.kind == ServiceKind.SERVICE and service.levels and level not in service.levels:
-        raise DomainError("This service does not offer that kind of support", field="level")
+        raise DomainError(N_("This service does not offer that kind of support"), field="level")
 
 
 def _check_can_refer(report: Report, service: SupportService, level: str) -> None:
@@ -136,7 +136,7 @@ def _check_can_refer(report: Report, service: SupportService, level: str) -> Non
         Referral.report_id == report.id, Referral.service_id == service.id,
         Referral.status.in_(list(OPEN_STATUSES | {S.PROPOSED}))))
     if already:
-        raise DomainError("There is already an open referral to this service", field="service")
+        raise DomainError(N_("There is already an open referral to this service"), field="service")
 
 
 def _new_reference() -> str:
@@ -262,7 +262,7 @@ def turn_down_proposal(user: User, referral: Referral) -> Referral:
         require_victim(user, report)
         check_transition(referral.status, S.WITHDRAWN)
         if referral.status != S.PROPOSED:
-            raise DomainError("This referral has already been sent. Withdraw your consent instead")
+            raise DomainError(N_("This referral has already been sent. Withdraw your consent instead"))
     except DomainError as error:
         _refuse(error)
     now = utcnow()
@@ -285,7 +285,7 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
     try:
         require_victim(user, report)
         if not consent.is_active:
-            raise DomainError("You have already withdrawn this consent")
+            raise DomainError(N_("You have already withdrawn this consent"))
     except DomainError as error:
         _refuse(error)
     now = utcnow()
@@ -320,7 +320,7 @@ def propose_referral(officer: User, report: Report, service: SupportService, lev
 def _propose(officer: User, report: Report, service: SupportService, level: str, announce: bool) -> Referral:
     try:
         if officer.role not in POLICE_ROLES:
-            raise DomainError("Only police staff can suggest a referral")
+            raise DomainError(N_("Only police staff can suggest a referral"))
         _check_can_refer(report, service, level)
     except DomainError as error:
         _refuse(error)
@@ -339,11 +339,11 @@ def _check_verbal_consent(given_by: str, given_at: datetime, scopes: Iterable[st
     """Who gave consent, that it was in the past, and what it covers."""
     given_by = (given_by or "").strip()
     if not given_by:
-        raise DomainError("Enter who gave consent", field="given_by")
+        raise DomainError(N_("Enter who gave consent"), field="given_by")
     if len(given_by) > 200:
-        raise DomainError("Who gave consent must be 200 characters or fewer", field="given_by")
+        raise DomainError(N_("Who gave consent must be 200 characters or fewer"), field="given_by")
     if given_at > utcnow():
-        raise DomainError("The time consent was given must be in the past", field="given_at")
+        raise DomainError(N_("The time consent was given must be in the past"), field="given_at")
     return given_by, _clean_scopes(scopes)
 
 
@@ -354,7 +354,7 @@ def record_verbal_consent(officer: User, referral: Referral, given_by: str, give
     report = db.session.get(Report, referral.report_id)
     try:
         if officer.role not in POLICE_ROLES:
-            raise DomainError("Only police staff can record consent")
+            raise DomainError(N_("Only police staff can record consent"))
         check_transition(referral.status, S.SENT)
         given_by, chosen = _check_verbal_consent(given_by, given_at, scopes)
         _check_taking_referrals(referral.service)
@@ -400,7 +400,7 @@ def _partner_change(partner: User, referral: Referral, expected_version: int, ch
     report = db.session.get(Report, referral.report_id)
     try:
         if not partner_can_see(partner, referral):
-            raise DomainError("This referral is not available")
+            raise DomainError(N_("This referral is not available"))
         if referral.version != expected_version:
             raise StaleReferral()
         if change.target is not None and change.target != referral.status:
@@ -434,7 +434,7 @@ def decline(partner: User, referral: Referral, expected_version: int, reason_cod
             note: str | None = None) -> Referral:
     """The organisation cannot help, with one of the standard reasons."""
     if reason_code not in referral_text.DECLINE_REASONS:
-        _refuse(DomainError("Select why you cannot accept this referral", field="reason"))
+        _refuse(DomainError(N_("Select why you cannot accept this referral"), field="reason"))
     try:
         note = _clean_note(note)
     except DomainError as error:
@@ -450,7 +450,7 @@ def record_contact(partner: User, referral: Referral, expected_version: int, out
     """One attempt to reach the person. Reaching them marks the referral contacted; giving up marks it
     'unable to contact'."""
     if outcome not in referral_text.CONTACT_OUTCOMES:
-        _refuse(DomainError("Select what happened when you tried to make contact", field="outcome"))
+        _refuse(DomainError(N_("Select what happened when you tried to make contact"), field="outcome"))
     try:
         note = _clean_note(note)
     except DomainError as error:
@@ -462,7 +462,7 @@ def record_contact(partner: User, referral: Referral, expected_version: int, out
     else:
         target, title = None, None
     if target is None and referral.status not in (S.ACCEPTED, S.UNABLE_TO_CONTACT):
-        _refuse(DomainError("Accept the referral before recording contact attempts"))
+        _refuse(DomainError(N_("Accept the referral before recording contact attempts")))
     body = referral_text.STATUS_WORDS[target][1] if target else None
     return _partner_change(partner, referral, expected_version, Change(
         "referral.contact_attempt", target, title if target != referral.status else None, body,
@@ -473,7 +473,7 @@ def close(partner: User, referral: Referral, expected_version: int, outcome: str
           note: str | None = None) -> Referral:
     """The organisation has finished, with an outcome."""
     if outcome not in referral_text.CLOSE_OUTCOMES:
-        _refuse(DomainError("Select the outcome", field="outcome"))
+        _refuse(DomainError(N_("Select the outcome"), field="outcome"))
     try:
         note = _clean_note(note)
     except DomainError as error:

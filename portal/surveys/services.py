@@ -12,6 +12,7 @@ from portal.audit.services import record_audit
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting.models import Report
 from portal.support.models import Referral, ReferralStatus
 from portal.surveys.models import CHECK_IN_WEEKS, SCALE, CheckIn, Survey, SurveyKind
@@ -94,7 +95,7 @@ def _clean_scores(scores: dict, names: tuple[str, ...]) -> dict[str, int | None]
     for name in names:
         value = scores.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in SCALE):
-            raise DomainError("Select one of the answers", field=name)
+            raise DomainError(N_("Select one of the answers"), field=name)
         cleaned[name] = value
     return cleaned
 
@@ -102,7 +103,7 @@ def _clean_scores(scores: dict, names: tuple[str, ...]) -> dict[str, int | None]
 def _clean_comment(comment: str | None) -> str | None:
     text = (comment or "").replace("\x00", "").strip()
     if len(text) > COMMENT_MAX:
-        raise DomainError(f"Your answer must be {COMMENT_MAX} characters or fewer", field="comment")
+        raise DomainError(N_("Your answer must be %(max)d characters or fewer"), field="comment", max=COMMENT_MAX)
     return text or None
 
 
@@ -111,11 +112,11 @@ def answer_survey(user, report: Report, kind: SurveyKind | str, scores: dict, co
     require_victim(user, report)
     chosen = survey_kind(kind)
     if chosen is None:
-        raise DomainError("There is no survey like that")
+        raise DomainError(N_("There is no survey like that"))
     cleaned = _clean_scores(scores, SURVEY_QUESTIONS)
     text = _clean_comment(comment)
     if text is None and all(value is None for value in cleaned.values()):
-        raise DomainError("Answer at least one question. If you would rather not, you can skip this survey",
+        raise DomainError(N_("Answer at least one question. If you would rather not, you can skip this survey"),
                           field=SURVEY_QUESTIONS[0])
     written = db.session.execute(
         update(Survey).where(Survey.report_id == report.id, Survey.kind == chosen, Survey.invited_at.is_not(None),
@@ -123,7 +124,7 @@ def answer_survey(user, report: Report, kind: SurveyKind | str, scores: dict, co
         .values(answered_at=utcnow(), comment=text, **cleaned).execution_options(synchronize_session=False))
     if not written.rowcount:
         db.session.rollback()
-        raise DomainError("You have already answered this survey. Thank you")
+        raise DomainError(N_("You have already answered this survey. Thank you"))
     record_audit(user.id, "survey.answered", "report", report.crime_number, chosen.value)
     db.session.commit()
 
@@ -133,10 +134,10 @@ def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
     answers both of that week's check-ins (each stays tied to its own organisation and level). Returns how many."""
     require_victim(user, report)
     if weeks not in CHECK_IN_WEEKS:
-        raise DomainError("There is no check-in like that")
+        raise DomainError(N_("There is no check-in like that"))
     cleaned = _clean_scores(scores, CHECK_IN_ITEMS)
     if all(value is None for value in cleaned.values()):
-        raise DomainError("Answer at least one question. If you would rather not, you can skip this for now",
+        raise DomainError(N_("Answer at least one question. If you would rather not, you can skip this for now"),
                           field=CHECK_IN_ITEMS[0])
     written = db.session.execute(
         update(CheckIn).where(CheckIn.report_id == report.id, CheckIn.weeks == weeks,
@@ -145,7 +146,7 @@ def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
         .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False))
     if not written.rowcount:
         db.session.rollback()
-        raise DomainError("You have already answered these questions. Thank you")
+        raise DomainError(N_("You have already answered these questions. Thank you"))
     record_audit(user.id, "check_in.answered", "report", report.crime_number, f"{weeks} weeks")
     db.session.commit()
     return written.rowcount

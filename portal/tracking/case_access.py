@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.extensions import db
+from portal.i18n import N_
 from portal.reporting.models import Report
 from portal.tracking.witness_models import WitnessLink
 
@@ -40,7 +41,7 @@ def require_victim(user: User, report: Report) -> None:
     from portal.domain import DomainError
 
     if user is None or relation_to(user, report) != Relation.VICTIM:
-        raise DomainError("That case is not linked to your account")
+        raise DomainError(N_("That case is not linked to your account"))
 
 
 def case_for(user: User, crime_number: str, *allowed: Relation) -> tuple[Report, Relation]:

@@ -64,10 +64,10 @@ def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineE
 
     _own_report(user, report)
     if report.status != CaseStatus.ATTENDANCE_ARRANGED:
-        raise DomainError("There is no visit to answer")
+        raise DomainError(N_("There is no visit to answer"))
     preferred = (preferred or "").strip()[:500]
     if not accept and not preferred:
-        raise DomainError("Tell us when would suit you better", field="preferred")
+        raise DomainError(N_("Tell us when would suit you better"), field="preferred")
     title = "You accepted the visit time" if accept else "You asked for a different visit time"
     event = add_timeline_event(report.id, "visit_answer", title, None if accept else preferred, actor_id=user.id,
                                victim=True)
@@ -147,9 +147,9 @@ def make_request(user, report, kind: str) -> TimelineEvent:
 
     _own_report(user, report)
     if kind not in VICTIM_REQUESTS:
-        raise DomainError("That request is not available")
+        raise DomainError(N_("That request is not available"))
     if kind == "review" and report.status != CaseStatus.NO_FURTHER_INVESTIGATION:
-        raise DomainError("There is no decision to review")
+        raise DomainError(N_("There is no decision to review"))
     title, body = VICTIM_REQUESTS[kind]
     event = add_timeline_event(report.id, f"request_{kind}", title, body, actor_id=user.id, victim=True)
     record_audit(user.id, f"case.request_{kind}", "report", report.crime_number)
@@ -167,7 +167,7 @@ def add_evidence_later(user, report, data: bytes, filename: str):
 
     _own_report(user, report)
     if len(report.evidence) >= MAX_EVIDENCE_FILES * 2:
-        raise DomainError(f"A case can hold up to {MAX_EVIDENCE_FILES * 2} files", field="file")
+        raise DomainError(N_("A case can hold up to %(count)d files"), field="file", count=MAX_EVIDENCE_FILES * 2)
     stored = evidence_store.store_evidence(data, filename)
     item = EvidenceFile(report_id=report.id, storage_key=stored.storage_key, original_name=stored.original_name,
                         content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)

@@ -15,6 +15,7 @@ from portal.auth.models import User
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
+from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_email
 from portal.reporting.models import Report
@@ -48,12 +49,12 @@ def join_case(user: User, code: str, crime_number: str | None = None) -> Report:
     """Link the signed-in witness to the case the code belongs to. The code works once, until it expires."""
     link = db.session.scalar(select(WitnessLink).where(WitnessLink.code_hash == _digest(code or "")))
     if link is None or link.witness_user_id is not None or link.code_expires_at <= utcnow():
-        raise DomainError("This code has expired or has already been used", field="code")
+        raise DomainError(N_("This code has expired or has already been used"), field="code")
     report = db.session.get(Report, link.report_id)
     if crime_number is not None and report.crime_number != crime_number:
-        raise DomainError("The crime number and code do not match", field="code")
+        raise DomainError(N_("The crime number and code do not match"), field="code")
     if report.reporter_user_id == user.id:
-        raise DomainError("You reported this case, so you already follow it", field="code")
+        raise DomainError(N_("You reported this case, so you already follow it"), field="code")
     link.witness_user_id = user.id
     link.linked_at = utcnow()
     record_audit(user.id, "witness.linked", "report", report.crime_number)
@@ -81,7 +82,7 @@ def confirm_availability(user: User, report: Report, hearing_event_id: int, avai
     hearing = db.session.get(TimelineEvent, hearing_event_id)
     if link is None or hearing is None or hearing.report_id != report.id or not hearing.visible_to_witness \
             or hearing.reason_code != "court_hearing_scheduled":
-        raise DomainError("That hearing is not part of this case")
+        raise DomainError(N_("That hearing is not part of this case"))
     answer = CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=available,
                                note=(note or "").strip()[:1000] or None, answered_at=utcnow())
     db.session.add(answer)
