@@ -28,6 +28,29 @@ LANGUAGE_VALUES = frozenset(value for value, _label in INTERPRETER_LANGUAGES)
 NEED_CODES = frozenset(code for code, _label in NEEDS)
 
 
+def needs_question(label):
+    """The 'help to talk with us' checkboxes, for the report and for the case's contact preferences."""
+    from wtforms import SelectMultipleField
+
+    from portal.forms import options
+    from portal.widgets import CheckboxesInput
+
+    return SelectMultipleField(label, choices=options(NEEDS), widget=CheckboxesInput(),
+                               description=_l("Select all that apply. This is free."))
+
+
+def language_question():
+    """Which language the interpreter should speak (checked by `problem`, so any value gets a plain message)."""
+    from govuk_frontend_wtf.wtforms_widgets import GovSelect
+    from wtforms import SelectField
+
+    from portal.forms import options
+
+    return SelectField(_l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
+                       choices=options([("", _l("Choose a language"))] + INTERPRETER_LANGUAGES),
+                       validate_choice=False)
+
+
 def problem(needs: list[str], language: str | None) -> tuple[str, str] | None:
     """What is wrong with a choice of needs, as (field, message), or None. An interpreter needs a language,
     and a language needs an interpreter."""

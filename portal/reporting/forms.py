@@ -301,15 +301,8 @@ class SafeContactForm(PortalForm):
     voicemail_allowed = radios(_l("Can we leave a voicemail?"), YES_NO, _l("Select yes if we can leave a voicemail"))
     neutral_sender = radios(_l("Should our messages come from a name that does not mention the police?"), YES_NO,
                             _l("Select yes if our messages should not mention the police"))
-    contact_needs = SelectMultipleField(
-        _l("Do you need any help to talk with us? (optional)"), choices=options(needs.NEEDS),
-        widget=CheckboxesInput(), description=_l("Select all that apply. This is free."),
-    )
-    interpreter_language = SelectField(
-        _l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
-        choices=options([("", _l("Choose a language"))] + needs.INTERPRETER_LANGUAGES),
-        validate_choice=False,
-    )
+    contact_needs = needs.needs_question(_l("Do you need any help to talk with us? (optional)"))
+    interpreter_language = needs.language_question()
     submit = submit(_l("Continue"))
 
     def validate(self, extra_validators=None):

@@ -70,12 +70,8 @@ class PreferencesForm(PortalForm):
     neutral_sender = RadioField(_l("Should our messages come from a name that does not mention the police?"),
                                 widget=RadioInput(), choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
                                 validators=[InputRequired(message=_l("Select yes or no"))])
-    contact_needs = SelectMultipleField(_l("Do you need any help to talk with us?"), widget=CheckboxesInput(),
-                                        choices=options(needs.NEEDS),
-                                        description=_l("Select all that apply. This is free."))
-    interpreter_language = SelectField(
-        _l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
-        choices=options([("", _l("Choose a language"))] + needs.INTERPRETER_LANGUAGES), validate_choice=False)
+    contact_needs = needs.needs_question(_l("Do you need any help to talk with us?"))
+    interpreter_language = needs.language_question()
     submit = submit(_l("Save"))
 
 
