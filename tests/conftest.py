@@ -139,7 +139,11 @@ def clean_database(request) -> Iterator[None]:
     yield
     if "app" not in request.fixturenames:
         return
-    application = request.getfixturevalue("app")
+    empty_tables(request.getfixturevalue("app"))
+
+
+def empty_tables(application: Flask) -> None:
+    """Delete every row but the reference data (the crime categories the migrations load)."""
     with application.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -290,12 +294,9 @@ def redis_url() -> Iterator[str]:
     if url:
         yield url
         return
-    from tests.servers import ThrowawayRedis, redis_bin
+    from tests.servers import ThrowawayRedis, require_servers
 
-    if redis_bin() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is not installed, and CI must test the background workers")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    require_servers("redis-server", why="testing the background workers")
     server = ThrowawayRedis().start()
     yield server.url
     server.remove()

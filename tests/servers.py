@@ -32,6 +32,21 @@ def redis_bin() -> str | None:
     return shutil.which("redis-server")
 
 
+def require_servers(*programs: str, why: str) -> None:
+    """Skip the test when postgresql or redis-server is not installed (a developer's machine may lack them), but
+    fail in CI, which installs both (.ci/run sets CI=true): there a missing server must not hide a test."""
+    import pytest
+
+    found = {"postgresql": postgres_bin, "redis-server": redis_bin}
+    missing = [name for name in programs if found[name]() is None]
+    if not missing:
+        return
+    reason = f"{why} needs {' and '.join(missing)} (apt-get install {' '.join(missing)})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}, and CI must run it")
+    pytest.skip(reason)
+
+
 class ThrowawayPostgres:
     """A PostgreSQL cluster of its own: start, stop, restart (fast or immediate) and remove."""
 

@@ -38,7 +38,7 @@ from portal.notifications.models import OutboxMessage
 from portal.reporting.crime_numbers import parse_crime_number
 from portal.reporting.models import CrimeNumberSequence, Report, ReportDraft
 from tests.conftest import make_config
-from tests.servers import ThrowawayPostgres, free_port, postgres_bin
+from tests.servers import ThrowawayPostgres, free_port, require_servers
 from tests.wizard import steps_with
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,11 +58,7 @@ def database_url(tmp_path) -> Iterator[str]:
     if not os.environ.get("TEST_DATABASE_URL"):
         yield f"sqlite:///{tmp_path / 'concurrent.db'}"
         return
-    if postgres_bin() is None:
-        reason = "PostgreSQL is not installed (apt-get install postgresql): this test runs its own server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it")
-        pytest.skip(reason)
+    require_servers("postgresql", why="the PostgreSQL run of this test, on a server of its own,")
     server = ThrowawayPostgres(max_connections=100).start()
     try:
         yield server.url

@@ -8,7 +8,6 @@ The test runs its own PostgreSQL (tests/servers.py), because it restarts and sto
 `make test`. Without Debian's PostgreSQL binaries it is skipped, except in CI (CI=true), where that is a failure.
 """
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -30,10 +29,10 @@ from portal.notifications.models import OutboxMessage
 from portal.reporting.crime_numbers import parse_crime_number
 from portal.reporting.models import CrimeNumberSequence, Report, ReportDraft
 from portal.tracking.models import TimelineEvent
-from tests.conftest import REFERENCE_TABLES, CsrfClient, make_config, sign_in_as
+from tests.conftest import CsrfClient, empty_tables, make_config, sign_in_as
 from tests.factories import UserFactory
 from tests.pagecheck import assert_good_page, h1_text
-from tests.servers import ThrowawayPostgres, postgres_bin
+from tests.servers import ThrowawayPostgres, require_servers
 from tests.wizard import steps_with, submit, walk
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -43,11 +42,7 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @pytest.fixture(scope="module")
 def pg() -> Iterator[ThrowawayPostgres]:
     """A PostgreSQL server of this module's own, which the tests may restart and stop."""
-    if postgres_bin() is None:
-        reason = "PostgreSQL is not installed (apt-get install postgresql): the restart fault test needs its own server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it")
-        pytest.skip(reason)
+    require_servers("postgresql", why="the restart fault test, on a server of its own,")
     server = ThrowawayPostgres().start()
     yield server
     server.remove()
@@ -72,12 +67,7 @@ def fault_app(pg_app: Flask, pg: ThrowawayPostgres) -> Iterator[Flask]:
     yield pg_app
     if not _accepts_connections(pg_app):
         pg.start()
-    with pg_app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                if table.name not in REFERENCE_TABLES:
-                    connection.execute(table.delete())
+    empty_tables(pg_app)
 
 
 def _accepts_connections(app: Flask) -> bool:

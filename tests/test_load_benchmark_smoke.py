@@ -2,20 +2,18 @@
 runs end to end at its smallest size and prints a row for every endpoint, and that the baseline page exists only
 when the configuration asks for it."""
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from portal.access import ACCESS_RULE, PUBLIC
 from portal.extensions import db
 from portal.reporting.models import CrimeCategory
 from tests.pagecheck import assert_good_page, h1_text
-from tests.servers import postgres_bin, redis_bin
+from tests.servers import require_servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,12 +67,7 @@ def _cells(line: str) -> list[str]:
 
 
 def _servers_or_skip() -> None:
-    missing = [name for name, found in (("postgresql", postgres_bin()), ("redis-server", redis_bin())) if not found]
-    if missing:
-        reason = f"the load benchmark needs {' and '.join(missing)} installed (apt-get install {' '.join(missing)})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_servers("postgresql", "redis-server", why="the load benchmark")
 
 
 def test_the_load_benchmark_runs_end_to_end_and_prints_every_endpoint():
