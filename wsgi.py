@@ -1,5 +1,5 @@
 """WSGI entry point: ``flask --app wsgi ...`` and gunicorn use ``app``."""
 
-from portal import create_app
+from portal.app import create_app
 
 app = create_app()

@@ -18,10 +18,10 @@ import flask_migrate  # noqa: E402
 from sqlalchemy import event, inspect  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
-from portal import create_app  # noqa: E402
+from portal.app import create_app  # noqa: E402
 from portal.clock import utcnow  # noqa: E402
+from portal.devtools.generator import generate_cases  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.generator import generate_cases  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:

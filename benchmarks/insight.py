@@ -33,11 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PageError, build_app, generate, sign_in, time_page  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
-from portal.auth.models import Role, User  # noqa: E402
+from portal.auth.models import User  # noqa: E402
+from portal.auth.roles import Role  # noqa: E402
 from portal.auth.services import create_user  # noqa: E402
+from portal.cases.models import Report  # noqa: E402
 from portal.clock import utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.reporting.models import Report  # noqa: E402
 
 SIZES = (10_000, 100_000, 1_000_000)
 PAGES = ("/insight/", "/insight/demand", "/insight/experience", "/insight/public")

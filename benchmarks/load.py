@@ -64,13 +64,15 @@ from _common import ROOT, build_app, generate, sign_in  # noqa: E402
 from sqlalchemy import event, func, select, update  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.auth.models import Role, User  # noqa: E402
+from portal.app import create_app  # noqa: E402
+from portal.auth.models import User  # noqa: E402
+from portal.auth.roles import Role  # noqa: E402
 from portal.auth.services import create_user  # noqa: E402
+from portal.cases.enums import CaseStatus  # noqa: E402
+from portal.cases.models import CrimeCategory, Report  # noqa: E402
+from portal.devtools.generator import REFERENCE_ALPHABET  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.generator import REFERENCE_ALPHABET  # noqa: E402
 from portal.partners.queries import REFERENCE_SHAPE  # noqa: E402
-from portal.reporting.models import CaseStatus, CrimeCategory, Report  # noqa: E402
 from portal.support.models import Consent, Referral  # noqa: E402
 from portal.support.referrals import VISIBLE_TO_PARTNER  # noqa: E402
 from tests.servers import ThrowawayPostgres, ThrowawayRedis, free_port  # noqa: E402

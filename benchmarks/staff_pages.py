@@ -25,10 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PageError, build_app, generate, sign_in, time_page  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from portal.auth.models import Role  # noqa: E402
+from portal.auth.roles import Role  # noqa: E402
 from portal.auth.services import create_user  # noqa: E402
+from portal.cases.enums import CaseStatus  # noqa: E402
+from portal.cases.models import Report  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.reporting.models import CaseStatus, Report  # noqa: E402
 
 # The default queue lists received cases only; the status=all pages page through every case (deep OFFSETs).
 PAGES = (

@@ -6,6 +6,20 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from portal.devmail.sink import run_sink
+from portal.devtools.demo import load_demo_data
+from portal.devtools.generator import generate_cases
+from portal.extensions import db
+from portal.insight.refresh import refresh
+from portal.jobs.commands import jobs
+from portal.jobs.retention import apply_retention
+from portal.notifications.delivery import deliver_pending
+from portal.reporting.services import purge_old_drafts
+from portal.support.assessments import send_due_offers
+from portal.surveys.schedule import send_due
+from portal.triage.alerts import raise_sla_alerts
+from portal.triage.reminders import remind_due_deadlines
+
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
@@ -18,10 +32,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(surveys)
     app.cli.add_command(insight)
     app.cli.add_command(retention)
-    from portal.jobs.commands import jobs
 
     app.cli.add_command(jobs)
-    from portal.generator import generate_cases
 
     app.cli.add_command(generate_cases)
 
@@ -30,8 +42,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def demo_data():
     """Create the demo accounts (idempotent) and print how to sign in."""
-    from portal.demo import load_demo_data
-
     for line in load_demo_data():
         click.echo(line)
 
@@ -45,8 +55,6 @@ def outbox():
 @with_appcontext
 def outbox_send():
     """Deliver pending messages once."""
-    from portal.notifications.delivery import deliver_pending
-
     report = deliver_pending()
     click.echo(f"sent {report.sent}, failed {report.failed}")
 
@@ -56,9 +64,6 @@ def outbox_send():
 @with_appcontext
 def outbox_worker(interval: float):
     """Deliver pending messages in a loop until stopped."""
-    from portal.extensions import db
-    from portal.notifications.delivery import deliver_pending
-
     click.echo(f"outbox worker: delivering every {interval} s (Ctrl+C to stop)")
     while True:
         try:
@@ -79,8 +84,6 @@ def outbox_worker(interval: float):
 @with_appcontext
 def dev_mail_sink(host: str, port: int):
     """Development only: receive mail on loopback and keep it for the /dev/mail viewer."""
-    from portal.devmail.sink import run_sink
-
     if not current_app.config["DEV_MAIL_VIEWER"]:
         raise click.ClickException("The mail sink is for development only.")
     click.echo(f"mail sink on {host}:{port}, saving to {current_app.config['DEV_MAILBOX_DIR']}")
@@ -96,8 +99,6 @@ def reports():
 @with_appcontext
 def purge_drafts():
     """Delete unfinished reports not saved for 30 days, with their uploaded files."""
-    from portal.reporting.services import purge_old_drafts
-
     click.echo(f"deleted {purge_old_drafts()} old draft(s)")
 
 
@@ -110,8 +111,6 @@ def triage():
 @with_appcontext
 def sla_alerts():
     """Alert supervisors to reports about to miss the 45-minute or 48-hour targets."""
-    from portal.triage.alerts import raise_sla_alerts
-
     click.echo(f"raised {raise_sla_alerts()} new alert(s)")
 
 
@@ -119,8 +118,6 @@ def sla_alerts():
 @with_appcontext
 def deadline_reminders():
     """Remind officers of Victims' Code promises to victims falling due within a day (each once)."""
-    from portal.triage.reminders import remind_due_deadlines
-
     click.echo(f"reminded about {remind_due_deadlines()} deadline(s)")
 
 
@@ -133,8 +130,6 @@ def retention():
 @with_appcontext
 def retention_apply():
     """Delete drafts untouched for 30 days, sent emails past their keeping time and long-expired links."""
-    from portal.retention import apply_retention
-
     done = apply_retention()
     click.echo(f"deleted {done.drafts} draft(s), {done.sent_emails} sent email(s), {done.spent_tokens} link(s)")
 
@@ -148,8 +143,6 @@ def support():
 @with_appcontext
 def send_offers():
     """Offer support on cases reported over an hour ago that have not been offered it yet."""
-    from portal.support.assessments import send_due_offers
-
     click.echo(f"offered support on {send_due_offers()} case(s)")
 
 
@@ -162,8 +155,6 @@ def surveys():
 @with_appcontext
 def surveys_send():
     """Offer the surveys and check-ins that are due, and email the invitations (by a safe channel only)."""
-    from portal.surveys.schedule import send_due
-
     counts = send_due()
     click.echo(f"offered {counts.surveys} survey(s) and {counts.check_ins} check-in(s) "
                f"({counts.check_ins_created} check-in(s) scheduled); emailed {counts.emails}")
@@ -179,7 +170,5 @@ def insight():
 @with_appcontext
 def insight_refresh(everything: bool):
     """Work out the daily rollups the insight pages read (every 15 minutes)."""
-    from portal.insight.refresh import refresh
-
     done = refresh(everything=everything)
     click.echo(f"insight figures rebuilt for {done.days} day(s) in {done.seconds:.1f} s")

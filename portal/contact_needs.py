@@ -5,6 +5,11 @@ police staff and partners wherever they see the case or a referral.
 """
 
 from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectField, SelectMultipleField
+
+from portal.forms import options
+from portal.widgets import CheckboxesInput
 
 NEEDS = [
     ("interpreter", _l("An interpreter")),
@@ -30,10 +35,6 @@ NEED_CODES = frozenset(code for code, _label in NEEDS)
 
 def needs_question(label):
     """The 'help to talk with us' checkboxes, for the report and for the case's contact preferences."""
-    from wtforms import SelectMultipleField
-
-    from portal.forms import options
-    from portal.widgets import CheckboxesInput
 
     return SelectMultipleField(label, choices=options(NEEDS), widget=CheckboxesInput(),
                                description=_l("Select all that apply. This is free."))
@@ -41,10 +42,6 @@ def needs_question(label):
 
 def language_question():
     """Which language the interpreter should speak (checked by `problem`, so any value gets a plain message)."""
-    from govuk_frontend_wtf.wtforms_widgets import GovSelect
-    from wtforms import SelectField
-
-    from portal.forms import options
 
     return SelectField(_l("If you need an interpreter, which language should they speak?"), widget=GovSelect(),
                        choices=options([("", _l("Choose a language"))] + INTERPRETER_LANGUAGES),

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -59,16 +59,12 @@ class TimestampMixin:
 
 def enum_column(enum_class, length: int = 30):
     """A string column holding an enum's values (portable, no database enum type)."""
-    from sqlalchemy import Enum
-
     return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
                 validate_strings=True)
 
 
 def configure_sqlite(engine) -> None:
     """Make SQLite wait for a writer instead of failing at once, and let readers run beside it."""
-    from sqlalchemy import event
-
     if engine.dialect.name != "sqlite":
         return
 

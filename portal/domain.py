@@ -1,4 +1,5 @@
 """Errors that services raise and views turn into form errors."""
+from portal.i18n import translated
 
 
 class DomainError(Exception):
@@ -17,7 +18,5 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         """The message in the page's language."""
-        from portal.i18n import translated
-
         words = translated(self.text) if isinstance(self.text, str) else str(self.text)
         return words % self.values if self.values else words

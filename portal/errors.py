@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import db, login_manager
+
 log = logging.getLogger(__name__)
 
 ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500}
@@ -56,7 +58,6 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception):
         """Log the failure and show a calm page."""
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from portal.extensions import db
 
         db.session.rollback()
         return render_template("errors/500.html"), 500
@@ -77,7 +78,6 @@ def register(app: Flask) -> None:
             page = render_template("errors/503.html", sending_report=sending_report)
         except DBAPIError:
             # The page header asked about the signed-in person, which needs the database: show it signed out.
-            from portal.extensions import login_manager
 
             _roll_back_quietly()
             g._login_user = login_manager.anonymous_user()
@@ -87,8 +87,6 @@ def register(app: Flask) -> None:
 
 def _roll_back_quietly() -> None:
     """End the failed transaction; its connection is discarded by the pool if it was broken."""
-    from portal.extensions import db
-
     try:
         db.session.rollback()
     except DBAPIError:

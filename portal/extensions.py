@@ -1,7 +1,7 @@
 """Extension instances, created here and bound to the app in the factory.
 
 Flask-Talisman is the exception: it keeps its settings on the instance rather than per app, so
-portal.security creates one for each app.
+portal.auth.security creates one for each app.
 """
 
 from flask_babel import Babel

@@ -5,7 +5,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.gov_form_base import GovFormBase
 from wtforms import Field, IntegerField
+from wtforms.validators import StopValidation
 
+from portal.clock import today_in_london
 from portal.widgets import TextInput
 
 PARTS = ("day", "month", "year")
@@ -82,7 +84,6 @@ class GovDateField(Field):
         """Turn the parts into a date, or explain what is wrong."""
         if self.raw_data is None:
             return
-        from wtforms.validators import StopValidation
 
         parts = self.raw_parts
         missing = [p for p in PARTS if not parts.get(p)]
@@ -108,7 +109,6 @@ class GovDateField(Field):
         if value.year < 1900:
             self.invalid_parts = ["year"]
             raise StopValidation(_l("%(what)s must be after 1900", what=str(self.what).capitalize()))
-        from portal.i18n import today_in_london
 
         if not self.allow_future and value > today_in_london():
             self.invalid_parts = list(PARTS)

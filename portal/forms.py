@@ -7,6 +7,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from portal.domain import DomainError
 from portal.widgets import PasswordInput, TextInput
 
 EMAIL_MAX = 254
@@ -50,8 +51,6 @@ class PortalForm(FlaskForm):
 
     def saved_with(self, save, details) -> bool:
         """Validate, then hand details() to a service; a refusal shows on the form. True when it was saved."""
-        from portal.domain import DomainError
-
         if not self.validate_on_submit():
             return False
         try:

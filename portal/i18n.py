@@ -7,7 +7,7 @@ people who are not signed in. Staff, partner and insight pages are in English.
 from datetime import date, datetime
 
 from flask import has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 # Each language's name in itself, as the switcher shows it.
@@ -16,12 +16,12 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "language"
 LANGUAGE_COOKIE_DAYS = 365
+# Areas used by police, partners and admins: in English, with no "Exit this page".
+STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin", "admin_organisations", "support_staff"})
 
 
 def english_only_area() -> bool:
     """Staff, partner, insight and admin pages, and anyone signed in to a staff account."""
-    from portal.templating import STAFF_BLUEPRINTS
-
     if request.blueprint in STAFF_BLUEPRINTS or request.blueprint == "devmail":
         return True
     return bool(current_user and current_user.is_authenticated and current_user.is_staff)
@@ -36,8 +36,6 @@ def N_(text: str) -> str:  # noqa: N802 - the usual name of gettext's "mark only
 def translated(text: str | None) -> str | None:
     """Text stored in English, in the page's language if the catalogue has it (otherwise as it is: an officer's
     own words stay as they wrote them). Never formats, so a % in someone's text is safe."""
-    from flask_babel import gettext
-
     return gettext(text) if text else text
 
 
@@ -74,19 +72,9 @@ def uk_datetime(value: datetime | None) -> str:
     """22 November 2026 at 1:37pm"""
     if value is None:
         return ""
-    from flask_babel import gettext
 
     if current_language() == DEFAULT_LANGUAGE:
         time = format_datetime(value, "h:mma").lower()
     else:
         time = format_datetime(value, "HH:mm")
     return gettext("%(date)s at %(time)s", date=format_datetime(value, "d MMMM yyyy"), time=time)
-
-
-def today_in_london():
-    """Today's date where the service runs (the UK), not in UTC."""
-    from zoneinfo import ZoneInfo
-
-    from portal.clock import utcnow
-
-    return utcnow().astimezone(ZoneInfo("Europe/London")).date()

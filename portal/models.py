@@ -1,7 +1,18 @@
 """Import every model so that the metadata (and Alembic) sees them all."""
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import AccountToken, Role, User
+from portal.auth.models import AccountToken, User
+from portal.auth.roles import Role
+from portal.cases.models import (
+    CrimeCategory,
+    CrimeNumberSequence,
+    EvidenceFile,
+    PropertyItem,
+    Report,
+    TimelineEvent,
+    VictimsCodeDeadline,
+    WitnessLink,
+)
 from portal.equality.models import EqualityRecord
 from portal.insight.models import (
     DailyCoping,
@@ -13,15 +24,7 @@ from portal.insight.models import (
 )
 from portal.messages.models import CaseMessage
 from portal.notifications.models import OutboxMessage
-from portal.reporting.models import (
-    CrimeCategory,
-    CrimeNumberSequence,
-    Diversion,
-    EvidenceFile,
-    PropertyItem,
-    Report,
-    ReportDraft,
-)
+from portal.reporting.models import Diversion, ReportDraft
 from portal.support.models import (
     Consent,
     NeedsAssessment,
@@ -31,9 +34,8 @@ from portal.support.models import (
     SupportService,
 )
 from portal.surveys.models import CheckIn, Survey
-from portal.tracking.models import TimelineEvent
-from portal.tracking.witness_models import CourtAvailability, WitnessLink
-from portal.triage.models import SlaAlert, VictimsCodeDeadline
+from portal.tracking.models import CourtAvailability
+from portal.triage.models import SlaAlert
 
 __all__ = [
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",

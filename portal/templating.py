@@ -1,15 +1,22 @@
 """Jinja set-up: GOV.UK macro loaders, filters and template globals."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from portal.i18n import translated, uk_date, uk_datetime
-
-# Areas used by police, partners and admins: no "Exit this page" there.
-STAFF_BLUEPRINTS = frozenset({"triage", "partners", "insight", "admin", "admin_organisations", "support_staff"})
+from portal.contact_needs import describe
+from portal.i18n import (
+    LANGUAGES,
+    STAFF_BLUEPRINTS,
+    current_language,
+    english_only_area,
+    text_direction,
+    translated,
+    uk_date,
+    uk_datetime,
+)
 
 
 def configure_jinja(app: Flask) -> None:
@@ -28,7 +35,6 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     WTFormsHelpers(app)
     app.add_template_global(error_summary_items)
-    from portal.contact_needs import describe
 
     app.add_template_global(describe, "contact_needs_words")
     app.context_processor(page_context)
@@ -46,9 +52,6 @@ def error_summary_items(form) -> list[dict]:
 
 def page_context() -> dict:
     """Values every page can use."""
-    from flask import current_app
-
-    from portal.i18n import LANGUAGES, current_language, english_only_area, text_direction
 
     staff_area = request.blueprint in STAFF_BLUEPRINTS
     signed_in = current_user.is_authenticated

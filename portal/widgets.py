@@ -4,6 +4,7 @@
 - Radios and checkboxes with no description get no empty hint.
 """
 
+from flask_babel import gettext as _
 from govuk_frontend_wtf import wtforms_widgets as gov
 
 
@@ -52,8 +53,6 @@ class PasswordInput(gov.GovPasswordInput):
 
     def map_gov_params(self, field, **kwargs):
         """Add the button's words, translated when the page is drawn."""
-        from flask_babel import gettext as _
-
         params = super().map_gov_params(field, **kwargs)
         for key, words in (("showPasswordText", _("Show")), ("hidePasswordText", _("Hide")),
                            ("showPasswordAriaLabelText", _("Show password")),
@@ -70,8 +69,6 @@ class CharacterCount(gov.GovCharacterCount):
     def map_gov_params(self, field, **kwargs):
         """Add the component's words, translated when the page is drawn. %{count} is filled in by GOV.UK
         Frontend, not by gettext."""
-        from flask_babel import gettext as _
-
         params = super().map_gov_params(field, **kwargs)
         params.setdefault("textareaDescriptionText", _("You can enter up to %{count} characters"))
         params.setdefault("charactersUnderLimitText", {"one": _("You have %{count} character remaining"),

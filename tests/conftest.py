@@ -13,8 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import MetaData, inspect, text
 
 from config import TestingConfig
-from portal import create_app
-from portal.auth.models import Role, User
+from portal.app import create_app
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from tests.factories import UserFactory

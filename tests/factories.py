@@ -3,7 +3,8 @@
 import factory
 
 from portal.auth import passwords
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.auth.totp import new_secret
 from portal.clock import utcnow
 from portal.extensions import db

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.support.models import Delivery, Organisation, ServiceKind, SupportService
+from portal.support.enums import Delivery, ServiceKind
+from portal.support.models import Organisation, SupportService
 
 
 def make_organisation(name: str = "Camden Victim Support", *, accredited: bool = True, approved: bool = True,

@@ -3,8 +3,8 @@
 import pytest
 from flask import Blueprint
 
-from portal.access import ACCESS_RULE, EXEMPT_ENDPOINTS, PUBLIC, public, role_required
-from portal.auth.models import Role
+from portal.auth.access import ACCESS_RULE, EXEMPT_ENDPOINTS, PUBLIC, public, role_required
+from portal.auth.roles import Role
 from tests.conftest import sign_in_as
 
 

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.models import CrimeCategory
 from portal.extensions import db
-from portal.reporting.models import CrimeCategory
 from tests.pagecheck import assert_good_page, h1_text
 from tests.wizard import answer, start
 

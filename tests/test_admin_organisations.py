@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
+from portal.clock import today_in_london
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import today_in_london
-from portal.reporting.models import Report
 from portal.support import directory, referrals
 from portal.support.models import Organisation, SupportService
 from tests.conftest import outbox_rows, sign_in_as

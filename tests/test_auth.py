@@ -6,7 +6,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import AccountToken, Role, User
+from portal.auth.models import AccountToken, User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from tests.conftest import link_in, outbox_rows, sign_in_as

@@ -114,7 +114,7 @@ def test_hostile_values_in_every_address_never_cause_a_500(app, make_user, role)
     every kind of person: a page or a 'not found', never a server error (PostgreSQL refuses NUL in text)."""
     from werkzeug.routing import PathConverter
 
-    from portal.auth.models import Role
+    from portal.auth.roles import Role
     from portal.urls import PrintableText
     from tests.conftest import sign_in_as
     from tests.support_helpers import make_organisation

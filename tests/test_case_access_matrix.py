@@ -15,17 +15,17 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus
+from portal.cases.models import EvidenceFile, Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.reporting.evidence import store_evidence
-from portal.reporting.models import CaseStatus, EvidenceFile, Report
 from portal.support import assessments, referrals
 from portal.support.models import Organisation
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
-from portal.tracking.models import TimelineEvent
-from portal.tracking.witness_models import WitnessLink
 from portal.triage import wording
 from tests.conftest import sign_in_as
 from tests.pagecheck import h1_text

@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.extensions import db
 
 
@@ -19,11 +20,11 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
     assert officer.totp_secret in first.output and officer.totp_secret in second.output
     assert "correct-horse-battery" in first.output
     assert "already there" in second.output
-    from portal.reporting.models import Report
+    from portal.cases.models import Report
 
     victim = db.session.scalar(select(User).where(User.email == "victim@example.org"))
     reports = db.session.scalars(select(Report).where(Report.reporter_user_id == victim.id)).all()
-    from portal.reporting.models import CaseStatus
+    from portal.cases.enums import CaseStatus
 
     assert {r.status for r in reports} == set(CaseStatus)
     assert all(r.crime_number in first.output for r in reports)
@@ -33,12 +34,12 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     """Listed and expired organisations, services in several languages and places, a full group, the partner's
     organisation, referrals in every status made through the services, and a needs assessment. Once only."""
     from portal.audit.models import AuditEvent
+    from portal.cases.models import Report, TimelineEvent
     from portal.clock import utcnow
-    from portal.reporting.models import Report
     from portal.support import directory, referrals
     from portal.support.assessments import latest_assessment
-    from portal.support.models import Delivery, Organisation, Referral, ReferralStatus, ServiceKind, SupportService
-    from portal.tracking.models import TimelineEvent
+    from portal.support.enums import Delivery, ReferralStatus, ServiceKind
+    from portal.support.models import Organisation, Referral, SupportService
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo-data"])

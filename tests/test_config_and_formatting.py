@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config import ConfigError, DevelopmentConfig, ProductionConfig, config_from_env
-from portal import create_app
+from portal.app import create_app
 from portal.urls import safe_next
 
 

@@ -5,12 +5,13 @@ import re
 
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.support import referrals
-from portal.support.models import ConsentScope, Referral, ServiceKind
-from portal.tracking.models import TimelineEvent
+from portal.support.enums import ConsentScope, ServiceKind
+from portal.support.models import Referral
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.support_helpers import make_organisation, make_service

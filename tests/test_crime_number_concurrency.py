@@ -14,13 +14,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
+from portal.cases.crime_numbers import CrimeNumber, check_letter, parse_crime_number
+from portal.cases.models import CrimeNumberSequence, PropertyItem, Report, TimelineEvent
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.reporting import services
 from portal.reporting.boroughs import BOROUGHS
-from portal.reporting.crime_numbers import CrimeNumber, check_letter, parse_crime_number
-from portal.reporting.models import CrimeNumberSequence, PropertyItem, Report, ReportDraft
-from portal.tracking.models import TimelineEvent
+from portal.reporting.models import ReportDraft
 
 THREADS = 20
 JOIN_TIMEOUT_SECONDS = 60

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from portal.reporting.crime_numbers import (
+from portal.cases.crime_numbers import (
     CHECK_LETTERS,
     SEQUENCE_MAX,
     CrimeNumber,

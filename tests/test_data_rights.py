@@ -9,12 +9,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import AccountToken, Role, TokenPurpose, User
+from portal.auth.models import AccountToken, TokenPurpose, User
+from portal.auth.roles import Role
+from portal.cases.models import Report
+from portal.cases.timeline import add_timeline_event
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
-from portal.reporting.models import Report, ReportDraft
+from portal.reporting.models import ReportDraft
 from portal.reporting.services import start_draft
-from portal.tracking.services import add_timeline_event
 from tests.conftest import sign_in_as
 from tests.factories import DEFAULT_PASSWORD
 from tests.pagecheck import assert_good_page, h1_text
@@ -342,7 +344,7 @@ def test_closing_an_account_also_unlinks_cases_followed_as_a_witness(app, client
     """A witness who closes their account no longer follows the case."""
     from sqlalchemy import select as _select
 
-    from portal.tracking.witness_models import WitnessLink
+    from portal.cases.models import WitnessLink
     from tests.conftest import sign_in_as
     from tests.triage_helpers import make_report
 

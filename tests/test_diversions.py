@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.enums import Route
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import Diversion, Route
+from portal.reporting.models import Diversion
 from portal.reporting.services import get_category
 from tests.conftest import sign_in_as
 from tests.test_insight import csv_rows

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.domain import DomainError
 from portal.equality import services
 from portal.equality.models import CHARACTERISTICS, PREFER_NOT_TO_SAY, EqualityRecord
 from portal.equality.questions import QUESTIONS
 from portal.extensions import db
-from portal.reporting.models import Report
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report

@@ -19,13 +19,14 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.equality.questions import QUESTIONS
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.support import assessments, referrals
-from portal.support.models import ConsentScope
+from portal.support.enums import ConsentScope
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
 from tests.conftest import outbox_rows, sign_in_as

@@ -32,11 +32,12 @@ import requests
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal import create_app
+from portal.app import create_app
+from portal.cases.crime_numbers import parse_crime_number
+from portal.cases.models import CrimeNumberSequence, Report
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.reporting.crime_numbers import parse_crime_number
-from portal.reporting.models import CrimeNumberSequence, Report, ReportDraft
+from portal.reporting.models import ReportDraft
 from tests.conftest import make_config
 from tests.servers import ThrowawayPostgres, free_port, require_servers
 from tests.wizard import steps_with

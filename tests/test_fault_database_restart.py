@@ -20,15 +20,15 @@ from flask import Flask
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from portal import create_app
+from portal.app import create_app
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.crime_numbers import parse_crime_number
+from portal.cases.models import CrimeNumberSequence, Report, TimelineEvent
 from portal.errors import database_unavailable
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.reporting.crime_numbers import parse_crime_number
-from portal.reporting.models import CrimeNumberSequence, Report, ReportDraft
-from portal.tracking.models import TimelineEvent
+from portal.reporting.models import ReportDraft
 from tests.conftest import CsrfClient, empty_tables, make_config, sign_in_as
 from tests.factories import UserFactory
 from tests.pagecheck import assert_good_page, h1_text

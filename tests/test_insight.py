@@ -11,16 +11,17 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus, DeadlineKind, FollowUp, ReporterRole
+from portal.cases.models import CrimeCategory, Report, VictimsCodeDeadline
 from portal.clock import utcnow
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.insight.refresh import refresh
 from portal.insight.suppression import FEWER_THAN, HIDDEN
-from portal.reporting.models import CaseStatus, CrimeCategory, FollowUp, Report, ReporterRole
-from portal.support.models import Referral, ReferralStatus
+from portal.support.enums import ReferralStatus
+from portal.support.models import Referral
 from portal.surveys.models import CheckIn, Survey, SurveyKind
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.support_helpers import make_organisation, make_service

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, VictimsCodeDeadline
 from portal.extensions import db
 from portal.insight import queries, rollups
 from portal.insight.filters import Filters
 from portal.insight.models import DailyCoping, DailyDeadlines, DailyReferrals, DailyReports, DailySatisfaction
 from portal.insight.refresh import RECENT_DAYS, london_day, offset_periods, refresh
-from portal.reporting.models import Report
 from portal.surveys.models import Survey, SurveyKind
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 from tests.test_insight import (
     add_check_ins,
     add_deadlines,

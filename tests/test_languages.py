@@ -8,7 +8,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from tests.conftest import outbox_rows

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from portal.access import ACCESS_RULE, PUBLIC
+from portal.auth.access import ACCESS_RULE, PUBLIC
+from portal.cases.models import CrimeCategory
 from portal.extensions import db
-from portal.reporting.models import CrimeCategory
 from tests.pagecheck import assert_good_page, h1_text
 from tests.servers import require_servers
 

@@ -4,13 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.models import Report, TimelineEvent
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.messages import services
 from portal.messages.models import CaseMessage
-from portal.reporting.models import Report
-from portal.tracking.models import TimelineEvent
 from tests.conftest import outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state

@@ -12,11 +12,13 @@ from referencing.jsonschema import DRAFT202012
 from sqlalchemy import select
 
 from portal.api.oruk_mapping import NAMESPACE, oruk_id
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.support import referrals
-from portal.support.models import Delivery, ServiceKind, SupportService
+from portal.support.enums import Delivery, ServiceKind
+from portal.support.models import SupportService
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report
 

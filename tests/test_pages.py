@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from tests.pagecheck import assert_good_page, h1_text, page_problems
 
 
@@ -89,7 +89,7 @@ def test_health_reports_database_ok(client):
 
 def test_health_is_503_when_the_database_is_unreachable(tmp_path):
     """With a database that cannot be opened, /health says so with a 503."""
-    from portal import create_app
+    from portal.app import create_app
     from tests.conftest import make_config
 
     broken = create_app(make_config(f"sqlite:///{tmp_path}/missing-dir/nope.db"))

@@ -11,13 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.support import assessments, referrals
-from portal.support.models import Consent, Referral, ReferralEvent, ReferralStatus, SupportService
+from portal.support.enums import ReferralStatus
+from portal.support.models import Consent, Referral, ReferralEvent, SupportService
 from portal.support.recommendation import NeedsAnswers
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page, h1_text

@@ -12,7 +12,8 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.support import directory, schedules
-from portal.support.models import Delivery, ServiceKind, SupportService
+from portal.support.enums import Delivery, ServiceKind
+from portal.support.models import SupportService
 from tests.pagecheck import assert_good_page, h1_text
 from tests.test_partner_portal import charity, partner_of
 from tests.wizard import error_messages

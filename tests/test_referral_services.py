@@ -6,19 +6,20 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases import victims_code
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, TimelineEvent, VictimsCodeDeadline
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.reporting.models import Report
 from portal.support import referrals
 from portal.support.assessments import send_due_offers
-from portal.support.models import Consent, ConsentScope, ConsentSource, Referral, ReferralStatus
+from portal.support.enums import ConsentScope, ConsentSource, ReferralStatus
+from portal.support.models import Consent, Referral
 from portal.support.referrals import StaleReferral
-from portal.tracking.models import TimelineEvent
-from portal.triage import victims_code
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report
 

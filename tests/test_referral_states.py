@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.domain import DomainError
-from portal.support.models import ReferralStatus as S
+from portal.support.enums import ReferralStatus as S
 from portal.support.referral_states import (
     FINISHED,
     OPEN_STATUSES,

@@ -5,15 +5,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.auth.models import AccountToken, Role, TokenPurpose
+from portal.auth.models import AccountToken, TokenPurpose
+from portal.auth.roles import Role
+from portal.cases import victims_code
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, VictimsCodeDeadline
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.notifications.services import queue_email
-from portal.reporting.models import Report, ReportDraft
+from portal.reporting.models import ReportDraft
 from portal.reporting.services import start_draft
-from portal.triage import victims_code
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 from tests.conftest import outbox_rows
 from tests.triage_helpers import make_report
 

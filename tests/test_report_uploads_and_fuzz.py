@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 
+from portal.cases.models import EvidenceFile, Report
 from portal.extensions import db
 from portal.reporting.journey import STEPS
-from portal.reporting.models import EvidenceFile, Report
 from tests.pagecheck import h1_text
 from tests.wizard import BIKE_THEFT, error_messages, start, submit, walk
 

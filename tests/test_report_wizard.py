@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.crime_numbers import parse_crime_number
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.crime_numbers import parse_crime_number
-from portal.reporting.models import CaseStatus, Report, ReportDraft
-from portal.tracking.models import TimelineEvent
+from portal.reporting.models import ReportDraft
 from tests.conftest import link_in, outbox_rows
 from tests.pagecheck import assert_good_page, h1_text
 from tests.wizard import BIKE_THEFT, answer, error_messages, start, steps_with, submit, walk

@@ -7,18 +7,19 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import event, func, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.crime_numbers import format_crime_number, parse_crime_number
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import CrimeNumberSequence, Report, TimelineEvent, VictimsCodeDeadline
+from portal.cases.sequence import next_sequence_value
 from portal.clock import utcnow
+from portal.devtools.generator import SYNTHETIC_ORGANISATIONS, generate_cases
 from portal.equality.models import CHARACTERISTICS, PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
-from portal.generator import SYNTHETIC_ORGANISATIONS, generate_cases
-from portal.reporting.crime_numbers import format_crime_number, parse_crime_number
-from portal.reporting.models import CaseStatus, CrimeNumberSequence, Report
-from portal.reporting.sequence import next_sequence_value
-from portal.support.models import Consent, Organisation, Referral, ReferralStatus, SupportService
+from portal.support.enums import ReferralStatus
+from portal.support.models import Consent, Organisation, Referral, SupportService
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
-from portal.tracking.models import TimelineEvent
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 
 # Statements per request, measured with 300 generated cases (the same on SQLite and PostgreSQL). A page may never
 # exceed its ceiling, and must run exactly as many statements again once there are six times as many cases.
@@ -140,7 +141,7 @@ def test_generator_creates_the_requested_cases_with_valid_unique_crime_numbers(a
 
 def test_generator_numbers_cases_from_each_years_sequence_across_new_year(app, monkeypatch):
     """Cases submitted either side of New Year take numbers from their own year's sequence, with no gaps."""
-    monkeypatch.setattr("portal.generator.utcnow", lambda: datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr("portal.devtools.generator.utcnow", lambda: datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
     _generate(app, 400)
     numbers, events = _numbers_and_events(app)
     with app.app_context():

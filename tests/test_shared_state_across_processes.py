@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from tests.conftest import free_port
 from tests.factories import DEFAULT_PASSWORD
 

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pyotp
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.triage.models import SlaAlert
 from tests.conftest import link_in, outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page, h1_text

@@ -4,10 +4,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.reporting.models import CaseStatus as S
-from portal.tracking.status_text import STATUS_TEXT
+from portal.cases.enums import CaseStatus as S
+from portal.cases.status_text import STATUS_TEXT
+from portal.cases.transitions import (
+    KEY_EVENTS,
+    TRANSITIONS,
+    IllegalTransition,
+    allowed_next,
+    check_transition,
+)
 from portal.triage import wording
-from portal.triage.state_machine import KEY_EVENTS, TRANSITIONS, IllegalTransition, allowed_next, check_transition
 
 
 def test_every_status_has_rules_and_plain_words():

@@ -8,12 +8,14 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import CrimeCategory, Report
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import CrimeCategory, Report
 from portal.support import referrals
-from portal.support.models import Delivery, SupportService
+from portal.support.enums import Delivery
+from portal.support.models import SupportService
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import Candidate, Need, best_matches, score
-from portal.support.models import Delivery, ServiceKind
 
 SERVICE = Candidate(id=1, name="Support after theft", organisation="Camden Victim Support", kind=ServiceKind.SERVICE,
                     levels=("contact", "specialist"), categories=(), boroughs=("Camden",), languages=("en",),

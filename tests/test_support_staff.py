@@ -6,16 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.support import referrals
 from portal.support.assessments import choose_level, save_assessment
-from portal.support.models import Consent, ConsentSource, Delivery, Referral, ReferralStatus
+from portal.support.enums import ConsentSource, Delivery, ReferralStatus
+from portal.support.models import Consent, Referral
 from portal.support.recommendation import Impact, NeedsAnswers
-from portal.support.referral_text import SCOPE_WORDS
-from portal.support.staff_forms import STAFF_SCOPE_WORDS
-from portal.tracking.models import TimelineEvent
+from portal.support.referral_text import SCOPE_WORDS, STAFF_SCOPE_WORDS
 from tests.conftest import outbox_rows
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_peer_group, make_service

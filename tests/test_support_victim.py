@@ -7,10 +7,12 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.extensions import db
 from portal.support import referrals
-from portal.support.models import Consent, NeedsAssessment, Referral, ReferralStatus, SupportService
+from portal.support.enums import ReferralStatus
+from portal.support.models import Consent, NeedsAssessment, Referral, SupportService
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_peer_group, make_service
@@ -391,7 +393,7 @@ def test_a_full_group_cannot_be_chosen(app, client, signed_in, make_user):
     other_victim = make_user(Role.VICTIM)
     other_case = make_report(app, user=other_victim)
     with app.app_context():
-        from portal.reporting.models import Report
+        from portal.cases.models import Report
 
         report = db.session.scalar(select(Report).where(Report.crime_number == other_case))
         group = db.session.get(SupportService, world["group"])
@@ -442,7 +444,7 @@ def propose(app, make_user, crime_number, service_id, level="contact") -> int:
     """An officer suggests a referral; returns its id."""
     officer = make_user(Role.OFFICER)
     with app.app_context():
-        from portal.reporting.models import Report
+        from portal.cases.models import Report
 
         report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
         referral = referrals.propose_referral(db.session.get(User, officer.id), report,
@@ -552,8 +554,8 @@ def test_verbal_consent_says_who_gave_it(app, client, signed_in, make_user):
     """Consent an officer recorded is shown as told to an officer, with who gave it."""
     from datetime import timedelta
 
+    from portal.cases.models import Report
     from portal.clock import utcnow
-    from portal.reporting.models import Report
 
     victim = signed_in(Role.VICTIM)
     world = support_world(app)

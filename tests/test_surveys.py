@@ -10,16 +10,17 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report, TimelineEvent
+from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import CaseStatus, Report
 from portal.support import referrals
 from portal.support.models import Consent
 from portal.surveys import schedule
 from portal.surveys.models import CheckIn, Survey, SurveyKind
-from portal.tracking.models import TimelineEvent
-from portal.tracking.services import add_timeline_event
 from tests.conftest import outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_service

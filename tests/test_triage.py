@@ -7,14 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import TimelineEvent, VictimsCodeDeadline
+from portal.cases.transitions import IllegalTransition
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import CaseStatus
-from portal.tracking.models import TimelineEvent
 from portal.triage import services
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
-from portal.triage.state_machine import IllegalTransition
 from tests.conftest import outbox_rows
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state
@@ -266,7 +265,7 @@ def test_enhanced_rights_shorten_the_key_event_deadline(app, client, officer):
     assert report_state(app, crime_number).enhanced_rights
     post_update(client, crime_number, "suspect_arrested")
     [deadline] = deadlines(app, crime_number, DeadlineKind.KEY_EVENT)
-    from portal.triage.working_days import add_working_days
+    from portal.cases.working_days import add_working_days
 
     assert deadline.due_at == add_working_days(deadline.starts_at, 1)
 

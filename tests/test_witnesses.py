@@ -5,10 +5,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
+from portal.cases.models import WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.tracking.witness_models import CourtAvailability, WitnessLink
+from portal.tracking.models import CourtAvailability
 from tests.conftest import link_in, outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.triage.working_days import (
+from portal.cases.working_days import (
     CALENDAR_FILE,
     LONDON,
     CalendarNotCovered,

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import Report
 from portal.reporting.services import get_category, save_answers, start_draft, submit_report
 
 BASE_ANSWERS = {

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.cases.enums import Route
 from portal.forms import PortalForm, email_field, options, submit
-from portal.reporting.models import Route
 from portal.widgets import CheckboxInput, RadioInput, TextInput
 
 ROUTE_LABELS = [

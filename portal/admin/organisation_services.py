@@ -4,14 +4,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.admin.services import create_staff_account, deactivate_account
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.clock import today_in_london
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import today_in_london
+from portal.i18n import uk_date
 from portal.support.models import Organisation
 
 NAME_MAX = 200
@@ -50,9 +53,6 @@ class OrganisationStatus:
 
 def status_of(organisation: Organisation, today: date | None = None) -> OrganisationStatus:
     """'Accredited until 1 May 2027', 'Accreditation expired' or 'Not approved', and so on."""
-    from flask_babel import gettext as _
-
-    from portal.i18n import uk_date
 
     today = today or today_in_london()
     if not organisation.approved:

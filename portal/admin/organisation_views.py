@@ -4,10 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
 from portal.admin import organisation_services as services
 from portal.admin.organisation_forms import DeactivatePartnerForm, OrganisationForm, PartnerForm
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
 from portal.domain import DomainError
 
 bp = Blueprint("admin_organisations", __name__, url_prefix="/admin")

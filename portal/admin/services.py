@@ -6,14 +6,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.audit.services import record_audit
-from portal.auth.models import PUBLIC_ROLES, Role, TokenPurpose, User
+from portal.auth.models import TokenPurpose, User
+from portal.auth.roles import PUBLIC_ROLES, Role
 from portal.auth.services import create_user, get_user_by_email
 from portal.auth.tokens import issue_token
+from portal.cases.enums import Route
+from portal.cases.models import CrimeCategory
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
-from portal.reporting.models import CrimeCategory, Route
+from portal.notifications.services import queue_email_to
 
 INVITE_LIFETIME = timedelta(hours=72)
 
@@ -63,7 +65,7 @@ def create_staff_account(actor: User, email: str, display_name: str, role: str,
     user.display_name = display_name
     user.organisation_id = organisation_id
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, INVITE_LIFETIME)
-    queue_email(user.email, "staff_invite", link=absolute_url("auth.reset_password", token=token))
+    queue_email_to(user, "staff_invite", link=absolute_url("auth.reset_password", token=token))
     record_audit(actor.id, "staff.created", "user", str(user.id), f"{user.email} as {role}"
                  + (f" for organisation {organisation_id}" if organisation_id is not None else ""))
     db.session.commit()

@@ -4,10 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
 from portal.admin import services
 from portal.admin.forms import ROUTE_LABELS, CategoryForm, DeactivateForm, StaffForm
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
 from portal.domain import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -10,8 +10,8 @@ import uuid
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from portal.access import public
 from portal.api import oruk_mapping
+from portal.auth.access import public
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.reporting.services import list_categories

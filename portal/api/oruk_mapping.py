@@ -10,8 +10,9 @@ from collections.abc import Mapping
 
 from portal.support import schedules
 from portal.support.assessments import LEVEL_WORDS
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import LANGUAGE_NAMES
-from portal.support.models import Delivery, Organisation, ServiceKind, SupportService
+from portal.support.models import Organisation, SupportService
 
 # Never change this: every published id is derived from it.
 NAMESPACE = uuid.UUID("377bdd69-74d7-4398-aca7-49708e8b86c8")

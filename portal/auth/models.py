@@ -7,24 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.roles import PUBLIC_ROLES, TOTP_ROLES, Role
 from portal.database import Base, TimestampMixin, enum_column
-
-
-class Role(enum.StrEnum):
-    """What a person is allowed to do."""
-
-    VICTIM = "victim"
-    WITNESS = "witness"
-    OFFICER = "officer"
-    SUPERVISOR = "supervisor"
-    PARTNER = "partner"
-    ADMIN = "admin"
-    COMMISSIONER = "commissioner"  # sees the insight aggregates only
-
-
-# Roles that see other people's case data sign in with a second factor.
-TOTP_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNER, Role.ADMIN, Role.COMMISSIONER})
-PUBLIC_ROLES = frozenset({Role.VICTIM, Role.WITNESS})
 
 
 class User(UserMixin, TimestampMixin, Base):

@@ -7,14 +7,15 @@ from sqlalchemy import func, select
 
 from portal.audit.services import record_audit
 from portal.auth import passwords, totp
-from portal.auth.models import Role, TokenPurpose, User
+from portal.auth.models import TokenPurpose, User
+from portal.auth.roles import Role
 from portal.auth.tokens import find_valid_token, issue_token
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import LANGUAGES, N_, current_language
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
+from portal.notifications.services import queue_email_to
 
 
 def normalise_email(email: str) -> str:
@@ -55,7 +56,7 @@ def register_account(email: str, password: str) -> None:
     """
     existing = get_user_by_email(email)
     if existing is not None:
-        queue_email(existing.email, "account_exists", sign_in_link=absolute_url("auth.login"),
+        queue_email_to(existing, "account_exists", sign_in_link=absolute_url("auth.login"),
                     reset_link=absolute_url("auth.reset_request"))
         db.session.commit()
         return
@@ -83,7 +84,7 @@ def _send_verification(user: User) -> None:
     """Queue a fresh verification link."""
     lifetime = timedelta(hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, lifetime)
-    queue_email(user.email, "verify_email", link=absolute_url("auth.verify_email", token=token),
+    queue_email_to(user, "verify_email", link=absolute_url("auth.verify_email", token=token),
                 hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
 
 
@@ -155,7 +156,7 @@ def request_password_reset(email: str) -> None:
         return
     minutes = current_app.config["RESET_PASSWORD_TOKEN_MINUTES"]
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, timedelta(minutes=minutes))
-    queue_email(user.email, "reset_password", link=absolute_url("auth.reset_password", token=token), minutes=minutes)
+    queue_email_to(user, "reset_password", link=absolute_url("auth.reset_password", token=token), minutes=minutes)
     record_audit(user.id, "password.reset_requested", "user", str(user.id))
     db.session.commit()
 
@@ -176,7 +177,7 @@ def reset_password(token: str, new_password: str) -> User:
     # Following the link proves the person reads this inbox.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    queue_email(user.email, "password_changed", sign_in_link=absolute_url("auth.login"),
+    queue_email_to(user, "password_changed", sign_in_link=absolute_url("auth.login"),
                 reset_link=absolute_url("auth.reset_request"))
     record_audit(user.id, "password.reset", "user", str(user.id))
     db.session.commit()

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import current_app, session
 
+from portal.auth.services import get_user
 from portal.clock import utcnow
 
 PENDING_KEY = "pending_user_id"
@@ -14,8 +15,6 @@ PENDING_MAX_SECONDS = 300
 
 def load_user(user_id: str):
     """Flask-Login's user loader."""
-    from portal.auth.services import get_user
-
     try:
         return get_user(int(user_id))
     except (TypeError, ValueError):

@@ -5,6 +5,8 @@ import segno
 from flask import current_app
 from markupsafe import Markup
 
+from portal.clock import utcnow
+
 
 def new_secret() -> str:
     """A fresh base32 TOTP secret."""
@@ -42,6 +44,4 @@ def matching_step(secret: str, code: str, last_step: int | None) -> int | None:
 
 def _now():
     """Now, as pyotp expects it."""
-    from portal.clock import utcnow
-
     return utcnow()

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.access import ANY_SIGNED_IN, public, role_required
 from portal.auth import services, totp
+from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import (
     CodeForm,
     LoginForm,
@@ -15,9 +15,9 @@ from portal.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from portal.auth.security import limit_posts as _limit
 from portal.auth.sessions import pending_user_id, start_pending_login, touch
 from portal.domain import DomainError
-from portal.security import limit_posts as _limit
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)

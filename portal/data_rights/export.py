@@ -11,18 +11,20 @@ from datetime import UTC, date, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.cases.models import EvidenceFile, Report, TimelineEvent
+from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.data_rights import queries
 from portal.equality import services as equality
 from portal.equality.questions import QUESTIONS
+from portal.extensions import db
 from portal.i18n import uk_date, uk_datetime
+from portal.messages.models import CaseMessage
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
-from portal.reporting.models import EvidenceFile, Report
 from portal.reporting.summary_pdf import UNICODE_BOLD, UNICODE_FONT
-from portal.tracking.models import TimelineEvent
-from portal.tracking.status_text import STATUS_TEXT
 from portal.tracking.witnesses import cases_as_witness, witness_timeline
 
 RETENTION_NOTE = (
@@ -101,10 +103,6 @@ def _equality_answers(user: User) -> list[dict]:
 
 def _messages(user: User) -> list:
     """Secure messages on the person's own cases, oldest first."""
-    from sqlalchemy import select
-
-    from portal.extensions import db
-    from portal.messages.models import CaseMessage
 
     return list(db.session.execute(
         select(CaseMessage, Report.crime_number).join(Report, Report.id == CaseMessage.report_id)

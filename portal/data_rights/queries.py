@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import EvidenceFile, Report, TimelineEvent
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.reporting.models import EvidenceFile, Report, ReportDraft
-from portal.tracking.models import TimelineEvent
+from portal.reporting.models import ReportDraft
 
 VIEW_ACTIONS = ("case.viewed", "evidence.viewed")
 VIEWS_SHOWN = 200

@@ -7,14 +7,14 @@ from sqlalchemy import delete, select, update
 from portal.audit.services import record_audit
 from portal.auth import passwords
 from portal.auth.models import AccountToken, User
+from portal.cases.models import EvidenceFile, Report, WitnessLink
+from portal.cases.timeline import add_timeline_event
 from portal.domain import DomainError
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.i18n import N_
 from portal.reporting import evidence as evidence_store
-from portal.reporting.models import EvidenceFile, Report, ReportDraft
-from portal.tracking.services import add_timeline_event
-from portal.tracking.witness_models import WitnessLink
+from portal.reporting.models import ReportDraft
 
 CLOSED_EMAIL_DOMAIN = "closed.invalid"  # RFC 2606: can never receive mail
 UNLINKED_NOTE = "The case stays. They can no longer follow it online; use the contact details on the report."

@@ -3,12 +3,12 @@
 from flask import Blueprint, current_app, render_template, session
 from flask_login import current_user, logout_user
 
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.auth.security import limit_posts
 from portal.data_rights import export, queries, services
 from portal.data_rights.forms import CloseAccountForm
 from portal.domain import DomainError
-from portal.security import limit_posts
 
 bp = Blueprint("data_rights", __name__, url_prefix="/account/data")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
 
-from portal.access import public
+from portal.auth.access import public
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
 

@@ -10,13 +10,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
 from portal.domain import DomainError
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.equality.questions import BY_CHARACTERISTIC
 from portal.extensions import db
 from portal.i18n import N_
-from portal.reporting.models import Report
 
 OBJECT_TYPE = "equality_record"
 ANSWERING_ROLES = (Role.VICTIM, Role.WITNESS)

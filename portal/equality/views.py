@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import public, role_required
-from portal.auth.models import Role
+from portal.auth.access import public, role_required
+from portal.auth.roles import Role
 from portal.domain import DomainError
 from portal.equality import services
 from portal.equality.forms import DeleteForm, EqualityForm
+from portal.reporting.journey import SUBMITTED_KEY
 from portal.reporting.services import get_report
-from portal.reporting.views import SUBMITTED_KEY
 
 bp = Blueprint("equality", __name__, url_prefix="/equality")
 

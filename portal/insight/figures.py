@@ -3,17 +3,19 @@ charts and the CSV downloads all read figures from here, so they always show the
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from portal.cases.enums import DeadlineKind
 from portal.equality.models import CHARACTERISTICS
 from portal.equality.questions import BY_CHARACTERISTIC
+from portal.i18n import uk_date
 from portal.insight import queries, rollups
 from portal.insight.filters import Filters
 from portal.insight.suppression import Cell, Shown, suppress, suppress_one
 from portal.support.assessments import LEVEL_WORDS
-from portal.triage.models import DeadlineKind
 
 PERCENT, HOURS, COUNT, POINTS = "percent", "hours", "count", "points"
 # Gaps to the overall figure at least this big are flagged (percentage points, or points on the 1 to 5 scale).
@@ -241,9 +243,6 @@ def _count_table(figure, group_heading, counts: list[queries.Count], labels=None
 
 
 def week_label(key: str) -> str:
-    from datetime import date
-
-    from portal.i18n import uk_date
 
     return str(_l("Week starting %(day)s", day=uk_date(date.fromisoformat(key))))
 

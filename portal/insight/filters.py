@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
+from wtforms.validators import StopValidation
 
 from portal.fields import PARTS, GovDateField
 from portal.reporting.boroughs import BOROUGHS
@@ -72,8 +73,6 @@ class FilterForm(FlaskForm):
     @staticmethod
     def _choice_check(field, message):
         """A choice outside the list gets a GOV.UK message rather than WTForms' own."""
-        from wtforms.validators import StopValidation
-
         def check(_form):
             if (field.data or "") not in {value for value, _label in field.choices}:
                 field.data = ""

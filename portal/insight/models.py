@@ -11,8 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.cases.models import Report
 from portal.database import Base
-from portal.reporting.models import Report
 
 # The rollups are rebuilt by ranges of submission time, so the refresh finds a day's reports by that column.
 Index("ix_reports_submitted_at", Report.submitted_at)

@@ -17,13 +17,14 @@ from datetime import datetime
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from portal.cases.enums import CaseStatus, DeadlineKind, Route
+from portal.cases.models import CrimeCategory, Report, VictimsCodeDeadline
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.extensions import db
 from portal.insight.filters import Filters
-from portal.reporting.models import CaseStatus, CrimeCategory, Diversion, Report, Route
+from portal.reporting.models import Diversion
 from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 
 SATISFIED_FROM = 4  # answers of 4 or 5 on the 1 to 5 scale count as satisfied
 MEASURES = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")

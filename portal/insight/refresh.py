@@ -40,6 +40,8 @@ from sqlalchemy import (
     union,
 )
 
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report, VictimsCodeDeadline
 from portal.clock import utcnow
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
@@ -56,10 +58,8 @@ from portal.insight.models import (
     DailySatisfaction,
     RefreshState,
 )
-from portal.reporting.models import CaseStatus, Report
 from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
-from portal.triage.models import VictimsCodeDeadline
 
 RECENT_DAYS = 120  # reports made this recently are rebuilt on every run
 MARGIN = timedelta(minutes=5)  # changes this long before the last run are looked at again (clock granularity)

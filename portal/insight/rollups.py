@@ -4,6 +4,8 @@ dataclasses as the live queries in ``portal.insight.queries``, which the tests u
 
 from sqlalchemy import case, func, select
 
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import CrimeCategory
 from portal.extensions import db
 from portal.insight.filters import Filters
 from portal.insight.models import (
@@ -28,8 +30,6 @@ from portal.insight.queries import (
     ServiceLevels,
     _float,
 )
-from portal.reporting.models import CrimeCategory
-from portal.triage.models import DeadlineKind
 
 
 def bucket_clauses(model, filters: Filters) -> list:

@@ -7,9 +7,10 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal.access import public, role_required
-from portal.auth.models import Role
-from portal.i18n import today_in_london, uk_datetime
+from portal.auth.access import public, role_required
+from portal.auth.roles import Role
+from portal.clock import today_in_london
+from portal.i18n import uk_datetime
 from portal.insight import figures, queries
 from portal.insight.charts import bar_chart
 from portal.insight.exports import figure_csv as as_csv

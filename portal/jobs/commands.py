@@ -5,6 +5,11 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from rq import Worker
+
+from portal.extensions import db
+from portal.jobs.queue import job_queue
+from portal.jobs.schedule import BY_NAME, SCHEDULE, enqueue_due
 
 
 @click.group()
@@ -13,8 +18,6 @@ def jobs():
 
 
 def _queue_or_fail():
-    from portal.jobs.queue import job_queue
-
     queue = job_queue()
     if queue is None:
         raise click.ClickException("REDIS_URL is not set. Without Redis, run the jobs from cron: "
@@ -28,9 +31,6 @@ def _queue_or_fail():
 @with_appcontext
 def worker(burst: bool, name: str | None):
     """Run jobs from the queue until stopped. Run as many as you like, on any machine."""
-    from rq import Worker
-
-    from portal.extensions import db
 
     queue = _queue_or_fail()
     # Each job runs in a forked child: it must not share this process's database connections.
@@ -47,8 +47,6 @@ def worker(burst: bool, name: str | None):
 @with_appcontext
 def scheduler(interval: float, once: bool):
     """Enqueue the recurring jobs when they fall due. Several schedulers can run: each slot is enqueued once."""
-    from portal.jobs.schedule import SCHEDULE, enqueue_due
-
     queue = _queue_or_fail()
     click.echo("scheduler: " + ", ".join(f"{job.name} every {job.interval()} s" for job in SCHEDULE))
     while True:
@@ -64,8 +62,6 @@ def scheduler(interval: float, once: bool):
 @with_appcontext
 def run(name: str):
     """Run one scheduled job now, in this process (the embedded default, for cron)."""
-    from portal.jobs.schedule import BY_NAME
-
     if name not in BY_NAME:
         raise click.BadParameter(f"choose one of: {', '.join(BY_NAME)}", param_hint="NAME")
     click.echo(f"{name}: {BY_NAME[name].work()}")

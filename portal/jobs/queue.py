@@ -9,6 +9,7 @@ from rq import Queue, Retry
 from sqlalchemy import event, inspect
 
 from portal.extensions import db
+from portal.jobs import tasks
 from portal.notifications.services import QUEUED_KEY
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ def _hand_new_emails_to_workers(session) -> None:
     queue = job_queue()
     if queue is None:
         return
-    from portal.jobs import tasks
 
     ids = [state.identity[0] for state in map(inspect, queued) if state.identity is not None]
     try:

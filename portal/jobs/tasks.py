@@ -7,6 +7,13 @@ from dataclasses import asdict
 from flask import Flask, has_app_context
 
 from portal.extensions import db
+from portal.insight.refresh import refresh
+from portal.jobs import retention
+from portal.notifications import delivery
+from portal.support.assessments import send_due_offers
+from portal.surveys.schedule import send_due
+from portal.triage import alerts
+from portal.triage.reminders import remind_due_deadlines
 
 _app: Flask | None = None
 _app_pid: int | None = None
@@ -16,7 +23,8 @@ def _worker_app() -> Flask:
     """The app a worker process runs jobs in (built once per process, from the environment like wsgi.py)."""
     global _app, _app_pid  # noqa: PLW0603 - one app per worker process
     if _app is None or _app_pid != os.getpid():
-        from portal import create_app
+        # Imported here: the factory imports this package (the job hand-off and the commands).
+        from portal.app import create_app
 
         _app, _app_pid = create_app(), os.getpid()
     return _app
@@ -39,62 +47,44 @@ def _run(work, *args):
 
 def deliver_message(message_id: int) -> bool | None:
     """Send one email from the outbox (nothing happens if it is already sent or another worker has it)."""
-    from portal.notifications.delivery import deliver_message as deliver
-
-    return _run(deliver, message_id)
+    return _run(delivery.deliver_message, message_id)
 
 
 def deliver_outbox() -> dict:
     """Send every email that is due: retries, emails held for quiet hours, and any a worker never got."""
-    from portal.notifications.delivery import deliver_pending
-
-    return asdict(_run(deliver_pending))
+    return asdict(_run(delivery.deliver_pending))
 
 
 def raise_sla_alerts() -> int:
     """Alert supervisors to reports close to the 45-minute or 48-hour targets."""
-    from portal.triage.alerts import raise_sla_alerts as work
-
-    return _run(work)
+    return _run(alerts.raise_sla_alerts)
 
 
 def remind_deadlines() -> int:
     """Remind officers of Victims' Code promises falling due within a day."""
-    from portal.triage.reminders import remind_due_deadlines
-
     return _run(remind_due_deadlines)
 
 
 def send_support_offers() -> int:
     """Offer support on cases reported over an hour ago."""
-    from portal.support.assessments import send_due_offers
-
     return _run(send_due_offers)
 
 
 def send_surveys() -> dict:
     """Offer the satisfaction surveys and cope-and-recover check-ins that are due."""
-    from portal.surveys.schedule import send_due
-
     return asdict(_run(send_due))
 
 
 def apply_retention() -> dict:
     """Delete old drafts, old sent emails and long-expired sign-in links."""
-    from portal.retention import apply_retention as work
-
-    return asdict(_run(work))
+    return asdict(_run(retention.apply_retention))
 
 
 def refresh_insight() -> int:
     """Work out the insight dashboard's daily figures for recent and changed days."""
-    from portal.insight.refresh import refresh
-
     return _run(refresh).days
 
 
 def refresh_all_insight() -> int:
     """Work out every day's insight figures again (nightly: catches deleted cases and renamed organisations)."""
-    from portal.insight.refresh import refresh
-
     return _run(lambda: refresh(everything=True)).days

@@ -6,12 +6,17 @@ Emails about a message never carry its text or the crime number: a neutral subje
 from sqlalchemy import update
 
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.access import require_victim
+from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
+from portal.links import absolute_url
 from portal.messages.models import CaseMessage
+from portal.notifications.services import queue_email_to, queue_for_reporter
 
 BODY_MAX = 3000
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -29,8 +34,6 @@ def clean_body(body: str | None) -> str:
 
 def _own_report(user, report) -> None:
     """Refuse a case that is not linked to this person as its victim."""
-    from portal.tracking.case_access import require_victim
-
     require_victim(user, report)
 
 
@@ -48,16 +51,11 @@ def _officer_to_tell(report) -> User | None:
 
 def _sign_in_link() -> str:
     """Where every message email points."""
-    from portal.links import absolute_url
-
     return absolute_url("auth.login")
 
 
 def send_victim_message(user, report, body: str, adds_information: bool) -> CaseMessage:
     """The victim writes to the police. Optionally records that it adds to what they reported."""
-    from portal.notifications.services import queue_email
-    from portal.tracking.services import add_timeline_event
-
     _own_report(user, report)
     text = clean_body(body)
     message = CaseMessage(report_id=report.id, sender_id=user.id, from_staff=False, body=text, sent_at=utcnow())
@@ -69,15 +67,13 @@ def send_victim_message(user, report, body: str, adds_information: bool) -> Case
                  "adds information" if adds_information else None)
     officer = _officer_to_tell(report)
     if officer is not None:
-        queue_email(officer.email, "new_message", sign_in_link=_sign_in_link())
+        queue_email_to(officer, "new_message", sign_in_link=_sign_in_link())
     db.session.commit()
     return message
 
 
 def send_staff_message(actor, report, body: str) -> CaseMessage:
     """Police staff write to the victim. The outbox decides whether and when the victim is emailed."""
-    from portal.notifications.services import queue_for_reporter
-
     if not _is_staff(actor):
         raise DomainError(N_("Only police staff can reply to the victim"))
     if report.reporter_user_id is None:

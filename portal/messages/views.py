@@ -4,13 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.cases.access import Relation, case_for
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.messages import queries, services
 from portal.messages.forms import StaffMessageForm, VictimMessageForm
-from portal.tracking.case_access import Relation, case_for
 
 bp = Blueprint("messages", __name__, url_prefix="")
 STAFF = (Role.OFFICER, Role.SUPERVISOR)

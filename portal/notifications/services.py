@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from portal.clock import utcnow
+from portal.clock import LONDON, utcnow
 from portal.extensions import db
+from portal.i18n import DEFAULT_LANGUAGE, current_language, english_only_area
+from portal.links import absolute_url
 from portal.notifications.models import OutboxMessage, OutboxStatus, new_delivery_key
 
 # Every subject is neutral: someone reading over a shoulder learns nothing.
@@ -40,25 +41,24 @@ SUBJECTS = {
 QUEUED_KEY = "outbox_queued"
 
 
-def recipient_language(recipient: str) -> str:
-    """The language to write to someone in: their account's choice (staff: English), otherwise the language of
-    the page that caused the email, otherwise English."""
-    from portal.auth.models import User
-    from portal.i18n import DEFAULT_LANGUAGE, current_language, english_only_area
+def account_language(account) -> str:
+    """The language to write to an account holder in: staff in English, everyone else in their own choice."""
+    return DEFAULT_LANGUAGE if account.is_staff else (account.locale or DEFAULT_LANGUAGE)
 
-    account = db.session.scalar(select(User).where(User.email == recipient.strip().lower()))
-    if account is not None:
-        return DEFAULT_LANGUAGE if account.is_staff else (account.locale or DEFAULT_LANGUAGE)
+
+def page_language() -> str:
+    """For an address with no account: the language of the page that caused the email, otherwise English."""
     if has_request_context() and not english_only_area():
         return current_language()
     return DEFAULT_LANGUAGE
 
 
 def queue_email(recipient: str, template: str, *, locale: str | None = None, **context) -> OutboxMessage:
-    """Add an email to the outbox in the current transaction, in the recipient's language. The caller commits."""
+    """Add an email to the outbox in the current transaction, in `locale` (by default the page's language).
+    The caller commits. To write to an account holder, use queue_email_to."""
     if template not in SUBJECTS:
         raise ValueError(f"unknown email template {template!r}")
-    with force_locale(locale or recipient_language(recipient)):
+    with force_locale(locale or page_language()):
         # Rendered straight from the Jinja environment: emails have no request and need no page context.
         body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
             base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
@@ -82,15 +82,18 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, **c
     return message
 
 
+def queue_email_to(account, template: str, **context) -> OutboxMessage:
+    """Email an account holder (anything with email, locale and is_staff) in their language."""
+    return queue_email(account.email, template, locale=account_language(account), **context)
+
+
 def next_contact_time(report, now: datetime | None = None) -> datetime:
     """The earliest time the person agreed to be contacted: now, or the end of their quiet hours."""
-    from zoneinfo import ZoneInfo
-
     now = now or utcnow()
     start, end = report.quiet_from_hour, report.quiet_until_hour
     if start is None or end is None or start == end:
         return now
-    london = now.astimezone(ZoneInfo("Europe/London"))
+    london = now.astimezone(LONDON)
     hour = london.hour
     quiet = start <= hour < end if start < end else (hour >= start or hour < end)
     if not quiet:
@@ -110,9 +113,7 @@ def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None
         return None
     recipient, language = report.contact_email, report.locale
     if report.reporter_user_id is not None:
-        from portal.auth.models import User
-
-        account = db.session.get(User, report.reporter_user_id)
+        account = report.reporter
         if account is not None:
             recipient, language = account.email, account.locale or language
     if not recipient:
@@ -124,6 +125,4 @@ def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None
 
 def notify_victim(report) -> OutboxMessage | None:
     """Tell the person who reported that there is an update."""
-    from portal.links import absolute_url
-
     return queue_for_reporter(report, "case_update", sign_in_link=absolute_url("auth.login"))

@@ -1,13 +1,16 @@
 """Start page, account home, cookies, accessibility, privacy, health check and quick exit."""
 
-from flask import Blueprint, current_app, redirect, render_template, session
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.access import ANY_SIGNED_IN, public, role_required
+from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import LogoutForm
+from portal.auth.services import set_language
 from portal.extensions import db
+from portal.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES
+from portal.urls import safe_next
 
 bp = Blueprint("pages", __name__)
 
@@ -77,10 +80,6 @@ def health():
 @public
 def change_language():
     """Switch the language and go back to the same page. Kept on the account, or in a cookie."""
-    from flask import request, url_for
-
-    from portal.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES
-    from portal.urls import safe_next
 
     back = safe_next(request.form.get("next"), url_for("pages.start"))
     language = request.form.get("language", "")
@@ -90,8 +89,6 @@ def change_language():
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     if current_user.is_authenticated and not current_user.is_staff:
-        from portal.auth.services import set_language
-
         set_language(current_user, language)
     return response
 
@@ -104,8 +101,6 @@ EASY_READ_PAGES = {"start": "pages/easy_read/start.html", "what-happens-next": "
 @public
 def easy_read(page: str):
     """Easy-read versions: short sentences, one idea a line, a plain layout."""
-    from flask import abort
-
     if page not in EASY_READ_PAGES:
         abort(404)
     return render_template(EASY_READ_PAGES[page])

@@ -10,12 +10,13 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from portal import contact_needs
+from portal.cases.models import Report
 from portal.extensions import db
 from portal.reporting.forms import CHANNELS
-from portal.reporting.models import Report
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
+from portal.support.enums import ConsentScope
 from portal.support.matching import LANGUAGE_NAMES
-from portal.support.models import ConsentScope, Referral
+from portal.support.models import Referral
 
 CHANNEL_WORDS = dict(CHANNELS)
 CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),

@@ -14,8 +14,8 @@ from sqlalchemy import and_, case, func, select
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.support.enums import ReferralStatus as S
 from portal.support.models import Consent, Referral, SupportService
-from portal.support.models import ReferralStatus as S
 from portal.support.referral_states import VISIBLE_TO_PARTNER
 
 PAGE_SIZE = 25

@@ -11,15 +11,17 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import CrimeCategory
+from portal.clock import today_in_london
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import today_in_london
 from portal.reporting.boroughs import BOROUGHS
-from portal.reporting.models import CrimeCategory
 from portal.support import schedules
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import LANGUAGE_NAMES
-from portal.support.models import Delivery, ServiceKind, SupportService
+from portal.support.models import SupportService
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000

@@ -3,21 +3,24 @@
 Another organisation's referral or service is 'not found', never 'forbidden', so its existence is not revealed.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
 from portal.audit.services import record_audit
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.partners import queries
@@ -26,9 +29,13 @@ from portal.partners.case_view import case_view
 from portal.partners.forms import AcceptForm, CloseForm, ContactForm, DeclineForm, ServiceForm
 from portal.support import referral_text, referrals, schedules
 from portal.support.assessments import LEVEL_WORDS
-from portal.support.models import Referral, ServiceKind
-from portal.support.models import ReferralStatus as S
+from portal.support.enums import ReferralStatus as S
+from portal.support.enums import ServiceKind
 from portal.support.referral_states import can_move
+
+if TYPE_CHECKING:  # models only in annotations: views never import them at run time
+    from portal.support.models import Referral
+
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 

@@ -6,16 +6,23 @@ from flask_babel import gettext as _
 from wtforms.validators import Length
 
 from portal import contact_needs
+from portal.i18n import uk_date
+from portal.reporting import forms
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.journey import Answers, Step, applicable_steps
 
 NOT_ANSWER_FIELDS = {"csrf_token", "submit", "file"}
 
 
+def form_for(step: Step) -> type:
+    """The form class of a question."""
+    return getattr(forms, step.form)
+
+
 def form_data_for(step: Step, answers: Answers) -> dict:
     """Values to show in a question's form, from the saved answers."""
     data = {}
-    form_class = step.form
+    form_class = form_for(step)
     for name in dir(form_class):
         if name in answers and name not in NOT_ANSWER_FIELDS:
             value = answers[name]
@@ -153,8 +160,6 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
 
 def describe_when(answers: Answers) -> str:
     """A readable date, range and time."""
-    from portal.i18n import uk_date
-
     first = answers.get("occurred_on")
     if not first:
         return ""

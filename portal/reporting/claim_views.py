@@ -1,35 +1,21 @@
 """Add a report made as a guest to your account."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired
 
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.auth.security import limit_posts
+from portal.cases.forms import CrimeNumberField
 from portal.domain import DomainError
 from portal.forms import PortalForm, email_field, submit
 from portal.reporting import claims
-from portal.reporting.crime_numbers import InvalidCrimeNumber, parse_crime_number
-from portal.security import limit_posts
 from portal.widgets import TextInput
 
 bp = Blueprint("claims", __name__, url_prefix="/report/claim")
-
-
-class CrimeNumberField(StringField):
-    """A crime number, checked (format and check letter) before any lookup."""
-
-    def pre_validate(self, form):
-        """Normalise and check the number."""
-        if not self.data:
-            return
-        try:
-            self.data = str(parse_crime_number(self.data, current_app.config["CRIME_NUMBER_PREFIX"]))
-        except InvalidCrimeNumber as error:
-            raise ValidationError(str(error)) from None
 
 
 class ClaimForm(PortalForm):

@@ -7,14 +7,14 @@ from sqlalchemy import select
 from portal.audit.services import record_audit
 from portal.auth.models import TokenPurpose, User
 from portal.auth.tokens import find_valid_token, issue_token
+from portal.cases.models import Report
+from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
-from portal.reporting.models import Report
-from portal.tracking.services import add_timeline_event
+from portal.notifications.services import account_language, queue_email
 
 CLAIM_LINK_LIFETIME = timedelta(hours=24)
 
@@ -29,7 +29,8 @@ def request_claim(user: User, crime_number: str, email: str) -> None:
         return
     token = issue_token(user, TokenPurpose.CLAIM_REPORT, CLAIM_LINK_LIFETIME, subject_id=report.id)
     link = absolute_url("claims.confirm", token=token)
-    queue_email(report.contact_email, "claim_report", link=link)
+    # Written in the language of the account asking, which the person chose (the address is the report's).
+    queue_email(report.contact_email, "claim_report", locale=account_language(user), link=link)
     record_audit(user.id, "report.claim_requested", "report", report.crime_number)
     db.session.commit()
 

@@ -1,6 +1,7 @@
 """The order of the report wizard's questions, which ones apply, and where each answer leads.
 
-Pure functions over the saved answers (a dict), so the flow is tested without requests.
+Pure functions over the saved answers (a dict), so the flow is tested without requests. Each step names its
+form class rather than importing it, so that services can ask whether a report is complete without the forms.
 """
 
 from collections.abc import Callable
@@ -8,10 +9,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from portal.reporting import forms
-from portal.reporting.models import Route
+from portal.cases.enums import Route
 
 Answers = dict
+# Where the confirmation page finds the report just sent (the session key).
+SUBMITTED_KEY = "submitted_report_id"
 
 
 def _route(answers: Answers) -> str | None:
@@ -41,7 +43,7 @@ class Step:
 
     slug: str
     title: str
-    form: type
+    form: str  # the name of its form class in portal.reporting.forms (see answers.form_for)
     done: Callable[[Answers], bool]
     applies: Callable[[Answers], bool] = _always
     single_question: bool = True
@@ -54,40 +56,40 @@ def _answered(*keys: str) -> Callable[[Answers], bool]:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("safety-now", _l("Is anyone in danger now, or is the crime happening now?"), forms.SafetyNowForm,
+    Step("safety-now", _l("Is anyone in danger now, or is the crime happening now?"), "SafetyNowForm",
          lambda a: a.get("danger_now") == "no"),
     Step("immediate-risk", _l("Was anyone hurt, was a weapon involved, or is the person who did it still nearby?"),
-         forms.ImmediateRiskForm, lambda a: a.get("immediate_risk") == "no"),
-    Step("what-happened", _l("What happened?"), forms.CategoryForm,
+         "ImmediateRiskForm", lambda a: a.get("immediate_risk") == "no"),
+    Step("what-happened", _l("What happened?"), "CategoryForm",
          lambda a: _route(a) in (Route.SELF_SERVICE, Route.INFORMATION, Route.HATE_INCIDENT)),
-    Step("hate-motivation", _l("What do you think made them act this way?"), forms.HateMotivationForm,
+    Step("hate-motivation", _l("What do you think made them act this way?"), "HateMotivationForm",
          _answered("hate_motivations"), applies=_is_hate),
-    Step("third-party", _l("Are you reporting this through a community organisation?"), forms.ThirdPartyForm,
+    Step("third-party", _l("Are you reporting this through a community organisation?"), "ThirdPartyForm",
          _answered("via_third_party"), applies=_is_hate, single_question=False),
-    Step("who", _l("Who are you reporting as?"), forms.ReporterForm, _answered("reporter_role")),
-    Step("when", _l("When did it happen?"), forms.WhenForm, _answered("occurred_on"), single_question=False),
-    Step("where", _l("Where did it happen?"), forms.WhereForm, _answered("borough"), single_question=False),
-    Step("description", _l("Tell us what happened"), forms.DescriptionForm, _answered("description")),
-    Step("property", _l("Was anything lost, stolen or damaged?"), forms.HasPropertyForm, _answered("has_property")),
-    Step("property-item", _l("Add an item"), forms.PropertyItemForm,
+    Step("who", _l("Who are you reporting as?"), "ReporterForm", _answered("reporter_role")),
+    Step("when", _l("When did it happen?"), "WhenForm", _answered("occurred_on"), single_question=False),
+    Step("where", _l("Where did it happen?"), "WhereForm", _answered("borough"), single_question=False),
+    Step("description", _l("Tell us what happened"), "DescriptionForm", _answered("description")),
+    Step("property", _l("Was anything lost, stolen or damaged?"), "HasPropertyForm", _answered("has_property")),
+    Step("property-item", _l("Add an item"), "PropertyItemForm",
          lambda a: bool(a.get("property_items")), applies=_has_property, single_question=False,
          hidden_from_summary=True),
-    Step("property-list", _l("Do you need to add another item?"), forms.AddAnotherForm,
+    Step("property-list", _l("Do you need to add another item?"), "AddAnotherForm",
          _answered("property_done"), applies=_has_property, hidden_from_summary=True),
-    Step("suspect", _l("Do you know anything about who did it?"), forms.SuspectForm,
+    Step("suspect", _l("Do you know anything about who did it?"), "SuspectForm",
          _answered("suspect_description"), applies=_is_crime),
-    Step("witnesses", _l("Did anyone else see what happened?"), forms.WitnessesForm,
+    Step("witnesses", _l("Did anyone else see what happened?"), "WitnessesForm",
          _answered("other_witnesses"), applies=_is_crime),
-    Step("evidence", _l("Upload photos or documents"), forms.EvidenceForm, _answered("evidence_done"),
+    Step("evidence", _l("Upload photos or documents"), "EvidenceForm", _answered("evidence_done"),
          single_question=False),
-    Step("contact", _l("Your contact details"), forms.ContactForm, _answered("contact_name"),
+    Step("contact", _l("Your contact details"), "ContactForm", _answered("contact_name"),
          single_question=False),
-    Step("safe-contact", _l("Contacting you safely"), forms.SafeContactForm, _answered("safe_channels"),
+    Step("safe-contact", _l("Contacting you safely"), "SafeContactForm", _answered("safe_channels"),
          single_question=False),
-    Step("follow-up", _l("Would you like us to contact you about this?"), forms.FollowUpForm,
+    Step("follow-up", _l("Would you like us to contact you about this?"), "FollowUpForm",
          _answered("follow_up")),
     Step("new-demand", _l("If you could not report this online, would you have reported it another way?"),
-         forms.NewDemandForm, _answered("would_have_reported")),
+         "NewDemandForm", _answered("would_have_reported")),
 )
 
 BY_SLUG = {step.slug: step for step in STEPS}

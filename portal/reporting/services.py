@@ -13,6 +13,12 @@ from sqlalchemy import and_, func, or_, select
 from portal import contact_needs
 from portal.audit.services import record_audit
 from portal.auth.models import User
+from portal.cases.crime_numbers import format_crime_number
+from portal.cases.enums import CaseStatus, FollowUp, ReporterRole, Route
+from portal.cases.models import CrimeCategory, EvidenceFile, PropertyItem, Report
+from portal.cases.sequence import next_sequence_value
+from portal.cases.timeline import add_timeline_event
+from portal.cases.victims_code import open_submission_deadlines
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
@@ -20,23 +26,8 @@ from portal.i18n import N_, current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
 from portal.reporting import evidence as evidence_store
-from portal.reporting.crime_numbers import format_crime_number
 from portal.reporting.journey import first_incomplete, stop_page
-from portal.reporting.models import (
-    CaseStatus,
-    CrimeCategory,
-    Diversion,
-    EvidenceFile,
-    FollowUp,
-    PropertyItem,
-    Report,
-    ReportDraft,
-    ReporterRole,
-    Route,
-)
-from portal.reporting.sequence import next_sequence_value
-from portal.tracking.services import add_timeline_event
-from portal.triage.victims_code import open_submission_deadlines
+from portal.reporting.models import Diversion, ReportDraft
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)

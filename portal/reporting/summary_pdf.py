@@ -5,9 +5,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from portal.cases.models import Report
 from portal.i18n import uk_date, uk_datetime
 from portal.reporting.answers import describe_item
-from portal.reporting.models import Report
 
 # Debian's fonts-dejavu-core covers most scripts; without it, fall back to a core font (Latin-1 only).
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -3,21 +3,29 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 
-from portal.access import public
+from portal.auth.access import public
+from portal.auth.security import limit_posts
+from portal.cases.enums import Route
 from portal.domain import DomainError
 from portal.forms import options
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
 from portal.reporting.evidence import evidence_path
 from portal.reporting.forms import ContinueForm, DeclarationForm
-from portal.reporting.journey import BY_SLUG, applicable_steps, can_visit, first_incomplete, next_after, position
-from portal.reporting.models import Route
-from portal.security import limit_posts
+from portal.reporting.journey import (
+    BY_SLUG,
+    SUBMITTED_KEY,
+    applicable_steps,
+    can_visit,
+    first_incomplete,
+    next_after,
+    position,
+)
+from portal.reporting.summary_pdf import report_summary_pdf
 
 bp = Blueprint("reporting", __name__, url_prefix="/report")
 
 DRAFT_KEY = "report_draft"
-SUBMITTED_KEY = "submitted_report_id"
 STOP_PAGES = {
     "call-999": "reporting/stop_999.html",
     "urgent-help": "reporting/stop_urgent.html",
@@ -101,7 +109,8 @@ def question(slug: str):
 
     if slug == "evidence":
         return _evidence_page(draft, step)
-    form = step.form() if request.method == "POST" else step.form(data=answer_helpers.form_data_for(step, answers))
+    form_class = answer_helpers.form_for(step)
+    form = form_class() if request.method == "POST" else form_class(data=answer_helpers.form_data_for(step, answers))
     categories = _prepare(slug, form)
     if request.method == "POST" and form.validate():
         updates, remove, go_to = _updates_for(slug, form, answers, categories)
@@ -149,7 +158,7 @@ def _updates_for(slug, form, answers, categories):
 def _evidence_page(draft, step):
     """Upload files one at a time, remove them, then continue."""
     answers = draft.answers or {}
-    form = step.form()
+    form = answer_helpers.form_for(step)()
     if request.method == "POST" and request.form.get("action") == "continue":
         if ContinueForm().validate_on_submit():
             answers = services.save_answers(draft, {"evidence_done": True})
@@ -242,8 +251,6 @@ def confirmation():
 @public
 def summary_pdf():
     """A PDF copy of the report just submitted, for the person's records."""
-    from portal.reporting.summary_pdf import report_summary_pdf
-
     report = _submitted_report()
     response = current_app.response_class(report_summary_pdf(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="report-{report.crime_number}.pdf"'

@@ -1,22 +1,25 @@
 """Needs assessments and the victim's choice of support level: the only code that writes them."""
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from portal.audit.services import record_audit
 from portal.auth.models import User
+from portal.cases import victims_code
+from portal.cases.access import require_victim
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, VictimsCodeDeadline
+from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
-from portal.reporting.models import Report
+from portal.links import absolute_url
+from portal.notifications.services import queue_for_reporter
 from portal.support.models import NeedsAssessment
 from portal.support.recommendation import NeedsAnswers, SupportLevel, recommend
-from portal.tracking.case_access import require_victim
-from portal.tracking.services import add_timeline_event
-from portal.triage import victims_code
-from portal.triage.models import DeadlineKind
 
 LEVEL_NAMES = {SupportLevel.INFORMATION: "information", SupportLevel.CONTACT: "contact",
                SupportLevel.SPECIALIST: "specialist"}
@@ -103,9 +106,6 @@ def latest_assessment(report_id: int) -> NeedsAssessment | None:
 def offer_support(report: Report) -> None:
     """Offer support to the person who reported, on the case page and by a neutral email, and meet the
     Victims' Code promise to do so within 2 working days. The caller commits."""
-    from portal.links import absolute_url
-    from portal.notifications.services import queue_for_reporter
-
     add_timeline_event(report.id, "support_offer", N_("You can choose support"),
                        N_("Tell us how you are and we will suggest support that fits, from information to a "
                        "specialist or a peer-support group. It is your choice."), victim=True)
@@ -117,9 +117,6 @@ def offer_support(report: Report) -> None:
 def send_due_offers(now=None, delay_minutes: int = 60, limit: int = 500) -> int:
     """Offer support on every case whose promise is still open an hour after reporting (people who took the
     assessment straight away have already met it). Idempotent: a met promise is not offered again."""
-    from datetime import timedelta
-
-    from portal.triage.models import VictimsCodeDeadline
 
     now = now or utcnow()
     due = db.session.scalars(

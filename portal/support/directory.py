@@ -11,8 +11,9 @@ from sqlalchemy.orm import contains_eager
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import Candidate, Need
-from portal.support.models import Delivery, Organisation, ServiceKind, SupportService
+from portal.support.models import Organisation, SupportService
 from portal.support.referrals import places_taken
 
 PER_PAGE = 20

@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
 from portal.support.assessments import CHOOSABLE_LEVELS, CONTACT_METHODS, LEVEL_WORDS
+from portal.support.enums import ConsentScope
 from portal.support.matching import LANGUAGE_NAMES
-from portal.support.models import ConsentScope
 from portal.support.recommendation import Impact
 from portal.support.referral_text import SCOPE_WORDS
 from portal.support.schedules import DAYS

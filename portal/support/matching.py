@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from portal.i18n import N_
-from portal.support.models import Delivery, ServiceKind
+from portal.support.enums import Delivery, ServiceKind
 
 # English names (marked for the catalogue; shown to victims through gettext).
 LANGUAGE_NAMES = {"en": N_("English"), "pl": N_("Polish"), "ar": N_("Arabic"), "bn": N_("Bengali"),

@@ -5,13 +5,13 @@ Field names follow the Open Referral UK profile of HSDS 3.0 where there is one (
 schedule, languages, service areas, accreditations, assured_date), so the open-data API is a plain mapping.
 """
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, TimestampMixin, enum_column
+from portal.support.enums import ConsentScope, ConsentSource, Delivery, ReferralStatus, ServiceKind
 
 
 class Organisation(TimestampMixin, Base):
@@ -40,24 +40,6 @@ class Organisation(TimestampMixin, Base):
         """Approved, assured and not expired on this day."""
         return bool(self.approved and self.assured_date and self.accreditation_expires_on
                     and self.assured_date <= today <= self.accreditation_expires_on)
-
-
-class ServiceKind(enum.StrEnum):
-    """A service run by staff, or a peer-support group."""
-
-    SERVICE = "service"
-    PEER_GROUP = "peer_group"
-    # Restorative justice: a trained facilitator helps the victim communicate with the person who harmed them,
-    # if both agree. Offered on the case page (the Victims' Code), not by the support recommendation.
-    RESTORATIVE_JUSTICE = "restorative"
-
-
-class Delivery(enum.StrEnum):
-    """Where the support happens."""
-
-    IN_PERSON = "in_person"
-    ONLINE = "online"
-    BOTH = "both"
 
 
 class SupportService(TimestampMixin, Base):
@@ -127,21 +109,6 @@ class NeedsAssessment(TimestampMixin, Base):
     contact_time: Mapped[str | None] = mapped_column(String(200))
 
 
-class ConsentScope(enum.StrEnum):
-    """The parts of a case a victim can agree to share."""
-
-    CATEGORY_AND_DATES = "category_and_dates"
-    CONTACT_DETAILS = "contact_details"
-    DESCRIPTION = "description"
-
-
-class ConsentSource(enum.StrEnum):
-    """How consent was given."""
-
-    ONLINE = "online"  # by the victim, in the portal
-    VERBAL = "verbal"  # told to an officer, who recorded it
-
-
 class Consent(Base):
     """Agreement to share parts of one case with one organisation. Withdrawing it ends the organisation's access."""
 
@@ -168,19 +135,6 @@ class Consent(Base):
     def covers(self, scope: ConsentScope) -> bool:
         """Whether this consent, while active, lets the organisation see this part of the case."""
         return self.is_active and scope.value in (self.scopes or [])
-
-
-class ReferralStatus(enum.StrEnum):
-    """Where a referral is. Transitions live in `portal.support.referral_states`."""
-
-    PROPOSED = "proposed"  # suggested by an officer, waiting for the victim's consent
-    SENT = "sent"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    CONTACTED = "contacted"
-    UNABLE_TO_CONTACT = "unable_to_contact"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"  # the victim withdrew consent or turned down the suggestion
 
 
 class Referral(TimestampMixin, Base):

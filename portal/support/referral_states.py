@@ -1,7 +1,7 @@
 """Which referral status may follow which. The one table every referral change is checked against."""
 
 from portal.domain import DomainError
-from portal.support.models import ReferralStatus as S
+from portal.support.enums import ReferralStatus as S
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.PROPOSED: frozenset({S.SENT, S.WITHDRAWN}),

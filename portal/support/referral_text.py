@@ -1,7 +1,8 @@
 """Referral statuses, reasons and outcomes in plain words, for victims and partners."""
 
 from portal.i18n import N_
-from portal.support.models import ReferralStatus as S
+from portal.support.enums import ReferralStatus as S
+from portal.support.enums import ServiceKind
 
 # What the victim sees: a short label and what it means for them.
 STATUS_WORDS: dict[S, tuple[str, str]] = {
@@ -50,8 +51,6 @@ PEER_GROUP_WORDS: dict[S, tuple[str, str]] = {
 
 def words_for(referral) -> tuple[str, str]:
     """The label and explanation the victim reads for one referral."""
-    from portal.support.models import ServiceKind
-
     if referral.service.kind == ServiceKind.PEER_GROUP and referral.status in PEER_GROUP_WORDS:
         return PEER_GROUP_WORDS[referral.status]
     return STATUS_WORDS[referral.status]

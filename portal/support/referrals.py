@@ -14,30 +14,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases import victims_code
+from portal.cases.access import POLICE_ROLES, require_victim
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report
+from portal.cases.timeline import add_timeline_event
+from portal.cases.working_days import add_working_days
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.i18n import N_
-from portal.reporting.models import Report
+from portal.i18n import DEFAULT_LANGUAGE, N_
+from portal.links import absolute_url
+from portal.notifications.services import notify_victim, queue_email
 from portal.support import referral_text
-from portal.support.models import (
-    Consent,
-    ConsentScope,
-    ConsentSource,
-    Organisation,
-    Referral,
-    ReferralEvent,
-    ServiceKind,
-    SupportService,
-)
-from portal.support.models import ReferralStatus as S
+from portal.support.enums import ConsentScope, ConsentSource, ServiceKind
+from portal.support.enums import ReferralStatus as S
+from portal.support.models import Consent, Organisation, Referral, ReferralEvent, SupportService
 from portal.support.referral_states import OPEN_STATUSES, TAKING_A_PLACE, VISIBLE_TO_PARTNER, check_transition
-from portal.tracking.case_access import POLICE_ROLES, require_victim
-from portal.tracking.services import add_timeline_event
-from portal.triage import victims_code
-from portal.triage.models import DeadlineKind
-from portal.triage.working_days import add_working_days
 
 NOTE_MAX = 2000
 LEVELS = ("contact", "specialist", "peer", "restorative")
@@ -158,15 +153,13 @@ def _new_referral(report: Report, service: SupportService, level: str, status: S
 
 def _mark_sent(referral: Referral, consent: Consent, now: datetime) -> None:
     """The referral goes to the organisation: start its first-contact clock and tell them, neutrally."""
-    from portal.links import absolute_url
-    from portal.notifications.services import queue_email
-
     referral.consent = consent
     referral.status = S.SENT
     referral.sent_at = now
     referral.first_contact_due_at = add_working_days(now, referral.organisation.first_contact_target_days)
     if referral.organisation.email:
-        queue_email(referral.organisation.email, "partner_referral", sign_in_link=absolute_url("auth.login"))
+        queue_email(referral.organisation.email, "partner_referral", locale=DEFAULT_LANGUAGE,
+                    sign_in_link=absolute_url("auth.login"))
 
 
 def _history(referral: Referral, actor: User | None, change: Change, now: datetime) -> None:
@@ -178,8 +171,6 @@ def _history(referral: Referral, actor: User | None, change: Change, now: dateti
 def _write(actor: User, referral: Referral, report: Report, change: Change, now: datetime,
            notify: bool) -> None:
     """The shared writes of every change: history, the victim's timeline, the audit and the victim's email."""
-    from portal.notifications.services import notify_victim
-
     _history(referral, actor, change, now)
     if change.victim_title:
         add_timeline_event(report.id, "support", change.victim_title, change.victim_body, actor_id=actor.id,
@@ -278,9 +269,6 @@ def turn_down_proposal(user: User, referral: Referral) -> Referral:
 
 def withdraw_consent(user: User, consent: Consent) -> Consent:
     """The victim takes back their consent. The organisation loses access to every referral it covered, at once."""
-    from portal.links import absolute_url
-    from portal.notifications.services import queue_email
-
     report = db.session.get(Report, consent.report_id)
     try:
         require_victim(user, report)
@@ -298,7 +286,8 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
         _history(referral, user, Change("referral.withdrawn", S.WITHDRAWN, None), now)
         record_audit(user.id, "referral.withdrawn", "referral", referral.reference, report.crime_number)
     if consent.organisation.email:
-        queue_email(consent.organisation.email, "partner_referral_withdrawn", sign_in_link=absolute_url("auth.login"))
+        queue_email(consent.organisation.email, "partner_referral_withdrawn", locale=DEFAULT_LANGUAGE,
+                    sign_in_link=absolute_url("auth.login"))
     add_timeline_event(report.id, "support", N_("You withdrew your consent for %(organisation)s"),
                        N_("They can no longer see any of your details."), actor_id=user.id, victim=True,
                        values={"organisation": consent.organisation.name})

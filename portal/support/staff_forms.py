@@ -5,23 +5,18 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from portal.clock import TIME_PATTERN
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.support.assessments import LEVEL_WORDS
-from portal.support.models import ServiceKind, SupportService
+from portal.support.case_support import STAFF_SCOPE_WORDS
+from portal.support.enums import ServiceKind
+from portal.support.models import SupportService
 from portal.support.referrals import LEVELS
-from portal.triage.forms import TIME_PATTERN
 from portal.widgets import CheckboxesInput, RadioInput, TextInput
 
 GIVEN_BY_MAX = 200
 OTHER_SERVICE = "other"
-
-# What the victim agreed to share, in words for the officer. The keys are referral_text.SCOPE_WORDS' keys.
-STAFF_SCOPE_WORDS = {
-    "category_and_dates": _l("What kind of crime it was, and when it happened"),
-    "contact_details": _l("The victim’s name, how to contact them, and their communication needs"),
-    "description": _l("What the victim told us happened"),
-}
 
 CONSENT_CHOICES = [
     ("online", _l("Ask the victim to agree in the portal")),

@@ -1,31 +1,35 @@
 """Police staff suggest a referral from the staff case page, with the victim's consent given online or verbally."""
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.cases.access import Relation, case_for
+from portal.clock import london_datetime
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.forms import options
-from portal.reporting.models import Report
 from portal.support import directory, matching, referrals
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
-from portal.support.models import Consent, NeedsAssessment, Referral, ReferralStatus, SupportService
+from portal.support.enums import ReferralStatus
 from portal.support.referral_states import OPEN_STATUSES
 from portal.support.staff_forms import (
     OTHER_SERVICE,
-    STAFF_SCOPE_WORDS,
     SuggestReferralForm,
     VerbalConsentForm,
     level_problem,
 )
-from portal.tracking.case_access import Relation, case_for
-from portal.triage.forms import london_datetime
+
+if TYPE_CHECKING:  # models only in annotations: views never import them at run time
+    from portal.cases.models import Report
+    from portal.support.models import NeedsAssessment, Referral, SupportService
+
 
 bp = Blueprint("support_staff", __name__, url_prefix="/staff/cases")
 STAFF = (Role.OFFICER, Role.SUPERVISOR)
@@ -33,40 +37,6 @@ STAFF = (Role.OFFICER, Role.SUPERVISOR)
 ALL_SERVICES = 1000
 SUGGESTIONS = 5
 PEER_SUGGESTIONS = 3
-
-# Referral statuses as police staff read them, with the GOV.UK tag colour.
-STATUS_TAGS: dict[ReferralStatus, tuple[str, str]] = {
-    ReferralStatus.PROPOSED: (_l("Waiting for the victim’s consent"), "govuk-tag--grey"),
-    ReferralStatus.SENT: (_l("Sent"), "govuk-tag--blue"),
-    ReferralStatus.ACCEPTED: (_l("Accepted"), "govuk-tag--turquoise"),
-    ReferralStatus.DECLINED: (_l("Declined"), "govuk-tag--orange"),
-    ReferralStatus.CONTACTED: (_l("Contacted"), "govuk-tag--green"),
-    ReferralStatus.UNABLE_TO_CONTACT: (_l("Unable to contact"), "govuk-tag--yellow"),
-    ReferralStatus.CLOSED: (_l("Closed"), "govuk-tag--grey"),
-    ReferralStatus.WITHDRAWN: (_l("Withdrawn"), "govuk-tag--red"),
-}
-
-
-@dataclass
-class CaseSupport:
-    """What the staff case page shows about support: the latest assessment, referrals and consents."""
-
-    assessment: NeedsAssessment | None
-    referrals: list[Referral]
-    consents: list[Consent]
-
-
-def case_support(report: Report) -> CaseSupport:
-    """Load the support section of the staff case page (three statements)."""
-    return CaseSupport(latest_assessment(report.id), referrals.referrals_for_case(report.id),
-                       referrals.consents_for_case(report.id))
-
-
-def support_context() -> dict:
-    """Words the support section of the staff case page uses."""
-    return {"status_tags": STATUS_TAGS, "level_words": LEVEL_WORDS, "scope_words": STAFF_SCOPE_WORDS,
-            "language_names": matching.LANGUAGE_NAMES}
-
 
 def _case(crime_number: str) -> Report:
     return case_for(current_user, crime_number, Relation.POLICE)[0]

@@ -9,13 +9,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from portal.access import public, role_required
-from portal.auth.models import Role
+from portal.auth.access import public, role_required
+from portal.auth.roles import Role
+from portal.cases.access import Relation, case_for
+from portal.cases.queries import cases_for
 from portal.domain import DomainError
 from portal.forms import PortalForm, options
 from portal.i18n import uk_date
 from portal.reporting.services import get_category, list_categories
 from portal.support import assessments, directory, referrals, schedules
+from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.forms import (
     LEVEL_HINTS,
     SCOPE_HINTS,
@@ -26,12 +29,9 @@ from portal.support.forms import (
     ProposalForm,
 )
 from portal.support.matching import LANGUAGE_NAMES, Need, best_matches
-from portal.support.models import Delivery, ReferralStatus, ServiceKind
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.support.referral_states import OPEN_STATUSES
 from portal.support.referral_text import SCOPE_WORDS
-from portal.tracking import queries
-from portal.tracking.case_access import Relation, case_for
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 
@@ -105,7 +105,7 @@ def _to_case(report):
 @role_required(Role.VICTIM)
 def index():
     """Get support: the victim's cases, each with a way to start or change support, and the directory and guides."""
-    cases = queries.cases_for(current_user)
+    cases = cases_for(current_user)
     latest = {report.id: assessments.latest_assessment(report.id) for report in cases}
     return render_template("support/index.html", cases=cases, latest=latest)
 

@@ -27,12 +27,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import CaseStatus, Report
-from portal.support.models import Consent, Referral, ReferralStatus
+from portal.links import absolute_url
+from portal.notifications.services import queue_for_reporter
+from portal.support.enums import ReferralStatus
+from portal.support.models import Consent, Referral
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
-from portal.tracking.models import TimelineEvent
 
 BATCH = 500
 # How long after the event (or the due date) we may still ask about it.
@@ -153,15 +156,11 @@ class _Mailer:
     """Emails the person who reported, at most once per case per run."""
 
     def __init__(self):
-        from portal.links import absolute_url
-
         self.sign_in_link = absolute_url("auth.login")
         self.emailed: set[int] = set()
         self.sent = 0
 
     def invite(self, report: Report, template: str) -> None:
-        from portal.notifications.services import queue_for_reporter
-
         if report.id in self.emailed:
             return
         if queue_for_reporter(report, template, sign_in_link=self.sign_in_link) is not None:

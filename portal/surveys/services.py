@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import String, cast, exists, literal, select, union_all, update
 
 from portal.audit.services import record_audit
+from portal.cases.access import require_victim
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
-from portal.reporting.models import Report
-from portal.support.models import Referral, ReferralStatus
+from portal.support.enums import ReferralStatus
+from portal.support.models import Referral
 from portal.surveys.models import CHECK_IN_WEEKS, SCALE, CheckIn, Survey, SurveyKind
-from portal.tracking.case_access import require_victim
 
 SURVEY_QUESTIONS = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
 CHECK_IN_ITEMS = ("coping", "safety", "wellbeing", "confidence", "daily_life")

@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.cases.access import Relation, case_for
 from portal.surveys import services
 from portal.surveys.forms import CheckInForm, SurveyForm
-from portal.tracking.case_access import Relation, case_for
 
 bp = Blueprint("surveys", __name__, url_prefix="/cases")
 

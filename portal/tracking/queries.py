@@ -1,18 +1,11 @@
 """Read-only queries for the victim's and witness's own case pages."""
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
-from portal.reporting.models import Report
-from portal.tracking.models import TimelineEvent
-
-
-def cases_for(user: User) -> list[Report]:
-    """Reports linked to this person's account, newest first."""
-    return list(db.session.scalars(select(Report).where(Report.reporter_user_id == user.id)
-                                   .order_by(Report.submitted_at.desc())))
 
 
 def victim_timeline(report: Report) -> list[TimelineEvent]:
@@ -32,8 +25,6 @@ def officer_name(report: Report) -> str | None:
 
 def last_updates(report_ids: list[int]) -> dict:
     """When each case last had an update the victim can see (one grouped query)."""
-    from sqlalchemy import func
-
     if not report_ids:
         return {}
     return dict(db.session.execute(

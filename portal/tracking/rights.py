@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import VictimsCodeDeadline
+from portal.cases.victims_code import deadlines_for, state
 from portal.i18n import N_
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
-from portal.triage.victims_code import deadlines_for, state
 
 PROMISES = {
     DeadlineKind.TRIAGE: N_("A member of staff reviews your report within 45 minutes"),

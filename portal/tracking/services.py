@@ -1,48 +1,33 @@
-"""Write timeline events. Callers commit as part of their own transaction."""
+"""What a victim asks of their own case: a call, a visit time, a review, new evidence, how we keep in touch."""
+
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from portal.clock import utcnow
+from portal import contact_needs as needs
+from portal.audit.services import record_audit
+from portal.auth.models import User
+from portal.cases.access import require_victim
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import EvidenceFile, TimelineEvent, VictimsCodeDeadline
+from portal.cases.timeline import add_timeline_event
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
-from portal.tracking.models import TimelineEvent
-
-
-def add_timeline_event(report_id: int, kind: str, title: str, body: str | None = None, *,
-                       actor_id: int | None = None, victim: bool = False, witness: bool = False,
-                       reason_code: str | None = None, values: dict | None = None) -> TimelineEvent:
-    """Add an event to a case's timeline in the current transaction. Title and body are English, marked with N_
-    where they are fixed text; %(name)s placeholders are filled from values when the event is shown."""
-    event = TimelineEvent(
-        report_id=report_id,
-        occurred_at=utcnow(),
-        actor_id=actor_id,
-        kind=kind,
-        title=title,
-        body=body,
-        visible_to_victim=victim,
-        visible_to_witness=witness,
-        reason_code=reason_code,
-        text_values=values or None,
-    )
-    db.session.add(event)
-    return event
+from portal.links import absolute_url
+from portal.notifications.services import queue_email_to
+from portal.reporting import evidence as evidence_store
+from portal.reporting.services import MAX_EVIDENCE_FILES
 
 
 def _own_report(user, report) -> None:
     """Refuse to act on a case that is not linked to this person as its victim."""
-    from portal.tracking.case_access import require_victim
-
     require_victim(user, report)
 
 
 def ask_for_call(user, report, note: str | None) -> TimelineEvent:
     """The victim asks to talk to someone. Staff see it on the case; the named officer is emailed."""
-    from portal.audit.services import record_audit
-    from portal.auth.models import User
-    from portal.links import absolute_url
-    from portal.notifications.services import queue_email
-
     _own_report(user, report)
     note = (note or "").strip()[:1000] or None
     event = add_timeline_event(report.id, "call_requested", N_("You asked us to call you"), note, actor_id=user.id,
@@ -50,7 +35,7 @@ def ask_for_call(user, report, note: str | None) -> TimelineEvent:
     if report.named_officer_id:
         officer = db.session.get(User, report.named_officer_id)
         if officer is not None and officer.is_active:
-            queue_email(officer.email, "case_update", sign_in_link=absolute_url("auth.login"))
+            queue_email_to(officer, "case_update", sign_in_link=absolute_url("auth.login"))
     record_audit(user.id, "case.call_requested", "report", report.crime_number)
     db.session.commit()
     return event
@@ -58,10 +43,6 @@ def ask_for_call(user, report, note: str | None) -> TimelineEvent:
 
 def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineEvent:
     """The victim accepts the proposed visit time, or asks for another."""
-    from portal.audit.services import record_audit
-    from portal.domain import DomainError
-    from portal.reporting.models import CaseStatus
-
     _own_report(user, report)
     if report.status != CaseStatus.ATTENDANCE_ARRANGED:
         raise DomainError(N_("There is no visit to answer"))
@@ -88,13 +69,7 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
 
     Notifications read these from the case at the moment they are queued, so the change applies at once.
     """
-    from datetime import timedelta
 
-    from sqlalchemy import select
-
-    from portal.audit.services import record_audit
-    from portal.domain import DomainError
-    from portal.triage.models import DeadlineKind, VictimsCodeDeadline
 
     _own_report(user, report)
     if every_days not in UPDATE_FREQUENCIES:
@@ -105,7 +80,6 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
         raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
     if quiet_from is not None and not (0 <= quiet_from <= 23 and 0 <= quiet_until <= 23):
         raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
-    from portal import contact_needs as needs
 
     found = needs.problem(contact_needs or [], interpreter_language)
     if found:
@@ -141,10 +115,6 @@ VICTIM_REQUESTS = {
 
 def make_request(user, report, kind: str) -> TimelineEvent:
     """The victim asks for a review of a decision, or to make a Victim Personal Statement."""
-    from portal.audit.services import record_audit
-    from portal.domain import DomainError
-    from portal.reporting.models import CaseStatus
-
     _own_report(user, report)
     if kind not in VICTIM_REQUESTS:
         raise DomainError(N_("That request is not available"))
@@ -159,12 +129,6 @@ def make_request(user, report, kind: str) -> TimelineEvent:
 
 def add_evidence_later(user, report, data: bytes, filename: str):
     """The victim adds a photo or PDF after reporting; it joins the case's evidence and the timeline."""
-    from portal.audit.services import record_audit
-    from portal.domain import DomainError
-    from portal.reporting import evidence as evidence_store
-    from portal.reporting.models import EvidenceFile
-    from portal.reporting.services import MAX_EVIDENCE_FILES
-
     _own_report(user, report)
     if len(report.evidence) >= MAX_EVIDENCE_FILES * 2:
         raise DomainError(N_("A case can hold up to %(count)d files"), field="file", count=MAX_EVIDENCE_FILES * 2)

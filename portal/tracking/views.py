@@ -9,15 +9,23 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import InputRequired, Length
 
 from portal import contact_needs as needs
-from portal.access import role_required
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.cases.access import Relation, case_for
+from portal.cases.enums import CaseStatus
+from portal.cases.queries import cases_for
+from portal.cases.status_text import STATUS_TEXT
 from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
-from portal.reporting.models import CaseStatus
+from portal.reporting.evidence import evidence_path
+from portal.reporting.summary_pdf import report_summary_pdf
+from portal.support import assessments, referral_text, referrals
+from portal.support.directory import restorative_justice_services
+from portal.support.enums import ReferralStatus
+from portal.surveys.services import open_invitations
 from portal.tracking import queries, services, witnesses
-from portal.tracking.case_access import Relation, case_for
+from portal.tracking.code_rights import COMPENSATION_SCHEME_URL, WITNESS_EXPENSES_URL, rights_for_case
 from portal.tracking.rights import rights_for
-from portal.tracking.status_text import STATUS_TEXT
 from portal.widgets import CheckboxesInput, RadioInput, TextInput
 
 bp = Blueprint("tracking", __name__, url_prefix="/cases")
@@ -84,7 +92,7 @@ def _own_or_404(crime_number: str):
 @role_required(Role.VICTIM, Role.WITNESS)
 def my_cases():
     """Every case linked to the signed-in person."""
-    cases = queries.cases_for(current_user)
+    cases = cases_for(current_user)
     return render_template("tracking/my_cases.html", cases=cases, status_text=STATUS_TEXT,
                            last_updates=queries.last_updates([c.id for c in cases]),
                            witness_cases=witnesses.cases_as_witness(current_user))
@@ -99,9 +107,6 @@ def case(crime_number: str):
         return render_template("tracking/witness_case.html", report=report,
                                timeline=witnesses.witness_timeline(report))
     # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
-    from portal.support import assessments, referral_text, referrals
-    from portal.support.models import ReferralStatus
-    from portal.surveys.services import open_invitations
 
     all_referrals = referrals.referrals_for_case(report.id)
     support = {"assessment": assessments.latest_assessment(report.id), "level_words": assessments.LEVEL_WORDS,
@@ -202,8 +207,6 @@ def make_request(crime_number: str, kind: str):
 @role_required(Role.VICTIM)
 def code_rights(crime_number: str):
     """The 12 rights of the Victims' Code, each linked to where it is met; compensation, property, expenses."""
-    from portal.tracking.code_rights import COMPENSATION_SCHEME_URL, WITNESS_EXPENSES_URL, rights_for_case
-
     report = _own_or_404(crime_number)
     return render_template("tracking/code_rights.html", report=report, rights=rights_for_case(report.crime_number),
                            compensation_url=COMPENSATION_SCHEME_URL, expenses_url=WITNESS_EXPENSES_URL)
@@ -213,8 +216,6 @@ def code_rights(crime_number: str):
 @role_required(Role.VICTIM)
 def restorative_justice(crime_number: str):
     """What restorative justice is, and the services that can get in touch (a referral, with consent)."""
-    from portal.support.directory import restorative_justice_services
-
     report = _own_or_404(crime_number)
     return render_template("tracking/restorative_justice.html", report=report,
                            services=restorative_justice_services(report.borough))
@@ -224,8 +225,6 @@ def restorative_justice(crime_number: str):
 @role_required(Role.VICTIM)
 def summary_pdf(crime_number: str):
     """The report as the victim submitted it, as a PDF."""
-    from portal.reporting.summary_pdf import report_summary_pdf
-
     report = _own_or_404(crime_number)
     response = current_app.response_class(report_summary_pdf(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="report-{report.crime_number}.pdf"'
@@ -236,8 +235,6 @@ def summary_pdf(crime_number: str):
 @role_required(Role.VICTIM)
 def evidence(crime_number: str, evidence_id: int):
     """A file the victim uploaded with their report."""
-    from portal.reporting.evidence import evidence_path
-
     report = _own_or_404(crime_number)
     item = next((e for e in report.evidence if e.id == evidence_id), None)
     if item is None:

@@ -7,16 +7,16 @@ from flask_login import current_user
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.access import role_required
 from portal.audit.services import record_audit
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.auth.security import limit_posts
+from portal.cases.access import Relation, case_for
+from portal.cases.forms import CrimeNumberField
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.forms import PortalForm, email_field, options, submit
-from portal.reporting.claim_views import CrimeNumberField
-from portal.security import limit_posts
 from portal.tracking import witnesses
-from portal.tracking.case_access import Relation, case_for
 from portal.widgets import RadioInput, TextInput
 
 bp = Blueprint("witnesses", __name__)

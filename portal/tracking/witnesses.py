@@ -12,15 +12,15 @@ from sqlalchemy import select
 
 from portal.audit.services import record_audit
 from portal.auth.models import User
+from portal.auth.services import get_user_by_email
+from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
-from portal.reporting.models import Report
-from portal.tracking.models import TimelineEvent
-from portal.tracking.witness_models import CourtAvailability, WitnessLink
+from portal.notifications.services import queue_email, queue_email_to
+from portal.tracking.models import CourtAvailability
 
 CODE_LIFETIME = timedelta(days=14)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY346789"  # no 0/O, 1/I, 2/Z, 5/S lookalikes
@@ -39,7 +39,12 @@ def invite_witness(actor: User, report: Report, email: str) -> str:
     link = WitnessLink(report_id=report.id, invited_email=email, code_hash=_digest(code),
                        code_expires_at=utcnow() + CODE_LIFETIME, invited_by_id=actor.id)
     db.session.add(link)
-    queue_email(email, "witness_invite", link=absolute_url("witnesses.join_by_link", code=code), code=code)
+    account = get_user_by_email(email)
+    join_link = absolute_url("witnesses.join_by_link", code=code)
+    if account is not None:  # someone who already has an account is written to in the language they chose
+        queue_email_to(account, "witness_invite", link=join_link, code=code)
+    else:
+        queue_email(email, "witness_invite", link=join_link, code=code)
     record_audit(actor.id, "witness.invited", "report", report.crime_number)
     db.session.commit()
     return code

@@ -7,13 +7,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
-from portal.reporting.models import CaseStatus, Report
-from portal.triage.models import DeadlineKind, SlaAlert
+from portal.notifications.services import queue_email_to
+from portal.triage.models import SlaAlert
 
 TRIAGE_WARNING = timedelta(minutes=10)
 RESPONSE_WARNING = timedelta(hours=4)
@@ -39,7 +41,7 @@ def raise_sla_alerts(now: datetime | None = None) -> int:
         link = absolute_url("triage.performance")
         for supervisor in db.session.scalars(select(User).where(User.role == Role.SUPERVISOR,
                                                                User.is_active_account.is_(True))):
-            queue_email(supervisor.email, "sla_alert", count=len(new), link=link)
+            queue_email_to(supervisor, "sla_alert", count=len(new), link=link)
     db.session.commit()
     return len(new)
 

@@ -1,21 +1,18 @@
 """Staff forms. Each carries the version of the report the officer saw (optimistic locking)."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from portal.cases.enums import CaseStatus
+from portal.clock import TIME_PATTERN
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
-from portal.reporting.models import CaseStatus
 from portal.triage import wording
 from portal.triage.services import ENHANCED_RIGHTS_REASONS, TEXT_MAX
 from portal.widgets import CheckboxInput, RadioInput, TextInput
-
-TIME_PATTERN = r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"
 
 DECISION_CHOICES = [
     ("allocate", _l("Allocate for investigation to a named officer")),
@@ -27,13 +24,6 @@ DECISION_CHOICES = [
     ("information", _l("Record as information only (not a crime)")),
     ("duplicate", _l("Link as a duplicate of another report")),
 ]
-
-
-def london_datetime(day, clock: str) -> datetime:
-    """A London date and HH:MM time as an aware UTC datetime."""
-    hours, minutes = (int(part) for part in clock.replace(".", ":").split(":"))
-    local = datetime.combine(day, time(hours, minutes), tzinfo=ZoneInfo("Europe/London"))
-    return local.astimezone(ZoneInfo("UTC"))
 
 
 def message_field(label: str = "Message to the victim (optional)",

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import CrimeCategory, Report, TimelineEvent, VictimsCodeDeadline
+from portal.cases.victims_code import deadlines_for
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.messages.queries import unread_for_staff
-from portal.reporting.models import CaseStatus, CrimeCategory, Report
-from portal.tracking.models import TimelineEvent
-from portal.triage.models import DeadlineKind, SlaAlert, VictimsCodeDeadline
-from portal.triage.victims_code import deadlines_for
+from portal.triage.models import SlaAlert
 
 PAGE_SIZE = 25
 RISK_FILTERS = ("repeat_victim", "safeguarding", "enhanced_rights")

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, VictimsCodeDeadline
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_email
-from portal.reporting.models import Report
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
+from portal.notifications.services import queue_email_to
 
 REMIND_BEFORE = timedelta(days=1)
 COVERED_BY_SLA_ALERTS = (DeadlineKind.TRIAGE, DeadlineKind.FIRST_RESPONSE)
@@ -56,10 +57,10 @@ def _email(per_officer: Counter) -> None:
     for officer_id, count in per_officer.items():
         officer = db.session.get(User, officer_id)
         if officer is not None and officer.is_active_account:
-            queue_email(officer.email, "deadline_reminder", count=count, link=link)
+            queue_email_to(officer, "deadline_reminder", count=count, link=link)
         else:
             unassigned += count
     if unassigned:
         for supervisor in db.session.scalars(select(User).where(User.role == Role.SUPERVISOR,
                                                                User.is_active_account.is_(True))):
-            queue_email(supervisor.email, "deadline_reminder", count=unassigned, link=link)
+            queue_email_to(supervisor, "deadline_reminder", count=unassigned, link=link)

@@ -12,17 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import record_audit
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases import victims_code
+from portal.cases.enums import CaseStatus, DeadlineKind
+from portal.cases.models import Report
+from portal.cases.timeline import add_timeline_event
+from portal.cases.transitions import KEY_EVENTS, check_transition
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.notifications.services import notify_victim
-from portal.reporting.models import CaseStatus, Report
-from portal.tracking.services import add_timeline_event
-from portal.triage import victims_code, wording
+from portal.triage import wording
 from portal.triage.alerts import clear_alerts
-from portal.triage.models import DeadlineKind
-from portal.triage.state_machine import KEY_EVENTS, check_transition
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 TEXT_MAX = 3000

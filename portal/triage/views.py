@@ -4,19 +4,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
 from portal.audit.services import record_audit
-from portal.auth.models import Role
+from portal.auth.access import role_required
+from portal.auth.roles import Role
+from portal.cases import victims_code
+from portal.cases.access import Relation, case_for
+from portal.cases.transitions import AWAITING_TRIAGE, allowed_next
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.evidence import evidence_path
 from portal.reporting.services import list_categories
-from portal.support.staff_views import case_support, support_context
-from portal.tracking.case_access import Relation, case_for
-from portal.triage import forms, queries, services, victims_code, wording
-from portal.triage.state_machine import AWAITING_TRIAGE, allowed_next
+from portal.support.case_support import case_support, support_context
+from portal.triage import forms, queries, services, wording
 
 bp = Blueprint("triage", __name__, url_prefix="/staff")
 STAFF = (Role.OFFICER, Role.SUPERVISOR)

@@ -5,8 +5,8 @@ Kept as data so that wording can be reviewed (and translated) without reading co
 
 from dataclasses import dataclass
 
+from portal.cases.enums import CaseStatus as S
 from portal.i18n import N_
-from portal.reporting.models import CaseStatus as S
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from portal.extensions import db
 from tests.conftest import free_port
 from tests.factories import DEFAULT_PASSWORD, UserFactory

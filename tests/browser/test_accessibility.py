@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from portal.access import PUBLIC, access_rule_for
+from portal.auth.access import PUBLIC, access_rule_for
 from tests.browser.conftest import assert_accessible, heading, serve_fake_exit_site, sign_in
 
 # Public pages that render without parameters or sign-in, and their main heading.

@@ -5,7 +5,7 @@ import re
 import pyotp
 from playwright.sync_api import Page, expect
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from tests.browser.conftest import assert_accessible, first_link, heading, sign_in
 
 NEW_PASSWORD = "correct horse battery staple"

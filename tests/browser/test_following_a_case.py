@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pyotp
 from playwright.sync_api import Page, expect
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from tests.browser.conftest import assert_accessible, heading, sign_in

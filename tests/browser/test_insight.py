@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.insight.refresh import refresh

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.wizard import BIKE_THEFT
 

@@ -4,7 +4,8 @@ shared; the charity accepts and records contact in its portal; the victim sees t
 import pyotp
 from playwright.sync_api import Page, expect
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.extensions import db
 from tests.browser.conftest import assert_accessible, heading, sign_in
 from tests.support_helpers import make_organisation, make_peer_group

@@ -4,7 +4,8 @@ errors showing."""
 import pyotp
 from playwright.sync_api import Page, expect
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.support import referrals
@@ -45,7 +46,7 @@ def _world(app, victim, partner, officer):
         db.session.expunge(victim_user)
     crime_number = make_report(app, user=victim_user)
     with app.app_context():
-        from portal.reporting.models import Report
+        from portal.cases.models import Report
 
         report = db.session.query(Report).filter_by(crime_number=crime_number).one()
         owner = db.session.get(User, victim.id)

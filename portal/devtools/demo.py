@@ -1,10 +1,23 @@
 """Demo data for local development and show-and-tell. Safe to run more than once."""
 
 import os
+from datetime import timedelta
 
-from portal.auth.models import Role
+from sqlalchemy import func, select
+
+from portal.auth.roles import Role
 from portal.auth.services import create_user, get_user_by_email
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report
+from portal.clock import utcnow
 from portal.extensions import db
+from portal.reporting.services import get_category, save_answers, start_draft, submit_report
+from portal.support import referrals
+from portal.support.assessments import choose_level, latest_assessment, save_assessment
+from portal.support.enums import Delivery, ServiceKind
+from portal.support.models import Organisation, Referral, SupportService
+from portal.support.recommendation import Impact, NeedsAnswers
+from portal.triage import services as triage
 
 DEFAULT_DEMO_PASSWORD = "correct-horse-battery"  # noqa: S105 - printed for local use only
 
@@ -80,13 +93,7 @@ DEMO_PATHS = {
 
 def _demo_reports(victim) -> list[str]:
     """Submit the demo victim's reports through the normal services, and take each to a different status. Once."""
-    from datetime import timedelta
 
-    from sqlalchemy import func, select
-
-    from portal.clock import utcnow
-    from portal.reporting.models import Report
-    from portal.reporting.services import get_category, save_answers, start_draft, submit_report
 
     existing = db.session.scalar(select(func.count()).select_from(Report).where(Report.reporter_user_id == victim.id))
     if existing:
@@ -114,11 +121,6 @@ def _demo_reports(victim) -> list[str]:
 
 def _demo_step(officer, report, step) -> None:
     """Apply one triage decision or update as the demo officer."""
-    from datetime import timedelta
-
-    from portal.clock import utcnow
-    from portal.reporting.models import CaseStatus
-    from portal.triage import services as triage
 
     kind = step[0]
     version = report.version
@@ -253,12 +255,7 @@ ALL_SCOPES = ["category_and_dates", "contact_details", "description"]
 
 def _demo_organisations() -> tuple[dict, int]:
     """Create the demo organisations and services that are missing; return them by name and how many were new."""
-    from datetime import timedelta
 
-    from sqlalchemy import select
-
-    from portal.clock import utcnow
-    from portal.support.models import Delivery, Organisation, ServiceKind, SupportService
 
     today = utcnow().date()
     found, created = {}, 0
@@ -298,10 +295,6 @@ def _demo_organisations() -> tuple[dict, int]:
 def _demo_support(victim, officer, partner) -> list[str]:
     """Organisations, services and groups; the demo partner's organisation; a needs assessment and referrals in
     every status on the demo victim's cases. Each part only once."""
-    from sqlalchemy import func, select
-
-    from portal.reporting.models import Report
-    from portal.support.models import Referral
 
     found, created = _demo_organisations()
     lines = [f"Demo organisations: {len(found)} ({created} created; Southwark Community Trust's accreditation "
@@ -332,9 +325,6 @@ def _demo_support(victim, officer, partner) -> list[str]:
 
 def _demo_assessment(victim, report) -> str:
     """The victim's needs assessment on one case: a call from a Polish-speaking support worker, and a group."""
-    from portal.support.assessments import choose_level, latest_assessment, save_assessment
-    from portal.support.recommendation import Impact, NeedsAnswers
-
     if latest_assessment(report.id) is None:
         answers = NeedsAnswers(daily_life=Impact.QUITE_A_LOT, feelings=Impact.QUITE_A_LOT, wants_to_talk=True,
                                practical_needs=frozenset({"locks"}), interested_in_peer_support=True)
@@ -346,10 +336,6 @@ def _demo_assessment(victim, report) -> str:
 
 def _demo_referral(victim, officer, partner, report, service, level: str, outcome: str):
     """One referral taken to the given status through the referral services."""
-    from datetime import timedelta
-
-    from portal.clock import utcnow
-    from portal.support import referrals
 
     if outcome == "proposed":
         return referrals.propose_referral(officer, report, service, level)

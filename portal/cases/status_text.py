@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
+from portal.cases.enums import CaseStatus as S
 from portal.i18n import N_
-from portal.reporting.models import CaseStatus as S
 
 
 @dataclass(frozen=True)

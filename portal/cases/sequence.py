@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from portal.cases.models import CrimeNumberSequence
 from portal.extensions import db
-from portal.reporting.models import CrimeNumberSequence
 
 
 def next_sequence_value(year: int) -> int:

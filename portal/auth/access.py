@@ -9,7 +9,7 @@ from functools import wraps
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from portal.auth.models import Role
+from portal.auth.roles import Role
 
 ACCESS_RULE = "access_rule"
 PUBLIC = "public"

@@ -6,9 +6,9 @@ the benchmark can report each portal page as a ratio to it. It is registered onl
 
 from flask import Blueprint, abort, render_template
 
-from portal.access import public
+from portal.auth.access import public
+from portal.cases.models import CrimeCategory
 from portal.extensions import db
-from portal.reporting.models import CrimeCategory
 
 bp = Blueprint("benchmark", __name__, url_prefix="/benchmark")
 

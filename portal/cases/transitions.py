@@ -1,7 +1,7 @@
 """Which status can follow which. The one place case transitions are decided."""
 
+from portal.cases.enums import CaseStatus as S
 from portal.domain import DomainError
-from portal.reporting.models import CaseStatus as S
 
 _INVESTIGATING = {S.SUSPECT_IDENTIFIED, S.SUSPECT_ARRESTED, S.SUSPECT_INTERVIEWED, S.RELEASED_UNDER_INVESTIGATION}
 _TRIAGE_OUTCOMES = {S.NO_FURTHER_INVESTIGATION, S.UNDER_INVESTIGATION, S.ATTENDANCE_ARRANGED, S.REFERRED_ELSEWHERE}

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from portal.cases.enums import DeadlineKind
+from portal.cases.models import Report, VictimsCodeDeadline
+from portal.cases.working_days import add_working_days
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.reporting.models import Report
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
-from portal.triage.working_days import add_working_days
 
 KEY_EVENT_DAYS = 5
 KEY_EVENT_DAYS_ENHANCED = 1

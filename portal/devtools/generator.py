@@ -6,7 +6,7 @@ first timeline events), not one ORM object per row, so 100,000 cases take second
 
 Crime numbers come from the same per-year sequence rows as real submissions: each batch advances the year's row
 once by the number it needs, in the batch's own transaction, so numbers issued later by
-``portal.reporting.sequence.next_sequence_value`` never clash with generated ones.
+``portal.cases.sequence.next_sequence_value`` never clash with generated ones.
 
 Around the cases, in the same batches (so memory stays bounded at any count), it also writes what the insight
 dashboard reads:
@@ -38,35 +38,19 @@ from sqlalchemy import false, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.crime_numbers import format_crime_number
+from portal.cases.enums import CaseStatus, DeadlineKind, FollowUp, ReporterRole, Route
+from portal.cases.models import CrimeCategory, CrimeNumberSequence, Report, TimelineEvent, VictimsCodeDeadline
+from portal.cases.working_days import add_working_days
 from portal.clock import utcnow
 from portal.equality.models import PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
 from portal.reporting.boroughs import BOROUGHS
-from portal.reporting.crime_numbers import format_crime_number
-from portal.reporting.models import (
-    CaseStatus,
-    CrimeCategory,
-    CrimeNumberSequence,
-    FollowUp,
-    Report,
-    ReporterRole,
-    Route,
-)
-from portal.support.models import (
-    Consent,
-    ConsentSource,
-    Delivery,
-    Organisation,
-    Referral,
-    ReferralStatus,
-    ServiceKind,
-    SupportService,
-)
+from portal.support.enums import ConsentSource, Delivery, ReferralStatus, ServiceKind
+from portal.support.models import Consent, Organisation, Referral, SupportService
 from portal.surveys.models import CheckIn, Survey, SurveyKind
-from portal.tracking.models import TimelineEvent
-from portal.triage.models import DeadlineKind, VictimsCodeDeadline
-from portal.triage.working_days import add_working_days
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)

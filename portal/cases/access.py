@@ -8,11 +8,12 @@ import enum
 from flask import abort
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report, WitnessLink
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
-from portal.reporting.models import Report
-from portal.tracking.witness_models import WitnessLink
 
 POLICE_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
 
@@ -38,8 +39,6 @@ def relation_to(user: User, report: Report) -> Relation | None:
 
 def require_victim(user: User, report: Report) -> None:
     """For services: refuse to act for someone who is not the case's victim."""
-    from portal.domain import DomainError
-
     if user is None or relation_to(user, report) != Relation.VICTIM:
         raise DomainError(N_("That case is not linked to your account"))
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 
-from portal.access import access_rule_for
+from portal.auth.access import access_rule_for
 from portal.auth.sessions import is_idle_expired, touch
+from portal.extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ CSP = {
 
 def limit_posts(setting: str):
     """Rate-limit a view's POSTs by the limit named in the configuration (so tests and deployments can tune it)."""
-    from portal.extensions import limiter
-
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
 
 

@@ -1,0 +1,13 @@
+"""Read-only questions about cases that several capabilities ask."""
+
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.cases.models import Report
+from portal.extensions import db
+
+
+def cases_for(user: User) -> list[Report]:
+    """Reports linked to this person's account, newest first."""
+    return list(db.session.scalars(select(Report).where(Report.reporter_user_id == user.id)
+                                   .order_by(Report.submitted_at.desc())))

@@ -1,0 +1,50 @@
+"""Support's enums: kinds of service, how they are delivered, consent, referral statuses. In their own module
+so that views and forms use them without importing models."""
+
+import enum
+
+
+class ServiceKind(enum.StrEnum):
+    """A service run by staff, or a peer-support group."""
+
+    SERVICE = "service"
+    PEER_GROUP = "peer_group"
+    # Restorative justice: a trained facilitator helps the victim communicate with the person who harmed them,
+    # if both agree. Offered on the case page (the Victims' Code), not by the support recommendation.
+    RESTORATIVE_JUSTICE = "restorative"
+
+
+class Delivery(enum.StrEnum):
+    """Where the support happens."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    BOTH = "both"
+
+
+class ConsentScope(enum.StrEnum):
+    """The parts of a case a victim can agree to share."""
+
+    CATEGORY_AND_DATES = "category_and_dates"
+    CONTACT_DETAILS = "contact_details"
+    DESCRIPTION = "description"
+
+
+class ConsentSource(enum.StrEnum):
+    """How consent was given."""
+
+    ONLINE = "online"  # by the victim, in the portal
+    VERBAL = "verbal"  # told to an officer, who recorded it
+
+
+class ReferralStatus(enum.StrEnum):
+    """Where a referral is. Transitions live in `portal.support.referral_states`."""
+
+    PROPOSED = "proposed"  # suggested by an officer, waiting for the victim's consent
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CONTACTED = "contacted"
+    UNABLE_TO_CONTACT = "unable_to_contact"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # the victim withdrew consent or turned down the suggestion
