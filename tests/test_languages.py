@@ -11,7 +11,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
-from portal.notifications.services import queue_email
+from portal.notifications.services import queue_email_to
 from tests.conftest import outbox_rows
 from tests.pagecheck import assert_good_page
 from tests.wizard import BIKE_THEFT, answer, start
@@ -115,7 +115,7 @@ def test_emails_are_written_in_the_recipients_language(app, ctx, make_user):
     arabic = make_user(Role.WITNESS, locale="ar")
     officer = make_user(Role.OFFICER, locale="pl")  # staff are written to in English whatever is stored
     for person in (polish, arabic, officer):
-        queue_email(person.email, "case_update", sign_in_link="https://example.org/login")
+        queue_email_to(person, "case_update", sign_in_link="https://example.org/login")
     db.session.commit()
     sent = {m.recipient: m for m in outbox_rows(app)}
     english_subject = "You have an update"

@@ -12,10 +12,11 @@ from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
 from portal.support import referrals
 from portal.support.assessments import choose_level, save_assessment
+from portal.support.case_support import STAFF_SCOPE_WORDS
 from portal.support.enums import ConsentSource, Delivery, ReferralStatus
 from portal.support.models import Consent, Referral
 from portal.support.recommendation import Impact, NeedsAnswers
-from portal.support.referral_text import SCOPE_WORDS, STAFF_SCOPE_WORDS
+from portal.support.referral_text import SCOPE_WORDS
 from tests.conftest import outbox_rows
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_peer_group, make_service

@@ -10,6 +10,7 @@ from portal.auth.roles import Role
 from portal.cases import victims_code
 from portal.cases.access import Relation, case_for
 from portal.cases.transitions import AWAITING_TRIAGE, allowed_next
+from portal.clock import london_datetime
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.forms import options
@@ -182,7 +183,7 @@ def _apply_decision(kind: str, form, report, version: int) -> None:
     elif kind == "allocate":
         services.allocate_for_investigation(current_user, report, version, _officer(form.officer.data), body)
     elif kind == "attendance":
-        visit_at = forms.london_datetime(form.visit_date.data, form.visit_time.data)
+        visit_at = london_datetime(form.visit_date.data, form.visit_time.data)
         services.arrange_attendance(current_user, report, version, visit_at, body)
     elif kind == "call":
         services.request_call(current_user, report, version, body)
@@ -215,11 +216,11 @@ def update(crime_number: str):
         abort(404)
 
     def apply(version: int) -> None:
-        hearing_at = (forms.london_datetime(form.hearing_date.data, form.hearing_time.data)
+        hearing_at = (london_datetime(form.hearing_date.data, form.hearing_time.data)
                       if form.hearing_date.data and form.hearing_time.data else None)
         services.post_update(
             current_user, report, version, services.CaseStatus(form.status.data), form.body.data,
-            forms.london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
+            london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
             form.witness.data, form.hearing_place.data, hearing_at)
 
     return _change_page(report, form, "triage/update.html", _("Update posted."), apply)
