@@ -27,7 +27,7 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set when the configuration is made (see database_url)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SERVICE_NAME = "Report a crime and get support"
@@ -100,6 +100,15 @@ class Config:
     # The bare baseline page the load benchmark compares every endpoint with (off unless asked for).
     BENCHMARK_BASELINE = os.environ.get("BENCHMARK_BASELINE") == "1"
 
+    def __init__(self) -> None:
+        """The database is read from the environment when the configuration is made, not when this module is
+        imported, so a DATABASE_URL exported later (as the README suggests) is the one used."""
+        self.SQLALCHEMY_DATABASE_URI = self.database_url()
+
+    def database_url(self) -> str | None:
+        """Where the database is: DATABASE_URL."""
+        return os.environ.get("DATABASE_URL")
+
     def validate(self) -> None:
         """Refuse to run without what this environment needs."""
         if not self.SECRET_KEY:
@@ -115,10 +124,13 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-not-for-production")
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
     DEV_MAIL_VIEWER = True
+
+    def database_url(self) -> str:
+        """DATABASE_URL, or a SQLite file under instance/."""
+        return os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
 
 
 class TestingConfig(Config):
@@ -127,7 +139,6 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # The PostgreSQL pass runs with Redis (shared rate limits, jobs handed to RQ); the SQLite pass without.
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -146,6 +157,11 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
+
+    def database_url(self) -> str:
+        """TEST_DATABASE_URL, or an in-memory SQLite database (the fixtures choose a file). Never DATABASE_URL:
+        the tests empty the database they run on."""
+        return os.environ.get("TEST_DATABASE_URL") or "sqlite://"
 
 
 class ProductionConfig(Config):

@@ -6,7 +6,7 @@ from config import BASE_DIR, Config, config_from_env
 from portal import commands, errors
 from portal.admin.organisation_views import bp as admin_organisations_bp
 from portal.admin.views import bp as admin_bp
-from portal.api.oruk import bp as oruk_bp
+from portal.api.views import bp as oruk_bp
 from portal.auth.security import configure_security
 from portal.auth.sessions import load_user
 from portal.auth.views import bp as auth_bp

@@ -9,6 +9,7 @@ from portal.cases.models import (
     EvidenceFile,
     PropertyItem,
     Report,
+    SlaAlert,
     TimelineEvent,
     VictimsCodeDeadline,
     WitnessLink,
@@ -35,7 +36,6 @@ from portal.support.models import (
 )
 from portal.surveys.models import CheckIn, Survey
 from portal.tracking.models import CourtAvailability
-from portal.triage.models import SlaAlert
 
 __all__ = [
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config import ConfigError, DevelopmentConfig, ProductionConfig, config_from_env
+from config import TestingConfig as SuiteConfig  # not named Test..., so pytest does not collect it
 from portal.app import create_app
 from portal.urls import safe_next
 
@@ -33,10 +34,21 @@ def test_production_does_not_register_the_development_mail_viewer():
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_development_defaults_to_sqlite_under_instance():
+def test_development_defaults_to_sqlite_under_instance(monkeypatch):
     """Without DATABASE_URL, development uses a SQLite file in instance/."""
-    assert DevelopmentConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
-    assert "instance" in DevelopmentConfig.SQLALCHEMY_DATABASE_URI
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = DevelopmentConfig().SQLALCHEMY_DATABASE_URI
+    assert url.startswith("sqlite:///") and url.endswith("instance/portal.db")
+
+
+def test_database_url_is_read_when_the_configuration_is_made(monkeypatch):
+    """A DATABASE_URL exported after the code was imported is used (development and production); the tests'
+    own configuration never touches it."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@127.0.0.1:5432/portal")
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+    assert DevelopmentConfig().SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://portal@127.0.0.1:5432/portal"
+    assert ProductionConfig().SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://portal@127.0.0.1:5432/portal"
+    assert SuiteConfig().SQLALCHEMY_DATABASE_URI == "sqlite://"
 
 
 def test_an_unknown_environment_name_is_refused(monkeypatch):

@@ -7,10 +7,9 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import Report
+from portal.cases.models import Report, SlaAlert
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.triage.models import SlaAlert
 from tests.conftest import link_in, outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.roles import Role
+from portal.cases.changes import StaleReport
 from portal.cases.enums import CaseStatus, DeadlineKind
 from portal.cases.models import TimelineEvent, VictimsCodeDeadline
 from portal.cases.transitions import IllegalTransition
@@ -329,7 +330,7 @@ def test_two_officers_deciding_at_once_exactly_one_wins(app, make_user):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes, key=len) == ["won", services.StaleReport().message]
+    assert sorted(outcomes, key=len) == ["won", StaleReport().message]
     decisions = [e for e in events(app, crime_number) if e.kind == "decision"]
     assert len(decisions) == 1
 

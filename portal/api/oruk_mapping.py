@@ -8,6 +8,7 @@ stay the same from one request to the next and reveal nothing about the database
 import uuid
 from collections.abc import Mapping
 
+from portal.paging import page_count
 from portal.support import schedules
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.enums import Delivery, ServiceKind
@@ -157,7 +158,7 @@ def service_full(service: SupportService, category_names: Mapping[str, str]) -> 
 
 def page(contents: list[dict], total: int, number: int, per_page: int) -> dict:
     """One page of a list, in the shape the ORUK API gives every list."""
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     return {"total_items": total, "total_pages": pages, "page_number": number, "size": len(contents),
             "first_page": number == 1, "last_page": number >= pages, "empty": total == 0,
             "contents": contents}

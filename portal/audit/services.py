@@ -1,4 +1,4 @@
-"""Write audit events. Callers commit as part of their own transaction."""
+"""Write audit events. record_audit joins the caller's transaction; record_read commits a read on its own."""
 
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
@@ -17,4 +17,13 @@ def record_audit(actor_id: int | None, action: str, object_type: str, object_id:
         detail=(detail or None) and detail[:500],
     )
     db.session.add(event)
+    return event
+
+
+def record_read(actor_id: int | None, action: str, object_type: str, object_id: str | None = None,
+                detail: str | None = None) -> AuditEvent:
+    """Audit a read of case data (a page, a file, an export) and commit it: the one audit call views make,
+    after they have drawn the page, so that the commit does not make the page load its data again."""
+    event = record_audit(actor_id, action, object_type, object_id, detail)
+    db.session.commit()
     return event

@@ -258,3 +258,18 @@ class WitnessLink(TimestampMixin, Base):
     witness_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     linked_at: Mapped[datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class SlaAlert(Base):
+    """A report about to miss (or missing) its triage or response target, for supervisors."""
+
+    __tablename__ = "sla_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DeadlineKind] = mapped_column(enum_column(DeadlineKind, 40))
+    raised_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    report: Mapped["Report"] = relationship(lazy="joined")

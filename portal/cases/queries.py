@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.cases.models import Report
+from portal.cases.models import CrimeCategory, Report
 from portal.extensions import db
 
 
@@ -11,3 +11,8 @@ def cases_for(user: User) -> list[Report]:
     """Reports linked to this person's account, newest first."""
     return list(db.session.scalars(select(Report).where(Report.reporter_user_id == user.id)
                                    .order_by(Report.submitted_at.desc())))
+
+
+def category_by_id(category_id: int) -> CrimeCategory | None:
+    """A crime category by its primary key."""
+    return db.session.get(CrimeCategory, category_id)

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from portal.clock import LONDON
+
 CALENDAR_FILE = Path(__file__).with_name("bank_holidays.json")
 END_OF_DAY = time(23, 59, 59)
 

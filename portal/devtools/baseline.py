@@ -7,8 +7,7 @@ the benchmark can report each portal page as a ratio to it. It is registered onl
 from flask import Blueprint, abort, render_template
 
 from portal.auth.access import public
-from portal.cases.models import CrimeCategory
-from portal.extensions import db
+from portal.cases.queries import category_by_id
 
 bp = Blueprint("benchmark", __name__, url_prefix="/benchmark")
 
@@ -17,7 +16,7 @@ bp = Blueprint("benchmark", __name__, url_prefix="/benchmark")
 @public
 def baseline(category_id: int):
     """One crime category, fetched by its primary key, rendered in the site's layout."""
-    category = db.session.get(CrimeCategory, category_id)
+    category = category_by_id(category_id)
     if category is None:
         abort(404)
     return render_template("benchmark/baseline.html", category=category)

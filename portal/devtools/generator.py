@@ -29,7 +29,6 @@ import random
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -44,7 +43,7 @@ from portal.cases.crime_numbers import format_crime_number
 from portal.cases.enums import CaseStatus, DeadlineKind, FollowUp, ReporterRole, Route
 from portal.cases.models import CrimeCategory, CrimeNumberSequence, Report, TimelineEvent, VictimsCodeDeadline
 from portal.cases.working_days import add_working_days
-from portal.clock import utcnow
+from portal.clock import LONDON, utcnow
 from portal.equality.models import PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
 from portal.reporting.boroughs import BOROUGHS
@@ -297,7 +296,6 @@ def _case(rng: random.Random, now: datetime, category: CrimeCategory, staff: lis
 
 # --- Around the cases: deadlines, support, check-ins, surveys and equality records -------------------------------
 
-LONDON = ZoneInfo("Europe/London")
 HOUR = 3600.0
 DAY = 24 * HOUR
 

@@ -2,21 +2,11 @@
 
 import csv
 import io
-import re
 
 from flask_babel import gettext as _
 
 from portal.insight.figures import FigureData, Row, csv_value, gap_words
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def safe_cell(text: str) -> str:
-    """Text that cannot start a formula (our own numbers, negative ones included, are left as numbers)."""
-    if NUMBER.fullmatch(text):
-        return text
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from portal.spreadsheets import spreadsheet_safe
 
 
 def _row_cells(data: FigureData, row: Row) -> list[str]:
@@ -42,7 +32,7 @@ def figure_csv(data: FigureData) -> str:
     rows = ([data.overall] if data.overall is not None else []) + data.rows
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(str(cell)) for cell in heading])
+    writer.writerow([spreadsheet_safe(str(cell)) for cell in heading])
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in _row_cells(data, row)])
+        writer.writerow([spreadsheet_safe(cell) for cell in _row_cells(data, row)])
     return buffer.getvalue()

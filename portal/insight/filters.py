@@ -11,10 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField
 from wtforms.validators import StopValidation
 
+from portal.clock import LONDON
 from portal.fields import PARTS, GovDateField
 from portal.reporting.boroughs import BOROUGHS
 
-LONDON = ZoneInfo("Europe/London")
 # Every query-string parameter the filters read, so links and downloads can carry them on.
 DATE_FIELDS = ("date_from", "date_to")
 PARAMETERS = tuple(f"{name}-{part}" for name in DATE_FIELDS for part in PARTS) + ("borough", "category")

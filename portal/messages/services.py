@@ -11,7 +11,7 @@ from portal.auth.roles import Role
 from portal.cases.access import require_victim
 from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
-from portal.domain import DomainError
+from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
@@ -54,6 +54,7 @@ def _sign_in_link() -> str:
     return absolute_url("auth.login")
 
 
+@refusals_roll_back
 def send_victim_message(user, report, body: str, adds_information: bool) -> CaseMessage:
     """The victim writes to the police. Optionally records that it adds to what they reported."""
     _own_report(user, report)
@@ -72,6 +73,7 @@ def send_victim_message(user, report, body: str, adds_information: bool) -> Case
     return message
 
 
+@refusals_roll_back
 def send_staff_message(actor, report, body: str) -> CaseMessage:
     """Police staff write to the victim. The outbox decides whether and when the victim is emailed."""
     if not _is_staff(actor):

@@ -8,7 +8,6 @@ from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for
 from portal.domain import DomainError
-from portal.extensions import db
 from portal.messages import queries, services
 from portal.messages.forms import StaffMessageForm, VictimMessageForm
 
@@ -24,7 +23,6 @@ def unread_messages_for_victim(report) -> int:
 
 def _field_error(form, error: DomainError) -> None:
     """Show a service's refusal on the message field."""
-    db.session.rollback()
     form.body.errors = [*form.body.errors, error.message]
 
 

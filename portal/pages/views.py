@@ -2,14 +2,12 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import LogoutForm
 from portal.auth.services import set_language
-from portal.extensions import db
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES
+from portal.pages.queries import database_answers
 from portal.urls import safe_next
 
 bp = Blueprint("pages", __name__)
@@ -68,10 +66,7 @@ def exit_page():
 @public
 def health():
     """Liveness and database check for load balancers."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not database_answers():
         return {"status": "error", "database": "unavailable"}, 503
     return {"status": "ok", "database": "ok"}
 

@@ -10,8 +10,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from portal import contact_needs
-from portal.cases.models import Report
-from portal.extensions import db
+from portal.partners import queries
 from portal.reporting.forms import CHANNELS
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
 from portal.support.enums import ConsentScope
@@ -106,7 +105,7 @@ def case_view(referral: Referral) -> CaseView | None:
     consent = referral.consent
     if consent is None or not consent.is_active:
         return None
-    report = db.session.get(Report, referral.report_id)
+    report = queries.report_for(referral)
     if report is None:
         return None
     covered = {scope for scope in ConsentScope if consent.covers(scope)}

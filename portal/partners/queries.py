@@ -12,8 +12,10 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
+from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.paging import page_within
 from portal.support.enums import ReferralStatus as S
 from portal.support.models import Consent, Referral, SupportService
 from portal.support.referral_states import VISIBLE_TO_PARTNER
@@ -27,23 +29,6 @@ WAITING_FOR_CONTACT = (S.SENT, S.ACCEPTED, S.UNABLE_TO_CONTACT)
 OPEN = (S.ACCEPTED, S.CONTACTED, S.UNABLE_TO_CONTACT)
 CLOSED = (S.DECLINED, S.CLOSED)
 
-# Statuses as the organisation reads them.
-STATUS_NAMES = {
-    S.SENT: _l("New"),
-    S.ACCEPTED: _l("Accepted"),
-    S.DECLINED: _l("Declined"),
-    S.CONTACTED: _l("Contacted"),
-    S.UNABLE_TO_CONTACT: _l("Unable to contact"),
-    S.CLOSED: _l("Closed"),
-}
-STATUS_COLOURS = {
-    S.SENT: "govuk-tag--blue",
-    S.ACCEPTED: "govuk-tag--light-blue",
-    S.DECLINED: "govuk-tag--grey",
-    S.CONTACTED: "govuk-tag--green",
-    S.UNABLE_TO_CONTACT: "govuk-tag--orange",
-    S.CLOSED: "govuk-tag--grey",
-}
 
 
 def _visible(organisation_id: int) -> list:
@@ -110,8 +95,7 @@ def inbox(organisation_id: int, view: str, page: int = 1, now: datetime | None =
         .where(Referral.organisation_id == organisation_id, Referral.status.in_(list(VISIBLE_TO_PARTNER)),
                Referral.consent_id.is_not(None), ~withdrawn.exists())).one()
     counts = dict(zip(VIEWS, (int(value) for value in row), strict=True))
-    pages = max(1, -(-counts[view] // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, counts[view], PAGE_SIZE)
     referrals = list(db.session.scalars(
         select(Referral).join(Consent, Consent.id == Referral.consent_id)
         .where(*visible, _view_clause(view, now)).order_by(*_order(view))
@@ -156,3 +140,8 @@ def count_visible(organisation_id: int) -> int:
     """How many referrals the organisation may see."""
     return db.session.scalar(select(func.count(Referral.id)).join(Consent, Consent.id == Referral.consent_id)
                              .where(*_visible(organisation_id)))
+
+
+def report_for(referral: Referral) -> Report | None:
+    """The case a referral was made from."""
+    return db.session.get(Report, referral.report_id)

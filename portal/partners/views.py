@@ -12,21 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.audit.services import record_audit
+from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
+from portal.clock import LONDON
 from portal.domain import DomainError
-from portal.extensions import db
 from portal.partners import queries
 from portal.partners import services as partner_services
 from portal.partners.case_view import case_view
 from portal.partners.forms import AcceptForm, CloseForm, ContactForm, DeclineForm, ServiceForm
+from portal.spreadsheets import spreadsheet_safe
 from portal.support import referral_text, referrals, schedules
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.enums import ReferralStatus as S
@@ -39,9 +39,6 @@ if TYPE_CHECKING:  # models only in annotations: views never import them at run 
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
-LONDON = ZoneInfo("Europe/London")
-# Cells a spreadsheet would read as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def linked(view: Callable) -> Callable:
@@ -94,7 +91,7 @@ def inbox():
     page = request.args.get("page", 1, type=int)
     return render_template("partners/inbox.html", inbox=queries.inbox(current_user.organisation_id, view, page),
                            organisation=_organisation(), views=queries.VIEWS, view_names=queries.VIEW_NAMES,
-                           status_names=queries.STATUS_NAMES, status_colours=queries.STATUS_COLOURS,
+                           status_names=referral_text.PARTNER_STATUS_NAMES, status_colours=referral_text.STATUS_COLOURS,
                            is_overdue=queries.is_overdue)
 
 
@@ -118,7 +115,7 @@ def _history(referral: Referral) -> list[HistoryEntry]:
         elif event.status == S.SENT:
             text = _("Sent to you")
         else:
-            text = str(queries.STATUS_NAMES.get(event.status, event.status or ""))
+            text = str(referral_text.PARTNER_STATUS_NAMES.get(event.status, event.status or ""))
         entries.append(HistoryEntry(event.occurred_at, text, event.note))
     return entries
 
@@ -137,13 +134,12 @@ def _show(referral: Referral, accept_form: AcceptForm | None = None):
         abort(404)
     page = render_template(
         "partners/referral.html", referral=referral, view=view, history=_history(referral),
-        form=accept_form or AcceptForm(version=str(referral.version)), status_names=queries.STATUS_NAMES,
-        status_colours=queries.STATUS_COLOURS, overdue=queries.is_overdue(referral),
+        form=accept_form or AcceptForm(version=str(referral.version)), status_names=referral_text.PARTNER_STATUS_NAMES,
+        status_colours=referral_text.STATUS_COLOURS, overdue=queries.is_overdue(referral),
         outcome=_outcome_words(referral), can_accept=can_move(referral.status, S.ACCEPTED),
         can_decline=can_move(referral.status, S.DECLINED), can_contact=referral.status in CONTACTABLE,
         can_close=can_move(referral.status, S.CLOSED))
-    record_audit(current_user.id, "referral.viewed", "referral", referral.reference)
-    db.session.commit()
+    record_read(current_user.id, "referral.viewed", "referral", referral.reference)
     return page
 
 
@@ -201,7 +197,7 @@ def _action(reference: str, form_class, template: str, available: Callable[[Refe
             else:
                 flash(done % {"reference": found.reference}, "success")
                 return redirect(_referral_url(found))
-    return render_template(template, form=form, referral=found, status_names=queries.STATUS_NAMES)
+    return render_template(template, form=form, referral=found, status_names=referral_text.PARTNER_STATUS_NAMES)
 
 
 @bp.route("/referrals/<reference>/decline", methods=["GET", "POST"])
@@ -246,7 +242,7 @@ def _cell(value) -> str:
         text = value.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
     else:
         text = str(value.value if isinstance(value, S) else value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(text)
 
 
 def _csv_line(values) -> str:
@@ -261,9 +257,8 @@ def _csv_line(values) -> str:
 def export():
     """The organisation's referrals as CSV: dates, statuses and outcomes, no personal details."""
     organisation_id = current_user.organisation_id
-    record_audit(current_user.id, "referral.exported", "organisation", str(organisation_id),
+    record_read(current_user.id, "referral.exported", "organisation", str(organisation_id),
                  f"{queries.count_visible(organisation_id)} referrals")
-    db.session.commit()
 
     def lines():
         yield _csv_line(queries.EXPORT_COLUMNS)

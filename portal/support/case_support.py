@@ -7,21 +7,8 @@ from flask_babel import lazy_gettext as _l
 from portal.cases.models import Report
 from portal.support import matching, referrals
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
-from portal.support.enums import ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral
-
-# Referral statuses as police staff read them, with the GOV.UK tag colour.
-STATUS_TAGS: dict[ReferralStatus, tuple[str, str]] = {
-    ReferralStatus.PROPOSED: (_l("Waiting for the victim’s consent"), "govuk-tag--grey"),
-    ReferralStatus.SENT: (_l("Sent"), "govuk-tag--blue"),
-    ReferralStatus.ACCEPTED: (_l("Accepted"), "govuk-tag--turquoise"),
-    ReferralStatus.DECLINED: (_l("Declined"), "govuk-tag--orange"),
-    ReferralStatus.CONTACTED: (_l("Contacted"), "govuk-tag--green"),
-    ReferralStatus.UNABLE_TO_CONTACT: (_l("Unable to contact"), "govuk-tag--yellow"),
-    ReferralStatus.CLOSED: (_l("Closed"), "govuk-tag--grey"),
-    ReferralStatus.WITHDRAWN: (_l("Withdrawn"), "govuk-tag--red"),
-}
-
+from portal.support.referral_text import STAFF_STATUS_NAMES, STATUS_COLOURS
 
 # What the victim agreed to share, in words for the officer. The keys are referral_text.SCOPE_WORDS' keys.
 STAFF_SCOPE_WORDS = {
@@ -48,5 +35,6 @@ def case_support(report: Report) -> CaseSupport:
 
 def support_context() -> dict:
     """Words the support section of the staff case page uses."""
-    return {"status_tags": STATUS_TAGS, "level_words": LEVEL_WORDS, "scope_words": STAFF_SCOPE_WORDS,
+    return {"status_names": STAFF_STATUS_NAMES, "status_colours": STATUS_COLOURS, "level_words": LEVEL_WORDS,
+            "scope_words": STAFF_SCOPE_WORDS,
             "language_names": matching.LANGUAGE_NAMES}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.paging import page_within
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import Candidate, Need
 from portal.support.models import Organisation, SupportService
@@ -92,8 +93,7 @@ def search(filters: Filters, page: int = 1, per_page: int = PER_PAGE, today: dat
     """Listed services matching the filters, by name, one page at a time."""
     query = _filtered(_listed(today or utcnow().date()), filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, per_page)
     services = list(db.session.scalars(query.order_by(SupportService.name, SupportService.id)
                                        .limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(services, total, page, pages, places_taken(s.id for s in services))

@@ -37,6 +37,33 @@ STATUS_WORDS: dict[S, tuple[str, str]] = {
     ),
 }
 
+# Police staff and partner pages are in English (their words are not in the victims' catalogue).
+# Each status's GOV.UK tag colour, the same on every page that shows one.
+STATUS_COLOURS: dict[S, str] = {
+    S.PROPOSED: "govuk-tag--grey",
+    S.SENT: "govuk-tag--blue",
+    S.ACCEPTED: "govuk-tag--turquoise",
+    S.DECLINED: "govuk-tag--orange",
+    S.CONTACTED: "govuk-tag--green",
+    S.UNABLE_TO_CONTACT: "govuk-tag--yellow",
+    S.CLOSED: "govuk-tag--grey",
+    S.WITHDRAWN: "govuk-tag--red",
+}
+# What police staff read.
+STAFF_STATUS_NAMES: dict[S, str] = {
+    S.PROPOSED: "Waiting for the victim’s consent",
+    S.SENT: "Sent",
+    S.ACCEPTED: "Accepted",
+    S.DECLINED: "Declined",
+    S.CONTACTED: "Contacted",
+    S.UNABLE_TO_CONTACT: "Unable to contact",
+    S.CLOSED: "Closed",
+    S.WITHDRAWN: "Withdrawn",
+}
+# What the organisation reads: a referral sent to it is new to it. It never sees a proposed or withdrawn one.
+PARTNER_STATUS_NAMES: dict[S, str] = {**STAFF_STATUS_NAMES, S.SENT: "New"}
+
+
 # For a peer-support group, being accepted means a place in the group.
 PEER_GROUP_WORDS: dict[S, tuple[str, str]] = {
     S.ACCEPTED: (

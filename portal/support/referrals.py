@@ -23,7 +23,7 @@ from portal.cases.models import Report
 from portal.cases.timeline import add_timeline_event
 from portal.cases.working_days import add_working_days
 from portal.clock import utcnow
-from portal.domain import DomainError
+from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
@@ -299,6 +299,7 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
 # Police staff ------------------------------------------------------------------------------------------------
 
 
+@refusals_roll_back
 def propose_referral(officer: User, report: Report, service: SupportService, level: str) -> Referral:
     """An officer suggests a referral. It waits for the victim's consent; nothing is shared yet."""
     referral = _propose(officer, report, service, level, announce=True)
@@ -336,6 +337,7 @@ def _check_verbal_consent(given_by: str, given_at: datetime, scopes: Iterable[st
     return given_by, _clean_scopes(scopes)
 
 
+@refusals_roll_back
 def record_verbal_consent(officer: User, referral: Referral, given_by: str, given_at: datetime,
                           scopes: Iterable[str]) -> Referral:
     """The victim agreed on the phone or in person: the officer records who, when and what, and the referral
@@ -362,6 +364,7 @@ def record_verbal_consent(officer: User, referral: Referral, given_by: str, give
     return referral
 
 
+@refusals_roll_back
 def propose_and_record_consent(officer: User, report: Report, service: SupportService, level: str,
                                given_by: str, given_at: datetime, scopes: Iterable[str]) -> Referral:
     """An officer makes a referral the victim agreed to out loud, in one step."""

@@ -13,7 +13,6 @@ from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for
 from portal.clock import london_datetime
 from portal.domain import DomainError
-from portal.extensions import db
 from portal.forms import options
 from portal.support import directory, matching, referrals
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
@@ -131,7 +130,6 @@ def new_referral(crime_number: str):
         try:
             referral = _suggest(form, report, service)
         except DomainError as error:
-            db.session.rollback()
             _show_error(form, error)
         else:
             if referral.status == ReferralStatus.SENT:
@@ -169,7 +167,6 @@ def record_consent(crime_number: str, referral_id: int):
             referrals.record_verbal_consent(current_user, referral, form.given_by.data, _given_at(form),
                                             form.scopes.data)
         except DomainError as error:
-            db.session.rollback()
             _show_error(form, error)
         else:
             flash(_("Consent recorded. Referral %(reference)s sent to %(organisation)s.",

@@ -7,14 +7,13 @@ from flask_login import current_user
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.audit.services import record_audit
+from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.auth.security import limit_posts
 from portal.cases.access import Relation, case_for
 from portal.cases.forms import CrimeNumberField
 from portal.domain import DomainError
-from portal.extensions import db
 from portal.forms import PortalForm, email_field, options, submit
 from portal.tracking import witnesses
 from portal.widgets import RadioInput, TextInput
@@ -114,6 +113,5 @@ def invite(crime_number: str):
     page = render_template("tracking/invite_witness.html", form=form, report=report,
                            witnesses=witnesses.witnesses_on(report))
     # Staff reading who the witnesses are is a read of case data, so it is audited like the case page.
-    record_audit(current_user.id, "witnesses.viewed", "report", report.crime_number)
-    db.session.commit()
+    record_read(current_user.id, "witnesses.viewed", "report", report.crime_number)
     return page

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.enums import CaseStatus, DeadlineKind
-from portal.cases.models import Report
+from portal.cases.models import Report, SlaAlert
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import absolute_url
 from portal.notifications.services import queue_email_to
-from portal.triage.models import SlaAlert
 
 TRIAGE_WARNING = timedelta(minutes=10)
 RESPONSE_WARNING = timedelta(hours=4)
@@ -44,10 +43,3 @@ def raise_sla_alerts(now: datetime | None = None) -> int:
             queue_email_to(supervisor, "sla_alert", count=len(new), link=link)
     db.session.commit()
     return len(new)
-
-
-def clear_alerts(report: Report, kind: DeadlineKind, when: datetime) -> None:
-    """The target was met (perhaps late): the alert is no longer open. The caller commits."""
-    for alert in db.session.scalars(select(SlaAlert).where(SlaAlert.report_id == report.id, SlaAlert.kind == kind,
-                                                           SlaAlert.cleared_at.is_(None))):
-        alert.cleared_at = when

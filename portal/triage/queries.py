@@ -2,19 +2,19 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.cases.access import POLICE_ROLES
 from portal.cases.enums import CaseStatus, DeadlineKind
-from portal.cases.models import CrimeCategory, Report, TimelineEvent, VictimsCodeDeadline
+from portal.cases.models import CrimeCategory, Report, SlaAlert, TimelineEvent, VictimsCodeDeadline
 from portal.cases.victims_code import deadlines_for
-from portal.clock import utcnow
+from portal.clock import LONDON, utcnow
 from portal.extensions import db
 from portal.messages.queries import unread_for_staff
-from portal.triage.models import SlaAlert
+from portal.paging import page_within
 
 PAGE_SIZE = 25
 RISK_FILTERS = ("repeat_victim", "safeguarding", "enhanced_rights")
@@ -81,7 +81,7 @@ def _filtered(filters: QueueFilters, user: User):
 
 def london_midnight(now: datetime) -> datetime:
     """The start of today in London, in UTC."""
-    london = now.astimezone(ZoneInfo("Europe/London"))
+    london = now.astimezone(LONDON)
     return london.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
 
 
@@ -91,8 +91,7 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     clauses = _filtered(filters, user)
     # count(*), not count(id): the counts can then be read from the (status, triage_due_at) index alone.
     total = db.session.scalar(select(func.count()).select_from(Report).where(*clauses))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total, PAGE_SIZE)
     reports = list(db.session.scalars(
         select(Report).where(*clauses).order_by(Report.triage_due_at, Report.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
@@ -176,3 +175,9 @@ def compliance_rates(now: datetime | None = None) -> list[dict]:
 def open_alerts() -> list[SlaAlert]:
     """SLA alerts not yet cleared, most urgent first."""
     return list(db.session.scalars(select(SlaAlert).where(SlaAlert.cleared_at.is_(None)).order_by(SlaAlert.due_at)))
+
+
+def staff_account(user_id: int) -> User | None:
+    """A police staff account by id (None for any other account, or none)."""
+    account = db.session.get(User, user_id)
+    return account if account is not None and account.role in POLICE_ROLES else None

@@ -1,53 +1,27 @@
-"""Triage and case-management services. Every change to a case goes through `_commit_change`.
-
-Each decision validates the transition, checks the version the officer saw (optimistic locking), writes a
-timeline event, queues the victim's notification, records the Victims' Code clock and audits, in one
-transaction.
+"""Triage and case-management decisions. Every change to a case goes through `portal.cases.changes.commit_change`,
+which validates the transition, checks the version the officer saw (optimistic locking), writes the timeline,
+queues the victim's notification, keeps the Victims' Code clock and audits, in one transaction.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases import victims_code
+from portal.cases.changes import Event, commit_change
 from portal.cases.enums import CaseStatus, DeadlineKind
 from portal.cases.models import Report
 from portal.cases.timeline import add_timeline_event
-from portal.cases.transitions import KEY_EVENTS, check_transition
+from portal.cases.transitions import KEY_EVENTS
 from portal.clock import utcnow
-from portal.domain import DomainError
+from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
-from portal.notifications.services import notify_victim
 from portal.triage import wording
-from portal.triage.alerts import clear_alerts
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 TEXT_MAX = 3000
-
-
-class StaleReport(DomainError):
-    """Someone else changed the report since this person opened it."""
-
-    def __init__(self):
-        super().__init__("This report changed while you were looking at it. Review the latest version and try again.")
-
-
-@dataclass(frozen=True)
-class Event:
-    """What to write on the timeline, and who sees it."""
-
-    kind: str
-    title: str
-    body: str | None
-    victim: bool = False
-    witness: bool = False
-    reason_code: str | None = None
-    values: dict | None = None  # for %(name)s in standard wording (see _worded)
 
 
 def get_report_by_crime_number(crime_number: str) -> Report | None:
@@ -70,67 +44,21 @@ def _clean_text(text: str | None, default: str | None = None) -> str | None:
     return text or default
 
 
-def _commit_change(actor: User, report: Report, expected_version: int, action: str, event: Event | None,
-                   target: CaseStatus | None = None, detail: str | None = None) -> Report:
-    """Validate and apply one change to a case, with its timeline, notification, clock and audit.
-
-    Any refusal rolls the whole change back, including what the caller prepared.
-    """
-    try:
-        if actor.role not in STAFF_ROLES:
-            raise DomainError("Only police staff can change a case")
-        if report.version != expected_version:
-            raise StaleReport()
-        if target is not None:
-            check_transition(report.status, target)
-    except DomainError:
-        db.session.rollback()
-        raise
-    try:
-        _apply_change(actor, report, action, event, target, detail)
-        db.session.commit()
-    except StaleDataError:
-        # Another officer's change was committed between our read and our write.
-        db.session.rollback()
-        raise StaleReport() from None
-    return report
-
-
-def _apply_change(actor: User, report: Report, action: str, event: Event | None, target: CaseStatus | None,
-                  detail: str | None) -> None:
-    """The writes of one change: status, timeline, clock, notification and audit."""
-    now = utcnow()
-    if target is not None:
-        report.status = target
-        if report.triaged_at is None:
-            report.triaged_at = now
-            victims_code.meet(report, DeadlineKind.TRIAGE, now)
-            clear_alerts(report, DeadlineKind.TRIAGE, now)
-    if event is not None:
-        add_timeline_event(report.id, event.kind, event.title, event.body, actor_id=actor.id,
-                           victim=event.victim, witness=event.witness, reason_code=event.reason_code,
-                           values=event.values)
-        if event.victim:
-            victims_code.victim_was_updated(report, now)
-            clear_alerts(report, DeadlineKind.FIRST_RESPONSE, now)
-            if not report.safeguarding:
-                notify_victim(report)
-    if report.status == CaseStatus.CLOSED:
-        victims_code.close_routine_updates(report)
-    record_audit(actor.id, action, "report", report.crime_number, detail)
 
 
 # Taking a report -----------------------------------------------------------------------------------
 
 
+@refusals_roll_back
 def claim_report(actor: User, report: Report, expected_version: int) -> Report:
     """An officer takes a report from the queue to triage it."""
     if report.claimed_by_id not in (None, actor.id):
         raise DomainError("Another officer has already claimed this report")
     report.claimed_by_id = actor.id
-    return _commit_change(actor, report, expected_version, "report.claimed", None)
+    return commit_change(actor, report, expected_version, "report.claimed", None)
 
 
+@refusals_roll_back
 def assign_report(actor: User, report: Report, expected_version: int, officer: User) -> Report:
     """A supervisor gives a report to an officer to triage."""
     if actor.role != Role.SUPERVISOR:
@@ -138,12 +66,13 @@ def assign_report(actor: User, report: Report, expected_version: int, officer: U
     if officer.role not in STAFF_ROLES or not officer.is_active:
         raise DomainError("Select an active officer", field="officer")
     report.claimed_by_id = officer.id
-    return _commit_change(actor, report, expected_version, "report.assigned", None, detail=officer.email)
+    return commit_change(actor, report, expected_version, "report.assigned", None, detail=officer.email)
 
 
 # Triage decisions ------------------------------------------------------------------------------------
 
 
+@refusals_roll_back
 def decide_no_further_investigation(actor: User, report: Report, expected_version: int, reason_code: str,
                                     body: str | None = None) -> Report:
     """Screen the report out, explaining why, what could reopen it, and the right to review."""
@@ -153,11 +82,12 @@ def decide_no_further_investigation(actor: User, report: Report, expected_versio
     text = f"{_clean_text(body, reason.body)}\n\n{wording.NFI_NEXT_STEPS}"
     told = not report.safeguarding
     victims_code.record_decision_not_to_investigate(report, utcnow(), told)
-    return _commit_change(actor, report, expected_version, "decision.no_further_investigation",
+    return commit_change(actor, report, expected_version, "decision.no_further_investigation",
                           Event("decision", reason.title, text, victim=True, reason_code=reason_code),
                           CaseStatus.NO_FURTHER_INVESTIGATION, detail=reason_code)
 
 
+@refusals_roll_back
 def allocate_for_investigation(actor: User, report: Report, expected_version: int, officer: User,
                                body: str | None = None) -> Report:
     """Give the case to a named officer, who becomes the victim's contact."""
@@ -166,12 +96,13 @@ def allocate_for_investigation(actor: User, report: Report, expected_version: in
     report.named_officer_id = officer.id
     template = wording.DECISIONS["allocate"]
     text, values = _worded(template.body, body, {"officer": officer_display_name(officer)})
-    return _commit_change(actor, report, expected_version, "decision.allocate",
+    return commit_change(actor, report, expected_version, "decision.allocate",
                           Event("decision", template.title, text, victim=True, reason_code="allocate",
                                 values=values),
                           CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
 
 
+@refusals_roll_back
 def arrange_attendance(actor: User, report: Report, expected_version: int, visit_at: datetime,
                        body: str | None = None, officer_initiated: bool = False) -> Report:
     """Arrange a visit at a proposed time the victim can accept or change."""
@@ -180,20 +111,22 @@ def arrange_attendance(actor: User, report: Report, expected_version: int, visit
     template = wording.DECISIONS["follow_up_visit" if officer_initiated else "attendance"]
     text, values = _worded(template.body, body, {"when": {"datetime": visit_at.isoformat()}})
     code = "officer_follow_up_visit" if officer_initiated else "attendance"
-    return _commit_change(actor, report, expected_version, f"decision.{code}",
+    return commit_change(actor, report, expected_version, f"decision.{code}",
                           Event("decision", template.title, text, victim=True, reason_code=code, values=values),
                           CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
 
 
+@refusals_roll_back
 def request_call(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
     """The officer decides to call, even though the victim did not ask."""
     template = wording.DECISIONS["follow_up_call"]
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
-    return _commit_change(actor, report, expected_version, "decision.officer_follow_up_call",
+    return commit_change(actor, report, expected_version, "decision.officer_follow_up_call",
                           Event("decision", template.title, _clean_text(body, template.body), victim=True,
                                 reason_code="officer_follow_up_call"), target)
 
 
+@refusals_roll_back
 def escalate(actor: User, report: Report, expected_version: int, note: str) -> Report:
     """The risk is higher than reported: flag it for safeguarding and do not notify the victim automatically."""
     note = _clean_text(note)
@@ -203,22 +136,24 @@ def escalate(actor: User, report: Report, expected_version: int, note: str) -> R
     if "safeguarding" not in (report.risk_flags or []):
         report.risk_flags = [*(report.risk_flags or []), "safeguarding"]
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
-    return _commit_change(actor, report, expected_version, "decision.escalate",
+    return commit_change(actor, report, expected_version, "decision.escalate",
                           Event("escalated", "Escalated to the safeguarding route", note, reason_code="escalate"),
                           target)
 
 
+@refusals_roll_back
 def refer_elsewhere(actor: User, report: Report, expected_version: int, agency_code: str,
                     body: str | None = None) -> Report:
     """Pass the report to another agency."""
     agency = wording.REFER_AGENCIES.get(agency_code)
     if agency is None:
         raise DomainError("Select where the report is going", field="agency")
-    return _commit_change(actor, report, expected_version, "decision.refer_elsewhere",
+    return commit_change(actor, report, expected_version, "decision.refer_elsewhere",
                           Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
                                 reason_code=agency_code), CaseStatus.REFERRED_ELSEWHERE, detail=agency_code)
 
 
+@refusals_roll_back
 def record_information_only(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
     """Not a crime: keep it as information and close it."""
     template = wording.DECISIONS["information_only"]
@@ -226,11 +161,12 @@ def record_information_only(actor: User, report: Report, expected_version: int, 
     # the query's autoflush does not bump the version the officer saw.)
     victims_code.cancel_open(report, DeadlineKind.SUPPORT_REFERRAL)
     report.is_information_report = True
-    return _commit_change(actor, report, expected_version, "decision.information_only",
+    return commit_change(actor, report, expected_version, "decision.information_only",
                           Event("decision", template.title, _clean_text(body, template.body), victim=True,
                                 reason_code="information_only"), CaseStatus.CLOSED)
 
 
+@refusals_roll_back
 def link_duplicate(actor: User, report: Report, expected_version: int, original_crime_number: str) -> Report:
     """Join this report to an earlier one of the same thing, and close it."""
     original = get_report_by_crime_number(original_crime_number)
@@ -238,7 +174,7 @@ def link_duplicate(actor: User, report: Report, expected_version: int, original_
         raise DomainError("Enter the crime number of a different report", field="original")
     report.duplicate_of_id = original.id
     template = wording.DECISIONS["duplicate"]
-    return _commit_change(actor, report, expected_version, "decision.duplicate",
+    return commit_change(actor, report, expected_version, "decision.duplicate",
                           Event("decision", template.title, template.body, victim=True, reason_code="duplicate"),
                           CaseStatus.CLOSED, detail=original.crime_number)
 
@@ -246,6 +182,7 @@ def link_duplicate(actor: User, report: Report, expected_version: int, original_
 # During an investigation -----------------------------------------------------------------------------
 
 
+@refusals_roll_back
 def post_update(actor: User, report: Report, expected_version: int, status: CaseStatus, body: str | None,
                 happened_at: datetime, victim: bool, witness: bool, hearing_place: str | None = None,
                 hearing_at: datetime | None = None) -> Report:
@@ -272,11 +209,12 @@ def post_update(actor: User, report: Report, expected_version: int, status: Case
         add_timeline_event(report.id, "update", template.title, standard, actor_id=actor.id, witness=True,
                            reason_code=status.value, values=values)
         witness = False
-    return _commit_change(actor, report, expected_version, f"update.{status.value}",
+    return commit_change(actor, report, expected_version, f"update.{status.value}",
                           Event("update", template.title, text, victim=victim, witness=witness,
                                 reason_code=status.value, values=values), status)
 
 
+@refusals_roll_back
 def set_enhanced_rights(actor: User, report: Report, expected_version: int, entitled: bool,
                         reason: str | None) -> Report:
     """Record whether the victim is entitled to enhanced rights under the Victims' Code."""
@@ -284,17 +222,18 @@ def set_enhanced_rights(actor: User, report: Report, expected_version: int, enti
         raise DomainError("Select why the victim is entitled to enhanced rights", field="reason")
     report.enhanced_rights = entitled
     report.enhanced_rights_reason = reason if entitled else None
-    return _commit_change(actor, report, expected_version, "case.enhanced_rights",
+    return commit_change(actor, report, expected_version, "case.enhanced_rights",
                           Event("note", "Enhanced rights " + ("given" if entitled else "removed"),
                                 ENHANCED_RIGHTS_REASONS.get(reason or "", None)), detail=reason)
 
 
+@refusals_roll_back
 def add_correction(actor: User, report: Report, expected_version: int, correction: str, reason: str) -> Report:
     """Staff never edit the victim's answers: a correction is a new internal event with its reason."""
     correction, reason = _clean_text(correction), _clean_text(reason)
     if not correction or not reason:
         raise DomainError("Enter the correction and the reason for it", field="correction")
-    return _commit_change(actor, report, expected_version, "case.correction",
+    return commit_change(actor, report, expected_version, "case.correction",
                           Event("correction", "Correction recorded", f"{correction}\n\nReason: {reason}"))
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.audit.services import record_audit
+from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases import victims_code
@@ -12,7 +12,6 @@ from portal.cases.access import Relation, case_for
 from portal.cases.transitions import AWAITING_TRIAGE, allowed_next
 from portal.clock import london_datetime
 from portal.domain import DomainError
-from portal.extensions import db
 from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.evidence import evidence_path
@@ -52,7 +51,6 @@ def _change_page(report, form, template: str, done: str, apply, **context):
         try:
             apply(int(form.version.data))
         except DomainError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             flash(done, "success")
@@ -62,7 +60,7 @@ def _change_page(report, form, template: str, done: str, apply, **context):
 
 def _officer(user_id: str):
     """An active officer by id, or a domain error."""
-    officer = db.session.get(services.User, int(user_id)) if user_id and user_id.isdigit() else None
+    officer = queries.staff_account(int(user_id)) if user_id and user_id.isdigit() and len(user_id) < 10 else None
     if officer is None:
         raise DomainError("Select an active officer", field="officer")
     return officer
@@ -109,8 +107,7 @@ def case(crime_number: str):
                            and bool(forms.update_choices(allowed_next(report.status))),
                            deadline_state=victims_code.state, support=case_support(report), **support_context())
     # Audited after rendering, so the commit does not make the page load the report again.
-    record_audit(current_user.id, "case.viewed", "report", report.crime_number)
-    db.session.commit()
+    record_read(current_user.id, "case.viewed", "report", report.crime_number)
     return page
 
 
@@ -256,8 +253,7 @@ def evidence(crime_number: str, evidence_id: int):
     item = next((e for e in report.evidence if e.id == evidence_id), None)
     if item is None:
         abort(404)
-    record_audit(current_user.id, "evidence.viewed", "report", report.crime_number, item.original_name)
-    db.session.commit()
+    record_read(current_user.id, "evidence.viewed", "report", report.crime_number, item.original_name)
     return send_file(evidence_path(item.storage_key), mimetype=item.content_type, download_name=item.original_name,
                      as_attachment=item.content_type == "application/pdf")
 

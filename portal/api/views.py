@@ -5,18 +5,14 @@ organisation's own contact details. Lists are paged with ``page`` and ``per_page
 """
 
 import re
-import uuid
 
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
 
-from portal.api import oruk_mapping
+from portal.api import oruk_mapping, queries
 from portal.auth.access import public
-from portal.clock import utcnow
-from portal.extensions import db
+from portal.paging import page_count
 from portal.reporting.services import list_categories
 from portal.support import directory
-from portal.support.models import Organisation, SupportService
 
 bp = Blueprint("oruk", __name__, url_prefix="/api/oruk")
 
@@ -53,7 +49,7 @@ def _paging() -> tuple[int, int]:
 
 
 def _check_page(number: int, total: int, per_page: int) -> None:
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
     if number > pages:
         raise BadRequest(f"page must be from 1 to {pages}")
 
@@ -69,22 +65,11 @@ def services():
                                      number, per_page))
 
 
-def _listed_service_id(oruk_id: str) -> int | None:
-    """The row id of the listed service that has this published id."""
-    try:
-        wanted = str(uuid.UUID(oruk_id))
-    except ValueError:
-        return None
-    ids = db.session.scalars(select(SupportService.id).join(SupportService.organisation)
-                             .where(SupportService.active.is_(True), directory.listed_clause(utcnow().date())))
-    return next((row_id for row_id in ids if oruk_mapping.oruk_id("service", row_id) == wanted), None)
-
-
 @bp.route("/services/<service_id>")
 @public
 def service(service_id: str):
     """One listed service, fully nested."""
-    row_id = _listed_service_id(service_id[:64])
+    row_id = queries.listed_service_id(service_id[:64])
     found = directory.listed_service(row_id) if row_id is not None else None
     if found is None:
         return _error("No listed service has this id", 404)
@@ -97,7 +82,7 @@ def service(service_id: str):
 def organizations():
     """Organisations that may be listed today, by name, one page at a time."""
     number, per_page = _paging()
-    listed: list[Organisation] = directory.listed_organisations()
+    listed = directory.listed_organisations()
     _check_page(number, len(listed), per_page)
     shown = listed[(number - 1) * per_page:number * per_page]
     return jsonify(oruk_mapping.page([oruk_mapping.organization(o) for o in shown], len(listed), number, per_page))
