@@ -42,8 +42,12 @@ test: install
 test-sqlite: install
 	TEST_DATABASE_URL= $(BIN)/pytest
 
+## lint: ruff, the import contracts (layers; see docs/architecture.md) and mypy over the core, services and queries
+TYPED := $(sort $(wildcard portal/cases/*.py portal/*/services.py portal/*/*_services.py portal/*/queries.py))
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy $(TYPED)
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -1,7 +1,7 @@
 """Throwaway PostgreSQL and Redis servers on loopback, for tests and benchmarks that need their own.
 
 Each lives in a temporary directory on a free port and is removed on stop. initdb and pg_ctl refuse to run as
-root, so as root they run as the postgres user (see ../shared/PITFALLS.md and scripts/pg-throwaway.sh).
+root, so as root they run as the postgres user (as scripts/pg-throwaway.sh does).
 """
 
 import os

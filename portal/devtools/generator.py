@@ -1,8 +1,8 @@
 """Synthetic cases for load and scale testing: ``flask generate-cases --count 100000``.
 
-The mix follows the London figures in /work/shared/data/README.md: mostly theft and criminal damage, 12% new
-demand, cases spread over every borough. Rows go in with bulk INSERTs (one per batch for reports, one for their
-first timeline events), not one ORM object per row, so 100,000 cases take seconds, not minutes.
+The mix follows realistic London crime figures (the weights are CATEGORY_WEIGHTS below): mostly theft and
+criminal damage, 12% new demand, cases spread over every borough. Rows go in with bulk INSERTs (one per batch
+for reports, one for their first timeline events), not one ORM object per row, so 100,000 cases take seconds.
 
 Crime numbers come from the same per-year sequence rows as real submissions: each batch advances the year's row
 once by the number it needs, in the batch's own transaction, so numbers issued later by

@@ -32,7 +32,7 @@ def figure_csv(data: FigureData) -> str:
     rows = ([data.overall] if data.overall is not None else []) + data.rows
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(str(cell)) for cell in heading])
+    writer.writerow([spreadsheet_safe(str(cell), keep_numbers=True) for cell in heading])
     for row in rows:
-        writer.writerow([spreadsheet_safe(cell) for cell in _row_cells(data, row)])
+        writer.writerow([spreadsheet_safe(cell, keep_numbers=True) for cell in _row_cells(data, row)])
     return buffer.getvalue()
