@@ -5,6 +5,7 @@ people who are not signed in. Staff, partner and insight pages are in English.
 """
 
 from datetime import date, datetime
+from typing import overload
 
 from flask import has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, gettext
@@ -33,6 +34,12 @@ def N_(text: str) -> str:  # noqa: N802 - the usual name of gettext's "mark only
     return text
 
 
+@overload
+def translated(text: str) -> str: ...
+@overload
+def translated(text: None) -> None: ...
+@overload
+def translated(text: str | None) -> str | None: ...
 def translated(text: str | None) -> str | None:
     """Text stored in English, in the page's language if the catalogue has it (otherwise as it is: an officer's
     own words stay as they wrote them). Never formats, so a % in someone's text is safe."""

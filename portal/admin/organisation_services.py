@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, overload
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -79,7 +80,12 @@ def get_organisation(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
 
 
+@overload
+def _text(value: str | None, maximum: int, what: str, field: str, required: Literal[True]) -> str: ...
+@overload
+def _text(value: str | None, maximum: int, what: str, field: str, required: bool = False) -> str | None: ...
 def _text(value: str | None, maximum: int, what: str, field: str, required: bool = False) -> str | None:
+    """The trimmed text, or None if there is none. With required, there is always some (or a DomainError)."""
     value = (value or "").strip()
     if required and not value:
         raise DomainError(f"Enter {what}", field=field)

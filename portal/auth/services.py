@@ -73,7 +73,7 @@ def set_language(user: User, language: str) -> None:
         raise DomainError(N_("Choose a language from the list"))
     if user.is_staff:
         raise DomainError(N_("Staff pages are in English"))
-    account = db.session.get(User, user.id)
+    account = db.session.get_one(User, user.id)
     if account.locale != language:
         account.locale = language
         record_audit(account.id, "account.language_changed", "user", str(account.id), language)
@@ -112,10 +112,13 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The active account these credentials belong to, or None. Rehashes old-parameter hashes."""
     user = get_user_by_email(email) if email else None
-    if not passwords.verify_password(user.password_hash if user else None, password):
-        if user is not None:
-            record_audit(user.id, "login.failed", "user", str(user.id))
-            db.session.commit()
+    # Checked even with no such account (against no hash), so the time taken does not tell whether one exists.
+    verified = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None:
+        return None
+    if not verified:
+        record_audit(user.id, "login.failed", "user", str(user.id))
+        db.session.commit()
         return None
     if not user.is_active:
         return None

@@ -2,6 +2,7 @@
 and the crime-number sequence."""
 
 from datetime import date, datetime
+from typing import overload
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -186,26 +187,32 @@ class TimelineEvent(Base):
     # so that they can be shown in the reader's language (an organisation's name, say).
     text_values: Mapped[dict | None] = mapped_column(JSON)
 
+    @overload
+    def shown(self, text: str) -> str: ...
+    @overload
+    def shown(self, text: str | None) -> str | None: ...
     def shown(self, text: str | None) -> str | None:
         """The title or body in the page's language, with its values filled in."""
         if not text:
             return text
         words = translated(text)
-        if not self.text_values:
+        values = self.text_values
+        if not values:
             return words
         try:
-            return words % self._values(translate=True)
+            return words % self._values(values, translate=True)
         except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder: show the English
-            return text % self._values(translate=False)
+            return text % self._values(values, translate=False)
 
-    def _values(self, translate: bool) -> dict:
+    @staticmethod
+    def _values(values: dict, translate: bool) -> dict:
         """The values to fill in: a date as a date in the page's language; fixed text (a level of support), or a
         list of it (what was shared, joined with semicolons), translated; a name as it is."""
         def one(value):
             return translated(value) if translate else value
 
         shown = {}
-        for key, value in self.text_values.items():
+        for key, value in values.items():
             if isinstance(value, dict) and "datetime" in value:
                 shown[key] = uk_datetime(datetime.fromisoformat(value["datetime"]))
             elif isinstance(value, list):  # lower case mid-sentence in English; other languages as translated

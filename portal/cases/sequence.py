@@ -26,4 +26,7 @@ def next_sequence_value(year: int) -> int:
         .values(last_value=CrimeNumberSequence.last_value + 1)
         .execution_options(synchronize_session=False)
     )
-    return db.session.scalar(select(CrimeNumberSequence.last_value).where(CrimeNumberSequence.year == year))
+    # scalar_one: the row was made above if it was missing, so there is always exactly one.
+    return db.session.execute(
+        select(CrimeNumberSequence.last_value).where(CrimeNumberSequence.year == year)
+    ).scalar_one()

@@ -84,7 +84,8 @@ def draft_files(draft_ids: list[int]) -> dict[int, list[EvidenceFile]]:
     for item in db.session.scalars(select(EvidenceFile).where(EvidenceFile.draft_id.in_(draft_ids),
                                                               EvidenceFile.report_id.is_(None))
                                    .order_by(EvidenceFile.id)):
-        files[item.draft_id].append(item)
+        if item.draft_id is not None:  # always: the query matches draft_id IN (...), which NULL never does
+            files[item.draft_id].append(item)
     return files
 
 

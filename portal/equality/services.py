@@ -89,6 +89,8 @@ def save_for_user(user: User, answers: Mapping[str, str | None]) -> EqualityReco
     except IntegrityError:  # saved at the same moment from another tab: replace that one instead
         db.session.rollback()
         record = record_for_user(user.id)
+        if record is None:  # the clash was not with this person's own answers: nothing to replace
+            raise
         _fill(record, cleaned)
     record_audit(user.id, "equality.saved", OBJECT_TYPE, str(record.id), "answers saved")
     db.session.commit()

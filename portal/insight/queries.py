@@ -302,8 +302,8 @@ def diversions_by_route(filters: Filters) -> list[Count]:
         clauses.append(Diversion.occurred_at < filters.submitted_before)
     if filters.category_id is not None:
         clauses.append(Diversion.category_id == filters.category_id)
-    rows = dict(db.session.execute(select(Diversion.route, func.count(Diversion.id)).where(*clauses)
-                                   .group_by(Diversion.route)).all())
+    rows: dict[Route, int] = {route: count for route, count in db.session.execute(
+        select(Diversion.route, func.count(Diversion.id)).where(*clauses).group_by(Diversion.route))}
     return [Count(route.value, rows.get(route, 0)) for route in (Route.FRAUD, Route.SPECIALIST)]
 
 

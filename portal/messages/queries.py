@@ -20,11 +20,11 @@ def unread_for_staff(report_ids: Iterable[int]) -> dict[int, int]:
     ids = list(report_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(
+    return {report_id: count for report_id, count in db.session.execute(
         select(CaseMessage.report_id, func.count(CaseMessage.id))
         .where(CaseMessage.report_id.in_(ids), CaseMessage.from_staff.is_(False), CaseMessage.read_at.is_(None))
         .group_by(CaseMessage.report_id)
-    ).all())
+    )}
 
 
 def unread_for_victim(report) -> int:
@@ -39,4 +39,5 @@ def staff_senders(messages: list[CaseMessage]) -> dict[int, str]:
     ids = {m.sender_id for m in messages if m.from_staff and m.sender_id is not None}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+    return {user_id: email
+            for user_id, email in db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))}

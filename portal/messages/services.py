@@ -3,7 +3,10 @@
 Emails about a message never carry its text or the crime number: a neutral subject and a sign-in link.
 """
 
+from typing import cast
+
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 
 from portal.audit.services import record_audit
 from portal.auth.models import User
@@ -97,11 +100,12 @@ def mark_read(reader, report) -> int:
     else:
         _own_report(reader, report)
         from_staff = True
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult, which has the rowcount (Session.execute is typed as a plain Result).
+    result = cast(CursorResult, db.session.execute(
         update(CaseMessage)
         .where(CaseMessage.report_id == report.id, CaseMessage.from_staff.is_(from_staff),
                CaseMessage.read_at.is_(None))
         .values(read_at=utcnow())
-    )
+    ))
     db.session.commit()
     return result.rowcount

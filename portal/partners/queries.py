@@ -139,7 +139,7 @@ def export_rows(organisation_id: int) -> Iterator[tuple]:
 def count_visible(organisation_id: int) -> int:
     """How many referrals the organisation may see."""
     return db.session.scalar(select(func.count(Referral.id)).join(Consent, Consent.id == Referral.consent_id)
-                             .where(*_visible(organisation_id)))
+                             .where(*_visible(organisation_id))) or 0
 
 
 def report_for(referral: Referral) -> Report | None:

@@ -7,6 +7,7 @@ Every write is scoped to the acting partner's organisation, checked against the 
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -119,7 +120,7 @@ def _checked(details: ServiceDetails) -> dict:
         delivery = Delivery(details.delivery)
     except ValueError:
         raise DomainError("Select how the support is given", field="delivery") from None
-    values = {
+    values: dict[str, Any] = {
         "kind": kind,
         "delivery": delivery,
         "name": _text(details.name, NAME_MAX, "the name", "name", required=True),

@@ -4,9 +4,11 @@ Each invitation is answered once: the answer is written with a guarded update, s
 click, or two tabs) is refused rather than overwriting the first.
 """
 
+import typing
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, cast, exists, literal, select, union_all, update
+from sqlalchemy.engine import CursorResult
 
 from portal.audit.services import record_audit
 from portal.cases.access import require_victim
@@ -119,10 +121,11 @@ def answer_survey(user, report: Report, kind: SurveyKind | str, scores: dict, co
     if text is None and all(value is None for value in cleaned.values()):
         raise DomainError(N_("Answer at least one question. If you would rather not, you can skip this survey"),
                           field=SURVEY_QUESTIONS[0])
-    written = db.session.execute(
+    # An UPDATE's result is a CursorResult, which has the rowcount (Session.execute is typed as a plain Result).
+    written = typing.cast(CursorResult, db.session.execute(
         update(Survey).where(Survey.report_id == report.id, Survey.kind == chosen, Survey.invited_at.is_not(None),
                              Survey.answered_at.is_(None))
-        .values(answered_at=utcnow(), comment=text, **cleaned).execution_options(synchronize_session=False))
+        .values(answered_at=utcnow(), comment=text, **cleaned).execution_options(synchronize_session=False)))
     if not written.rowcount:
         db.session.rollback()
         raise DomainError(N_("You have already answered this survey. Thank you"))
@@ -140,11 +143,11 @@ def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
     if all(value is None for value in cleaned.values()):
         raise DomainError(N_("Answer at least one question. If you would rather not, you can skip this for now"),
                           field=CHECK_IN_ITEMS[0])
-    written = db.session.execute(
+    written = typing.cast(CursorResult, db.session.execute(
         update(CheckIn).where(CheckIn.report_id == report.id, CheckIn.weeks == weeks,
                               CheckIn.invited_at.is_not(None), CheckIn.answered_at.is_(None),
                               _referral_not_withdrawn())
-        .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False))
+        .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False)))
     if not written.rowcount:
         db.session.rollback()
         raise DomainError(N_("You have already answered these questions. Thank you"))

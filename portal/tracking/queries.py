@@ -1,5 +1,7 @@
 """Read-only queries for the victim's and witness's own case pages."""
 
+from datetime import datetime
+
 from flask_babel import gettext
 from sqlalchemy import func, select
 
@@ -23,11 +25,11 @@ def officer_name(report: Report) -> str | None:
     return (officer.display_name or gettext("An officer")) if officer else None
 
 
-def last_updates(report_ids: list[int]) -> dict:
+def last_updates(report_ids: list[int]) -> dict[int, datetime]:
     """When each case last had an update the victim can see (one grouped query)."""
     if not report_ids:
         return {}
-    return dict(db.session.execute(
+    return {report_id: occurred_at for report_id, occurred_at in db.session.execute(
         select(TimelineEvent.report_id, func.max(TimelineEvent.occurred_at))
         .where(TimelineEvent.report_id.in_(report_ids), TimelineEvent.visible_to_victim.is_(True))
-        .group_by(TimelineEvent.report_id)).all())
+        .group_by(TimelineEvent.report_id))}

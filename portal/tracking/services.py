@@ -78,7 +78,7 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
         raise DomainError(_l("Select at least one safe way to contact you"), field="channels")
     if (quiet_from is None) != (quiet_until is None) or (quiet_from is not None and quiet_from == quiet_until):
         raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
-    if quiet_from is not None and not (0 <= quiet_from <= 23 and 0 <= quiet_until <= 23):
+    if quiet_from is not None and quiet_until is not None and not (0 <= quiet_from <= 23 and 0 <= quiet_until <= 23):
         raise DomainError(_l("Select both times for your quiet hours, or neither"), field="quiet_from")
 
     found = needs.problem(contact_needs or [], interpreter_language)

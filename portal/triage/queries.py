@@ -90,22 +90,23 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     now = now or utcnow()
     clauses = _filtered(filters, user)
     # count(*), not count(id): the counts can then be read from the (status, triage_due_at) index alone.
-    total = db.session.scalar(select(func.count()).select_from(Report).where(*clauses))
+    total = db.session.scalar(select(func.count()).select_from(Report).where(*clauses)) or 0
     page, pages = page_within(page, total, PAGE_SIZE)
     reports = list(db.session.scalars(
         select(Report).where(*clauses).order_by(Report.triage_due_at, Report.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ))
     ids = [r.id for r in reports]
-    overdue_counts = dict(db.session.execute(
+    overdue_counts: dict[int, int] = {report_id: count for report_id, count in db.session.execute(
         select(VictimsCodeDeadline.report_id, func.count(VictimsCodeDeadline.id))
         .where(VictimsCodeDeadline.report_id.in_(ids), VictimsCodeDeadline.met_at.is_(None),
                VictimsCodeDeadline.due_at < now)
         .group_by(VictimsCodeDeadline.report_id)
-    ).all()) if ids else {}
+    )} if ids else {}
     unread = unread_for_staff(ids)  # one grouped query for the whole page, none if the page is empty
     claimers = {r.claimed_by_id for r in reports if r.claimed_by_id}
-    names = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(claimers))).all()) if claimers else {}
+    names: dict[int, str] = {user_id: email for user_id, email in db.session.execute(
+        select(User.id, User.email).where(User.id.in_(claimers)))} if claimers else {}
     untriaged = Report.status == CaseStatus.RECEIVED
 
     def counted(*where):
@@ -120,7 +121,8 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     rows = [
         QueueRow(r, int((r.triage_due_at - now).total_seconds() // 60),
                  r.status == CaseStatus.RECEIVED and r.triage_due_at < now,
-                 overdue_counts.get(r.id, 0), names.get(r.claimed_by_id), unread.get(r.id, 0))
+                 overdue_counts.get(r.id, 0), names.get(r.claimed_by_id) if r.claimed_by_id is not None else None,
+                 unread.get(r.id, 0))
         for r in reports
     ]
     return QueuePage(rows, total, page, pages, due_soon, overdue, triaged_today, filters)
@@ -149,7 +151,8 @@ def case_view(report: Report) -> CaseView:
     ids = {e.actor_id for e in timeline} | {a.actor_id for a in audit} | {report.claimed_by_id,
                                                                           report.named_officer_id}
     ids.discard(None)
-    people = dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all()) if ids else {}
+    people: dict[int, str] = {user_id: email for user_id, email in db.session.execute(
+        select(User.id, User.email).where(User.id.in_(ids)))} if ids else {}
     unread = unread_for_staff([report.id]).get(report.id, 0)
     return CaseView(report, timeline, deadlines, audit, people, unread)
 

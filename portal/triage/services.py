@@ -129,15 +129,16 @@ def request_call(actor: User, report: Report, expected_version: int, body: str |
 @refusals_roll_back
 def escalate(actor: User, report: Report, expected_version: int, note: str) -> Report:
     """The risk is higher than reported: flag it for safeguarding and do not notify the victim automatically."""
-    note = _clean_text(note)
-    if not note:
+    cleaned_note = _clean_text(note)
+    if not cleaned_note:
         raise DomainError("Explain why the risk is higher than reported", field="body")
     report.safeguarding = True
     if "safeguarding" not in (report.risk_flags or []):
         report.risk_flags = [*(report.risk_flags or []), "safeguarding"]
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
     return commit_change(actor, report, expected_version, "decision.escalate",
-                          Event("escalated", "Escalated to the safeguarding route", note, reason_code="escalate"),
+                          Event("escalated", "Escalated to the safeguarding route", cleaned_note,
+                                reason_code="escalate"),
                           target)
 
 
@@ -230,11 +231,12 @@ def set_enhanced_rights(actor: User, report: Report, expected_version: int, enti
 @refusals_roll_back
 def add_correction(actor: User, report: Report, expected_version: int, correction: str, reason: str) -> Report:
     """Staff never edit the victim's answers: a correction is a new internal event with its reason."""
-    correction, reason = _clean_text(correction), _clean_text(reason)
-    if not correction or not reason:
+    cleaned_correction, cleaned_reason = _clean_text(correction), _clean_text(reason)
+    if not cleaned_correction or not cleaned_reason:
         raise DomainError("Enter the correction and the reason for it", field="correction")
     return commit_change(actor, report, expected_version, "case.correction",
-                          Event("correction", "Correction recorded", f"{correction}\n\nReason: {reason}"))
+                          Event("correction", "Correction recorded",
+                                f"{cleaned_correction}\n\nReason: {cleaned_reason}"))
 
 
 ENHANCED_RIGHTS_REASONS = {
