@@ -50,6 +50,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -333,31 +334,35 @@ def start_gunicorn(database_url: str, redis_url: str, workers: int, log: Path,
            "SECRET_KEY": "load-test-secret-key-not-for-production", "HTTPS_ONLY": "false",
            "RATELIMIT_ENABLED": "false", "BENCHMARK_BASELINE": "1", "WEB_CONCURRENCY": str(workers),
            "BIND": f"127.0.0.1:{port}", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(free_port())}
+    # Its own process group, so that stopping it stops every worker it forked.
     process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", str(config), "wsgi:app"],  # noqa: S603
-                               cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+                               cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
     host = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # A busy machine can take many seconds to boot gunicorn; any failure to answer (refused, or a read time-out
+    # while it boots) means "not ready yet".
+    deadline = time.monotonic() + 120
     while True:
         try:
-            if requests.get(f"{host}/health", timeout=2).status_code == 200:
+            if requests.get(f"{host}/health", timeout=5).status_code == 200:
                 return process, host
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            stop(process)
             sys.exit(f"gunicorn did not start; its log:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server this script started (SIGTERM, then SIGKILL)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """Stop a server this script started, with its whole process group: SIGTERM, then SIGKILL what is left."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def sign_in_session(host: str, email: str, secret: str | None) -> dict:

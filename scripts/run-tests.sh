@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# The whole suite: first on SQLite, then on PostgreSQL.
-# PostgreSQL comes from TEST_DATABASE_URL if set; otherwise a throwaway local server is started
-# when Debian's postgresql binaries are installed. Extra arguments go to pytest.
-set -euo pipefail
+# The whole suite: first on SQLite, then on PostgreSQL with Redis. Both passes always run, so a failure in the
+# first does not hide the second; the script exits non-zero if either failed.
+# PostgreSQL comes from TEST_DATABASE_URL if set; otherwise a throwaway local server is started when Debian's
+# postgresql binaries are installed. Redis comes from TEST_REDIS_URL, or a throwaway redis-server.
+# Extra arguments go to pytest.
+set -uo pipefail
 BIN=.venv/bin
+failed=()
 
 echo "== Test pass 1: SQLite, without Redis"
-env -u TEST_DATABASE_URL -u TEST_REDIS_URL $BIN/pytest "$@"
+env -u TEST_DATABASE_URL -u TEST_REDIS_URL $BIN/pytest "$@" || failed+=("SQLite")
 
-# The second pass has Redis beside PostgreSQL: TEST_REDIS_URL, or a throwaway redis-server.
+cleanup() {
+  if declare -F pg_throwaway_stop >/dev/null; then pg_throwaway_stop; fi
+  if [ -n "${REDIS_DIR:-}" ]; then kill "$(cat "$REDIS_DIR/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$REDIS_DIR"; fi
+}
+trap cleanup EXIT
+
+finish() {
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "== Failed: ${failed[*]}" >&2
+    exit 1
+  fi
+  echo "== Every pass passed"
+  exit 0
+}
+
+# The second pass has Redis beside PostgreSQL.
 if [ -z "${TEST_REDIS_URL:-}" ]; then
   if command -v redis-server >/dev/null; then
     REDIS_DIR=$(mktemp -d /tmp/portal-redis.XXXXXX)
@@ -16,36 +34,33 @@ if [ -z "${TEST_REDIS_URL:-}" ]; then
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save "" --appendonly no \
       --daemonize yes --pidfile "$REDIS_DIR/pid" --logfile "$REDIS_DIR/log" >/dev/null
     export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
-    stop_redis() { kill "$(cat "$REDIS_DIR/pid")" 2>/dev/null || true; rm -rf "$REDIS_DIR"; }
-    trap stop_redis EXIT
-    for _ in $(seq 50); do [ -s "$REDIS_DIR/pid" ] && break; sleep 0.1; done
+    for _ in $(seq 100); do [ -s "$REDIS_DIR/pid" ] && break; sleep 0.1; done
   elif [ "${CI:-}" = "true" ]; then
     echo "redis-server is not installed, and CI must test with Redis." >&2
-    exit 1
+    failed+=("Redis missing")
+    finish
   else
     echo "== redis-server not installed here (apt-get install redis-server): the second pass runs without Redis."
   fi
 fi
 
-if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  echo "== Test pass 2: PostgreSQL at TEST_DATABASE_URL, Redis at ${TEST_REDIS_URL:-none}"
-  $BIN/pytest "$@"
-  exit 0
-fi
-
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$PGBIN" ]; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "PostgreSQL is not installed, and CI must test on it." >&2
-    exit 1
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$PGBIN" ]; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "PostgreSQL is not installed, and CI must test on it." >&2
+      failed+=("PostgreSQL missing")
+    else
+      echo "== Test pass 2: PostgreSQL not installed here (apt-get install postgresql); SQLite pass only."
+    fi
+    finish
   fi
-  echo "== Test pass 2: PostgreSQL not installed here (apt-get install postgresql); SQLite pass only."
-  exit 0
+  # shellcheck source=scripts/pg-throwaway.sh
+  source scripts/pg-throwaway.sh
+  pg_throwaway_start "$PGBIN"
+  export TEST_DATABASE_URL="$PG_URL"
 fi
 
-echo "== Test pass 2: PostgreSQL (throwaway server from $PGBIN), Redis at ${TEST_REDIS_URL:-none}"
-# shellcheck source=scripts/pg-throwaway.sh
-source scripts/pg-throwaway.sh
-pg_throwaway_start "$PGBIN"
-trap 'pg_throwaway_stop; if declare -F stop_redis >/dev/null; then stop_redis; fi' EXIT
-TEST_DATABASE_URL="$PG_URL" $BIN/pytest "$@"
+echo "== Test pass 2: PostgreSQL at $TEST_DATABASE_URL, Redis at ${TEST_REDIS_URL:-none}"
+$BIN/pytest "$@" || failed+=("PostgreSQL")
+finish

@@ -1,10 +1,17 @@
-"""Shared fixtures: one app and schema per run (built by the migrations), clean tables per test."""
+"""Shared fixtures: one app and schema per run (built by the migrations), and a clean database for each test.
+
+Tests live in tiers, one folder each, and carry the folder's marker: `unit` (no app, no database),
+`integration` (the app and its database, each test rolled back), `system` (real servers and processes:
+gunicorn, PostgreSQL, Redis, workers, faults) and `browser` (Chromium). An integration test runs inside a
+transaction that is rolled back at its end; one that needs real commits (threads, a second app, the database's
+own catalogue) is marked `commits`, and every table is emptied after it instead, as for system and browser tests.
+"""
 
 import os
 import re
 import socket
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -19,6 +26,7 @@ from portal.auth.roles import Role
 from portal.clock import utcnow
 from portal.extensions import db
 from tests.factories import UserFactory
+from tests.paths import MIGRATIONS
 
 # Seeded by the migrations and kept between tests.
 REFERENCE_TABLES = frozenset({"crime_categories"})
@@ -76,11 +84,23 @@ class CsrfClient(FlaskClient):
         return super().open(*args, **kwargs)
 
     def _token(self) -> str:
-        """The CSRF token of this client's session, fetched from a page."""
+        """The CSRF token of this client's session: read from a page once, then reused while the session keeps
+        the same secret (a new session, after signing in or out, gets a new one)."""
+        secret = self._session_secret()
+        if secret is not None and secret == getattr(self, "_token_secret", None):
+            return self._cached_token
         html = super().open("/login", follow_redirects=True).get_data(as_text=True)
         match = self._token_pattern.search(html)
         assert match, "no CSRF token found in the page"
-        return match.group(1)
+        self._cached_token, self._token_secret = match.group(1), self._session_secret()
+        return self._cached_token
+
+    def _session_secret(self) -> str | None:
+        """The secret Flask-WTF keeps in the session, from which each page's token is signed."""
+        if not self._cookies:
+            return None
+        with self.session_transaction() as session:
+            return session.get("csrf_token")
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +110,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application.test_client_class = CsrfClient
     _drop_everything(application)
     with application.app_context():
-        flask_migrate.upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        flask_migrate.upgrade(directory=str(MIGRATIONS))
     yield application
     with application.app_context():
         db.session.remove()
@@ -105,9 +125,16 @@ def make_app(database_url: str):
     def _make(**overrides) -> Flask:
         application = create_app(make_config(database_url, **overrides))
         built.append(application)
+        if ROLLED_BACK:  # inside a rolled-back test, it shares the test's connection and sees its data
+            engines = db._app_engines[application]
+            own_engine, engines[None] = engines[None], ROLLED_BACK[-1]
+            owned.append((engines, own_engine))
         return application
 
+    owned: list = []
     yield _make
+    for engines, own_engine in owned:
+        engines[None] = own_engine
     for application in built:
         with application.app_context():
             db.session.remove()
@@ -134,13 +161,77 @@ def clean_redis() -> Iterator[None]:
     yield
 
 
+TESTS = MIGRATIONS.parent / "tests"
+TIERS = ("unit", "integration", "system", "browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its tier (its folder), and keep unit tests away from the app."""
+    for item in items:
+        tier = item.path.relative_to(TESTS).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(f"{item.nodeid}: tests live in tests/{{{','.join(TIERS)}}}/")
+        item.add_marker(tier)
+        if tier == "unit" and "app" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid}: a unit test needs no app; move it to tests/integration/")
+
+
 @pytest.fixture(autouse=True)
 def clean_database(request) -> Iterator[None]:
-    """Delete every row after each test that used the database."""
-    yield
+    """Give each test that uses the database a clean one: a rolled-back transaction for integration tests,
+    emptied tables after system and browser tests and after integration tests marked `commits`."""
     if "app" not in request.fixturenames:
+        yield
         return
-    empty_tables(request.getfixturevalue("app"))
+    application = request.getfixturevalue("app")
+    if request.node.get_closest_marker("integration") and not request.node.get_closest_marker("commits"):
+        with rolled_back(application):
+            yield
+        return
+    yield
+    empty_tables(application)
+
+
+# The connection of the rolled-back test running now, if any (apps made by make_app join it).
+ROLLED_BACK: list = []
+
+
+@contextmanager
+def rolled_back(application: Flask) -> Iterator[None]:
+    """Run the test on one connection inside a transaction that is rolled back at the end.
+
+    Every session the app opens (each request has its own) is bound to that connection and works in a savepoint,
+    so a commit in the code under test releases a savepoint, and nothing reaches the database for good.
+    """
+    with application.app_context():
+        db.session.remove()
+        engine = db.engine
+    engines = db._app_engines[application]  # Flask-SQLAlchemy's engines for this app: the session binds from it
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    driver = connection.connection.driver_connection
+    if sqlite:
+        # The sqlite3 driver opens transactions itself and a RELEASE of the first savepoint would commit: take
+        # over, so the outer transaction is real and savepoints nest inside it.
+        driver.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    engines[None] = connection
+    ROLLED_BACK.append(connection)
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        ROLLED_BACK.remove(connection)
+        with application.app_context():
+            db.session.remove()
+        db.session.session_factory.kw.pop("join_transaction_mode", None)
+        engines[None] = engine
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = ""
+        connection.close()
 
 
 def empty_tables(application: Flask) -> None:

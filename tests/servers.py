@@ -117,16 +117,17 @@ class ThrowawayRedis:
         self.process = subprocess.Popen(  # noqa: S603
             [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.dir), "--save", "",
              "--appendonly", "no", "--logfile", str(self.dir / "log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         import redis
 
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 20
+        client = redis.Redis.from_url(self.url, socket_timeout=5)
+        # Generous, and any error (refused, or a time-out on a busy machine) means "not ready yet".
+        deadline = time.monotonic() + 60
         while True:
             try:
                 client.ping()
                 break
-            except redis.ConnectionError:
+            except redis.RedisError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise RuntimeError(f"redis-server did not start: {(self.dir / 'log').read_text()}") from None
                 time.sleep(0.05)

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.insight.refresh import refresh
 from tests.browser.conftest import assert_accessible, heading
 from tests.browser.test_following_a_case import staff_sign_in
-from tests.test_insight import (
+from tests.integration.test_insight import (
     add_check_ins,
     add_equality,
     add_referrals,
@@ -21,8 +21,9 @@ from tests.test_insight import (
     add_surveys,
     organisation_and_service,
 )
+from tests.paths import ARTIFACTS
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ARTIFACTS
 
 
 def _data(app) -> None:

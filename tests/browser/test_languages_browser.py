@@ -6,16 +6,16 @@ Answers are given by field name, so the journey does not depend on the words on 
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
 from portal.auth.roles import Role
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.paths import ARTIFACTS
 from tests.wizard import BIKE_THEFT
 
-ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "languages"
+ARTEFACTS = ARTIFACTS / "languages"
 CRIME_NUMBER = re.compile(r"^CR-\d{2}-\d{7}-[A-Z]$")
 
 

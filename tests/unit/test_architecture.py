@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import ROOT
+
 PORTAL = ROOT / "portal"
 ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text()
 

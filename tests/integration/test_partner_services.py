@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.support import directory, schedules
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import SupportService
+from tests.integration.test_partner_portal import charity, partner_of
 from tests.pagecheck import assert_good_page, h1_text
-from tests.test_partner_portal import charity, partner_of
 from tests.wizard import error_messages
 
 VALID = {

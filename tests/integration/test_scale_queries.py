@@ -1,11 +1,9 @@
 """The staff pages run a fixed, small number of SQL statements however many cases there are."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.auth.roles import Role
@@ -20,6 +18,7 @@ from portal.extensions import db
 from portal.support.enums import ReferralStatus
 from portal.support.models import Consent, Organisation, Referral, SupportService
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
+from tests.sql_counting import counting_statements
 
 # Statements per request, measured with 300 generated cases (the same on SQLite and PostgreSQL). A page may never
 # exceed its ceiling, and must run exactly as many statements again once there are six times as many cases.
@@ -35,23 +34,6 @@ QUEUE_ALL_PAGE_3 = "/staff/triage?status=all&page=3"
 QUEUE_CAMDEN_REPEAT = "/staff/triage?borough=Camden&risk=repeat_victim"
 QUEUE_CAMDEN_REPEAT_ALL = "/staff/triage?borough=Camden&risk=repeat_victim&status=all"
 CEILINGS = {QUEUE: 7, QUEUE_ALL_PAGE_3: 8, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 8, "case": 13}
-
-
-@contextmanager
-def counting_statements(app) -> Iterator[list[str]]:
-    """Collect every SQL statement the app's engine sends while the block runs."""
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def _count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
 
 
 def _generate(app, count: int, seed: int = 1) -> None:

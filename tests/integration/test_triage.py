@@ -299,6 +299,8 @@ def test_a_stale_form_is_refused_with_review_and_retry(app, client, officer):
     assert report_state(app, crime_number).status == CaseStatus.TRIAGED
 
 
+# Threads each take their own connection and must see each other's commits.
+@pytest.mark.commits
 def test_two_officers_deciding_at_once_exactly_one_wins(app, make_user):
     """Concurrent decisions on the same version: one succeeds, the other is told to review and retry."""
     crime_number = make_report(app)

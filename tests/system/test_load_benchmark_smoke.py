@@ -5,7 +5,6 @@ when the configuration asks for it."""
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -13,9 +12,8 @@ from portal.auth.access import ACCESS_RULE, PUBLIC
 from portal.cases.models import CrimeCategory
 from portal.extensions import db
 from tests.pagecheck import assert_good_page, h1_text
+from tests.paths import ROOT
 from tests.servers import require_servers
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Every row the benchmark's saturated table must have (the names in benchmarks/load_locustfile.py).
 ENDPOINT_ROWS = (

@@ -12,7 +12,7 @@ import pytest
 from portal.reporting.boroughs import BOROUGHS
 from tests import i18n_walk
 from tests.i18n_walk import untranslated, walk, world_data
-from tests.test_equality_separation import world  # noqa: F401 - the shared world fixture
+from tests.integration.test_equality_separation import world  # noqa: F401 - the shared world fixture
 from tests.wizard import BIKE_THEFT, start
 
 # Place names are the same in every language; the cookie names are the cookies' real names.

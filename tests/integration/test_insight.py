@@ -24,8 +24,8 @@ from portal.support.models import Referral
 from portal.surveys.models import CheckIn, Survey, SurveyKind
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
+from tests.sql_counting import counting_statements
 from tests.support_helpers import make_organisation, make_service
-from tests.test_scale_queries import counting_statements
 
 PAGES = ("/insight/", "/insight/demand", "/insight/experience")
 _numbers = itertools.count(1)

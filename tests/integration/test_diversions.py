@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.reporting.models import Diversion
 from portal.reporting.services import get_category
 from tests.conftest import sign_in_as
-from tests.test_insight import csv_rows
+from tests.integration.test_insight import csv_rows
 from tests.wizard import answer, start
 
 

@@ -3,7 +3,6 @@
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -19,10 +18,11 @@ from portal.extensions import db
 from portal.support import referrals
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import SupportService
+from tests.paths import TEST_DATA
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report
 
-SCHEMAS = Path(__file__).parent / "data" / "oruk"
+SCHEMAS = TEST_DATA / "oruk"
 # Where openapi.json points for the list item schema, and a name of our own for openapi.json itself.
 SERVICE_LIST_URI = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/service_list.json"
 OPENAPI_URI = "https://schemas.invalid/oruk/openapi.json"

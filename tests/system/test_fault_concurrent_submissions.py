@@ -17,14 +17,9 @@ submits are real HTTP posts of the check-answers form.
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -39,11 +34,11 @@ from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
 from tests.conftest import make_config
+from tests.paths import ROOT
+from tests.processes import production_env
 from tests.servers import ThrowawayPostgres, free_port, require_servers
 from tests.wizard import steps_with
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PEOPLE = 200
 WORKERS = 4
 WALKING_THREADS = 16
@@ -81,59 +76,17 @@ def schema(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def gunicorn(database_url: str, schema: Flask, tmp_path) -> Iterator[str]:
+def gunicorn(database_url: str, schema: Flask, tmp_path, processes) -> Iterator[str]:
     """gunicorn with the project's config and 4 workers on a free loopback port; stopped with its workers."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "FLASK_DEBUG")}
-    env.update(PORTAL_ENV="production", SECRET_KEY="concurrent-submissions-" + "x" * 30, DATABASE_URL=database_url,
-               BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(WORKERS), HTTPS_ONLY="false", RATELIMIT_ENABLED="false",
-               MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-               EVIDENCE_DIR=str(tmp_path / "evidence"))
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603
-            [BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(base_url, process, log_path)
-            yield base_url
-        finally:
-            _stop_process_group(process)
-    server_log = log_path.read_text(errors="replace")
+    env = production_env(DATABASE_URL=database_url, WEB_CONCURRENCY=WORKERS, RATELIMIT_ENABLED="false",
+                         MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+                         EVIDENCE_DIR=tmp_path / "evidence")
+    server = processes.gunicorn("gunicorn", env, port)
+    yield f"http://127.0.0.1:{port}"
+    server_log = server.stop()
     crash = server_log.find("Traceback")
     assert crash == -1, f"the server logged an error: {server_log[crash:crash + 4000]}"
-
-
-def _wait_until_healthy(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"gunicorn exited: {log_path.read_text(errors='replace')[-4000:]}"
-        try:
-            if requests.get(f"{base_url}/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"gunicorn did not become healthy: {log_path.read_text(errors='replace')[-4000:]}")
-
-
-def _stop_process_group(process: subprocess.Popen) -> None:
-    """Stop gunicorn's master and workers (one process group), by force if they do not go within 30 s."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # any worker left behind
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=30)
 
 
 def answers_for(index: int) -> list:

@@ -30,8 +30,8 @@ from portal.support.enums import ConsentScope
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
 from tests.conftest import outbox_rows, sign_in_as
+from tests.integration.test_case_access_matrix import allocate_charge_and_list_hearing, invite_and_join
 from tests.support_helpers import make_organisation, make_service
-from tests.test_case_access_matrix import allocate_charge_and_list_hearing, invite_and_join
 from tests.triage_helpers import make_report
 
 # Every characteristic answered, with the most telling answer where there is a choice.

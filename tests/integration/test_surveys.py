@@ -223,6 +223,8 @@ def test_a_run_working_from_a_stale_list_does_not_ask_again(app, victim, monkeyp
     assert len(invitations_sent(app, "survey_invite")) == 1
 
 
+# Threads each take their own connection and must see each other's commits.
+@pytest.mark.commits
 def test_two_runs_at_the_same_time_ask_once(app, make_user):
     """Two sessions run the job at once: every case is offered exactly one survey and sent one email."""
     numbers = []

@@ -230,7 +230,7 @@ def test_overdue_referrals_are_listed_and_tagged(app, client, signed_in, make_us
 
 def test_the_inbox_pages_through_many_referrals_with_a_fixed_number_of_queries(app, client, signed_in, make_user):
     """Counts are one aggregated query and the list one more, however many referrals there are."""
-    from tests.test_scale_queries import counting_statements
+    from tests.sql_counting import counting_statements
 
     setup = charity(app)
     partner_of(signed_in, setup)

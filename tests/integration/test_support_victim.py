@@ -637,7 +637,7 @@ def test_only_victims_use_the_case_support_pages(app, client, signed_in, make_us
 
 def test_the_case_page_reads_support_in_a_fixed_number_of_statements(app, client, signed_in):
     """More referrals do not mean more SQL on the victim's case page."""
-    from tests.test_scale_queries import counting_statements
+    from tests.sql_counting import counting_statements
 
     victim = signed_in(Role.VICTIM)
     with app.app_context():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 LANGUAGES = ("pl", "ar")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%\{count\}")
 TAG = re.compile(r"<[^>]+>")

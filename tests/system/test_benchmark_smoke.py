@@ -2,11 +2,10 @@
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+from tests.paths import BENCHMARKS
 
 
 def _load(name: str):

@@ -15,7 +15,7 @@ from portal.insight.filters import Filters
 from portal.insight.models import DailyCoping, DailyDeadlines, DailyReferrals, DailyReports, DailySatisfaction
 from portal.insight.refresh import RECENT_DAYS, london_day, offset_periods, refresh
 from portal.surveys.models import Survey, SurveyKind
-from tests.test_insight import (
+from tests.integration.test_insight import (
     add_check_ins,
     add_deadlines,
     add_equality,

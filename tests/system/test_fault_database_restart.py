@@ -12,7 +12,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -32,10 +31,10 @@ from portal.reporting.models import ReportDraft
 from tests.conftest import CsrfClient, empty_tables, make_config, sign_in_as
 from tests.factories import UserFactory
 from tests.pagecheck import assert_good_page, h1_text
+from tests.paths import MIGRATIONS
 from tests.servers import ThrowawayPostgres, require_servers
 from tests.wizard import steps_with, submit, walk
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -1,12 +1,7 @@
 """Two app servers (separate gunicorn masters) on one database and one Redis behave as one service:
 a session started on one is good on the other, and rate limits count requests to both."""
 
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,39 +9,19 @@ import requests
 from portal.auth.roles import Role
 from tests.conftest import free_port
 from tests.factories import DEFAULT_PASSWORD
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.processes import production_env
 
 
 @pytest.fixture
-def two_servers(app, database_url, redis_url, redis_client, tmp_path):
+def two_servers(app, database_url, redis_url, redis_client, processes):
     """Two gunicorn masters, one worker each, production settings, sharing the test database and Redis."""
-    ports = [free_port(), free_port()]
-    processes = []
-    for n, port in enumerate(ports):
-        env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": "s" * 40, "HTTPS_ONLY": "false",
-               "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PUBLIC_BASE_URL": "http://127.0.0.1",
-               "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-        with open(tmp_path / f"gunicorn-{n}.log", "w") as log:
-            processes.append(subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],  # noqa: S603
-                                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-    try:
-        for port in ports:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                assert time.monotonic() < deadline, (tmp_path / "gunicorn-0.log").read_text()
-                time.sleep(0.3)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+    urls = []
+    for n in range(2):
+        port = free_port()
+        processes.gunicorn(f"gunicorn-{n}", production_env(DATABASE_URL=database_url, REDIS_URL=redis_url,
+                                                           WEB_CONCURRENCY=1), port)
+        urls.append(f"http://127.0.0.1:{port}")
+    return urls
 
 
 def _csrf(browser: requests.Session, url: str) -> str:

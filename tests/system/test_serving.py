@@ -4,15 +4,15 @@ files describe a non-root, health-checked deployment."""
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.conftest import free_port
+from tests.paths import ROOT
+from tests.processes import production_env
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
@@ -22,25 +22,15 @@ def _env(tmp_path, **extra) -> dict:
             "PUBLIC_BASE_URL": "http://127.0.0.1", **extra}
 
 
-def test_gunicorn_serves_the_app_with_its_config(tmp_path):
-    port = free_port()
-    env = _env(tmp_path, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
+def test_gunicorn_serves_the_app_with_its_config(tmp_path, processes):
+    """gunicorn with the project's config answers the health check; its workers boot."""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}", WEB_CONCURRENCY=2)
     subprocess.run([BIN / "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-    server = subprocess.Popen([BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline, body = time.monotonic() + 30, None
-        while time.monotonic() < deadline and body is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    body = (response.status, response.read())
-            except OSError:
-                time.sleep(0.3)
-        assert body == (200, b'{"database":"ok","status":"ok"}\n')
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0].decode()
-    assert "Booting worker" in output
+    port = free_port()
+    server = processes.gunicorn("gunicorn", env, port)
+    response = requests.get(f"http://127.0.0.1:{port}/health", timeout=30)
+    assert (response.status_code, response.content) == (200, b'{"database":"ok","status":"ok"}\n')
+    assert "Booting worker" in server.stop()
 
 
 @pytest.mark.parametrize(("extra", "expected"), [

@@ -376,7 +376,7 @@ def test_signed_out_people_are_sent_to_sign_in_and_unknown_cases_are_not_found(a
 
 def test_the_support_section_costs_the_same_statements_however_many_referrals(app, client, world, officer):
     """Referrals, their services, organisations and consents are loaded together, not one by one."""
-    from tests.test_scale_queries import counting_statements
+    from tests.sql_counting import counting_statements
 
     url = f"/staff/cases/{world['crime_number']}"
     client.get(url)

@@ -1,11 +1,14 @@
 """The committed migrations build the schema the models describe, on SQLite and on PostgreSQL."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.extensions import db
 
 
+# Reads the database's own catalogue through the engine, outside any test transaction.
+@pytest.mark.commits
 def test_migrations_match_the_models(app):
     """After `upgrade` from empty, Alembic finds nothing left to migrate."""
     with app.app_context(), db.engine.connect() as connection:
@@ -14,6 +17,8 @@ def test_migrations_match_the_models(app):
     assert differences == []
 
 
+# Reads the database's own catalogue through the engine, outside any test transaction.
+@pytest.mark.commits
 def test_constraints_follow_the_naming_convention(app):
     """Primary keys and unique constraints carry predictable names (so later migrations can drop them)."""
     from sqlalchemy import inspect

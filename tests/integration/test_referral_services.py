@@ -46,6 +46,9 @@ def world(app, ctx, people, make_user):
     group = make_peer_group(camden, "Tuesday peer group", capacity=1)
     partner = make_user(Role.PARTNER, email="worker@camden.example.org", organisation_id=camden.id)
     stranger = make_user(Role.PARTNER, email="worker@other.example.org", organisation_id=other.id)
+    # End this session's transaction, so the accounts just made in other sessions are kept when a refused service
+    # rolls this session back (each test runs in one rolled-back transaction; see tests/conftest.py).
+    db.session.commit()
     users = {name: db.session.get(User, user.id) for name, user in
              {**people, "partner": partner, "stranger": stranger}.items()}
     report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))

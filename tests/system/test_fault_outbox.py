@@ -12,12 +12,8 @@ per Message-ID, as this test's sink does) holds it once. Both cases are tested.
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import time
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -26,9 +22,8 @@ from portal.extensions import db
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.notifications.services import queue_email
 from tests.conftest import free_port
+from tests.processes import Process, Processes
 
-ROOT = Path(__file__).resolve().parent.parent
-FLASK = str(Path(sys.executable).parent / "flask")
 LEASE_SECONDS = 3
 WAIT_SECONDS = 60
 
@@ -88,9 +83,9 @@ def wait_for(condition, what: str, seconds: float = WAIT_SECONDS) -> None:
 
 
 class Workers:
-    """Worker processes of one kind, started and SIGKILLed as whole process groups."""
+    """Worker processes of one kind, each started and SIGKILLed as a whole process group (tests/processes.py)."""
 
-    def __init__(self, kind: str, database_url: str, redis_url: str | None, mail_port: int, tmp_path: Path):
+    def __init__(self, kind: str, database_url: str, redis_url: str | None, mail_port: int, processes: Processes):
         self.kind = kind
         self.env = {
             **os.environ, "FLASK_APP": "wsgi", "PORTAL_ENV": "testing", "TEST_DATABASE_URL": database_url,
@@ -101,28 +96,24 @@ class Workers:
         self.env.pop("TEST_REDIS_URL", None)
         if redis_url:
             self.env["TEST_REDIS_URL"] = redis_url
-        self.tmp_path = tmp_path
-        self.processes: list[subprocess.Popen] = []
+        self.processes = processes
+        self.started: list[Process] = []
 
     def start(self) -> None:
-        commands = ([[FLASK, "outbox", "worker", "--interval", "0.2"]] if self.kind == "cli" else
-                    [[FLASK, "jobs", "worker"], [FLASK, "jobs", "scheduler", "--interval", "0.2"]])
+        commands = ([["outbox", "worker", "--interval", "0.2"]] if self.kind == "cli" else
+                    [["jobs", "worker"], ["jobs", "scheduler", "--interval", "0.2"]])
         for command in commands:
-            name = f"{len(list(self.tmp_path.glob('*.log'))):02d}-{command[1]}-{command[2]}.log"
-            with open(self.tmp_path / name, "w") as log:
-                self.processes.append(subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,  # noqa: S603
-                                                       stderr=subprocess.STDOUT, start_new_session=True))
+            name = f"{len(self.processes.started):02d}-{command[0]}-{command[1]}"
+            self.started.append(self.processes.flask(name, command, self.env))
 
     def kill(self) -> None:
-        """SIGKILL every process of every group (RQ's forked job runner included)."""
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        self.processes = []
+        """SIGKILL every process of every group (RQ's forked work horse included)."""
+        for process in self.started:
+            process.kill()
+        self.started = []
 
     def logs(self) -> str:
-        return "\n".join(p.read_text() for p in sorted(self.tmp_path.glob("*.log")))
+        return "\n".join(p.log(last=100_000) for p in self.processes.started)
 
 
 @pytest.fixture(params=["cli", "rq"])
@@ -139,17 +130,13 @@ def queueing_app(worker_kind, app, make_app, request):
 
 
 @pytest.fixture
-def workers(worker_kind, database_url, queueing_app, tmp_path):
-    made = []
+def workers(worker_kind, database_url, queueing_app, processes):
+    """Make a group of workers; every process is stopped by the `processes` fixture when the test ends."""
 
     def _make(mail_port: int) -> Workers:
-        group = Workers(worker_kind, database_url, queueing_app.config["REDIS_URL"], mail_port, tmp_path)
-        made.append(group)
-        return group
+        return Workers(worker_kind, database_url, queueing_app.config["REDIS_URL"], mail_port, processes)
 
-    yield _make
-    for group in made:
-        group.kill()
+    return _make
 
 
 def queue_messages(application, count: int) -> list[int]:

@@ -1,0 +1,46 @@
+"""The per-test rollback (tests/conftest.py) really isolates tests: what a test commits is gone afterwards."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.extensions import db
+from tests.conftest import ROLLED_BACK, rolled_back
+from tests.factories import UserFactory
+
+
+def _accounts(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(User))
+
+
+# Marked `commits`, so that this test can run a rolled-back transaction itself and look at it from outside.
+@pytest.mark.commits
+def test_commits_inside_a_test_are_rolled_back_afterwards(app, make_app):
+    """Commits by a service, by a request and by a second app on the database all vanish with the test."""
+    assert not ROLLED_BACK
+    with app.app_context():
+        UserFactory(role=Role.OFFICER)  # committed for good, outside
+    before = _accounts(app)
+    assert before == 1
+    with rolled_back(app):
+        with app.app_context():
+            UserFactory(role=Role.VICTIM)
+        registered = app.test_client().post("/register", data={
+            "email": "someone@example.org", "password": "a long enough password",
+            "confirm_password": "a long enough password"}, follow_redirects=False)
+        assert registered.status_code == 302  # registered: an account is made and committed
+        second = make_app()
+        with second.app_context():
+            UserFactory(role=Role.WITNESS)
+        assert _accounts(app) == before + 3  # seen inside the test, from every session
+    assert _accounts(app) == before
+
+
+@pytest.mark.parametrize("turn", [1, 2])
+def test_each_test_starts_with_no_accounts(app, make_user, turn):
+    """Whichever of these runs second finds the first one's account gone."""
+    assert ROLLED_BACK and _accounts(app) == 0
+    make_user(Role.VICTIM, email="same@example.org")
+    assert _accounts(app) == 1
