@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: serve run test test-fast test-sqlite test-postgres install translations extract-messages lint migrate demo-data outbox-worker clean
+.PHONY: serve run html-checker test test-fast test-sqlite test-postgres install translations extract-messages lint migrate demo-data outbox-worker clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(BIN)/flask: pyproject.toml
 	$(BIN)/pip install --quiet ".[test]"
 	touch $(BIN)/flask
 
-install: $(BIN)/flask translations
+install: $(BIN)/flask translations html-checker
+
+## html-checker: the W3C Nu HTML checker (vnu.jar, from npm) that the tests run with Java; skipped without npm
+html-checker: tests/html/node_modules/.package-lock.json
+tests/html/node_modules/.package-lock.json: tests/html/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/html --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm is not installed: the HTML validity tests will be skipped (CI installs it)"; fi
 
 ## translations: compile the committed Polish and Arabic catalogues (.po) into the .mo files the app reads
 translations: $(BIN)/flask

@@ -61,6 +61,16 @@ class PortalForm(FlaskForm):
         return True
 
 
+class Answered(InputRequired):
+    """InputRequired without the HTML `required` attribute. The service checks answers itself and explains in
+    words; on a select whose first option is a real answer (English, chosen for the person) the attribute would
+    also be invalid HTML."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
 def options(pairs) -> list[SelectChoice]:
     """Choices for radios, checkboxes and selects from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

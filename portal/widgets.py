@@ -52,8 +52,13 @@ class PasswordInput(gov.GovPasswordInput):
     """A GOV.UK password input whose show and hide button speaks the page's language."""
 
     def map_gov_params(self, field, **kwargs):
-        """Add the button's words, translated when the page is drawn."""
+        """Add the button's words, translated when the page is drawn. The GOV.UK macro writes `autocomplete`
+        itself (current-password unless told otherwise), so a field's own value is passed to it, not repeated as
+        a second attribute: a new password must say new-password to password managers."""
         params = super().map_gov_params(field, **kwargs)
+        attributes = params.get("attributes") or {}
+        if "autocomplete" in attributes:
+            params["autocomplete"] = attributes.pop("autocomplete")
         for key, words in (("showPasswordText", _("Show")), ("hidePasswordText", _("Hide")),
                            ("showPasswordAriaLabelText", _("Show password")),
                            ("hidePasswordAriaLabelText", _("Hide password")),

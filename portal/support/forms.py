@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.forms import PortalForm, options, submit
+from portal.forms import Answered, PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
 from portal.support.assessments import CHOOSABLE_LEVELS, CONTACT_METHODS, LEVEL_WORDS
 from portal.support.enums import ConsentScope
@@ -117,7 +117,7 @@ class AssessmentForm(PortalForm):
         hint=_l("Peer-support groups meet in person or online, with a trained person leading them."))
     language = SelectField(_l("Which language would you like support in?"), widget=GovSelect(),
                            choices=options(SPOKEN_LANGUAGES), default="en",
-                           validators=[InputRequired(message=_l("Select a language from the list")),
+                           validators=[Answered(message=_l("Select a language from the list")),
                                        known_values(_l("Select a language from the list"))],
                            validate_choice=False)
     communication = SelectMultipleField(

@@ -35,13 +35,23 @@ class RightLine:
     met_at: datetime | None
 
 
-def rights_for(report_id: int) -> list[RightLine]:
-    """The promises on a case, earliest due first."""
-    lines = []
+@dataclass(frozen=True)
+class Right:
+    """One promise, and each time it was due on this case (a routine update is due many times)."""
+
+    promise: str
+    lines: list[RightLine]
+
+
+def rights_for(report_id: int) -> list[Right]:
+    """The promises on a case, each once, in the order they first fell due, with every time each was due."""
+    grouped: dict[str, list[RightLine]] = {}
     for deadline in deadlines_for(report_id):
         current = state(deadline)
-        lines.append(RightLine(_promise(deadline), current, STATE_WORDS[current], deadline.due_at, deadline.met_at))
-    return lines
+        promise = _promise(deadline)
+        grouped.setdefault(promise, []).append(
+            RightLine(promise, current, STATE_WORDS[current], deadline.due_at, deadline.met_at))
+    return [Right(promise, lines) for promise, lines in grouped.items()]
 
 
 def _promise(deadline: VictimsCodeDeadline) -> str:

@@ -23,7 +23,7 @@ def check_and_keep(page: Page, language: str, direction: str, name: str) -> None
     """The page is in the language, runs the right way, passes axe, and is kept as a screenshot."""
     assert page.evaluate("document.documentElement.lang") == language, page.url
     assert page.evaluate("getComputedStyle(document.body).direction") == direction, page.url
-    assert page.evaluate("document.body.getAttribute('dir')") == direction
+    assert page.evaluate("document.documentElement.getAttribute('dir')") == direction
     assert_accessible(page)
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / f"{language}-{name}.png"), full_page=True)

@@ -1,0 +1,104 @@
+"""Every page the crawl draws is valid HTML by the W3C Nu checker (vnu), errors and warnings alike.
+
+The crawl is the one the equality-separation test makes: every GET route, with its values filled in from a case
+that went to court, was messaged about and referred, drawn for every kind of person, and the victim's pages in
+Arabic too (right to left). All pages go to the checker in one run. The checker is the `vnu-jar` npm package
+(tests/html/package.json, installed by `make install`), run with Java.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from portal.auth.models import User
+from portal.extensions import db
+from tests.conftest import sign_in_as
+from tests.integration.test_equality_separation import ROLES, addresses, world  # noqa: F401 - the world fixture
+from tests.paths import ROOT
+
+VNU = ROOT / "tests" / "html" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# What the checker says that we accept, each with its reason.
+ACCEPTED: dict[str, str] = {
+    "The “group” role is unnecessary for element “fieldset”":
+        "GOV.UK Frontend's date input gives its fieldset role=group on purpose, so that screen readers announce "
+        "the day, month and year fields as one group",
+}
+
+
+def _checker() -> list[str]:
+    """The command that runs the checker. Without Java or the jar the test is skipped on a developer's machine,
+    and fails in CI, which installs both."""
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        reason = ("the W3C Nu HTML checker needs Java (apt-get install default-jre-headless) and vnu.jar "
+                  "(make install fetches it with npm into tests/html)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}, and CI must run it")
+        pytest.skip(reason)
+    return [java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--also-check-svg"]
+
+
+def check_html(pages: dict[str, str], folder: Path) -> list[str]:
+    """Run the checker over the pages ({name: html}); its errors and warnings as 'name: message' lines."""
+    names = {}
+    for number, (name, html) in enumerate(sorted(pages.items())):
+        path = folder / f"page-{number:04d}.html"
+        path.write_text(html)
+        names[path.name] = name
+    result = subprocess.run([*_checker(), str(folder)], capture_output=True, text=True, timeout=600, check=False)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    problems = []
+    for message in messages:
+        if message.get("type") == "info" and message.get("subType") != "warning":
+            continue
+        if any(accepted in message.get("message", "") for accepted in ACCEPTED):
+            continue
+        page = names.get(Path(message.get("url", "")).name, message.get("url"))
+        problems.append(f"{page}: line {message.get('lastLine')}: {message.get('message')} "
+                        f"[{(message.get('extract') or '').strip()[:120]}]")
+    return problems
+
+
+def _choose_language(app, user_id: int, language: str) -> None:
+    with app.app_context():
+        db.session.get(User, user_id).locale = language
+        db.session.commit()
+
+
+def test_the_checker_finds_what_the_held_out_review_found(tmp_path):
+    """A duplicated autocomplete, a required select without an empty first option, repeated dt text."""
+    page = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><form>'
+            '<label for="p">P</label><input id="p" type="password" autocomplete="current-password" '
+            'autocomplete="new-password"><label for="s">S</label><select id="s" name="s" required>'
+            '<option value="a">A</option></select></form><dl><div><dt>Same</dt><dd>1</dd></div>'
+            '<div><dt>Same</dt><dd>2</dd></div></dl></body></html>')
+    problems = check_html({"broken": page}, tmp_path)
+    assert len(problems) == 3, problems
+    assert any("Duplicate attribute" in p for p in problems)
+    assert any("required" in p and "select" in p for p in problems)
+    assert any("Duplicate “dt”" in p for p in problems)
+
+
+def test_every_page_is_valid_html(app, world, tmp_path):  # noqa: F811 - the fixture
+    filled, _left_out = addresses(app, world["values"])
+    pages: dict[str, str] = {}
+    for kind in (None, *ROLES):
+        for language in ("en", "ar") if kind in ("victim", "witness") else ("en",):
+            client = app.test_client()
+            client.set_cookie("language", language)
+            if kind is not None:
+                _choose_language(app, world["users"][kind].id, language)
+            for _endpoint, path in filled:
+                if kind is not None:
+                    sign_in_as(client, world["users"][kind])  # again each time: some pages sign out
+                response = client.get(path)
+                body = response.get_data()  # read every response: a streamed one holds its context
+                if response.status_code == 200 and response.mimetype == "text/html":
+                    pages[f"{kind or 'guest'} {language} {path}"] = body.decode()
+    assert len(pages) > 150
+    problems = check_html(pages, tmp_path)
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:60])

@@ -1,0 +1,147 @@
+"""A query budget for every main page: the most SQL statements one request may send.
+
+Each page is drawn with a small data set and again with ten times as much. It must stay within its budget, and
+send exactly as many statements the second time: a page whose count grows with the data has an N+1 query.
+Later work keeps this table green; raise a budget only with a reason written beside it.
+"""
+
+import pytest
+from sqlalchemy import func, select, update
+
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus
+from portal.cases.models import Report
+from portal.devtools.generator import generate_cases
+from portal.extensions import db
+from portal.insight.refresh import refresh
+from portal.support.models import Referral
+from portal.support.referral_states import VISIBLE_TO_PARTNER
+from tests.conftest import sign_in_as
+from tests.sql_counting import counting_statements
+
+SMALL, LARGE = 50, 500  # generated cases
+VICTIM_CASES = {SMALL: 2, LARGE: 20}  # cases linked to the victim's account
+
+# page: (who looks at it, the most statements one request may send), measured on SQLite and PostgreSQL.
+BUDGET = {
+    # user, cases, their latest updates, unread messages
+    "victim case list": (Role.VICTIM, 4),
+    "victim case page": (Role.VICTIM, 9),
+    # the queue over every status, so that both data sets list rows: user, count, a page of reports, overdue
+    # deadlines, unread messages, claimers' names, headline counts
+    # (some of the first page claimed by an officer in both data sets, so that their names are looked up in both)
+    "triage queue": (Role.OFFICER, 8),
+    "staff case page": (Role.OFFICER, 13),
+    "partner inbox": (Role.PARTNER, 4),
+    "partner referral": (Role.PARTNER, 6),
+    "insight overview": (Role.COMMISSIONER, 8),
+    "insight demand": (Role.COMMISSIONER, 7),
+    "insight experience": (Role.COMMISSIONER, 8),
+    "insight public summary": (None, 5),
+}
+
+
+def _generate(app, count: int, seed: int) -> None:
+    result = app.test_cli_runner().invoke(generate_cases, ["--count", str(count), "--seed", str(seed)])
+    assert result.exit_code == 0, result.output
+
+
+def _people(app, make_user) -> dict:
+    """A victim, an officer, a commissioner, and a partner of the organisation with the most referrals."""
+    with app.app_context():
+        organisation_id = db.session.scalar(
+            select(Referral.organisation_id).where(Referral.consent_id.is_not(None),
+                                                   Referral.status.in_(list(VISIBLE_TO_PARTNER)))
+            .group_by(Referral.organisation_id).order_by(func.count().desc(), Referral.organisation_id).limit(1))
+    return {Role.VICTIM: make_user(Role.VICTIM), Role.OFFICER: make_user(Role.OFFICER),
+            Role.PARTNER: make_user(Role.PARTNER, organisation_id=organisation_id),
+            Role.COMMISSIONER: make_user(Role.COMMISSIONER)}
+
+
+def _link_cases_to(app, victim: User, how_many: int) -> str:
+    """Give the victim this many triaged cases; the crime number of the first."""
+    with app.app_context():
+        ids = db.session.scalars(select(Report.id).where(Report.status != CaseStatus.RECEIVED)
+                                 .order_by(Report.id).limit(how_many)).all()
+        db.session.execute(update(Report).where(Report.id.in_(ids)).values(reporter_user_id=victim.id))
+        db.session.commit()
+        return db.session.scalar(select(Report.crime_number).where(Report.id == ids[0]))
+
+
+def _claim_the_first_page(app, officer: User) -> None:
+    """An officer has claimed the first reports of the queue (so the queue looks up who)."""
+    with app.app_context():
+        ids = db.session.scalars(select(Report.id).order_by(Report.triage_due_at, Report.id).limit(3)).all()
+        db.session.execute(update(Report).where(Report.id.in_(ids)).values(claimed_by_id=officer.id))
+        db.session.commit()
+
+
+def _visible_referral(app, partner: User) -> str:
+    with app.app_context():
+        return db.session.scalar(select(Referral.reference).where(
+            Referral.organisation_id == partner.organisation_id, Referral.consent_id.is_not(None),
+            Referral.status.in_(list(VISIBLE_TO_PARTNER))).order_by(Referral.id))
+
+
+def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
+    return {
+        "victim case list": "/cases/",
+        "victim case page": f"/cases/{victim_case}",
+        "triage queue": "/staff/triage?status=all",
+        "staff case page": f"/staff/cases/{victim_case}",
+        "partner inbox": "/partner/referrals",
+        "partner referral": f"/partner/referrals/{_visible_referral(app, people[Role.PARTNER])}",
+        "insight overview": "/insight/",
+        "insight demand": "/insight/demand",
+        "insight experience": "/insight/experience",
+        "insight public summary": "/insight/public",
+    }
+
+
+def _measure(app, people: dict, urls: dict[str, str]) -> dict[str, int]:
+    """Statements per page, each drawn once first (some things load once per process)."""
+    with app.app_context():
+        refresh(everything=True)
+    _claim_the_first_page(app, people[Role.OFFICER])
+    counts = {}
+    for page, url in urls.items():
+        client = app.test_client()
+        who = BUDGET[page][0]
+        if who is not None:
+            sign_in_as(client, people[who])
+        assert client.get(url).status_code == 200, url
+        with counting_statements(app) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[page] = len(statements)
+    return counts
+
+
+@pytest.fixture
+def measured(app, make_user) -> tuple[dict, dict]:
+    """Statements per page with the small data set, then with ten times as much."""
+    _generate(app, SMALL, seed=1)
+    people = _people(app, make_user)
+    small = _measure(app, people, _urls(app, people, _link_cases_to(app, people[Role.VICTIM], VICTIM_CASES[SMALL])))
+    _generate(app, LARGE - SMALL, seed=2)
+    large = _measure(app, people, _urls(app, people, _link_cases_to(app, people[Role.VICTIM], VICTIM_CASES[LARGE])))
+    return small, large
+
+
+def test_every_main_page_is_in_the_budget_table(app):
+    """The table covers the pages people use most (a page added to the service is added here)."""
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    for page in ("/cases/", "/cases/<crime_number>", "/staff/triage", "/staff/cases/<crime_number>",
+                 "/partner/referrals", "/partner/referrals/<reference>", "/insight/", "/insight/demand",
+                 "/insight/experience", "/insight/public"):
+        assert page in rules
+
+
+def test_each_main_page_stays_within_its_budget_and_does_not_grow_with_the_data(measured):
+    small, large = measured
+    assert set(small) == set(large) == set(BUDGET)
+    over = {page: count for page, count in large.items() if count > BUDGET[page][1]}
+    assert over == {}, f"over budget: {over} (budgets: { {p: b for p, (_w, b) in BUDGET.items()} })"
+    grew = {page: (small[page], large[page]) for page in BUDGET if large[page] > small[page]}
+    assert grew == {}, "statements grew with ten times the data (small, large)"
