@@ -1,5 +1,6 @@
 """Accounts: register and verify, sign in (TOTP for staff), sign out, reset password."""
 
+import re
 from datetime import timedelta
 
 import pyotp
@@ -319,3 +320,15 @@ def test_signed_in_pages_carry_the_time_out_warning(client, make_user):
     assert 'id="session-timeout-dialog"' in html
     assert 'data-warn-minutes="25"' in html
     assert client.post("/session/keep-alive").get_json()["status"] == "ok"
+
+
+def test_new_passwords_tell_password_managers_they_are_new(client):
+    """Registration asks for a new password (once per field, as valid HTML has it); sign-in for the current one."""
+    register = client.get("/register").get_data(as_text=True)
+    inputs = re.findall(r'<input[^>]*type="password"[^>]*>', register)
+    assert len(inputs) == 2
+    for tag in inputs:
+        assert re.findall(r'autocomplete="([^"]+)"', tag) == ["new-password"]
+    login = client.get("/login").get_data(as_text=True)
+    [password] = re.findall(r'<input[^>]*type="password"[^>]*>', login)
+    assert re.findall(r'autocomplete="([^"]+)"', password) == ["current-password"]

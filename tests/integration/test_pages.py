@@ -15,15 +15,33 @@ def parameterless_get_rules(app):
     )
 
 
-def test_the_page_checks_catch_a_broken_page(app):
-    """The checker itself fails a page with two h1s, a duplicate id and a script without nonce."""
-    broken = app.response_class(
-        "<html><head><title>Other</title></head><body><h1 id='a'>One</h1><h1 id='a'>Two</h1>"
-        "<form></form><script>alert(1)</script></body></html>",
-        headers={"Content-Security-Policy": "script-src 'self' 'nonce-abc'"},
-    )
-    problems = page_problems(broken)
-    assert len(problems) == 5
+def _page(app, html: str, csp: str = "script-src 'self' 'nonce-abc'", cache: str = "no-store"):
+    return app.response_class(html, headers={"Content-Security-Policy": csp, "Cache-Control": cache})
+
+
+GOOD = ('<html><head><title>Heading – Service</title></head><body><h1 id="a">Heading</h1>'
+        '<form action="/x"></form><script nonce="abc">1</script></body></html>')
+
+
+def test_the_page_checks_pass_a_good_page(app):
+    """A page with one h1 that begins its title, unique ids, form actions and nonced scripts passes."""
+    assert page_problems(_page(app, GOOD)) == []
+
+
+@pytest.mark.parametrize(("html", "headers", "expected"), [
+    (GOOD.replace("</h1>", "</h1><h1>Again</h1>"), {}, "expected exactly one <h1>, found 2"),
+    (GOOD.replace('<h1 id="a">Heading</h1>', ""), {}, "expected exactly one <h1>, found 0"),
+    (GOOD.replace("<title>Heading", "<title>Other"), {}, "does not start with the <h1>"),
+    (GOOD.replace('<form action="/x">', '<form id="a" action="/x">'), {}, "duplicate ids: ['a']"),
+    (GOOD.replace(' action="/x"', ""), {}, "1 form(s) without an action"),
+    (GOOD.replace(' nonce="abc"', ""), {}, "1 <script> element(s) without the CSP nonce"),
+    (GOOD, {"csp": "script-src 'self'"}, "no script nonce in the Content-Security-Policy header"),
+    (GOOD, {"cache": "private"}, "Cache-Control is not no-store"),
+], ids=["two-h1", "no-h1", "title", "duplicate-id", "form-action", "script-nonce", "csp", "cache"])
+def test_the_page_checks_name_each_problem(app, html, headers, expected):
+    """Each kind of broken page is caught, and the problem is named."""
+    problems = page_problems(_page(app, html, **headers))
+    assert len(problems) >= 1 and any(expected in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize("role", [None, *Role])

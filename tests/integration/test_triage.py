@@ -1,5 +1,6 @@
 """Triage decisions and investigation updates through the staff pages."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -282,10 +283,26 @@ def test_an_illegal_transition_is_a_clear_error(app, ctx, make_user):
     assert services.get_report_by_crime_number(crime_number).status == CaseStatus.RECEIVED
 
 
+def offered_statuses(client, crime_number) -> set[str]:
+    """The key events the update page offers, as status values."""
+    html = client.get(f"/staff/cases/{crime_number}/update").get_data(as_text=True)
+    return set(re.findall(r'name="status"[^>]*value="([a-z_]+)"', html))
+
+
 def test_the_update_page_offers_only_events_that_can_follow(app, client, officer):
-    """A received report has no investigation updates to post."""
-    crime_number = make_report(app)
-    assert client.get(f"/staff/cases/{crime_number}/update").status_code == 404
+    """A received report has no updates to post; an investigation offers its next steps, never court ones; a
+    charged case offers the hearing, the outcome and closing; anything else posted is refused."""
+    received = make_report(app)
+    assert client.get(f"/staff/cases/{received}/update").status_code == 404
+    crime_number = investigate(app, client, officer)
+    assert offered_statuses(client, crime_number) == {
+        "suspect_identified", "suspect_arrested", "suspect_interviewed", "released_under_investigation", "charged",
+        "closed"}
+    refused = post_update(client, crime_number, "outcome")
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
+    assert report_state(app, crime_number).status == CaseStatus.UNDER_INVESTIGATION
+    assert post_update(client, crime_number, "charged").status_code == 302
+    assert offered_statuses(client, crime_number) == {"court_hearing_scheduled", "outcome", "closed"}
 
 
 def test_a_stale_form_is_refused_with_review_and_retry(app, client, officer):
