@@ -57,7 +57,7 @@ def register_account(email: str, password: str) -> None:
     existing = get_user_by_email(email)
     if existing is not None:
         queue_email_to(existing, "account_exists", sign_in_link=absolute_url("auth.login"),
-                    reset_link=absolute_url("auth.reset_request"))
+                       reset_link=absolute_url("auth.reset_request"))
         db.session.commit()
         return
     user = create_user(email, password, Role.VICTIM)
@@ -85,7 +85,7 @@ def _send_verification(user: User) -> None:
     lifetime = timedelta(hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
     token = issue_token(user, TokenPurpose.VERIFY_EMAIL, lifetime)
     queue_email_to(user, "verify_email", link=absolute_url("auth.verify_email", token=token),
-                hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
+                   hours=current_app.config["VERIFY_EMAIL_TOKEN_HOURS"])
 
 
 def resend_verification(user: User) -> None:
@@ -181,7 +181,7 @@ def reset_password(token: str, new_password: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     queue_email_to(user, "password_changed", sign_in_link=absolute_url("auth.login"),
-                reset_link=absolute_url("auth.reset_request"))
+                   reset_link=absolute_url("auth.reset_request"))
     record_audit(user.id, "password.reset", "user", str(user.id))
     db.session.commit()
     return user

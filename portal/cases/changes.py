@@ -38,11 +38,11 @@ class Event:
     victim: bool = False
     witness: bool = False
     reason_code: str | None = None
-    values: dict | None = None  # for %(name)s in standard wording (see _worded)
+    values: dict | None = None  # for %(name)s in standard wording (see triage.services._worded)
 
 
 def commit_change(actor: User, report: Report, expected_version: int, action: str, event: Event | None,
-                   target: CaseStatus | None = None, detail: str | None = None) -> Report:
+                  target: CaseStatus | None = None, detail: str | None = None) -> Report:
     """Validate and apply one change to a case, with its timeline, notification, clock and audit.
 
     Any refusal rolls the whole change back, including what the caller prepared.
@@ -68,7 +68,7 @@ def commit_change(actor: User, report: Report, expected_version: int, action: st
 
 
 def _apply(actor: User, report: Report, action: str, event: Event | None, target: CaseStatus | None,
-                  detail: str | None) -> None:
+           detail: str | None) -> None:
     """The writes of one change: status, timeline, clock, notification and audit."""
     now = utcnow()
     if target is not None:

@@ -258,7 +258,7 @@ def export():
     """The organisation's referrals as CSV: dates, statuses and outcomes, no personal details."""
     organisation_id = current_user.organisation_id
     record_read(current_user.id, "referral.exported", "organisation", str(organisation_id),
-                 f"{queries.count_visible(organisation_id)} referrals")
+                f"{queries.count_visible(organisation_id)} referrals")
 
     def lines():
         yield _csv_line(queries.EXPORT_COLUMNS)

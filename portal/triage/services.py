@@ -83,8 +83,8 @@ def decide_no_further_investigation(actor: User, report: Report, expected_versio
     told = not report.safeguarding
     victims_code.record_decision_not_to_investigate(report, utcnow(), told)
     return commit_change(actor, report, expected_version, "decision.no_further_investigation",
-                          Event("decision", reason.title, text, victim=True, reason_code=reason_code),
-                          CaseStatus.NO_FURTHER_INVESTIGATION, detail=reason_code)
+                         Event("decision", reason.title, text, victim=True, reason_code=reason_code),
+                         CaseStatus.NO_FURTHER_INVESTIGATION, detail=reason_code)
 
 
 @refusals_roll_back
@@ -97,9 +97,9 @@ def allocate_for_investigation(actor: User, report: Report, expected_version: in
     template = wording.DECISIONS["allocate"]
     text, values = _worded(template.body, body, {"officer": officer_display_name(officer)})
     return commit_change(actor, report, expected_version, "decision.allocate",
-                          Event("decision", template.title, text, victim=True, reason_code="allocate",
+                         Event("decision", template.title, text, victim=True, reason_code="allocate",
                                 values=values),
-                          CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
+                         CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
 
 
 @refusals_roll_back
@@ -112,8 +112,8 @@ def arrange_attendance(actor: User, report: Report, expected_version: int, visit
     text, values = _worded(template.body, body, {"when": {"datetime": visit_at.isoformat()}})
     code = "officer_follow_up_visit" if officer_initiated else "attendance"
     return commit_change(actor, report, expected_version, f"decision.{code}",
-                          Event("decision", template.title, text, victim=True, reason_code=code, values=values),
-                          CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
+                         Event("decision", template.title, text, victim=True, reason_code=code, values=values),
+                         CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
 
 
 @refusals_roll_back
@@ -122,7 +122,7 @@ def request_call(actor: User, report: Report, expected_version: int, body: str |
     template = wording.DECISIONS["follow_up_call"]
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
     return commit_change(actor, report, expected_version, "decision.officer_follow_up_call",
-                          Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                         Event("decision", template.title, _clean_text(body, template.body), victim=True,
                                 reason_code="officer_follow_up_call"), target)
 
 
@@ -137,9 +137,9 @@ def escalate(actor: User, report: Report, expected_version: int, note: str) -> R
         report.risk_flags = [*(report.risk_flags or []), "safeguarding"]
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
     return commit_change(actor, report, expected_version, "decision.escalate",
-                          Event("escalated", "Escalated to the safeguarding route", cleaned_note,
+                         Event("escalated", "Escalated to the safeguarding route", cleaned_note,
                                 reason_code="escalate"),
-                          target)
+                         target)
 
 
 @refusals_roll_back
@@ -150,7 +150,7 @@ def refer_elsewhere(actor: User, report: Report, expected_version: int, agency_c
     if agency is None:
         raise DomainError("Select where the report is going", field="agency")
     return commit_change(actor, report, expected_version, "decision.refer_elsewhere",
-                          Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
+                         Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
                                 reason_code=agency_code), CaseStatus.REFERRED_ELSEWHERE, detail=agency_code)
 
 
@@ -163,7 +163,7 @@ def record_information_only(actor: User, report: Report, expected_version: int, 
     victims_code.cancel_open(report, DeadlineKind.SUPPORT_REFERRAL)
     report.is_information_report = True
     return commit_change(actor, report, expected_version, "decision.information_only",
-                          Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                         Event("decision", template.title, _clean_text(body, template.body), victim=True,
                                 reason_code="information_only"), CaseStatus.CLOSED)
 
 
@@ -176,8 +176,8 @@ def link_duplicate(actor: User, report: Report, expected_version: int, original_
     report.duplicate_of_id = original.id
     template = wording.DECISIONS["duplicate"]
     return commit_change(actor, report, expected_version, "decision.duplicate",
-                          Event("decision", template.title, template.body, victim=True, reason_code="duplicate"),
-                          CaseStatus.CLOSED, detail=original.crime_number)
+                         Event("decision", template.title, template.body, victim=True, reason_code="duplicate"),
+                         CaseStatus.CLOSED, detail=original.crime_number)
 
 
 # During an investigation -----------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def post_update(actor: User, report: Report, expected_version: int, status: Case
                            reason_code=status.value, values=values)
         witness = False
     return commit_change(actor, report, expected_version, f"update.{status.value}",
-                          Event("update", template.title, text, victim=victim, witness=witness,
+                         Event("update", template.title, text, victim=victim, witness=witness,
                                 reason_code=status.value, values=values), status)
 
 
@@ -224,7 +224,7 @@ def set_enhanced_rights(actor: User, report: Report, expected_version: int, enti
     report.enhanced_rights = entitled
     report.enhanced_rights_reason = reason if entitled else None
     return commit_change(actor, report, expected_version, "case.enhanced_rights",
-                          Event("note", "Enhanced rights " + ("given" if entitled else "removed"),
+                         Event("note", "Enhanced rights " + ("given" if entitled else "removed"),
                                 ENHANCED_RIGHTS_REASONS.get(reason or "", None)), detail=reason)
 
 
@@ -235,7 +235,7 @@ def add_correction(actor: User, report: Report, expected_version: int, correctio
     if not cleaned_correction or not cleaned_reason:
         raise DomainError("Enter the correction and the reason for it", field="correction")
     return commit_change(actor, report, expected_version, "case.correction",
-                          Event("correction", "Correction recorded",
+                         Event("correction", "Correction recorded",
                                 f"{cleaned_correction}\n\nReason: {cleaned_reason}"))
 
 
