@@ -19,7 +19,7 @@ For each size:
    Then VACUUM ANALYZE, as autovacuum would have done on a live server (planner statistics, visibility map).
 3. A Redis server (throwaway, or --redis-url) and gunicorn with gunicorn.conf.py on a free loopback port:
    PORTAL_ENV=production, WEB_CONCURRENCY=--workers, HTTPS_ONLY=false, RATELIMIT_ENABLED=false,
-   BENCHMARK_BASELINE=1 (the bare baseline page, portal/baseline.py).
+   BENCHMARK_BASELINE=1 (the bare baseline page, portal/devtools/baseline.py).
 4. SQL statements per endpoint: the same requests once each through the Flask test client in this process, on
    the same database, counting SQLAlchemy's before_cursor_execute events (after one warm-up request).
 5. Sessions: each victim, the officer and the partner sign in through the real log-in pages of the server, once;
