@@ -71,6 +71,10 @@ class Config:
     # Only a production-like run on loopback over plain HTTP (make serve) turns these off.
     SESSION_COOKIE_SECURE = os.environ.get("HTTPS_ONLY", "true") != "false"
     REMEMBER_COOKIE_DURATION = timedelta(0)
+    # The session cookie is written only when the session changes (every page notes the time of activity), never
+    # on a stylesheet, script or image. Otherwise an asset that was still loading when the person pressed "Exit
+    # this page" or signed out would answer afterwards with the old cookie and sign them back in.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_IDLE_MINUTES = 30
     SESSION_WARNING_MINUTES = 25
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)

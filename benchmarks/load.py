@@ -94,6 +94,8 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 BASELINE_CLASS = "BaselineUser"
 BASELINE = "baseline GET /benchmark/baseline/<id>"
 WIZARD_ALL = "report wizard, all 37 requests"
+# A run in which an endpoint got no finished request is repeated for twice as long, up to this.
+LONGEST_RUN_SECONDS = 120
 SUBMIT = "POST /report/check-answers (submit)"
 ENDPOINTS = (
     ("StartPageUser", "GET / (start page)"),
@@ -546,16 +548,24 @@ def run_size(size: int, args, workdir: Path) -> SizeResult:
 
         meter = CpuMeter(server.dir if server is not None else None)
 
-        def locust(classes, users, seconds, wait, label, ramp=0):
-            before = load_average()
-            meter.start()
-            rows = run_locust(host, classes, users, seconds, wait, plan_file, workdir, f"{size}-{label}", ramp)
-            print(f"  {label}: {seconds} s, {users} users, load average {before} -> {load_average()}; other "
-                  f"processes used {meter.others()} of the CPU", flush=True)
-            return rows
+        def locust(classes, users, seconds, wait, label, ramp=0, needs=()):
+            """Run locust. If no request to one of `needs` finished in the time (a slow or busy machine, or a
+            short smoke run), run again for twice as long, up to LONGEST_RUN_SECONDS: every endpoint gets figures."""
+            while True:
+                before = load_average()
+                meter.start()
+                rows = run_locust(host, classes, users, seconds, wait, plan_file, workdir, f"{size}-{label}", ramp)
+                print(f"  {label}: {seconds} s, {users} users, load average {before} -> {load_average()}; other "
+                      f"processes used {meter.others()} of the CPU", flush=True)
+                missing = [name for name in needs if name not in rows or not rows[name].requests]
+                if not missing or seconds * 2 > LONGEST_RUN_SECONDS:
+                    return rows
+                print(f"  {label}: no request to {', '.join(missing)} finished in {seconds} s; "
+                      f"running again for {seconds * 2} s", flush=True)
+                seconds *= 2
 
         def baseline(label):
-            row = locust([BASELINE_CLASS], args.users, args.duration, "0", label)[BASELINE]
+            row = locust([BASELINE_CLASS], args.users, args.duration, "0", label, needs=[BASELINE])[BASELINE]
             result.baselines.append(row)
             return row
 
@@ -564,7 +574,8 @@ def run_size(size: int, args, workdir: Path) -> SizeResult:
             for class_name, name in ENDPOINTS:
                 if args.baseline == "paired" and result.saturated:
                     base = baseline(f"baseline-before-{class_name}")
-                rows = locust([class_name], args.users, args.duration, "0", class_name)
+                rows = locust([class_name], args.users, args.duration, "0", class_name,
+                              needs=[SUBMIT] if name == WIZARD_ALL else [name])
                 if name == WIZARD_ALL:
                     result.saturated[WIZARD_ALL] = wizard_row(rows)
                     result.paired[WIZARD_ALL] = base

@@ -1,7 +1,9 @@
 """One harness for the real processes system tests start: gunicorn, workers, schedulers, servers.
 
-Each process starts in its own process group, so stopping or killing it reaches everything it forked (gunicorn's
-workers, an RQ worker's work horse). Readiness is polled with any error, a refused connection or a read time-out
+Each process starts in a session of its own, and stopping or killing it reaches every process in that session:
+everything it forked, gunicorn's workers and an RQ worker's work horse included. (The horse moves to a process
+group of its own, so signalling the worker's group alone leaves it running to finish its job; it stays in the
+session.) Readiness is polled with any error, a refused connection or a read time-out
 alike, counting as "not ready yet", up to a generous limit: a busy two-core machine can take many seconds to boot
 a server. Every process is stopped by the fixture that started it, whatever the test did.
 """
@@ -81,11 +83,27 @@ class Process:
         except ProcessLookupError:
             pass
 
+    def kill_session(self) -> None:
+        """SIGKILL every live process of the session, and wait until none is left."""
+        if self.popen is None:
+            return
+        deadline = time.monotonic() + STOP_SECONDS
+        while members := session_members(self.popen.pid):
+            for pid in members:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            if self.popen.poll() is None:
+                self.popen.wait(timeout=STOP_SECONDS)
+            if time.monotonic() > deadline:
+                pytest.fail(f"{self.name}: processes {members} outlived SIGKILL")
+            time.sleep(0.05)
+        self.popen.wait(timeout=STOP_SECONDS)
+
     def kill(self) -> None:
-        """Kill the whole group at once (a crash): no clean-up runs in any of its processes."""
-        self.signal_group(signal.SIGKILL)
-        if self.popen is not None:
-            self.popen.wait(timeout=STOP_SECONDS)
+        """Kill every process of it at once (a crash): no clean-up runs in any of them."""
+        self.kill_session()
 
     def stop(self) -> str:
         """Ask the group to stop, kill whatever is left after a while, and return the whole log."""
@@ -95,9 +113,24 @@ class Process:
                 self.popen.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 pass
-            self.signal_group(signal.SIGKILL)  # a forked child left behind
-            self.popen.wait(timeout=STOP_SECONDS)
+            self.kill_session()  # anything left behind, in any process group
         return self.log(last=1_000_000)
+
+
+def session_members(session_id: int) -> list[int]:
+    """Every live (not zombie) process in the session, read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        state, _parent, _group, session = stat[stat.rindex(")") + 2:].split()[:4]
+        if int(session) == session_id and state not in ("Z", "X"):
+            members.append(int(entry.name))
+    return members
 
 
 class Processes:

@@ -332,3 +332,17 @@ def test_new_passwords_tell_password_managers_they_are_new(client):
     login = client.get("/login").get_data(as_text=True)
     [password] = re.findall(r'<input[^>]*type="password"[^>]*>', login)
     assert re.findall(r'autocomplete="([^"]+)"', password) == ["current-password"]
+
+
+def test_assets_never_write_the_session_cookie(client, signed_in):
+    """A page notes the activity (and writes the cookie); a stylesheet does not, so an asset still loading when
+    the person exits or signs out cannot answer later with the old cookie and sign them back in."""
+    signed_in(Role.VICTIM)
+    page = client.get("/account")
+    assert page.status_code == 200 and "session=" in page.headers.get("Set-Cookie", "")
+    asset = client.get("/assets/css/rtl.css")
+    asset.close()
+    assert asset.status_code == 200
+    assert "Set-Cookie" not in asset.headers
+    client.get("/exit")
+    assert client.get("/account").status_code == 302

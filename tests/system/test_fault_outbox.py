@@ -12,6 +12,7 @@ per Message-ID, as this test's sink does) holds it once. Both cases are tested.
 
 import asyncio
 import os
+import threading
 import time
 from email import message_from_bytes, policy
 
@@ -25,7 +26,9 @@ from tests.conftest import free_port
 from tests.processes import Process, Processes
 
 LEASE_SECONDS = 3
-WAIT_SECONDS = 60
+# How long to wait for something the workers must do. Generous: each step is polled, so a long limit costs
+# nothing on a quiet machine, and on a busy one (every attempt a forked job) it can take minutes.
+WAIT_SECONDS = 240
 
 
 class MailStore:
@@ -38,16 +41,24 @@ class MailStore:
         self.port = port
         self.hang_at = hang_at  # "rcpt" (before the server has the message) or "data" (after it has it)
         self.hanging = False
+        self.released = threading.Event()
         self.transmissions: list[str] = []
         self.mailbox: dict[str, object] = {}
         self.controller = None
 
     async def _maybe_hang(self, stage: str) -> None:
+        """Hold the worker here until the test, having killed it, lets go: however slow the machine, the worker
+        dies at this very point, with no time window the test must act within."""
         if self.hang_at == stage:
             self.hang_at = None
             self.hanging = True
-            await asyncio.sleep(LEASE_SECONDS + 2)  # long enough for the test to kill the worker meanwhile
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
             self.hanging = False
+
+    def release(self) -> None:
+        """Let a held conversation go on (its worker is dead by then)."""
+        self.released.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
         await self._maybe_hang("rcpt")
@@ -69,6 +80,7 @@ class MailStore:
         return self
 
     def stop(self) -> None:
+        self.release()
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
@@ -164,6 +176,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_the_mailbox_gets_it_once
         first.start()
         wait_for(lambda: store.hanging, "the worker to reach the SMTP server")
         first.kill()
+        store.release()
         [claimed] = rows(queueing_app)
         assert claimed.status == OutboxStatus.SENDING, "the killed worker had claimed it"
 

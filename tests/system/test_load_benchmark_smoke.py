@@ -73,7 +73,7 @@ def test_the_load_benchmark_runs_end_to_end_and_prints_every_endpoint():
     result = subprocess.run(  # noqa: S603 - our own script, with fixed arguments
         [sys.executable, "benchmarks/load.py", "--sizes", "10000", "--duration", "3", "--users", "4",
          "--baseline", "once", "--mix-users", "10", "--mix-duration", "5", "--mix-ramp", "2"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     lines = result.stdout.splitlines()
     saturated = lines[lines.index(next(line for line in lines if line.startswith("Each endpoint alone"))):]
