@@ -86,11 +86,12 @@ class MailStore:
             self.controller = None
 
 
-def wait_for(condition, what: str, seconds: float = WAIT_SECONDS) -> None:
+def wait_for(condition, what: str, seconds: float = WAIT_SECONDS, explain=None) -> None:
+    """Poll until condition() holds; on time-out, say what was awaited and what explain() reports."""
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}\n{explain() if explain else ''}")
         time.sleep(0.1)
 
 
@@ -200,7 +201,9 @@ def test_with_the_smtp_server_down_nothing_is_lost_and_delivery_resumes(queueing
     ids = queue_messages(queueing_app, 3)
     group = workers(port)
     group.start()
-    wait_for(lambda: all(r.attempts >= 2 for r in rows(queueing_app)), "failed attempts while the server is down")
+    wait_for(lambda: all(r.attempts >= 2 for r in rows(queueing_app)), "failed attempts while the server is down",
+             explain=lambda: f"{[(r.id, r.status, r.attempts, r.next_attempt_at) for r in rows(queueing_app)]}\n"
+                             f"{group.logs()[-6000:]}")
     down = rows(queueing_app)
     assert OutboxStatus.SENT not in {r.status for r in down}  # waiting, or being tried again at this moment
     assert all(r.last_error and "Connection refused" in r.last_error for r in down), [r.last_error for r in down]
