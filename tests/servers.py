@@ -32,16 +32,26 @@ def redis_bin() -> str | None:
     return shutil.which("redis-server")
 
 
+# What each tool the suite may need is called, how to find it, and how to install it.
+VNU_JAR = Path(__file__).resolve().parent / "html" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TOOLS = {
+    "postgresql": (lambda: postgres_bin(), "apt-get install postgresql"),
+    "redis-server": (lambda: redis_bin(), "apt-get install redis-server"),
+    "java": (lambda: shutil.which("java"), "apt-get install default-jre-headless"),
+    "vnu.jar": (lambda: VNU_JAR if VNU_JAR.exists() else None, "make install, which fetches it with npm"),
+}
+
+
 def require_servers(*programs: str, why: str) -> None:
-    """Skip the test when postgresql or redis-server is not installed (a developer's machine may lack them), but
-    fail in CI, which installs both (.ci/run sets CI=true): there a missing server must not hide a test."""
+    """Skip the test when a tool it needs is not installed (a developer's machine may lack postgresql,
+    redis-server, Java or the HTML checker), but fail in CI, which installs them all (.ci/run sets CI=true):
+    there a missing tool must not hide a test."""
     import pytest
 
-    found = {"postgresql": postgres_bin, "redis-server": redis_bin}
-    missing = [name for name in programs if found[name]() is None]
+    missing = [name for name in programs if TOOLS[name][0]() is None]
     if not missing:
         return
-    reason = f"{why} needs {' and '.join(missing)} (apt-get install {' '.join(missing)})"
+    reason = f"{why} needs {' and '.join(missing)} ({'; '.join(TOOLS[name][1] for name in missing)})"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}, and CI must run it")
     pytest.skip(reason)

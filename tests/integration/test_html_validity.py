@@ -7,20 +7,16 @@ Arabic too (right to left). All pages go to the checker in one run. The checker 
 """
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from portal.auth.models import User
 from portal.extensions import db
 from tests.conftest import sign_in_as
 from tests.integration.test_equality_separation import ROLES, addresses, world  # noqa: F401 - the world fixture
-from tests.paths import ROOT
+from tests.servers import VNU_JAR, require_servers
 
-VNU = ROOT / "tests" / "html" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # What the checker says that we accept, each with its reason.
 ACCEPTED: dict[str, str] = {
     "The “group” role is unnecessary for element “fieldset”":
@@ -30,16 +26,9 @@ ACCEPTED: dict[str, str] = {
 
 
 def _checker() -> list[str]:
-    """The command that runs the checker. Without Java or the jar the test is skipped on a developer's machine,
-    and fails in CI, which installs both."""
-    java = shutil.which("java")
-    if java is None or not VNU.exists():
-        reason = ("the W3C Nu HTML checker needs Java (apt-get install default-jre-headless) and vnu.jar "
-                  "(make install fetches it with npm into tests/html)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must run it")
-        pytest.skip(reason)
-    return [java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--also-check-svg"]
+    """The command that runs the checker (skipped on a developer's machine without Java or the jar; CI fails)."""
+    require_servers("java", "vnu.jar", why="checking HTML with the W3C Nu checker")
+    return [shutil.which("java"), "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--also-check-svg"]
 
 
 def check_html(pages: dict[str, str], folder: Path) -> list[str]:
