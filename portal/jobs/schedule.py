@@ -2,7 +2,9 @@
 
 Time is cut into slots of each job's interval. A scheduler enqueues a job for a slot only if it is the first to
 set that slot's key in Redis, so several schedulers can run (for resilience) and each job still runs once per
-slot. A running job holds a lock, so a slow run is never overlapped by the next one.
+slot. A running job holds a lock, so a slow run is never overlapped by the next one; the outbox sweep takes no
+lock, because each message is claimed on its own (a sweep killed mid-run must not hold up the next one's retries
+for the length of its time-out).
 """
 
 import contextlib
@@ -28,6 +30,7 @@ class ScheduledJob:
     every_seconds: int
     timeout_seconds: int
     every_setting: str | None = None  # a config key that overrides every_seconds
+    exclusive: bool = True  # hold a lock while running, so runs never overlap
 
     def interval(self) -> int:
         """Seconds between runs: the setting if there is one, otherwise the default."""
@@ -37,7 +40,7 @@ class ScheduledJob:
 
 
 SCHEDULE = (
-    ScheduledJob("deliver-outbox", tasks.deliver_outbox, 30, 300, "OUTBOX_SWEEP_SECONDS"),
+    ScheduledJob("deliver-outbox", tasks.deliver_outbox, 30, 300, "OUTBOX_SWEEP_SECONDS", exclusive=False),
     ScheduledJob("sla-alerts", tasks.raise_sla_alerts, 60, 300),
     ScheduledJob("deadline-reminders", tasks.remind_deadlines, 900, 600),
     ScheduledJob("support-offers", tasks.send_support_offers, 900, 600),
@@ -52,6 +55,8 @@ BY_NAME = {job.name: job for job in SCHEDULE}
 def run_scheduled(name: str):
     """The job RQ runs for a schedule entry: the work, unless a run of the same job is still going."""
     job = BY_NAME[name]
+    if not job.exclusive:
+        return job.work()
     lock = get_current_job().connection.lock(f"portal:running:{name}", timeout=job.timeout_seconds,
                                              blocking=False)
     if not lock.acquire():

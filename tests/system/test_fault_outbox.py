@@ -136,9 +136,13 @@ def worker_kind(request) -> str:
 
 @pytest.fixture
 def queueing_app(worker_kind, app, make_app, request):
-    """The app the test queues mail with: with Redis for RQ workers (so commits hand the email over)."""
+    """The app the test queues mail with: with Redis for RQ workers (so commits hand the email over).
+
+    Redis starts empty (`redis_client`): jobs queued by an earlier test's scheduler, or a lock its killed worker
+    left behind, must not reach this test's workers."""
     if worker_kind == "cli":
         return app
+    request.getfixturevalue("redis_client")
     return make_app(REDIS_URL=request.getfixturevalue("redis_url"))
 
 

@@ -153,6 +153,24 @@ def test_a_scheduled_job_still_running_is_not_run_again(redis_app, redis_client)
     held.release()
 
 
+def test_a_lock_left_by_a_killed_outbox_sweep_does_not_hold_up_the_next(redis_app, redis_client, sink_for):
+    """Each message is claimed on its own, so sweeps need no lock: a worker killed mid-sweep (its lock would
+    stay for the sweep's whole time-out) cannot stop emails being retried."""
+    sink = sink_for(redis_app)
+    with redis_app.app_context():
+        queue_email("victim@example.org", "case_update", sign_in_link="https://example.org/login")
+        db.session.commit()
+    queue = queue_of(redis_app)
+    queue.empty()  # the worker that had this email's job died
+    redis_client.lock("portal:running:deliver-outbox", timeout=300).acquire(blocking=False)
+    with redis_app.app_context():
+        enqueue_due(queue, 1_800_000_000.0)
+    run_worker(redis_app)
+    job = queue.fetch_job(f"deliver-outbox-{int(1_800_000_000 // BY_NAME['deliver-outbox'].interval())}")
+    assert job.return_value() == {"sent": 1, "failed": 0}
+    assert [m["To"] for m in sink.messages] == ["victim@example.org"]
+
+
 def test_jobs_run_from_the_cli_without_redis(app, make_app):
     """The embedded default: cron runs `flask jobs run NAME`, with the same job functions."""
     from portal.jobs.commands import jobs
