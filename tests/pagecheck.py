@@ -13,6 +13,8 @@ class _PageParser(HTMLParser):
         self.title = ""
         self.ids: list[str] = []
         self.forms_without_action = 0
+        self.post_forms_without_token = 0
+        self._post_form_has_token: bool | None = None  # inside a POST form: whether its CSRF token was seen
         self.script_nonces: list[str | None] = []
         self._in = None
         self._buffer: list[str] = []
@@ -23,6 +25,11 @@ class _PageParser(HTMLParser):
             self.ids.append(attributes["id"])
         if tag == "form" and not attributes.get("action"):
             self.forms_without_action += 1
+        if tag == "form" and (attributes.get("method") or "").lower() == "post":
+            self._post_form_has_token = False
+        if tag == "input" and attributes.get("name") == "csrf_token" and attributes.get("type") == "hidden" \
+                and attributes.get("value") and self._post_form_has_token is False:
+            self._post_form_has_token = True
         if tag == "script":
             self.script_nonces.append(attributes.get("nonce"))
         if tag in ("h1", "title"):
@@ -30,6 +37,9 @@ class _PageParser(HTMLParser):
             self._buffer = []
 
     def handle_endtag(self, tag):
+        if tag == "form" and self._post_form_has_token is not None:
+            self.post_forms_without_token += not self._post_form_has_token
+            self._post_form_has_token = None
         if tag == self._in:
             text = " ".join("".join(self._buffer).split())
             if tag == "h1":
@@ -63,6 +73,8 @@ def page_problems(response) -> list[str]:
         problems.append(f"duplicate ids: {duplicates}")
     if parser.forms_without_action:
         problems.append(f"{parser.forms_without_action} form(s) without an action")
+    if parser.post_forms_without_token:
+        problems.append(f"{parser.post_forms_without_token} POST form(s) without a CSRF token")
     nonce = csp_nonce(response)
     if nonce is None:
         problems.append("no script nonce in the Content-Security-Policy header")

@@ -1,4 +1,5 @@
-"""Every page the crawl draws is valid HTML by the W3C Nu checker (vnu), errors and warnings alike.
+"""Every page the crawl draws is valid HTML by the W3C Nu checker (vnu), errors and warnings alike, and passes
+the page checks.
 
 The crawl is the one the equality-separation test makes: every GET route, with its values filled in from a case
 that went to court, was messaged about and referred, drawn for every kind of person, and the victim's pages in
@@ -11,10 +12,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from portal.auth.access import PUBLIC, access_rule_for
 from portal.auth.models import User
 from portal.extensions import db
 from tests.conftest import sign_in_as
 from tests.integration.test_equality_separation import ROLES, addresses, world  # noqa: F401 - the world fixture
+from tests.pagecheck import page_problems
 from tests.servers import VNU_JAR, require_servers
 
 # What the checker says that we accept, each with its reason.
@@ -72,22 +75,40 @@ def test_the_checker_finds_what_the_held_out_review_found(tmp_path):
     assert any("Duplicate “dt”" in p for p in problems)
 
 
+def _declared_for(app, endpoint: str, kind: str | None) -> bool:
+    """Whether the route says this kind of person may use it. The crawl skips the rest: the access-rules tests
+    prove they are refused, and the refusal page is checked once below."""
+    rule = access_rule_for(endpoint, app.view_functions)
+    return rule == PUBLIC or (kind is not None and ROLES[kind] in rule)
+
+
 def test_every_page_is_valid_html(app, world, tmp_path):  # noqa: F811 - the fixture
     filled, _left_out = addresses(app, world["values"])
     pages: dict[str, str] = {}
+    checks: list[str] = []  # the page checks too, on pages the parameterless page-check walk cannot reach
     for kind in (None, *ROLES):
         for language in ("en", "ar") if kind in ("victim", "witness") else ("en",):
             client = app.test_client()
             client.set_cookie("language", language)
             if kind is not None:
                 _choose_language(app, world["users"][kind].id, language)
-            for _endpoint, path in filled:
+            for endpoint, path in filled:
+                if not _declared_for(app, endpoint, kind):
+                    continue
                 if kind is not None:
                     sign_in_as(client, world["users"][kind])  # again each time: some pages sign out
                 response = client.get(path)
                 body = response.get_data()  # read every response: a streamed one holds its context
                 if response.status_code == 200 and response.mimetype == "text/html":
                     pages[f"{kind or 'guest'} {language} {path}"] = body.decode()
+                    checks += [f"{kind} {language} {path}: {problem}" for problem in page_problems(response)]
     assert len(pages) > 150
+    assert checks == []
+    victim = app.test_client()
+    sign_in_as(victim, world["users"]["victim"])
+    for path, status in (("/staff/triage", 403), ("/no-such-page", 404)):  # the refusal and not-found pages
+        response = victim.get(path)
+        assert response.status_code == status and response.mimetype == "text/html"
+        pages[f"victim {response.status_code} {path}"] = response.get_data(as_text=True)
     problems = check_html(pages, tmp_path)
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:60])

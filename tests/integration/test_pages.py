@@ -20,7 +20,8 @@ def _page(app, html: str, csp: str = "script-src 'self' 'nonce-abc'", cache: str
 
 
 GOOD = ('<html><head><title>Heading – Service</title></head><body><h1 id="a">Heading</h1>'
-        '<form action="/x"></form><script nonce="abc">1</script></body></html>')
+        '<form action="/x"></form><form method="post" action="/y"><input type="hidden" name="csrf_token" '
+        'value="t"></form><script nonce="abc">1</script></body></html>')
 
 
 def test_the_page_checks_pass_a_good_page(app):
@@ -37,7 +38,10 @@ def test_the_page_checks_pass_a_good_page(app):
     (GOOD.replace(' nonce="abc"', ""), {}, "1 <script> element(s) without the CSP nonce"),
     (GOOD, {"csp": "script-src 'self'"}, "no script nonce in the Content-Security-Policy header"),
     (GOOD, {"cache": "private"}, "Cache-Control is not no-store"),
-], ids=["two-h1", "no-h1", "title", "duplicate-id", "form-action", "script-nonce", "csp", "cache"])
+    (GOOD.replace('name="csrf_token"', 'name="token"'), {}, "1 POST form(s) without a CSRF token"),
+    (GOOD.replace('value="t"', 'value=""'), {}, "1 POST form(s) without a CSRF token"),
+], ids=["two-h1", "no-h1", "title", "duplicate-id", "form-action", "script-nonce", "csp", "cache", "csrf",
+        "csrf-empty"])
 def test_the_page_checks_name_each_problem(app, html, headers, expected):
     """Each kind of broken page is caught, and the problem is named."""
     problems = page_problems(_page(app, html, **headers))
