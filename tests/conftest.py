@@ -7,9 +7,8 @@ transaction that is rolled back at its end; one that needs real commits (threads
 own catalogue) is marked `commits`, and every table is emptied after it instead, as for system and browser tests.
 """
 
-import hashlib
 import os
-import re
+import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,7 +87,7 @@ class CsrfClient(FlaskClient):
         session's secret (created if the session has none yet), signed with the app's key. Making it here
         saves drawing a page before each post; that every form carries the token is the page checks' test."""
         with self.session_transaction() as session:
-            secret = session.setdefault("csrf_token", hashlib.sha1(os.urandom(64)).hexdigest())
+            secret = session.setdefault("csrf_token", secrets.token_hex(20))
         if secret != getattr(self, "_token_secret", None):
             serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
             self._cached_token, self._token_secret = serializer.dumps(secret), secret
