@@ -18,8 +18,10 @@ max_requests_jitter = 200
 preload_app = True
 accesslog = "-"
 errorlog = "-"
-# No query strings in the access log: they can carry search filters typed by the public.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# The path the app notes for the log (portal/access_log.py): a route with a token or a code in its path by its
+# pattern (`/reset-password/<token>`), never the secret; "-" if the request never reached the app. No query strings:
+# they can carry search filters typed by the public, or a secret link in a sign-in page's `next`.
+access_log_format = '%(h)s "%(m)s %({portal.log_path}e)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from config import BASE_DIR, Config, config_from_env
-from portal import commands, errors
+from portal import access_log, commands, errors
 from portal.admin.organisation_views import bp as admin_organisations_bp
 from portal.admin.views import bp as admin_bp
 from portal.api.views import bp as oruk_bp
@@ -47,6 +47,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     settings = settings() if isinstance(settings, type) else settings
     settings.validate()
     app.config.from_object(settings)
+    access_log.register(app)
 
     # Security hooks go first, so that the CSP nonce and the access check run before any other
     # before-request hook (a CSRF failure page needs its nonce too).

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal import access_log
 from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         """Log the failure and show a calm page."""
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, access_log.request_path())
 
         db.session.rollback()
         return render_template("errors/500.html"), 500
@@ -71,7 +72,7 @@ def register(app: Flask) -> None:
         """
         if not database_unavailable(error):
             return unexpected_error(error)
-        log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        log.warning("database unavailable on %s %s: %s", request.method, access_log.request_path(), error.orig)
         _roll_back_quietly()
         sending_report = request.method == "POST" and request.endpoint == "reporting.check_answers"
         try:

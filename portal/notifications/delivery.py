@@ -4,7 +4,8 @@ The outbox table is the source of truth. A message is claimed (status SENDING, w
 transaction before the SMTP conversation, so two workers never send it at the same time. A worker that dies
 mid-delivery leaves the claim behind; when the lease runs out the message can be claimed again and is resent
 with the same delivery key as its Message-ID, so a receiving system can recognise the repeat. Failures go back
-to PENDING with a growing delay; nothing is ever dropped.
+to PENDING with a growing delay; nothing is ever dropped. A sent message's stored body loses its secret links and
+codes (portal/secret_paths.py).
 """
 
 import logging
@@ -20,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from portal.clock import utcnow
 from portal.extensions import db, mail
 from portal.notifications.models import OutboxMessage, OutboxStatus
+from portal.secret_paths import remove_secret_links
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,10 @@ def deliver_message(message_id: int, now: datetime | None = None) -> bool | None
     message.claimed_until = None
     message.sent_at = utcnow()
     message.last_error = None
+    # Once it has gone, the stored copy keeps no secret link or code (a reset or invitation link, a witness's
+    # code): whoever can read the outbox must not be able to use them. Until then the body stays whole for retries.
+    message.body_text = remove_secret_links(message.body_text, current_app.url_map,
+                                            current_app.config["PUBLIC_BASE_URL"])
     db.session.commit()
     return True
 
