@@ -96,13 +96,13 @@ def email_field(label=EMAIL_LABEL) -> StringField:
     )
 
 
-def new_password_field(label=NEW_PASSWORD_LABEL) -> PasswordField:
-    """A new-password field with length limits shown to the user."""
+def new_password_field(label=NEW_PASSWORD_LABEL, hint=None) -> PasswordField:
+    """A new-password field with length limits; the hint tells people the rule (the length, unless given)."""
     return PasswordField(
         label,
         widget=PasswordInput(),
-        description=_l("Use at least %(min)d characters. A few words together are easy to remember.",
-                       min=PASSWORD_MIN),
+        description=hint if hint is not None else _l(
+            "Use at least %(min)d characters. A few words together are easy to remember.", min=PASSWORD_MIN),
         validators=[
             InputRequired(message=_l("Enter a password")),
             Length(min=PASSWORD_MIN, message=_l("Password must be %(min)d characters or more", min=PASSWORD_MIN)),

@@ -1,29 +1,43 @@
 """Account forms."""
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from portal.forms import PortalForm, current_password_field, email_field, new_password_field, submit
+from portal.auth import password_rules
+from portal.forms import (
+    NEW_PASSWORD_LABEL,
+    PortalForm,
+    current_password_field,
+    email_field,
+    new_password_field,
+    submit,
+)
 from portal.widgets import PasswordInput, TextInput
 
-COMMON_PASSWORDS = frozenset({
-    "password123", "password1234", "1234567890", "qwertyuiop", "iloveyou12", "passw0rd123",
-    "letmein1234", "welcome123", "abcdefghij", "0123456789",
-})
+
+def rule_password_field(label=NEW_PASSWORD_LABEL) -> PasswordField:
+    """A new password, with the rule (length, not common, hard to guess) as its hint."""
+    return new_password_field(label, hint=password_rules.RULE_HINT)
 
 
-def not_common(form, field):
-    """Refuse passwords from a short list of the most common ones."""
-    if field.data and field.data.lower() in COMMON_PASSWORDS:
-        raise ValidationError(_l("Choose a password that is harder to guess"))
+def check_password_rule(field, user_inputs: Iterable[str]) -> None:
+    """Refuse a password that is common or easy to guess, saying why. Skipped when the length rules have already
+    failed, so the field shows one error at a time."""
+    if field.errors or not field.data:
+        return
+    reason = password_rules.refusal(field.data, user_inputs)
+    if reason is not None:
+        raise ValidationError(reason)
 
 
 class RegisterForm(PortalForm):
     """Create an account."""
 
     email = email_field()
-    password = new_password_field()
+    password = rule_password_field()
     confirm_password = PasswordField(
         _l("Confirm your password"),
         widget=PasswordInput(),
@@ -36,8 +50,8 @@ class RegisterForm(PortalForm):
     submit = submit(_l("Create account"))
 
     def validate_password(self, field):
-        """Apply the common-password rule after the length rules."""
-        not_common(self, field)
+        """Apply the password rule after the length rules; the email address counts against the password."""
+        check_password_rule(field, password_rules.personal_words(self.email.data))
 
 
 class LoginForm(PortalForm):
@@ -81,9 +95,10 @@ class ResetRequestForm(PortalForm):
 
 
 class ResetPasswordForm(PortalForm):
-    """Choose a new password."""
+    """Choose a new password. `account_words` are what the link's account is known by (its email address and
+    name), which count against the new password."""
 
-    password = new_password_field(_l("New password"))
+    password = rule_password_field(_l("New password"))
     confirm_password = PasswordField(
         _l("Confirm your new password"),
         widget=PasswordInput(),
@@ -95,9 +110,13 @@ class ResetPasswordForm(PortalForm):
     )
     submit = submit(_l("Change password"))
 
+    def __init__(self, *args, account_words: Iterable[str | None] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_words = tuple(account_words)
+
     def validate_password(self, field):
-        """Apply the common-password rule after the length rules."""
-        not_common(self, field)
+        """Apply the password rule after the length rules."""
+        check_password_rule(field, password_rules.personal_words(*self.account_words))
 
 
 class ResendForm(PortalForm):

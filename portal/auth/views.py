@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth import services, totp
+from portal.auth import queries, services, totp
 from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import (
     CodeForm,
@@ -170,7 +170,7 @@ def reset_password(token: str):
     if not services.reset_token_is_valid(token):
         return render_template("auth/link_invalid.html",
                                message=_("This link has expired or has already been used")), 400
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(account_words=queries.reset_link_account_words(token))
     if form.validate_on_submit():
         try:
             services.reset_password(token, form.password.data)
