@@ -58,11 +58,24 @@ class Config:
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
     REPORT_RATE_LIMIT = "5 per minute;20 per day"
+    # New reports started and files uploaded from one address by people who are not signed in (signed-in
+    # accounts, charity partners reporting for others among them, are not counted).
+    DRAFT_RATE_LIMIT = "10 per hour"
+    UPLOAD_RATE_LIMIT = "20 per hour"
+    # Redeeming a witness code, by any route: counted per address and, when signed in, per account.
+    JOIN_CODE_RATE_LIMIT = "10 per hour"
+    # How many proxies in front of the app may be believed about the client's address (X-Forwarded-For) and
+    # scheme. 0 (the default) believes none: set it to the number of proxies you run, never more.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Room for one 10 MB evidence file plus the rest of the form.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    EVIDENCE_MAX_DRAFT_BYTES = 25 * 1024 * 1024  # all the files on one report, as kept
+    EVIDENCE_MAX_PIXELS = 25_000_000  # a 6000 x 4000 phone photo fits
+    # The most memory decoding and cleaning one image may take, worked out from its header before it is decoded.
+    EVIDENCE_MAX_DECODE_BYTES = 200 * 1024 * 1024
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")  # default: instance/evidence, never under static/
     MAX_FORM_MEMORY_SIZE = 500 * 1024
 
@@ -77,6 +90,16 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = False
     SESSION_IDLE_MINUTES = 30
     SESSION_WARNING_MINUTES = 25
+    # However active, a signed-in session ends this long after signing in (the server keeps a record of each).
+    SESSION_MAX_HOURS = 12
+    # Back-off per account (by email address) after wrong passwords or codes: free tries within the window, then
+    # a wait that starts at a minute and doubles with each further failure, up to the longest. Never a lock.
+    BACKOFF_FREE_FAILURES = 5
+    BACKOFF_WINDOW_MINUTES = 15
+    BACKOFF_FIRST_WAIT_SECONDS = 60
+    BACKOFF_LONGEST_WAIT_MINUTES = 15
+    # After this many failures in a day the account holder is told.
+    BACKOFF_TELL_AFTER_DAILY = 10
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=SESSION_IDLE_MINUTES)
     FORCE_HTTPS = os.environ.get("HTTPS_ONLY", "true") != "false"
 
@@ -154,6 +177,9 @@ class TestingConfig(Config):
     REGISTER_RATE_LIMIT = "10000 per minute"
     RESET_RATE_LIMIT = "10000 per minute"
     REPORT_RATE_LIMIT = "10000 per minute"
+    DRAFT_RATE_LIMIT = "10000 per minute"
+    UPLOAD_RATE_LIMIT = "10000 per minute"
+    JOIN_CODE_RATE_LIMIT = "10000 per minute"
     MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

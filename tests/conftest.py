@@ -22,8 +22,10 @@ from sqlalchemy import MetaData, inspect, text
 
 from config import TestingConfig
 from portal.app import create_app
+from portal.auth import session_records
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.auth.sessions import SESSION_RECORD_KEY
 from portal.clock import utcnow
 from portal.extensions import db
 from tests.factories import UserFactory
@@ -251,7 +253,11 @@ def client(app: Flask) -> FlaskClient:
 
 def sign_in_as(client: FlaskClient, user: User) -> None:
     """Put a fully signed-in session (password and, for staff, TOTP done) into the client."""
+    with client.application.app_context():
+        secret = session_records.open_session(user)
+        db.session.commit()
     with client.session_transaction() as session:
+        session[SESSION_RECORD_KEY] = secret
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["last_seen"] = utcnow().timestamp()

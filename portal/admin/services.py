@@ -9,6 +9,7 @@ from portal.audit.services import record_audit
 from portal.auth.models import TokenPurpose, User
 from portal.auth.roles import PUBLIC_ROLES, Role
 from portal.auth.services import create_user, get_user_by_email
+from portal.auth.session_records import end_all_sessions, sign_out_everywhere
 from portal.auth.tokens import issue_token
 from portal.cases.enums import Route
 from portal.cases.models import CrimeCategory
@@ -72,6 +73,15 @@ def create_staff_account(actor: User, email: str, display_name: str, role: str,
     return user
 
 
+def sign_out_staff_everywhere(actor: User, user_id: int) -> User:
+    """End every session of a staff account (for a lost device), leaving the account able to sign in again."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role in PUBLIC_ROLES:
+        raise DomainError("That staff account does not exist")
+    sign_out_everywhere(actor, user.id)
+    return user
+
+
 def deactivate_account(actor: User, user_id: int) -> User:
     """Stop an account signing in. Its history stays."""
     user = db.session.get(User, user_id)
@@ -80,6 +90,7 @@ def deactivate_account(actor: User, user_id: int) -> User:
     if user.id == actor.id:
         raise DomainError("You cannot deactivate your own account")
     user.is_active_account = False
+    end_all_sessions(user.id, "deactivated")
     record_audit(actor.id, "staff.deactivated", "user", str(user.id), user.email)
     db.session.commit()
     return user

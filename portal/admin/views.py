@@ -67,6 +67,21 @@ def new_staff():
     return render_template("admin/new_staff.html", form=form)
 
 
+@bp.route("/staff/<int:user_id>/sign-out", methods=["POST"])
+@role_required(Role.ADMIN)
+def sign_out_everywhere(user_id: int):
+    """End every session of a staff account at once (a lost phone or laptop), without deactivating it."""
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    try:
+        user = services.sign_out_staff_everywhere(current_user, user_id)
+    except DomainError as error:
+        flash(error.message, "information")
+    else:
+        flash(_("%(email)s is signed out on every device.", email=user.email), "success")
+    return redirect(url_for("admin.staff"))
+
+
 @bp.route("/staff/<int:user_id>/deactivate", methods=["POST"])
 @role_required(Role.ADMIN)
 def deactivate(user_id: int):

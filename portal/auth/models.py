@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.roles import PUBLIC_ROLES, TOTP_ROLES, Role
@@ -83,3 +83,32 @@ class AccountToken(TimestampMixin, Base):
     subject_id: Mapped[int | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class AccountSession(Base):
+    """One signed-in browser. The cookie carries a random secret; only its hash is stored. A session is good
+    while it has not ended, its account is active, and it is younger than the absolute limit, so signing out,
+    a new password, "sign out everywhere" or deactivation ends it on the server, whatever a copied cookie says."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # Why it ended: "signed_out", "password_changed", "signed_out_everywhere", "deactivated", "idle".
+    ended_reason: Mapped[str | None] = mapped_column(String(30))
+
+
+class FailedAttempt(Base):
+    """A wrong password or code, counted against a keyed hash of the email address it was for (whether or not
+    an account has it), so the back-off looks the same for every address."""
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (Index("ix_failed_attempts_key_at", "key_hash", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(index=True)

@@ -8,7 +8,7 @@ from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 
 from portal.auth.access import access_rule_for
-from portal.auth.sessions import is_idle_expired, touch
+from portal.auth.sessions import end_this_session, is_idle_expired, touch
 from portal.extensions import limiter
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ def expire_idle_session():
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return None
     if is_idle_expired():
+        end_this_session("idle")
         logout_user()
         session.clear()
         flash(_("You were signed out because you did nothing for %(minutes)d minutes. "

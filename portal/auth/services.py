@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.audit.services import record_audit
-from portal.auth import passwords, totp
+from portal.auth import passwords, session_records, totp
 from portal.auth.models import TokenPurpose, User
 from portal.auth.roles import Role
 from portal.auth.tokens import find_valid_token, issue_token
@@ -128,11 +128,13 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_login(user: User) -> None:
-    """Note a completed sign-in."""
+def record_login(user: User) -> str:
+    """Note a completed sign-in and open the server's record of the new session; its secret, for the cookie."""
     user.last_login_at = utcnow()
+    secret = session_records.open_session(user)
     record_audit(user.id, "login.succeeded", "user", str(user.id))
     db.session.commit()
+    return secret
 
 
 def check_totp(user: User, code: str) -> bool:
@@ -177,6 +179,8 @@ def reset_password(token: str, new_password: str) -> User:
     record.used_at = utcnow()
     user = record.user
     user.password_hash = passwords.hash_password(new_password)
+    # Any browser signed in with the old password (perhaps someone else's) is signed out.
+    session_records.end_all_sessions(user.id, "password_changed")
     # Following the link proves the person reads this inbox.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()

@@ -4,9 +4,11 @@ from datetime import datetime
 
 from flask import current_app, session
 
-from portal.auth.services import get_user
+from portal.auth import session_records
 from portal.clock import utcnow
 
+# The secret of the server's record of this signed-in session (portal.auth.session_records).
+SESSION_RECORD_KEY = "sid"
 PENDING_KEY = "pending_user_id"
 PENDING_AT_KEY = "pending_since"
 LAST_SEEN_KEY = "last_seen"
@@ -14,11 +16,16 @@ PENDING_MAX_SECONDS = 300
 
 
 def load_user(user_id: str):
-    """Flask-Login's user loader."""
+    """Flask-Login's user loader: the account, only while the server's record of this session is good."""
     try:
-        return get_user(int(user_id))
-    except (TypeError, ValueError):
+        return session_records.user_for_session(int(user_id), session.get(SESSION_RECORD_KEY))
+    except (TypeError, ValueError, OverflowError):
         return None
+
+
+def end_this_session(reason: str = "signed_out") -> None:
+    """End the server's record of this browser's session (the caller clears the cookie session)."""
+    session_records.end_session(session.get(SESSION_RECORD_KEY), reason)
 
 
 def start_pending_login(user_id: int, next_url: str | None) -> None:

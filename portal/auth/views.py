@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth import queries, services, totp
+from portal.auth import queries, services, session_records, totp
 from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import (
     CodeForm,
@@ -16,7 +16,13 @@ from portal.auth.forms import (
     ResetRequestForm,
 )
 from portal.auth.security import limit_posts as _limit
-from portal.auth.sessions import pending_user_id, start_pending_login, touch
+from portal.auth.sessions import (
+    SESSION_RECORD_KEY,
+    end_this_session,
+    pending_user_id,
+    start_pending_login,
+    touch,
+)
 from portal.domain import DomainError
 from portal.urls import safe_next
 
@@ -37,7 +43,7 @@ def _complete_login(user) -> str:
     login_user(user)
     session.permanent = True
     touch()
-    services.record_login(user)
+    session[SESSION_RECORD_KEY] = services.record_login(user)
     return safe_next(next_url, home_for(user))
 
 
@@ -144,9 +150,21 @@ def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
+    end_this_session()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@role_required(*ANY_SIGNED_IN)
+def sign_out_everywhere():
+    """End every session of this account, on every device, this one included."""
+    session_records.sign_out_everywhere(current_user, current_user.id)
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out on every device."), "success")
     return redirect(url_for("auth.login"))
 
 

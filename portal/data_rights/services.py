@@ -7,6 +7,7 @@ from sqlalchemy import delete, select, update
 from portal.audit.services import record_audit
 from portal.auth import passwords
 from portal.auth.models import AccountToken, User
+from portal.auth.session_records import end_all_sessions
 from portal.cases.models import EvidenceFile, Report, WitnessLink
 from portal.cases.timeline import add_timeline_event
 from portal.domain import DomainError
@@ -69,6 +70,7 @@ def close_account(user: User, password: str) -> list[str]:
     user.email = closed_email(user.id)
     user.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
     user.is_active_account = False
+    end_all_sessions(user.id, "account_closed")
     user.display_name = None
     user.totp_secret = None
     user.totp_confirmed_at = None

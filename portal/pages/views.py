@@ -6,6 +6,7 @@ from flask_login import current_user, logout_user
 from portal.auth.access import ANY_SIGNED_IN, public, role_required
 from portal.auth.forms import LogoutForm
 from portal.auth.services import set_language
+from portal.auth.sessions import end_this_session
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS, LANGUAGES
 from portal.pages.queries import database_answers
 from portal.urls import safe_next
@@ -55,6 +56,7 @@ def exit_page():
 
     This is a GET on purpose: the Exit this page button is a link, and it must work without JavaScript.
     """
+    end_this_session("exited")
     logout_user()
     session.clear()
     response = redirect(current_app.config["EXIT_PAGE_URL"])
