@@ -48,6 +48,8 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code in (301, 302, 303, 307, 308):
             return error
+        if error.response is not None:  # an error that brings its own page (a rate limit's, for one)
+            return error.response
         template = f"errors/{code}.html" if code in ERROR_PAGES else "errors/generic.html"
         response = render_template(template, error=error)
         headers = {}

@@ -1,8 +1,15 @@
 """Evidence uploaded with a report: JPG, PNG or PDF by content, stored under a random name outside static files.
 
 Photos are re-encoded, dropping EXIF (GPS location included), ICC profiles and text; PDFs are kept as sent.
+
+An image is judged by its header before a pixel is decoded: at most 25 megapixels, and no more memory for decoding
+and cleaning it than EVIDENCE_MAX_DECODE_BYTES (200MB), worked out from its size, its pixel format and, for a JPEG
+that libjpeg must hold whole (progressive, or scans of one colour at a time), the coefficients it keeps. Cleaning
+never holds two full copies of a photo: a sideways photo is turned one colour band at a time, and the clean copy is
+written straight to its file.
 """
 
+import hashlib
 import io
 import os
 import re
@@ -11,22 +18,39 @@ import tempfile
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from hashlib import sha256
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 from pypdf import PdfReader
 
 from portal.domain import DomainError
+from portal.i18n import N_
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_PIXELS = 25_000_000
+DEFAULT_MAX_DECODE_BYTES = 200 * 1024 * 1024
+# Pillow refuses larger images itself, whatever the caller: a warning above this (made an error below) and an
+# error above twice this. EVIDENCE_MAX_PIXELS can lower the limit, not raise it.
+Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
 MAX_NAME_LENGTH = 200
-WRONG_TYPE = "The selected file must be a JPG, PNG or PDF"
+WRONG_TYPE = N_("The selected file must be a JPG, PNG or PDF")
+TOO_MANY_PIXELS = N_("The selected image is too big: it must be %(megapixels)d megapixels or smaller")
+TOO_BIG_TO_DECODE = N_("The selected image is too big to check. Save it at a smaller size and upload it again")
 _KEY = re.compile(r"[0-9a-f]{32}")
 # Pillow format -> (format to save, content type)
 _IMAGE_FORMATS = {"JPEG": ("JPEG", "image/jpeg"), "MPO": ("JPEG", "image/jpeg"), "PNG": ("PNG", "image/png")}
+_OPENERS = ["JPEG", "PNG"]
+# EXIF orientation -> how to turn the pixels upright (as PIL.ImageOps.exif_transpose does).
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+# Modes made of 8-bit bands, which are turned one band at a time.
+_BANDED = frozenset({"LA", "RGB", "RGBA", "CMYK"})
+# Beyond the pixels: decoder and encoder state, Python's objects, and memory the allocator has not yet handed
+# back between steps.
+_DECODE_OVERHEAD = 16 * 1024 * 1024
 
 
 class EvidenceRejected(DomainError):
@@ -45,31 +69,35 @@ class StoredEvidence:
 
 
 def store_evidence(data: bytes, filename: str) -> StoredEvidence:
-    """Check an upload by its content, strip image metadata, and write it under a random key."""
+    """Check an upload by its content, write a clean copy under a random key (photos without metadata), and
+    describe the file as kept. Raises EvidenceRejected, with a message for the form, for anything else."""
     limit = current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
     if not data:
-        raise EvidenceRejected("The selected file is empty")
+        raise EvidenceRejected(N_("The selected file is empty"))
     if len(data) > limit:
-        raise EvidenceRejected(f"The selected file must be smaller than {_size_text(limit)}")
-    if data.startswith(b"%PDF-"):
-        content_type, stored = "application/pdf", _checked_pdf(data)
-    else:
-        content_type, stored = _clean_image(data)
+        raise EvidenceRejected(N_("The selected file must be smaller than %(size)s"), size=size_text(limit))
     folder = _folder()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key = secrets.token_hex(16)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")  # created with mode 0o600
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(stored)
+        with os.fdopen(fd, "w+b") as handle:
+            if data.startswith(b"%PDF-"):
+                content_type = "application/pdf"
+                handle.write(_checked_pdf(data))
+            else:
+                content_type = _write_clean_image(data, handle)
             handle.flush()
             os.fsync(handle.fileno())
+            size = os.fstat(handle.fileno()).st_size
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         os.chmod(tmp, 0o600)
+        key = secrets.token_hex(16)
         os.replace(tmp, folder / key)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return StoredEvidence(key, _clean_name(filename), content_type, len(stored), sha256(stored).hexdigest())
+    return StoredEvidence(key, _clean_name(filename), content_type, size, digest)
 
 
 def evidence_path(storage_key: str) -> Path:
@@ -103,7 +131,7 @@ def _folder() -> Path:
     return folder
 
 
-def _size_text(limit: int) -> str:
+def size_text(limit: int) -> str:
     """A byte limit as people read it: 10MB, 1.5MB or 500KB."""
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):.1f}".removesuffix(".0") + "MB"
@@ -127,31 +155,131 @@ def _checked_pdf(data: bytes) -> bytes:
     return data
 
 
-def _clean_image(data: bytes) -> tuple[str, bytes]:
-    """Decode a JPEG or PNG within the pixel limit and re-encode it upright, with no metadata at all."""
+def _write_clean_image(data: bytes, handle: BinaryIO) -> str:
+    """Judge a JPEG or PNG by its header, then decode it, turn it upright and write it to the handle with no
+    metadata at all. Returns its content type."""
     max_pixels = current_app.config.get("EVIDENCE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. corrupt EXIF in a real photo: harmless, it is dropped
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as probe:
+            with Image.open(io.BytesIO(data), formats=_OPENERS) as probe:  # reads the header, decodes nothing
                 fmt, (width, height) = probe.format, probe.size
-                if fmt not in _IMAGE_FORMATS or width * height > max_pixels:
+                if fmt not in _IMAGE_FORMATS:
                     raise EvidenceRejected(WRONG_TYPE)
-                probe.verify()
-            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
-                image.load()
-                ImageOps.exif_transpose(image, in_place=True)
+                if width * height > max_pixels:
+                    raise EvidenceRejected(TOO_MANY_PIXELS, megapixels=max_pixels // 1_000_000)
                 save_as, content_type = _IMAGE_FORMATS[fmt]
-                clean = image.convert(_output_mode(image, save_as))
-            clean.info = {}
-            out = io.BytesIO()
-            clean.save(out, save_as, **({"quality": 90} if save_as == "JPEG" else {}))
+                turn, mode = _UPRIGHT.get(_orientation(probe)), _output_mode(probe, save_as)
+                limit = current_app.config.get("EVIDENCE_MAX_DECODE_BYTES", DEFAULT_MAX_DECODE_BYTES)
+                if _decode_bytes(probe, data, turn is not None, mode) > limit:
+                    raise EvidenceRejected(TOO_BIG_TO_DECODE)
+                probe.verify()
+            clean = _decoded(data, turn, mode)
+            try:
+                clean.info = {}
+                clean.save(handle, save_as, **({"quality": 90} if save_as == "JPEG" else {}))
+            finally:
+                clean.close()
     except EvidenceRejected:
         raise
-    except Exception:  # Pillow raises many kinds of error on hostile input, bombs included
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise EvidenceRejected(TOO_MANY_PIXELS, megapixels=max_pixels // 1_000_000) from None
+    except Exception:  # Pillow raises many kinds of error on hostile input
         raise EvidenceRejected(WRONG_TYPE) from None
-    return content_type, out.getvalue()
+    return content_type
+
+
+def _orientation(probe: Image.Image) -> int:
+    """The EXIF orientation in the image's header (a PNG's EXIF after its pixels is not read: it would mean
+    decoding them)."""
+    if probe.format == "PNG" and "exif" not in probe.info:
+        return 1
+    return probe.getexif().get(ExifTags.Base.Orientation, 1)
+
+
+def _decode_bytes(probe: Image.Image, data: bytes, turning: bool, mode: str) -> int:
+    """The most memory decoding and cleaning an image holds at once, from its header alone: the decoded pixels
+    and, at the worst step, the coefficients libjpeg keeps for a JPEG it must hold whole, the turned copy of a
+    sideways photo (band by band where it can be), or the pixels converted to the output mode."""
+    held = _pixel_bytes(probe.mode)
+    steps = [held + _coefficient_bytes(probe, data)]
+    if turning:
+        steps.append(held + (len(probe.getbands()) if probe.mode in _BANDED else held))
+    if mode != probe.mode:
+        steps.append(held + _pixel_bytes(mode))
+    width, height = probe.size
+    return width * height * max(steps) + _DECODE_OVERHEAD
+
+
+def _pixel_bytes(mode: str) -> int:
+    """Bytes Pillow keeps for one pixel of a mode (it pads three-band RGB to four)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    return 2 if mode.startswith("I;16") else 4
+
+
+def _coefficient_bytes(probe: Image.Image, data: bytes) -> int:
+    """Bytes per pixel of the DCT coefficients libjpeg keeps for the whole image while it decodes a progressive
+    JPEG, or one whose first scan does not hold every colour (0 for a PNG or a one-scan JPEG, decoded row by row).
+    """
+    if probe.format not in ("JPEG", "MPO"):
+        return 0
+    layers = getattr(probe, "layer", None) or []
+    if not probe.info.get("progressive") and layers and _first_scan_components(data) == len(layers):
+        return 0
+    if not layers:
+        return 2 * 4  # unknown: as for four full-size colour components
+    widest = max(h for _, h, _, _ in layers)
+    tallest = max(v for _, _, v, _ in layers)
+    # 2 bytes a coefficient, one coefficient a sample; components sampled at less than full size hold fewer.
+    return -(-2 * sum(h * v for _, h, v, _ in layers) // (widest * tallest))
+
+
+def _first_scan_components(data: bytes) -> int | None:
+    """How many colour components a JPEG's first scan holds, read from its start-of-scan segment."""
+    position = 2
+    while position + 4 < len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+        elif marker == 0xDA:
+            return data[position + 4]
+        else:
+            position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+    return None
+
+
+def _decoded(data: bytes, turn: Image.Transpose | None, mode: str) -> Image.Image:
+    """The image decoded, turned upright and converted to the output mode, as planned from its header. Each step
+    lets go of the pixels of the one before."""
+    image = Image.open(io.BytesIO(data), formats=_OPENERS)
+    try:
+        image.load()
+    except BaseException:
+        image.close()
+        raise
+    if turn is not None:
+        image = _turned(image, turn)
+    if image.mode != mode:
+        converted = image.convert(mode)
+        image.close()
+        image = converted
+    return image
+
+
+def _turned(image: Image.Image, turn: Image.Transpose) -> Image.Image:
+    """The image turned; a colour image one band at a time, so that it never needs two full copies (Pillow keeps
+    RGB in four bytes a pixel, its three bands in one byte each)."""
+    if image.mode not in _BANDED:
+        turned = image.transpose(turn)
+        image.close()
+        return turned
+    mode, bands = image.mode, list(image.split())
+    image.close()
+    for index in range(len(bands)):
+        bands[index] = bands[index].transpose(turn)
+    return Image.merge(mode, bands)
 
 
 def _output_mode(image: Image.Image, save_as: str) -> str:

@@ -151,16 +151,32 @@ def draft_evidence(draft: ReportDraft) -> list[EvidenceFile]:
 
 
 def add_evidence(draft: ReportDraft, data: bytes, filename: str) -> EvidenceFile:
-    """Check and store an uploaded file against the draft. Raises DomainError with a message for the form."""
-    if len(draft_evidence(draft)) >= MAX_EVIDENCE_FILES:
+    """Check and store an uploaded file against the draft. Raises DomainError with a message for the form.
+
+    A draft holds at most 5 files, adding up to at most EVIDENCE_MAX_DRAFT_BYTES (25MB) as kept: a file that
+    cannot fit is refused before it is decoded, and a kept copy that turns out not to fit is deleted."""
+    files = draft_evidence(draft)
+    if len(files) >= MAX_EVIDENCE_FILES:
         raise DomainError(N_("You can upload up to %(count)d files"), field="file", count=MAX_EVIDENCE_FILES)
+    room = current_app.config["EVIDENCE_MAX_DRAFT_BYTES"] - sum(item.size_bytes for item in files)
+    if len(data) > room:
+        raise _no_room()
     stored = evidence_store.store_evidence(data, filename)
+    if stored.size_bytes > room:
+        evidence_store.delete_evidence(stored.storage_key)
+        raise _no_room()
     item = EvidenceFile(draft_id=draft.id, storage_key=stored.storage_key, original_name=stored.original_name,
                         content_type=stored.content_type, size_bytes=stored.size_bytes, sha256=stored.sha256)
     db.session.add(item)
     draft.last_saved_at = utcnow()
     db.session.commit()
     return item
+
+
+def _no_room() -> DomainError:
+    """The refusal of a file that would take a draft's files past their total size."""
+    return DomainError(N_("The selected file is too big: the files on one report must add up to %(size)s or less"),
+                       field="file", size=evidence_store.size_text(current_app.config["EVIDENCE_MAX_DRAFT_BYTES"]))
 
 
 def remove_evidence(draft: ReportDraft, evidence_id: int) -> None:

@@ -1,12 +1,28 @@
 """The report wizard: thin views over the journey, the answers helpers and the reporting services."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter import RequestLimit
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from portal.auth.access import public
 from portal.auth.security import limit_posts
 from portal.cases.enums import Route
 from portal.domain import DomainError
+from portal.extensions import limiter
 from portal.forms import options
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
@@ -44,6 +60,36 @@ def _draft():
     return services.find_draft(session.get(DRAFT_KEY), _user())
 
 
+def _signed_in() -> bool:
+    """Signed-in accounts, charity partners reporting for the people they support among them, are not held to the
+    per-address limits on new reports and uploads (which are for people who are not signed in)."""
+    return current_user.is_authenticated
+
+
+def _not_a_guest_upload() -> bool:
+    """Whether this post to a question is anything but a file sent by someone not signed in (answers and
+    Continue are not uploads)."""
+    return (_signed_in() or (request.view_args or {}).get("slug") != "evidence"
+            or request.form.get("action") == "continue")
+
+
+def _too_many_reports(_limit: RequestLimit) -> Response:
+    """The page for someone who has started too many reports from one address in the last hour."""
+    return make_response(render_template("reporting/too_many_reports.html", draft=_draft()), 429)
+
+
+def _too_many_uploads(_limit: RequestLimit) -> Response | None:
+    """The evidence page with an error, for someone who has sent too many files from one address in the last hour
+    (without a report in progress, the general page)."""
+    draft = _draft()
+    if draft is None:
+        return None
+    form = answer_helpers.form_for(BY_SLUG["evidence"])()
+    form.file.errors = [_("You have uploaded too many files in the last hour. Try again later, or continue "
+                          "without this file")]
+    return make_response(_evidence_template(draft, form), 429)
+
+
 def _to(slug: str):
     """Redirect to a page of the journey by its slug."""
     if slug == "check-answers":
@@ -70,6 +116,8 @@ def start():
 
 @bp.route("/start", methods=["POST"])
 @public
+@limiter.limit(lambda: current_app.config["DRAFT_RATE_LIMIT"], key_func=get_remote_address, methods=["POST"],
+               exempt_when=_signed_in, on_breach=_too_many_reports)
 def begin():
     """Start a new report (discarding any earlier draft of this browser or person)."""
     ContinueForm().validate_on_submit() or abort(400)
@@ -94,6 +142,8 @@ def resume():
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=get_remote_address, methods=["POST"],
+               exempt_when=_not_a_guest_upload, on_breach=_too_many_uploads)
 def question(slug: str):
     """One question page: show it, or save the answer and move on."""
     step = BY_SLUG.get(slug)
@@ -167,7 +217,7 @@ def _evidence_page(draft, step):
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            form.file.errors.append("Select a file to upload, or continue without one")
+            form.file.errors.append(_("Select a file to upload, or continue without one"))
         else:
             try:
                 services.add_evidence(draft, upload.read(current_app.config["EVIDENCE_MAX_BYTES"] + 1),
@@ -176,10 +226,16 @@ def _evidence_page(draft, step):
                 form.file.errors.append(error.message)
             else:
                 return redirect(url_for("reporting.question", slug="evidence"))
+    return _evidence_template(draft, form)
+
+
+def _evidence_template(draft, form) -> str:
+    """The evidence page: the files so far, the upload form and Continue."""
+    answers = draft.answers or {}
     number, total = position("evidence", answers)
-    return render_template("reporting/evidence.html", form=form, continue_form=ContinueForm(), step=step,
-                           number=number, total=total, files=services.draft_evidence(draft),
-                           back_link=_back_link("evidence", answers))
+    return render_template("reporting/evidence.html", form=form, continue_form=ContinueForm(),
+                           step=BY_SLUG["evidence"], number=number, total=total,
+                           files=services.draft_evidence(draft), back_link=_back_link("evidence", answers))
 
 
 @bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
