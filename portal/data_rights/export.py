@@ -1,14 +1,19 @@
 """Build the copy of everything we hold about a person: as JSON, and as a readable PDF.
 
-Both documents come from one dictionary, so they always hold the same things. Only what is meant
-for the person goes in: their account, their own answers, files they uploaded and the updates shown
-to them. Staff-only fields (risk flags, safeguarding, who claimed the case, audit) and internal
-timeline events are never read, and nothing from anyone else's report.
+Both documents come from one dictionary, so they always hold the same things. Everything linked to the person is
+in it: their account, their reports and what hangs from them (the updates shown to them, the promises made and
+whether each was kept, their needs assessment, consents, referrals, surveys and check-ins), unfinished reports,
+messages, cases they follow as a witness, equality answers and the emails we sent. What is left out, and why, is
+listed below (EXPORTED_TABLES, NOT_EXPORTED_TABLES, LEFT_OUT): staff's own assessments and working notes, secrets,
+and nothing from anyone else's report. tests/integration/test_data_export_coverage.py holds the lists to the
+models, so a table or column added later cannot be forgotten.
 """
 
+import enum
 import json
 from datetime import UTC, date, datetime
 
+from flask_babel import force_locale
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
@@ -25,7 +30,12 @@ from portal.i18n import uk_date, uk_datetime
 from portal.messages.models import CaseMessage
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.summary_pdf import UNICODE_BOLD, UNICODE_FONT
-from portal.tracking.witnesses import cases_as_witness, witness_timeline
+from portal.support.assessments import LEVEL_WORDS
+from portal.support.models import Referral
+from portal.support.referral_text import STAFF_STATUS_NAMES
+from portal.surveys.forms import CONFIDENT, GOOD, SAFE, SATISFACTION, WELL
+from portal.surveys.models import CheckIn
+from portal.tracking.witnesses import witness_timeline
 
 RETENTION_NOTE = (
     "Reports are police records. The police force keeps them under its retention schedule: crime reports "
@@ -36,6 +46,140 @@ FOLLOW_UPS = {"none": "No follow-up", "call": "A phone call", "visit": "A visit"
 ANSWERS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
 
 
+# What the download covers ----------------------------------------------------------------------
+
+# Where the download holds each table linked to a person: to their account or their reports, directly or through
+# another such table. A path's `[]` marks a list. (Files are also under unfinished_reports[].files[], and updates
+# under witness_cases[].updates[].)
+EXPORTED_TABLES = {
+    "users": "account",
+    "reports": "reports[]",
+    "property_items": "reports[].property_items[]",
+    "evidence_files": "reports[].files[]",
+    "timeline_events": "reports[].timeline[]",
+    "victims_code_deadlines": "reports[].victims_code[]",
+    "needs_assessments": "reports[].support.needs_assessments[]",
+    "consents": "reports[].support.consents[]",
+    "referrals": "reports[].support.referrals[]",
+    "referral_events": "reports[].support.referrals[].history[]",
+    "surveys": "reports[].surveys[]",
+    "check_ins": "reports[].check_ins[]",
+    "report_drafts": "unfinished_reports[]",
+    "case_messages": "messages[]",
+    "witness_links": "witness_cases[]",
+    "court_availability": "witness_cases[].court_answers[]",
+    "equality_records": "equality_answers[]",
+}
+# Tables linked to a person that the download leaves out, and why.
+NOT_EXPORTED_TABLES = {
+    "account_tokens": "One-time links to confirm an email address or reset a password: only a hash of each is kept, "
+                      "a secret that tells the person nothing.",
+    "account_sessions": "The signed-in sessions of the account, kept so signing out can end them: a hash of each "
+                        "session's secret and its times. When the person last signed in is in `account`.",
+    "audit_events": "The record of what staff and partners read and changed, kept for accountability. Who has "
+                    "looked at the person's cases is on the 'Who has viewed your cases' page, by organisation.",
+    "sla_alerts": "Alerts to police supervisors about their own queue. The promises made to the person, and whether "
+                  "each was kept, are in reports[].victims_code.",
+}
+_ID = "The database's own number for the row."
+_LINK = "The link to the record it belongs to, which the download shows it under."
+_STAFF = "Which member of staff: staff are not named to the people they help."
+_POLICE_VIEW = "The police's own assessment, for staff only."
+_TARGETS = ("The police's own targets for the report. The promises made to the person, and whether each was kept, "
+            "are in victims_code.")
+_BOOKKEEPING = "When the database row was written or last changed; the download gives the times that mean something."
+_WORKING_NOTE = "The organisation's own working notes, never shown to the person."
+# Columns of the exported tables that are not in the download, and why. Every other column is, under its own name
+# or the one in RENAMED.
+LEFT_OUT: dict[str, dict[str, str]] = {
+    "users": {
+        "id": _ID,
+        "password_hash": "A one-way hash of the password: a secret that tells the person nothing.",
+        "totp_secret": "The authenticator app's secret: staff and partner accounts only.",
+        "totp_confirmed_at": "When an authenticator app was set up: staff and partner accounts only.",
+        "totp_last_step": "The last authenticator code used, so it cannot be used twice: staff and partner accounts.",
+        "is_active_account": "Always yes for an account that can download its data.",
+        "organisation_id": "A partner account's organisation: staff and partner accounts only.",
+    },
+    "reports": {
+        "id": _ID, "version": "A counter that stops two people overwriting each other's changes.",
+        "reporter_user_id": "The link to this account.", "risk_flags": _POLICE_VIEW, "is_repeat_victim": _POLICE_VIEW,
+        "enhanced_rights": _POLICE_VIEW, "enhanced_rights_reason": _POLICE_VIEW, "safeguarding": _POLICE_VIEW,
+        "named_officer_id": _STAFF, "claimed_by_id": _STAFF,
+        "duplicate_of_id": "The police's link to another report about the same thing, which may be someone else's.",
+        "triage_due_at": _TARGETS, "response_due_at": _TARGETS, "triaged_at": _TARGETS, "first_response_at": _TARGETS,
+        "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
+    },
+    "property_items": {"id": _ID, "report_id": _LINK},
+    "evidence_files": {
+        "id": _ID, "report_id": _LINK, "draft_id": _LINK, "updated_at": _BOOKKEEPING,
+        "storage_key": "Where the file is stored: the file is the one the person sent.",
+        "sha256": "A fingerprint of the file's contents, used to check it is intact.",
+    },
+    "timeline_events": {
+        "id": _ID, "report_id": _LINK, "actor_id": _STAFF,
+        "kind": "The kind of update, which its title says in words.",
+        "visible_to_victim": "Only updates shown to the person are in the download.",
+        "visible_to_witness": "Only updates shown to the person are in the download.",
+        "reason_code": "The code of a standard wording, which the title and text give in words.",
+        "text_values": "The values put into the title and text, which hold them.",
+    },
+    "victims_code_deadlines": {"id": _ID, "report_id": _LINK,
+                               "reminded_at": "When the officer was reminded of the promise."},
+    "needs_assessments": {"id": _ID, "report_id": _LINK},
+    "consents": {"id": _ID, "report_id": _LINK, "recorded_by_id": _STAFF},
+    "referrals": {
+        "id": _ID, "report_id": _LINK, "suggested_by_id": _STAFF, "note": _WORKING_NOTE,
+        "consent_id": "The consent it was sent under, which is in consents.",
+        "version": "A counter that stops two people overwriting each other's changes.",
+    },
+    "referral_events": {"id": _ID, "referral_id": _LINK, "actor_id": _STAFF, "note": _WORKING_NOTE},
+    "surveys": {"id": _ID, "report_id": _LINK},
+    "check_ins": {"id": _ID, "report_id": _LINK},
+    "report_drafts": {"id": _ID, "user_id": "The link to this account.", "updated_at": _BOOKKEEPING,
+                      "token_hash": "A hash of the secret that lets a guest come back to the report."},
+    "case_messages": {"id": _ID, "sender_id": _STAFF},
+    "witness_links": {
+        "id": _ID, "witness_user_id": "The link to this account.", "invited_by_id": _STAFF,
+        "code_hash": "A hash of the invitation code: a secret.",
+        "code_expires_at": "When the invitation code stopped working.",
+        "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
+    },
+    "court_availability": {"id": _ID, "witness_link_id": _LINK},
+    "equality_records": {"id": _ID, "user_id": "The link to this account.", "created_at": _BOOKKEEPING},
+}
+# Columns that are in the download under another name (a link given as what it links to, for instance).
+RENAMED: dict[str, dict[str, str]] = {
+    "users": {"locale": "language"},
+    "reports": {"category_id": "category", "locale": "language"},
+    "property_items": {"value_pence": "value_pounds"},
+    "evidence_files": {"original_name": "name", "created_at": "uploaded_at"},
+    "consents": {"organisation_id": "organisation"},
+    "referrals": {"organisation_id": "organisation", "service_id": "service"},
+    "check_ins": {"referral_id": "referral", "organisation_id": "organisation"},
+    "report_drafts": {"created_at": "started_at"},
+    "case_messages": {"report_id": "case", "from_staff": "from"},
+    "witness_links": {"report_id": "crime_number"},
+    "court_availability": {"hearing_event_id": "hearing"},
+    "equality_records": {"report_id": "crime_number", "updated_at": "saved_at",
+                         **{question.characteristic: "answers" for question in QUESTIONS}},
+}
+
+
+def _plain(value):
+    """A value as JSON holds it (an enum by its value; dates stay dates until serialised)."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _record(row, **values) -> dict:
+    """A row's columns as plain values, but for those LEFT_OUT or RENAMED (give these in `values`)."""
+    table = row.__table__
+    skip = set(LEFT_OUT.get(table.name, {})) | set(RENAMED.get(table.name, {}))
+    record = {column.name: _plain(getattr(row, column.name)) for column in table.columns if column.name not in skip}
+    record.update(values)
+    return record
+
+
 # The data --------------------------------------------------------------------------------------
 
 
@@ -43,6 +187,7 @@ def personal_data(user: User) -> dict:
     """Everything we hold about this person, as plain values (dates stay date objects until serialised)."""
     reports = queries.linked_reports(user)
     events = queries.victim_events([report.id for report in reports])
+    records = queries.case_records([report.id for report in reports])
     drafts = queries.drafts(user)
     files = queries.draft_files([draft.id for draft in drafts])
     return {
@@ -50,13 +195,16 @@ def personal_data(user: User) -> dict:
         "retention": RETENTION_NOTE,
         "account": {
             "email": user.email,
+            "display_name": user.display_name,
             "role": user.role.value,
+            "language": user.locale,
             "created_at": user.created_at,
+            "updated_at": user.updated_at,
             "last_login_at": user.last_login_at,
             "email_verified": user.email_verified_at is not None,
             "email_verified_at": user.email_verified_at,
         },
-        "reports": [_report(report, events[report.id]) for report in reports],
+        "reports": [_report(report, events[report.id], records[report.id]) for report in reports],
         "unfinished_reports": [
             {"started_at": draft.created_at, "last_saved_at": draft.last_saved_at, "answers": dict(draft.answers or {}),
              "files": [_file(item) for item in files[draft.id]]}
@@ -64,15 +212,10 @@ def personal_data(user: User) -> dict:
         ],
         "messages": [
             {"case": crime_number, "from": "you" if message.sender_id == user.id else "police",
-             "sent_at": message.sent_at, "body": message.body}
+             "sent_at": message.sent_at, "read_at": message.read_at, "body": message.body}
             for message, crime_number in _messages(user)
         ],
-        "witness_cases": [
-            {"crime_number": report.crime_number,
-             "updates": [{"at": e.occurred_at, "title": e.shown_title, "text": e.shown_body}
-                         for e in witness_timeline(report)]}
-            for report in cases_as_witness(user)
-        ],
+        "witness_cases": _witness_cases(user),
         "equality_answers": _equality_answers(user),
         "emails": [
             {"subject": message.subject, "queued_at": message.created_at, "sent_at": message.sent_at,
@@ -80,6 +223,19 @@ def personal_data(user: User) -> dict:
             for message in queries.emails(user)
         ],
     }
+
+
+def _witness_cases(user: User) -> list[dict]:
+    """Cases the person follows as a witness: the invitation, the updates shown to witnesses, their court answers."""
+    links = queries.witness_links(user)
+    answers = queries.court_answers([link.id for link, _report in links])
+    return [
+        {"crime_number": report.crime_number, "invited_email": link.invited_email, "linked_at": link.linked_at,
+         "updates": [_update(event) for event in witness_timeline(report)],
+         "court_answers": [_record(answer, hearing={"title": hearing.shown_title, "occurred_at": hearing.occurred_at})
+                           for answer, hearing in answers[link.id]]}
+        for link, report in links
+    ]
 
 
 def _equality_answers(user: User) -> list[dict]:
@@ -109,8 +265,13 @@ def _messages(user: User) -> list:
         .where(Report.reporter_user_id == user.id).order_by(CaseMessage.sent_at, CaseMessage.id)))
 
 
-def _report(report: Report, events: list[TimelineEvent]) -> dict:
-    """One report: the person's own answers, its status and the updates shown to them."""
+def _update(event: TimelineEvent) -> dict:
+    """An update shown to the person, in the words they saw."""
+    return {"occurred_at": event.occurred_at, "title": event.shown_title, "body": event.shown_body}
+
+
+def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRecords) -> dict:
+    """One report: the person's own answers, its status, the updates shown to them and what hangs from it."""
     return {
         "crime_number": report.crime_number,
         "status": report.status.value,
@@ -119,6 +280,7 @@ def _report(report: Report, events: list[TimelineEvent]) -> dict:
         "category": report.category.name,
         "is_information_report": report.is_information_report,
         "reporter_role": report.reporter_role.value,
+        "language": report.locale,
         "occurred_on": report.occurred_on,
         "occurred_until": report.occurred_until,
         "occurred_time": report.occurred_time,
@@ -142,15 +304,41 @@ def _report(report: Report, events: list[TimelineEvent]) -> dict:
             "phone": report.contact_phone,
             "safe_channels": list(report.safe_channels or []),
             "safe_times": report.safe_times,
+            "quiet_from_hour": report.quiet_from_hour,
+            "quiet_until_hour": report.quiet_until_hour,
             "voicemail_allowed": report.voicemail_allowed,
             "neutral_sender": report.neutral_sender,
+            "interpreter_language": report.interpreter_language,
+            "needs_bsl": report.needs_bsl,
+            "needs_large_print": report.needs_large_print,
         },
         "follow_up": report.follow_up.value,
         "would_have_reported": report.would_have_reported,
+        "update_every_days": report.update_every_days,
         "files": [_file(item) for item in report.evidence],
-        "timeline": [{"occurred_at": event.occurred_at, "title": event.shown_title, "body": event.shown_body}
-                     for event in events],
+        "timeline": [_update(event) for event in events],
+        "victims_code": [_record(deadline) for deadline in records.deadlines],
+        "support": {
+            "needs_assessments": [_record(assessment) for assessment in records.assessments],
+            "consents": [_record(consent, organisation=consent.organisation.name) for consent in records.consents],
+            "referrals": [_referral(referral) for referral in records.referrals],
+        },
+        "surveys": [_record(survey) for survey in records.surveys],
+        "check_ins": [_check_in(check_in, records.referrals) for check_in in records.check_ins],
     }
+
+
+def _referral(referral: Referral) -> dict:
+    """A referral, its status history and contact attempts (not the organisation's working notes)."""
+    return _record(referral, organisation=referral.organisation.name, service=referral.service.name,
+                   history=[_record(event) for event in referral.events])
+
+
+def _check_in(check_in: CheckIn, referrals: list[Referral]) -> dict:
+    """A check-in, named by the referral it follows."""
+    referral = next((r for r in referrals if r.id == check_in.referral_id), None)
+    return _record(check_in, referral=referral.reference if referral else None,
+                   organisation=referral.organisation.name if referral else None)
 
 
 def _file(item: EvidenceFile) -> dict:
@@ -263,38 +451,106 @@ def _answer_text(value) -> str:
     return "" if value is None else str(value)
 
 
+# The heading of each part of the download in the PDF.
+PDF_HEADINGS = {
+    "account": "Your account",
+    "reports": "Your reports",
+    "unfinished_reports": "Reports you have not finished",
+    "messages": "Your messages",
+    "witness_cases": "Cases you follow as a witness",
+    "equality_answers": "Your answers to the equality questions",
+    "emails": "Emails we sent you",
+}
+# The download is in English, as the questions were first written (the words of the pages the person answered on).
+ASSESSMENT_QUESTIONS = {
+    "daily_life": "How much is what happened affecting your daily life?",
+    "feelings": "How much is it affecting how you feel?",
+    "feels_safe": "Do you feel safe at the moment?",
+    "practical_needs": "Do you need help with any of these?",
+    "mental_health_worry": "Since this happened, have you been worried about your mental health?",
+    "wants_to_talk": "Would you like to talk to someone about how you feel?",
+    "happened_before": "Has something like this happened to you before?",
+    "interested_in_peer_support": "Would you like to meet other people who have been through something similar?",
+}
+IMPACT_WORDS = {0: "Not at all", 1: "A little", 2: "Quite a lot", 3: "A great deal"}
+PRACTICAL_NEEDS = {"locks": "Fixing or changing locks, doors or windows",
+                   "replace_documents": "Replacing documents, bank cards or keys",
+                   "insurance_letter": "A letter or crime number for my insurer"}
+SCOPE_WORDS = {"category_and_dates": "What kind of crime it was, and when it happened",
+               "contact_details": "Your name, how to contact you, and your communication needs",
+               "description": "What you told the police happened"}
+SURVEY_QUESTIONS = {
+    "overall": ("Overall, how satisfied are you with how we dealt with your report?", SATISFACTION),
+    "kept_informed": ("How satisfied are you with how we kept you up to date?", SATISFACTION),
+    "treated_fairly": ("How satisfied are you that we treated you fairly and with respect?", SATISFACTION),
+    "ease_of_reporting": ("How satisfied are you with how easy it was to report online?", SATISFACTION),
+}
+CHECK_IN_QUESTIONS = {
+    "coping": ("How well are you coping?", WELL),
+    "safety": ("How safe do you feel?", SAFE),
+    "wellbeing": ("How have you been feeling in general?", GOOD),
+    "confidence": ("How confident do you feel in the police and the courts?", CONFIDENT),
+    "daily_life": ("How well are you getting on with daily life, such as work, sleep and seeing people?", WELL),
+}
+SURVEY_KINDS = {"after_decision": "After our decision", "at_closure": "When the case was closed"}
+
+
 def as_pdf(data: dict) -> bytes:
-    """The same data as a readable PDF."""
+    """The same data as a readable PDF, in English."""
+    with force_locale("en"):
+        return _pdf(data)
+
+
+def _pdf(data: dict) -> bytes:
     doc = _Document("Your data")
     doc.heading("Your data", 18)
     doc.paragraph(f"Everything we held about you on {uk_datetime(data['generated_at'])}.")
     doc.paragraph(data["retention"])
 
     account = data["account"]
-    doc.heading("Your account")
+    doc.heading(PDF_HEADINGS["account"])
     doc.row("Email address", account["email"])
+    doc.row("Name", account["display_name"])
     doc.row("Account type", account["role"].capitalize())
+    doc.row("Language", account["language"])
     doc.row("Created", uk_datetime(account["created_at"]))
+    doc.row("Last changed", uk_datetime(account["updated_at"]))
     doc.row("Last signed in", uk_datetime(account["last_login_at"]) or "Never")
     doc.row("Email address confirmed", _yes_no(account["email_verified"]))
 
-    doc.heading("Your reports")
+    doc.heading(PDF_HEADINGS["reports"])
     if not data["reports"]:
         doc.paragraph("No reports are linked to your account.")
     for report in data["reports"]:
         _report_pdf(doc, report)
 
-    if data["unfinished_reports"]:
-        doc.heading("Reports you have not finished")
+    doc.heading(PDF_HEADINGS["unfinished_reports"])
+    if not data["unfinished_reports"]:
+        doc.paragraph("None.")
+    else:
         doc.paragraph("We delete unfinished reports 30 days after they were last saved.")
-        for draft in data["unfinished_reports"]:
-            doc.heading(f"Started {uk_datetime(draft['started_at'])}", 12)
-            doc.row("Last saved", uk_datetime(draft["last_saved_at"]))
-            for key, value in draft["answers"].items():
-                doc.row(key.replace("_", " ").capitalize(), _answer_text(value))
-            doc.row("Files", "; ".join(_describe_file(f) for f in draft["files"]) or "None")
+    for draft in data["unfinished_reports"]:
+        doc.heading(f"Started {uk_datetime(draft['started_at'])}", 12)
+        doc.row("Last saved", uk_datetime(draft["last_saved_at"]))
+        for key, value in draft["answers"].items():
+            doc.row(key.replace("_", " ").capitalize(), _answer_text(value))
+        doc.row("Files", "; ".join(_describe_file(f) for f in draft["files"]) or "None")
 
-    doc.heading("Your answers to the equality questions")
+    doc.heading(PDF_HEADINGS["messages"])
+    if not data["messages"]:
+        doc.paragraph("None.")
+    for message in data["messages"]:
+        sender = "You" if message["from"] == "you" else "The police"
+        doc.label(f"{sender}, {uk_datetime(message['sent_at'])}, about {message['case']}")
+        doc.paragraph(message["body"])
+
+    doc.heading(PDF_HEADINGS["witness_cases"])
+    if not data["witness_cases"]:
+        doc.paragraph("None.")
+    for case in data["witness_cases"]:
+        _witness_case_pdf(doc, case)
+
+    doc.heading(PDF_HEADINGS["equality_answers"])
     if not data["equality_answers"]:
         doc.paragraph("You have not answered them.")
     for given in data["equality_answers"]:
@@ -304,7 +560,7 @@ def as_pdf(data: dict) -> bytes:
         for answer in given["answers"]:
             doc.row(answer["question"], answer["answer"])
 
-    doc.heading("Emails we sent you")
+    doc.heading(PDF_HEADINGS["emails"])
     if not data["emails"]:
         doc.paragraph("None.")
     for message in data["emails"]:
@@ -313,13 +569,30 @@ def as_pdf(data: dict) -> bytes:
     return doc.output()
 
 
+def _hour(hour: int) -> str:
+    return f"{hour:02d}:00"
+
+
+def _contact_needs(contact: dict) -> str:
+    """The help the person asked for to talk with us, in words."""
+    needs = []
+    if contact["interpreter_language"]:
+        needs.append(f"An interpreter ({contact['interpreter_language']})")
+    if contact["needs_bsl"]:
+        needs.append("A British Sign Language (BSL) interpreter")
+    if contact["needs_large_print"]:
+        needs.append("Letters and documents in large print")
+    return "; ".join(needs) or "None"
+
+
 def _report_pdf(doc: _Document, report: dict) -> None:
-    """One report's answers and updates."""
+    """One report's answers, updates, promises, support, surveys and check-ins."""
     doc.heading(f"Crime number {report['crime_number']}", 12)
     doc.row("Status", report["status_label"])
     doc.row("Submitted", uk_datetime(report["submitted_at"]))
     doc.row("What happened", report["category"])
     doc.row("Who reported it", REPORTER_ROLES.get(report["reporter_role"], report["reporter_role"]))
+    doc.row("Language of the report", report["language"])
     doc.row("When", _when(report))
     doc.row("Where", ", ".join(p for p in (report["location"], report["postcode"], report["borough"]) if p))
     doc.row("Description", report["description"])
@@ -340,19 +613,126 @@ def _report_pdf(doc: _Document, report: dict) -> None:
     doc.row("Phone number", contact["phone"])
     doc.row("Safe ways to contact you", _labels(contact["safe_channels"], CHANNELS) or "None chosen")
     doc.row("Safe times to contact you", contact["safe_times"])
+    quiet = (f"No messages from {_hour(contact['quiet_from_hour'])} to {_hour(contact['quiet_until_hour'])}"
+             if contact["quiet_from_hour"] is not None and contact["quiet_until_hour"] is not None else "None")
+    doc.row("Quiet hours", quiet)
     doc.row("We may leave a voicemail", _yes_no(contact["voicemail_allowed"]))
     doc.row("Emails and letters come from a neutral sender", _yes_no(contact["neutral_sender"]))
+    doc.row("Help to talk with us", _contact_needs(contact))
     doc.row("What you asked for next", FOLLOW_UPS.get(report["follow_up"], report["follow_up"]))
     doc.row("Would you have reported it another way", ANSWERS.get(report["would_have_reported"],
                                                                   report["would_have_reported"]))
+    doc.row("How often we update you", f"At least every {report['update_every_days']} days")
     doc.row("Files", "; ".join(_describe_file(f) for f in report["files"]) or "None")
     if not report["timeline"]:
         doc.row("Updates", "None yet")
-        return
-    doc.label("Updates")
-    for event in report["timeline"]:
+    else:
+        doc.label("Updates")
+        for event in report["timeline"]:
+            doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {event['title']}"
+                          + (f"\n{event['body']}" if event["body"] else ""))
+    if report["victims_code"]:
+        doc.label("What we promised you, and when")
+        for deadline in report["victims_code"]:
+            kept = f"done {uk_datetime(deadline['met_at'])}" if deadline["met_at"] else "not done yet"
+            doc.paragraph(f"{deadline['description']}: by {uk_datetime(deadline['due_at'])}, {kept}")
+    _support_pdf(doc, report["support"])
+    for survey in report["surveys"]:
+        doc.heading(f"Survey: {SURVEY_KINDS.get(survey['kind'], survey['kind'])}", 12)
+        doc.row("Sent", uk_datetime(survey["invited_at"]))
+        doc.row("Answered", uk_datetime(survey["answered_at"]) or "Not answered")
+        _scale_rows(doc, survey, SURVEY_QUESTIONS)
+        doc.row("Anything else you told us", survey["comment"])
+    for check_in in report["check_ins"]:
+        doc.heading(f"Check-in {check_in['weeks']} weeks after your referral {check_in['referral'] or ''}", 12)
+        doc.row("Due", uk_datetime(check_in["due_at"]))
+        doc.row("Answered", uk_datetime(check_in["answered_at"]) or "Not answered")
+        _scale_rows(doc, check_in, CHECK_IN_QUESTIONS)
+
+
+def _scale_rows(doc: _Document, answers: dict, questions: dict) -> None:
+    """Answers on a 1 to 5 scale, in the words of the question's options."""
+    for key, (question, options) in questions.items():
+        words = dict(options).get(str(answers[key]))
+        doc.row(question, str(words) if words else None)
+
+
+def _assessment_answer(key: str, value) -> str:
+    """One needs-assessment answer in words."""
+    if key in ("daily_life", "feelings"):
+        return IMPACT_WORDS.get(value, str(value))
+    if key == "practical_needs":
+        return "; ".join(PRACTICAL_NEEDS.get(need, need) for need in value or []) or "None"
+    return _answer_text(value)
+
+
+def _support_pdf(doc: _Document, support: dict) -> None:
+    """The needs assessments, consents and referrals of one report."""
+    for assessment in support["needs_assessments"]:
+        doc.heading(f"How you told us you were, {uk_datetime(assessment['created_at'])}", 12)
+        answers = assessment["answers"] or {}
+        for key, question in ASSESSMENT_QUESTIONS.items():
+            if key in answers:
+                doc.row(question, _assessment_answer(key, answers[key]))
+        for key in answers.keys() - ASSESSMENT_QUESTIONS.keys():
+            doc.row(key.replace("_", " ").capitalize(), _answer_text(answers[key]))
+        doc.row("The support we suggested", LEVEL_WORDS.get(assessment["recommended_level"],
+                                                             assessment["recommended_level"])
+                + (", and a peer-support group" if assessment["recommended_peer"] else ""))
+        doc.row("Why", " ".join(assessment["reasons"] or []))
+        chosen = assessment["chosen_level"]
+        doc.row("The support you chose", (LEVEL_WORDS.get(chosen, chosen)
+                                          + (", and a peer-support group" if assessment["wants_peer"] else ""))
+                if chosen else "Not chosen yet")
+        doc.row("Language for support", assessment["language"])
+        needs = [words for key, words in (("interpreter", "An interpreter"), ("bsl", "British Sign Language"),
+                                          ("easy_read", "Easy read")) if assessment[key]]
+        doc.row("Help to communicate", "; ".join(needs) or "None")
+        doc.row("How to contact you", assessment["contact_method"])
+        doc.row("Best time to contact you", assessment["contact_time"])
+    for consent in support["consents"]:
+        doc.heading(f"What you agreed to share with {consent['organisation']}", 12)
+        doc.row("What", "; ".join(SCOPE_WORDS.get(scope, scope) for scope in consent["scopes"] or []))
+        how = "online" if consent["source"] == "online" else f"told to an officer ({consent['given_by'] or 'you'})"
+        doc.row("Agreed", f"{uk_datetime(consent['given_at'])}, {how}")
+        doc.row("Withdrawn", uk_datetime(consent["withdrawn_at"]) if consent["withdrawn_at"] else "No")
+    for referral in support["referrals"]:
+        doc.heading(f"Referral {referral['reference']}", 12)
+        doc.row("Organisation", referral["organisation"])
+        doc.row("Service", referral["service"])
+        doc.row("Support", LEVEL_WORDS.get(referral["support_level"], referral["support_level"]))
+        doc.row("Status", _status_words(referral["status"]))
+        for label, key in (("Sent", "sent_at"), ("First contact due", "first_contact_due_at"),
+                           ("Accepted", "accepted_at"), ("First contact", "first_contact_at"),
+                           ("Ended", "closed_at")):
+            if referral[key]:
+                doc.row(label, uk_datetime(referral[key]))
+        if referral["reason_code"]:
+            doc.row("Reason or outcome", referral["reason_code"].replace("_", " ").capitalize())
+        for event in referral["history"]:
+            what = _status_words(event["status"]) if event["status"] else (event["outcome"] or event["kind"])
+            doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {what.replace('_', ' ')}")
+
+
+def _status_words(status: str) -> str:
+    """A referral status in words."""
+    return next((words for key, words in STAFF_STATUS_NAMES.items() if key.value == status), status)
+
+
+def _witness_case_pdf(doc: _Document, case: dict) -> None:
+    """A case the person follows as a witness: updates for witnesses and their answers about court."""
+    doc.heading(f"Crime number {case['crime_number']}", 12)
+    doc.row("Invitation sent to", case["invited_email"])
+    doc.row("Joined", uk_datetime(case["linked_at"]))
+    for event in case["updates"]:
         doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {event['title']}"
                       + (f"\n{event['body']}" if event["body"] else ""))
+    for answer in case["court_answers"]:
+        hearing = answer["hearing"]
+        can = "You can attend" if answer["available"] else "You cannot attend"
+        doc.row(f"{hearing['title']} ({uk_datetime(hearing['occurred_at'])})",
+                f"{can}, answered {uk_datetime(answer['answered_at'])}"
+                + (f": {answer['note']}" if answer["note"] else ""))
 
 
 def filename(extension: str) -> str:

@@ -1,5 +1,6 @@
 """Read-only queries for the 'Your data' pages. Only ever about the signed-in person's own data."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,10 +10,13 @@ from sqlalchemy.orm import selectinload
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import EvidenceFile, Report, TimelineEvent
+from portal.cases.models import EvidenceFile, Report, TimelineEvent, VictimsCodeDeadline, WitnessLink
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
+from portal.support.models import Consent, NeedsAssessment, Referral
+from portal.surveys.models import CheckIn, Survey
+from portal.tracking.models import CourtAvailability
 
 VIEW_ACTIONS = ("case.viewed", "evidence.viewed")
 VIEWS_SHOWN = 200
@@ -116,3 +120,65 @@ def own_crime_numbers(user: User) -> list[str]:
     """The crime numbers linked to this account, oldest first."""
     return list(db.session.scalars(select(Report.crime_number).where(Report.reporter_user_id == user.id)
                                    .order_by(Report.submitted_at, Report.id)))
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """What else hangs from one report: the promises made, support, surveys and check-ins, oldest first."""
+
+    deadlines: list[VictimsCodeDeadline]
+    assessments: list[NeedsAssessment]
+    consents: list[Consent]
+    referrals: list[Referral]
+    surveys: list[Survey]
+    check_ins: list[CheckIn]
+
+
+def _by_report(query) -> defaultdict[int, list]:
+    """The rows a query finds, grouped by their report."""
+    grouped: defaultdict[int, list] = defaultdict(list)
+    for row in db.session.scalars(query).unique():
+        grouped[row.report_id].append(row)
+    return grouped
+
+
+def case_records(report_ids: list[int]) -> dict[int, CaseRecords]:
+    """Each report's other records: six queries for all the reports (and one for the referrals' histories)."""
+    if not report_ids:
+        return {}
+    deadlines = _by_report(select(VictimsCodeDeadline).where(VictimsCodeDeadline.report_id.in_(report_ids))
+                           .order_by(VictimsCodeDeadline.due_at, VictimsCodeDeadline.id))
+    assessments = _by_report(select(NeedsAssessment).where(NeedsAssessment.report_id.in_(report_ids))
+                             .order_by(NeedsAssessment.id))
+    consents = _by_report(select(Consent).where(Consent.report_id.in_(report_ids))
+                          .order_by(Consent.given_at, Consent.id))
+    referrals = _by_report(select(Referral).where(Referral.report_id.in_(report_ids))
+                           .options(selectinload(Referral.events)).order_by(Referral.created_at, Referral.id))
+    surveys = _by_report(select(Survey).where(Survey.report_id.in_(report_ids)).order_by(Survey.invited_at, Survey.id))
+    check_ins = _by_report(select(CheckIn).where(CheckIn.report_id.in_(report_ids))
+                           .order_by(CheckIn.due_at, CheckIn.id))
+    return {report_id: CaseRecords(deadlines[report_id], assessments[report_id], consents[report_id],
+                                   referrals[report_id], surveys[report_id], check_ins[report_id])
+            for report_id in report_ids}
+
+
+def witness_links(user: User) -> list[tuple[WitnessLink, Report]]:
+    """The cases this person follows as a witness, with the link that joined them, newest case first."""
+    return list(db.session.execute(
+        select(WitnessLink, Report).join(Report, Report.id == WitnessLink.report_id)
+        .where(WitnessLink.witness_user_id == user.id).order_by(Report.submitted_at.desc(), WitnessLink.id)
+    ).tuples())
+
+
+def court_answers(link_ids: list[int]) -> dict[int, list[tuple[CourtAvailability, TimelineEvent]]]:
+    """Each witness link's answers about court hearings, with the hearing, oldest first."""
+    answers: dict[int, list[tuple[CourtAvailability, TimelineEvent]]] = {link_id: [] for link_id in link_ids}
+    if not link_ids:
+        return answers
+    for answer, hearing in db.session.execute(
+            select(CourtAvailability, TimelineEvent).join(TimelineEvent,
+                                                          TimelineEvent.id == CourtAvailability.hearing_event_id)
+            .where(CourtAvailability.witness_link_id.in_(link_ids))
+            .order_by(CourtAvailability.answered_at, CourtAvailability.id)).tuples():
+        answers[answer.witness_link_id].append((answer, hearing))
+    return answers

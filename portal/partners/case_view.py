@@ -50,9 +50,9 @@ class CommunicationNeeds:
 
 @dataclass(frozen=True)
 class CategoryAndDates:
-    """What kind of crime it was, and when (always shared: a referral needs it)."""
+    """What kind of crime it was, and when (always shared: a referral needs it). Not the crime number: the victim
+    was not asked to share it, and the organisation knows the referral by its own reference."""
 
-    crime_number: str
     category: str
     occurred_on: date
     occurred_until: date | None
@@ -112,7 +112,7 @@ def case_view(referral: Referral) -> CaseView | None:
     category_and_dates = contact = description = None
     if ConsentScope.CATEGORY_AND_DATES in covered:
         category_and_dates = CategoryAndDates(
-            crime_number=report.crime_number, category=report.category.name, occurred_on=report.occurred_on,
+            category=report.category.name, occurred_on=report.occurred_on,
             occurred_until=report.occurred_until, reported_at=report.submitted_at, borough=report.borough)
     if ConsentScope.CONTACT_DETAILS in covered:
         contact = ContactDetails(

@@ -302,6 +302,31 @@ def test_the_case_view_holds_only_consented_fields(app, make_user):
     assert view.category_and_dates.borough == "Camden"
 
 
+def test_no_partner_page_nor_the_export_shows_the_crime_number(app, client, signed_in, make_user):
+    """The victim agreed to share what happened and when, not the police's crime number: the charity knows the
+    referral by its own reference, on every page and in the CSV, even with everything shared."""
+    setup = charity(app)
+    reference = referral_to(app, make_user, setup)
+    with app.app_context():
+        crime_number = db.session.scalar(select(Report.crime_number).join(Referral, Referral.report_id == Report.id)
+                                         .where(Referral.reference == reference))
+    partner_of(signed_in, setup)
+    inbox = [f"/partner/referrals?view={view}" for view in ("new", "overdue", "open", "closed")]
+    new = [f"/partner/referrals/{reference}", f"/partner/referrals/{reference}/decline"]
+    accepted = [f"/partner/referrals/{reference}/contact", f"/partner/referrals/{reference}/close"]
+
+    def shown(paths: list[str]) -> str:
+        responses = {path: client.get(path) for path in paths}
+        assert {path: r.status_code for path, r in responses.items()} == dict.fromkeys(paths, 200)
+        return "".join(response.get_data(as_text=True) for response in responses.values())
+
+    seen = shown([*inbox, *new, "/partner/referrals.csv"])
+    client.post(f"/partner/referrals/{reference}/accept", data={"version": version(app, reference)})
+    seen += shown([*inbox, *new[:1], *accepted, "/partner/referrals.csv"])
+    assert crime_number not in seen and crime_number.replace("-", "") not in seen
+    assert reference in client.get(f"/partner/referrals/{reference}").get_data(as_text=True)
+
+
 def test_withdrawn_consent_ends_the_charitys_access_at_once(app, client, signed_in, make_user):
     """After the victim withdraws, the referral page is 'not found' and the referral is gone from the inbox and
     the CSV, with nothing else changing."""
