@@ -1,12 +1,14 @@
 """The application factory: the one module that imports every blueprint (and so every views module)."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, config_from_env
 from portal import access_log, commands, errors
 from portal.admin.organisation_views import bp as admin_organisations_bp
 from portal.admin.views import bp as admin_bp
 from portal.api.views import bp as oruk_bp
+from portal.auth import passwords
 from portal.auth.security import configure_security
 from portal.auth.sessions import load_user
 from portal.auth.views import bp as auth_bp
@@ -47,6 +49,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     settings = settings() if isinstance(settings, type) else settings
     settings.validate()
     app.config.from_object(settings)
+    trust_proxies(app)
     access_log.register(app)
 
     # Security hooks go first, so that the CSP nonce and the access check run before any other
@@ -60,6 +63,14 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto from as many proxies as TRUSTED_PROXY_HOPS says (none by
+    default), so that rate limits count each person's own address rather than the proxy's."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -77,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_job_hand_off(app)
+    passwords.init_app(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 
@@ -30,6 +31,22 @@ CSP = {
 def limit_posts(setting: str):
     """Rate-limit a view's POSTs by the limit named in the configuration (so tests and deployments can tune it)."""
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def _account_key() -> str:
+    """The rate-limit key for the signed-in account (the address, for someone not signed in)."""
+    return f"account:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+
+
+def limit_code_redemption(methods: list[str]):
+    """Limit redeeming one-time codes by JOIN_CODE_RATE_LIMIT, counted per address and per account, shared by
+    every route that redeems a code (so switching between the form and the link gains nothing)."""
+    limit = lambda: current_app.config["JOIN_CODE_RATE_LIMIT"]  # noqa: E731 - read at request time
+    by_address = limiter.shared_limit(limit, scope="code-redemption-address", key_func=get_remote_address,
+                                      methods=methods)
+    by_account = limiter.shared_limit(limit, scope="code-redemption-account", key_func=_account_key,
+                                      methods=methods)
+    return lambda view: by_address(by_account(view))
 
 
 def configure_security(app: Flask) -> None:

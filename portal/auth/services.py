@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal.audit.services import record_audit
-from portal.auth import passwords, session_records, totp
+from portal.auth import backoff, passwords, session_records, totp
 from portal.auth.models import TokenPurpose, User
 from portal.auth.roles import Role
 from portal.auth.tokens import find_valid_token, issue_token
@@ -56,6 +56,7 @@ def register_account(email: str, password: str) -> None:
     """
     existing = get_user_by_email(email)
     if existing is not None:
+        passwords.spend_a_hash(password)  # the same work as a new account, so the time taken tells nothing
         queue_email_to(existing, "account_exists", sign_in_link=absolute_url("auth.login"),
                        reset_link=absolute_url("auth.reset_request"))
         db.session.commit()
@@ -109,19 +110,38 @@ def verify_email(token: str) -> User:
     return user
 
 
+def _refuse_while_waiting(email: str) -> None:
+    """Raise the back-off message if this address must wait before trying again."""
+    minutes = backoff.minutes_to_wait(email)
+    if minutes == 1:
+        raise DomainError(N_("You have tried too many times. Wait 1 minute, then try again."))
+    if minutes:
+        raise DomainError(N_("You have tried too many times. Wait %(minutes)d minutes, then try again."),
+                          minutes=minutes)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active account these credentials belong to, or None. Rehashes old-parameter hashes."""
-    user = get_user_by_email(email) if email else None
-    # Checked even with no such account (against no hash), so the time taken does not tell whether one exists.
-    verified = passwords.verify_password(user.password_hash if user else None, password)
-    if user is None:
+    """The active account these credentials belong to, or None. Rehashes old-parameter hashes.
+
+    Raises DomainError while the address must wait after repeated failures (portal.auth.backoff); the check
+    comes first and does the same for every address, with or without an account."""
+    if not email:
         return None
-    if not verified:
-        record_audit(user.id, "login.failed", "user", str(user.id))
+    _refuse_while_waiting(email)
+    user = get_user_by_email(email)
+    # Checked even with no such account (against a stand-in hash): one verification either way, so the time
+    # taken does not tell whether an account exists.
+    verified = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not verified:
+        backoff.record_failure(email, user)
+        if user is not None:
+            record_audit(user.id, "login.failed", "user", str(user.id))
         db.session.commit()
         return None
     if not user.is_active:
         return None
+    if not user.needs_totp:  # with a second step, only the whole sign-in clears the count
+        backoff.clear_failures(email)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     db.session.commit()
@@ -141,12 +161,15 @@ def check_totp(user: User, code: str) -> bool:
     """Accept a TOTP code once; confirms enrolment on first success."""
     if not user.totp_secret:
         return False
+    _refuse_while_waiting(user.email)
     step = totp.matching_step(user.totp_secret, code, user.totp_last_step)
     if step is None:
+        backoff.record_failure(user.email, user)
         record_audit(user.id, "totp.failed", "user", str(user.id))
         db.session.commit()
         return False
     user.totp_last_step = step
+    backoff.clear_failures(user.email)
     if user.totp_confirmed_at is None:
         user.totp_confirmed_at = utcnow()
         record_audit(user.id, "totp.enrolled", "user", str(user.id))

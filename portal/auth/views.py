@@ -89,7 +89,11 @@ def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"), "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.email.errors.append(error.message)
+            return render_template("auth/login.html", form=form, next_url=next_url)
         if user is None:
             form.email.errors.append(_(GENERIC_LOGIN_ERROR))
         elif user.email_verified_at is None:
@@ -117,9 +121,12 @@ def login_code():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if services.check_totp(user, form.code.data):
-            return redirect(_complete_login(user))
-        form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
+        try:
+            if services.check_totp(user, form.code.data):
+                return redirect(_complete_login(user))
+            form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
+        except DomainError as error:
+            form.code.errors.append(error.message)
     enrolling = user.totp_confirmed_at is None
     qr_svg = totp.qr_code_svg(totp.provisioning_uri(user.totp_secret, user.email)) if enrolling else None
     return render_template("auth/login_code.html", form=form, enrolling=enrolling, qr_svg=qr_svg,

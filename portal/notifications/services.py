@@ -21,6 +21,7 @@ SUBJECTS = {
     "account_exists": _l("Your account"),
     "reset_password": _l("Reset your password"),
     "password_changed": _l("Your account"),
+    "sign_in_attempts": _l("Your account"),
     "report_received": _l("Thank you for getting in touch"),
     "claim_report": _l("Confirm it is you"),
     "case_update": _l("You have an update"),

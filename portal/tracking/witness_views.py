@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
-from portal.auth.security import limit_posts
+from portal.auth.security import limit_code_redemption
 from portal.cases.access import Relation, case_for
 from portal.cases.forms import CrimeNumberField
 from portal.domain import DomainError
@@ -55,7 +55,7 @@ class AvailabilityForm(PortalForm):
 
 @bp.route("/cases/join", methods=["GET", "POST"])
 @role_required(Role.VICTIM, Role.WITNESS)
-@limit_posts("LOGIN_RATE_LIMIT")  # guessing codes is limited like sign-in
+@limit_code_redemption(methods=["POST"])
 def join():
     """Follow a case as a witness, with the crime number and code the officer gave."""
     form = JoinForm()
@@ -72,6 +72,7 @@ def join():
 
 @bp.route("/cases/join/<code>")
 @role_required(Role.VICTIM, Role.WITNESS)
+@limit_code_redemption(methods=["GET"])
 def join_by_link(code: str):
     """The emailed link: the code alone, for the signed-in witness."""
     try:

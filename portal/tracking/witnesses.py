@@ -50,14 +50,21 @@ def invite_witness(actor: User, report: Report, email: str) -> str:
     return code
 
 
+# One answer for every code that does not work (unknown, for another case, expired or used), so trying codes
+# teaches nothing about which ones are real.
+CODE_REFUSED = N_("This code does not work. Check the crime number and the code, or ask the officer for a new "
+                  "code")
+
+
 def join_case(user: User, code: str, crime_number: str | None = None) -> Report:
-    """Link the signed-in witness to the case the code belongs to. The code works once, until it expires."""
+    """Link the signed-in witness to the case the code belongs to. The code works once, until it expires, and
+    stays spent once used, even if the witness later closes their account."""
     link = db.session.scalar(select(WitnessLink).where(WitnessLink.code_hash == _digest(code or "")))
-    if link is None or link.witness_user_id is not None or link.code_expires_at <= utcnow():
-        raise DomainError(N_("This code has expired or has already been used"), field="code")
+    if link is None or link.linked_at is not None or link.code_expires_at <= utcnow():
+        raise DomainError(CODE_REFUSED, field="code")
     report = db.session.get(Report, link.report_id)
     if crime_number is not None and report.crime_number != crime_number:
-        raise DomainError(N_("The crime number and code do not match"), field="code")
+        raise DomainError(CODE_REFUSED, field="code")
     if report.reporter_user_id == user.id:
         raise DomainError(N_("You reported this case, so you already follow it"), field="code")
     link.witness_user_id = user.id

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.auth.roles import Role
@@ -11,6 +12,7 @@ from portal.clock import utcnow
 from portal.extensions import db
 from portal.tracking.models import CourtAvailability
 from tests.conftest import link_in, outbox_rows, sign_in_as
+from tests.factories import DEFAULT_PASSWORD
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state
 from tests.wizard import error_messages
@@ -78,12 +80,12 @@ def test_a_witness_joins_with_crime_number_and_code_once(app, client, signed_in,
     signed_in(Role.WITNESS)
     other = make_report(app)
     wrong = client.post("/cases/join", data={"crime_number": other, "code": code})
-    assert "The crime number and code do not match" in " ".join(error_messages(wrong))
+    assert "This code does not work" in " ".join(error_messages(wrong))
     ok = client.post("/cases/join", data={"crime_number": crime_number, "code": code.lower()})
     assert ok.headers["Location"] == f"/cases/{crime_number}"
     signed_in(Role.WITNESS)
     again = client.post("/cases/join", data={"crime_number": crime_number, "code": code})
-    assert "This code has expired or has already been used" in " ".join(error_messages(again))
+    assert "This code does not work" in " ".join(error_messages(again))
 
 
 def test_an_expired_code_is_refused(app, client, signed_in, make_user):
@@ -98,7 +100,7 @@ def test_an_expired_code_is_refused(app, client, signed_in, make_user):
         db.session.commit()
     signed_in(Role.WITNESS)
     response = client.post("/cases/join", data={"crime_number": crime_number, "code": code})
-    assert "This code has expired" in " ".join(error_messages(response))
+    assert "This code does not work" in " ".join(error_messages(response))
 
 
 def test_a_witness_confirms_availability_and_the_officer_sees_it(app, client, signed_in, make_user):
@@ -225,3 +227,100 @@ def test_staff_reading_the_witness_list_is_audited(app, client, signed_in):
     with app.app_context():
         row = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "witnesses.viewed"))
         assert row.actor_id == officer.id and row.object_id == crime_number
+
+
+# Guessing codes ------------------------------------------------------------------------------------------------
+
+
+def main_text(response) -> str:
+    """What the page says in its main part."""
+    main = response.get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+
+def test_every_code_that_does_not_work_gets_the_same_answer(app, client, signed_in, make_user):
+    """A real code with the wrong crime number, a made-up code, an expired one and a spent one read the same."""
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number, other = make_report(app), make_report(app)
+    real = invite(app, officer_client, crime_number)
+    expired = invite(app, officer_client, crime_number, email="late@example.org")
+    with app.app_context():
+        link = db.session.scalars(select(WitnessLink).order_by(WitnessLink.id.desc())).first()
+        link.code_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    signed_in(Role.WITNESS)
+    answers = {
+        "real code, wrong crime number": (other, real),
+        "made-up code": (crime_number, "ABCD3467"),
+        "expired code": (crime_number, expired),
+    }
+    messages = {why: error_messages(client.post("/cases/join", data={"crime_number": number, "code": code}))
+                for why, (number, code) in answers.items()}
+    assert len({tuple(found) for found in messages.values()}) == 1, messages
+    by_link = {why: client.get(f"/cases/join/{code}") for why, code in
+               (("real code", "ABCD3467"), ("expired code", expired))}
+    assert {response.status_code for response in by_link.values()} == {400}
+    assert len({main_text(response) for response in by_link.values()}) == 1
+
+
+def test_a_spent_code_stays_spent_when_the_witness_closes_their_account(app, client, signed_in, make_user):
+    officer_client = app.test_client()
+    sign_in_as(officer_client, make_user(Role.OFFICER))
+    crime_number = make_report(app)
+    code = invite(app, officer_client, crime_number)
+    signed_in(Role.WITNESS)
+    assert client.post("/cases/join", data={"crime_number": crime_number, "code": code}).status_code == 302
+    client.get("/account/data/close")
+    closed = client.post("/account/data/close", data={"understand": "y", "password": DEFAULT_PASSWORD})
+    assert h1_text(closed) == "Your account has been closed"
+    with app.app_context():
+        link = db.session.scalar(select(WitnessLink))
+        assert link.witness_user_id is None and link.linked_at is not None
+    signed_in(Role.WITNESS)
+    again = client.post("/cases/join", data={"crime_number": crime_number, "code": code})
+    assert "This code does not work" in " ".join(error_messages(again))
+    assert client.get(f"/cases/join/{code}").status_code == 400
+
+
+@pytest.fixture
+def code_limit(app):
+    from portal.extensions import limiter
+
+    saved = app.config["JOIN_CODE_RATE_LIMIT"]
+    app.config["JOIN_CODE_RATE_LIMIT"] = "3 per hour"
+    limiter.reset()
+    yield
+    app.config["JOIN_CODE_RATE_LIMIT"] = saved
+    limiter.reset()
+
+
+def test_redeeming_codes_is_limited_across_the_form_and_the_link(client, signed_in, code_limit):
+    """Three tries an hour here: two by the form and one by the link use them all, whichever way comes next."""
+    signed_in(Role.WITNESS)
+    tries = [client.post("/cases/join", data={"crime_number": "CR-26-0000001-A", "code": f"ABCD346{n}"})
+             for n in (7, 8)] + [client.get("/cases/join/ABCD3469")]
+    assert [response.status_code for response in tries] == [200, 200, 400]
+    assert client.get("/cases/join/ABCD3466").status_code == 429
+    assert client.post("/cases/join", data={"crime_number": "CR-26-0000001-A", "code": "ABCD3464"}
+                       ).status_code == 429
+    assert client.get("/cases/join").status_code == 200  # reading the form is not counted
+
+
+def test_the_limit_follows_the_account_from_one_address_to_another(app, make_user, code_limit):
+    witness = make_user(Role.WITNESS)
+    tries = []
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"):
+        browser = app.test_client()
+        sign_in_as(browser, witness)
+        tries.append(browser.get("/cases/join/ABCD3467", environ_base={"REMOTE_ADDR": address}).status_code)
+    assert tries == [400, 400, 400, 429]
+
+
+def test_the_limit_follows_the_address_from_one_account_to_another(app, make_user, code_limit):
+    tries = []
+    for _ in range(4):
+        browser = app.test_client()
+        sign_in_as(browser, make_user(Role.WITNESS))
+        tries.append(browser.get("/cases/join/ABCD3467", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code)
+    assert tries == [400, 400, 400, 429]

@@ -17,7 +17,8 @@ ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text()
 # Every module that writes through db.session. docs/architecture.md names the same list.
 WRITERS = {
     "portal/cases/changes.py", "portal/cases/timeline.py", "portal/cases/victims_code.py", "portal/cases/sequence.py",
-    "portal/audit/services.py", "portal/auth/services.py", "portal/auth/session_records.py", "portal/auth/tokens.py",
+    "portal/audit/services.py", "portal/auth/services.py", "portal/auth/backoff.py",
+    "portal/auth/session_records.py", "portal/auth/tokens.py",
     "portal/notifications/services.py", "portal/notifications/delivery.py",
     "portal/admin/services.py", "portal/admin/organisation_services.py", "portal/data_rights/services.py",
     "portal/equality/services.py", "portal/messages/services.py", "portal/partners/services.py",
