@@ -19,6 +19,9 @@ from sqlalchemy import event, inspect  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
 from portal.app import create_app  # noqa: E402
+from portal.auth import session_records  # noqa: E402
+from portal.auth.models import User  # noqa: E402
+from portal.auth.sessions import SESSION_RECORD_KEY  # noqa: E402
 from portal.clock import utcnow  # noqa: E402
 from portal.devtools.generator import generate_cases  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -57,7 +60,11 @@ def generate(count: int, seed: int = 1, batch: int = 5000, quiet: bool = False) 
 def sign_in(app, user_id: int):
     """A test client with a fully signed-in session, as tests/conftest.py sign_in_as does."""
     client = app.test_client()
+    with app.app_context():
+        secret = session_records.open_session(db.session.get(User, user_id))
+        db.session.commit()
     with client.session_transaction() as session:
+        session[SESSION_RECORD_KEY] = secret
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
         session["last_seen"] = utcnow().timestamp()

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete
 
-from portal.auth.models import AccountToken
+from portal.auth.backoff import forget_old_failures
+from portal.auth.models import AccountSession, AccountToken
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage, OutboxStatus
@@ -18,6 +19,8 @@ from portal.reporting.services import purge_old_drafts
 
 # Used or expired sign-up, reset and set-password links are kept a week, to explain "this link has expired".
 SPENT_TOKEN_DAYS = 7
+# Records of sessions that can no longer be used are kept a month, for looking into a misused account.
+OLD_SESSION_DAYS = 30
 
 
 @dataclass
@@ -27,11 +30,14 @@ class RetentionReport:
     drafts: int = 0
     sent_emails: int = 0
     spent_tokens: int = 0
+    old_sessions: int = 0
+    failed_attempts: int = 0
 
 
 def apply_retention(now: datetime | None = None) -> RetentionReport:
     """Delete old unfinished reports (30 days), sent emails past the outbox's keeping time (they hold email
-    addresses), and sign-in links long expired. Idempotent."""
+    addresses), sign-in links long expired, records of sessions over a month past any use, and counted
+    sign-in failures over a day old (the back-off reads no further back). Idempotent."""
     now = now or utcnow()
     report = RetentionReport(drafts=purge_old_drafts(now))
     keep = timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
@@ -41,5 +47,9 @@ def apply_retention(now: datetime | None = None) -> RetentionReport:
     report.spent_tokens = db.session.execute(
         delete(AccountToken).where(AccountToken.expires_at < now - timedelta(days=SPENT_TOKEN_DAYS))
     ).rowcount
+    report.old_sessions = db.session.execute(
+        delete(AccountSession).where(AccountSession.last_seen_at < now - timedelta(days=OLD_SESSION_DAYS))
+    ).rowcount
+    report.failed_attempts = forget_old_failures(now)
     db.session.commit()
     return report

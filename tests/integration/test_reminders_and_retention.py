@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.auth.models import AccountToken, TokenPurpose
+from portal.auth.models import AccountSession, AccountToken, FailedAttempt, TokenPurpose
 from portal.auth.roles import Role
 from portal.cases import victims_code
 from portal.cases.enums import DeadlineKind
@@ -93,15 +93,24 @@ def test_retention_deletes_only_what_has_had_its_time(app, ctx, make_user):
     for days_ago, digest in ((8, "a" * 64), (6, "b" * 64)):
         db.session.add(AccountToken(user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, token_hash=digest,
                                     expires_at=now - timedelta(days=days_ago)))
+    for days_ago, digest in ((31, "c" * 64), (29, "d" * 64)):
+        db.session.add(AccountSession(user_id=user.id, secret_hash=digest, started_at=now - timedelta(days=40),
+                                      last_seen_at=now - timedelta(days=days_ago)))
+    for hours_ago in (25, 23):
+        db.session.add(FailedAttempt(key_hash="e" * 64, occurred_at=now - timedelta(hours=hours_ago)))
     db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["retention", "apply"])
-    assert "deleted 1 draft(s), 1 sent email(s), 1 link(s)" in result.output
+    assert "deleted 1 draft(s), 1 sent email(s), 1 link(s), 1 old session record(s), 1 old sign-in failure(s)" \
+        in result.output
     again = app.test_cli_runner().invoke(args=["retention", "apply"])
-    assert "deleted 0 draft(s), 0 sent email(s), 0 link(s)" in again.output
+    assert "deleted 0 draft(s), 0 sent email(s), 0 link(s), 0 old session record(s), 0 old sign-in failure(s)" \
+        in again.output
 
     db.session.expire_all()
     assert [d.id for d in db.session.scalars(select(ReportDraft))] == [fresh_draft.id]
     assert sorted(m.recipient for m in db.session.scalars(select(OutboxMessage))) == ["b@example.org",
                                                                                        "c@example.org"]
     assert [t.token_hash for t in db.session.scalars(select(AccountToken))] == ["b" * 64]
+    assert [s.secret_hash for s in db.session.scalars(select(AccountSession))] == ["d" * 64]
+    assert [f.occurred_at > now - timedelta(hours=24) for f in db.session.scalars(select(FailedAttempt))] == [True]
