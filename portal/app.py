@@ -33,7 +33,7 @@ from portal.templating import configure_jinja
 from portal.tracking.views import bp as tracking_bp
 from portal.tracking.witness_views import bp as witnesses_bp
 from portal.triage.views import bp as triage_bp
-from portal.urls import refuse_control_characters
+from portal.urls import register_converters
 
 
 def create_app(config: type[Config] | Config | None = None) -> Flask:
@@ -58,7 +58,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     register_extensions(app)
     register_templates(app)
 
-    refuse_control_characters(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -6,6 +6,10 @@ from sqlalchemy import DateTime, Enum, MetaData, event, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
+# The largest whole number an Integer column holds (PostgreSQL's integer; SQLite's is wider). Every id and number
+# read from an address or a form is checked against it before it reaches a query.
+INTEGER_MAX = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

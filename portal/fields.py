@@ -103,7 +103,7 @@ class GovDateField(Field):
             raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize()))
         try:
             value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day or month too big for date() to take at all
             self.invalid_parts = list(PARTS)
             raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize())) from None
         if value.year < 1900:

@@ -1,8 +1,11 @@
-"""Addresses: keep redirects on this site, and keep control characters out of route parameters."""
+"""Addresses: keep redirects on this site, keep control characters out of route parameters, and keep numbers in
+them within what the database can hold."""
 
 from urllib.parse import urlsplit
 
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
+
+from portal.database import INTEGER_MAX
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -24,7 +27,22 @@ class PrintableText(BaseConverter):
     regex = r"[^/\x00-\x1f\x7f]+"
 
 
-def refuse_control_characters(app) -> None:
-    """Use PrintableText for every untyped (and 'string') part of every route. Call before adding routes."""
+class WholeNumber(IntegerConverter):
+    """The converter for every ``<int:...>`` part: ASCII digits, from 0 to the largest number an id column holds.
+    Anything else (2^63, a minus sign, full-width digits, 5,000 digits) matches no route, so it is a plain
+    'not found' and never reaches the database, where it would overflow."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, url_map, **bounds) -> None:
+        bounds.setdefault("min", 0)
+        bounds.setdefault("max", INTEGER_MAX)
+        super().__init__(url_map, **bounds)
+
+
+def register_converters(app) -> None:
+    """Use PrintableText for every untyped (and 'string') part of every route, and WholeNumber for every 'int'
+    part. Call before adding routes."""
     app.url_map.converters["default"] = PrintableText
     app.url_map.converters["string"] = PrintableText
+    app.url_map.converters["int"] = WholeNumber

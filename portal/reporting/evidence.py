@@ -1,6 +1,8 @@
 """Evidence uploaded with a report: JPG, PNG or PDF by content, stored under a random name outside static files.
 
-Photos are re-encoded, dropping EXIF (GPS location included), ICC profiles and text; PDFs are kept as sent.
+Photos are re-encoded, dropping EXIF (GPS location included), ICC profiles and text. PDFs are rewritten with
+pypdf: the pages are kept, and nothing that acts (actions, JavaScript, embedded files, links) or hides after the
+end of the file; a PDF pypdf cannot read is refused.
 
 An image is judged by its header before a pixel is decoded: at most 25 megapixels, and no more memory for decoding
 and cleaning it than EVIDENCE_MAX_DECODE_BYTES (200MB), worked out from its size, its pixel format and, for a JPEG
@@ -23,7 +25,8 @@ from typing import BinaryIO
 
 from flask import current_app
 from PIL import ExifTags, Image
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from portal.domain import DomainError
 from portal.i18n import N_
@@ -38,6 +41,7 @@ MAX_NAME_LENGTH = 200
 WRONG_TYPE = N_("The selected file must be a JPG, PNG or PDF")
 TOO_MANY_PIXELS = N_("The selected image is too big: it must be %(megapixels)d megapixels or smaller")
 TOO_BIG_TO_DECODE = N_("The selected image is too big to check. Save it at a smaller size and upload it again")
+PDF_UNREADABLE = N_("The selected PDF cannot be opened. Save it again as a PDF, then upload it")
 _KEY = re.compile(r"[0-9a-f]{32}")
 # Pillow format -> (format to save, content type)
 _IMAGE_FORMATS = {"JPEG": ("JPEG", "image/jpeg"), "MPO": ("JPEG", "image/jpeg"), "PNG": ("PNG", "image/png")}
@@ -51,6 +55,16 @@ _BANDED = frozenset({"LA", "RGB", "RGBA", "CMYK"})
 # Beyond the pixels: decoder and encoder state, Python's objects, and memory the allocator has not yet handed
 # back between steps.
 _DECODE_OVERHEAD = 16 * 1024 * 1024
+# What a rewritten PDF never keeps, at any depth: actions (document, page, annotation and form-field ones, which
+# include Launch, URI and JavaScript), JavaScript itself, the name trees (document JavaScript, embedded files),
+# embedded files and file specifications' contents, forms (with XFA), and rich media.
+_PDF_ACTIVE_KEYS = frozenset({"/OpenAction", "/AA", "/A", "/Next", "/JS", "/JavaScript", "/Names", "/EmbeddedFiles",
+                              "/EmbeddedFile", "/EF", "/RF", "/AcroForm", "/XFA", "/RichMediaContent",
+                              "/RichMediaSettings"})
+# Annotations kept (without their actions): comments and marks people make on a page, and form fields' look.
+_PDF_PASSIVE_ANNOTATIONS = frozenset({"/Text", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine",
+                                      "/Highlight", "/Underline", "/Squiggly", "/StrikeOut", "/Stamp", "/Caret",
+                                      "/Ink", "/Popup", "/Widget"})
 
 
 class EvidenceRejected(DomainError):
@@ -83,7 +97,7 @@ def store_evidence(data: bytes, filename: str) -> StoredEvidence:
         with os.fdopen(fd, "w+b") as handle:
             if data.startswith(b"%PDF-"):
                 content_type = "application/pdf"
-                handle.write(_checked_pdf(data))
+                handle.write(_clean_pdf(data))
             else:
                 content_type = _write_clean_image(data, handle)
             handle.flush()
@@ -138,21 +152,77 @@ def size_text(limit: int) -> str:
     return f"{max(1, limit // 1024)}KB"
 
 
-def _checked_pdf(data: bytes) -> bytes:
-    """Return the PDF unchanged if pypdf can read at least one page and it has no password."""
+def _clean_pdf(data: bytes) -> bytes:
+    """A new PDF with the upload's pages and nothing that acts: no document or page actions, no JavaScript, no
+    name trees (where document JavaScript and embedded files live), no embedded files, no links and no
+    annotation that can act (those kept lose their actions), no form, outline or metadata of the document, and
+    nothing after %%EOF. Raises EvidenceRejected if the PDF cannot be read, has no pages or has a password."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
-            encrypted = reader.is_encrypted
-            pages = 0 if encrypted else len(reader.pages)
+            if reader.is_encrypted:
+                raise EvidenceRejected(N_("The selected PDF must not be password protected"))
+            pages = list(reader.pages)
+            if not pages:
+                raise EvidenceRejected(PDF_UNREADABLE)
+            # What is dropped goes from the pages read, so it is never copied (a copy left unreferenced would
+            # still be written); the copy leaves the same keys out again at every depth, and is checked.
+            for page in pages:
+                _keep_passive_annotations(page)
+            _strip_active_keys(pages)
+            writer = PdfWriter()
+            for page in pages:  # streams are copied as they are, never decoded (no compression bombs)
+                writer.add_page(page, excluded_keys=sorted(_PDF_ACTIVE_KEYS))
+            if _strip_active_keys([writer.root_object]):
+                raise EvidenceRejected(PDF_UNREADABLE)  # something slipped through: refuse rather than keep it
+            out = io.BytesIO()
+            writer.write(out)
+            clean = out.getvalue()
+            if len(PdfReader(io.BytesIO(clean), strict=False).pages) != len(pages):
+                raise EvidenceRejected(PDF_UNREADABLE)
+    except EvidenceRejected:
+        raise
     except Exception:  # pypdf raises many kinds of error on hostile input
-        raise EvidenceRejected(WRONG_TYPE) from None
-    if encrypted:
-        raise EvidenceRejected("The selected PDF must not be password protected")
-    if pages < 1:
-        raise EvidenceRejected(WRONG_TYPE)
-    return data
+        raise EvidenceRejected(PDF_UNREADABLE) from None
+    return clean
+
+
+def _keep_passive_annotations(page: PageObject) -> None:
+    """Drop a page's links, file attachments, media and any annotation of a kind not known to be passive."""
+    if "/Annots" not in page:
+        return
+    annotations = page["/Annots"].get_object()
+    kept = [item for item in annotations
+            if isinstance(item.get_object(), DictionaryObject)
+            and item.get_object().get("/Subtype") in _PDF_PASSIVE_ANNOTATIONS] \
+        if isinstance(annotations, ArrayObject) else []
+    if kept:
+        page[NameObject("/Annots")] = ArrayObject(kept)
+    else:
+        del page["/Annots"]
+
+
+def _strip_active_keys(start: list) -> int:
+    """Remove the active keys from every dictionary reachable from these objects; returns how many it removed."""
+    removed = 0
+    seen: set[tuple[int, int]] = set()
+    waiting = list(start)
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            for key in _PDF_ACTIVE_KEYS & set(item):
+                del item[key]
+                removed += 1
+            waiting.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            waiting.extend(item)
+    return removed
 
 
 def _write_clean_image(data: bytes, handle: BinaryIO) -> str:
