@@ -52,15 +52,18 @@ def privacy():
 @bp.route("/exit")
 @public
 def exit_page():
-    """Quick exit: forget the session here, then go to a neutral site.
+    """Quick exit: forget the session and the chosen language here, then go to a neutral site.
 
-    This is a GET on purpose: the Exit this page button is a link, and it must work without JavaScript.
+    This is a GET on purpose: the Exit this page button is a link, and it must work without JavaScript. The
+    language cookie goes too: it lasts a year, and a site in Polish or Arabic on a shared computer says who used it.
     """
     end_this_session("exited")
     logout_user()
     session.clear()
     response = redirect(current_app.config["EXIT_PAGE_URL"])
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    response.delete_cookie(LANGUAGE_COOKIE, httponly=True, samesite="Lax",
+                           secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

@@ -102,6 +102,19 @@ def test_exit_clears_the_session_and_leaves_for_a_neutral_site(app, client, sign
     assert "/login" in follow.headers["Location"]
 
 
+def test_exit_forgets_the_language_too(client):
+    """The language cookie lasts a year and says which language someone reads: leaving forgets it, so the next
+    person at the computer sees the site as anyone would (issue 16, finding 12)."""
+    client.post("/language", data={"language": "pl", "next": "/"})
+    assert client.get_cookie("language").value == "pl"
+    assert 'lang="pl"' in client.get("/").get_data(as_text=True)
+    response = client.get("/exit")
+    deleted = [header for header in response.headers.getlist("Set-Cookie") if header.startswith("language=")]
+    assert len(deleted) == 1 and "Max-Age=0" in deleted[0] and "Path=/" in deleted[0], deleted
+    assert client.get_cookie("language") is None
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+
+
 def test_health_reports_database_ok(client):
     """The health check answers with the database state."""
     response = client.get("/health")
