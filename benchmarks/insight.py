@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,11 +61,12 @@ class Result:
 
 
 def three_months() -> str:
-    """The query string for the last three months (London days, both ends included)."""
+    """The query string for the last three months: this month and the two before (the filters take whole
+    months)."""
     today = utcnow().date()
-    start = today - timedelta(days=91)
-    return "&".join(f"{name}-{part}={getattr(day, part)}" for name, day in (("date_from", start), ("date_to", today))
-                    for part in ("day", "month", "year"))
+    first = today.year * 12 + today.month - 1 - 2  # months since year 0, counting from 0
+    return (f"date_from-month={first % 12 + 1}&date_from-year={first // 12}"
+            f"&date_to-month={today.month}&date_to-year={today.year}")
 
 
 FILTERS = (("none", ""), ("borough", f"borough={BOROUGH}"), ("3 months", None))

@@ -15,12 +15,13 @@ PART_LABELS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year")}
 
 
 class GovDateWidget(GovFormBase):
-    """The GOV.UK date input, with one named input per part (``name-day``, ``name-month``, ``name-year``)."""
+    """The GOV.UK date input, with one named input per part (``name-day``, ``name-month``, ``name-year``, or the
+    month and year only)."""
 
     template = "govuk_frontend_wtf/date.html"
 
     def __call__(self, field, **kwargs):
-        """Render the three inputs with the field's raw values."""
+        """Render the inputs with the field's raw values."""
         kwargs.setdefault("id", field.id)
         return super().__call__(field, **kwargs)
 
@@ -30,7 +31,7 @@ class GovDateWidget(GovFormBase):
         params.pop("label", None)
         params.pop("value", None)
         params.setdefault("fieldset", {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--s"}})
-        invalid = set(field.invalid_parts) or (set(PARTS) if field.errors else set())
+        invalid = set(field.invalid_parts) or (set(field.parts) if field.errors else set())
         params["items"] = [
             {
                 "id": f"{field.id}-{part}",
@@ -42,7 +43,7 @@ class GovDateWidget(GovFormBase):
                 "autocomplete": "off",
                 "inputmode": "numeric",
             }
-            for part in PARTS
+            for part in field.parts
         ]
         return params
 
@@ -55,6 +56,7 @@ class GovDateField(Field):
     """
 
     widget = GovDateWidget()
+    parts: tuple[str, ...] = PARTS
 
     def __init__(self, label=None, validators=None, what="the date", required=True, allow_future=False, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -67,17 +69,17 @@ class GovDateField(Field):
     @property
     def error_id(self) -> str:
         """The input the error summary should link to."""
-        return f"{self.id}-{self.invalid_parts[0] if self.invalid_parts else 'day'}"
+        return f"{self.id}-{self.invalid_parts[0] if self.invalid_parts else self.parts[0]}"
 
     def process(self, formdata, data=None, extra_filters=None):
-        """Read the three parts from the form, or the stored date."""
+        """Read the parts from the form, or the stored date."""
         self.process_errors = []
         self.data = data
         if formdata is not None:
-            self.raw_parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip()[:10] for part in PARTS}
-            self.raw_data = [self.raw_parts[p] for p in PARTS]
+            self.raw_parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip()[:10] for part in self.parts}
+            self.raw_data = [self.raw_parts[p] for p in self.parts]
         elif isinstance(data, date):
-            self.raw_parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+            self.raw_parts = {part: str(getattr(data, part)) for part in self.parts}
             self.raw_data = None
 
     def pre_validate(self, form):
@@ -86,9 +88,9 @@ class GovDateField(Field):
             return
 
         parts = self.raw_parts
-        missing = [p for p in PARTS if not parts.get(p)]
+        missing = [p for p in self.parts if not parts.get(p)]
         self.data = None
-        if len(missing) == 3:
+        if len(missing) == len(self.parts):
             if self.required:
                 raise StopValidation(_l("Enter %(what)s", what=self.what))
             return
@@ -98,26 +100,33 @@ class GovDateField(Field):
                 _l("%(what)s must include a %(part)s", what=str(self.what).capitalize(),
                    part=" and ".join(missing))
             )
-        if not all(parts[p].isdigit() for p in PARTS) or len(parts["year"]) != 4:
-            self.invalid_parts = [p for p in PARTS if not parts[p].isdigit()] or ["year"]
+        if not all(parts[p].isdigit() for p in self.parts) or len(parts["year"]) != 4:
+            self.invalid_parts = [p for p in self.parts if not parts[p].isdigit()] or ["year"]
             raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize()))
         try:
-            value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            value = date(int(parts["year"]), int(parts["month"]), int(parts.get("day", 1)))
         except (ValueError, OverflowError):  # OverflowError: a day or month too big for date() to take at all
-            self.invalid_parts = list(PARTS)
+            self.invalid_parts = list(self.parts)
             raise StopValidation(_l("%(what)s must be a real date", what=str(self.what).capitalize())) from None
         if value.year < 1900:
             self.invalid_parts = ["year"]
             raise StopValidation(_l("%(what)s must be after 1900", what=str(self.what).capitalize()))
 
         if not self.allow_future and value > today_in_london():
-            self.invalid_parts = list(PARTS)
+            self.invalid_parts = list(self.parts)
             raise StopValidation(_l("%(what)s must be today or in the past", what=str(self.what).capitalize()))
         self.data = value
 
     def _value(self):
         """Not used by the widget, which shows each part."""
         return ""
+
+
+class GovMonthField(GovDateField):
+    """A month typed as month and year (the GOV.UK date input without the day). Its data is the month's first
+    day; the messages are the date input's."""
+
+    parts = ("month", "year")
 
 
 class WholeNumberField(IntegerField):

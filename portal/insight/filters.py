@@ -1,6 +1,12 @@
-"""The dashboard's filters: a date range on when reports were made, a borough and a category, read from the
-query string. Bad values are errors on the page, never a crash."""
+"""The dashboard's filters: a range of whole months on when reports were made, a borough and a category, read
+from the query string. Bad values are errors on the page, never a crash.
 
+Whole months, because two ranges that differ by a day could be subtracted to reveal a group too small to show
+(everyone who reported on one day in one borough): every range starts on a month's first day and ends on a month's
+last, so any two differ by whole months. A day in the address is refused with a message, not rounded.
+"""
+
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,18 +18,20 @@ from wtforms import SelectField
 from wtforms.validators import StopValidation
 
 from portal.clock import LONDON
-from portal.fields import PARTS, GovDateField
+from portal.fields import GovMonthField
 from portal.reporting.boroughs import BOROUGHS
 
 # Every query-string parameter the filters read, so links and downloads can carry them on.
 DATE_FIELDS = ("date_from", "date_to")
-PARAMETERS = tuple(f"{name}-{part}" for name in DATE_FIELDS for part in PARTS) + ("borough", "category")
+PARAMETERS = tuple(f"{name}-{part}" for name in DATE_FIELDS for part in GovMonthField.parts) + ("borough", "category")
 MAX_VALUE = 100  # longer values are cut before they are looked at
+DAYS_REFUSED = _l("The figures are for whole months. Choose a month and year, without a day")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What every figure is narrowed to. Dates are London days, both ends included."""
+    """What every figure is narrowed to. Dates are London days, both ends included (the form and the published
+    summary only ever make whole months)."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -46,6 +54,19 @@ def london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
 
 
+def end_of_month(day: date) -> date:
+    """The last day of the day's month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def whole_months_before(today: date, months: int) -> tuple[date, date]:
+    """The first and last days of the ``months`` whole months before today's month (today's month, not yet over,
+    is left out, so the period is the same every day of a month)."""
+    last = today.replace(day=1) - timedelta(days=1)
+    first_index = last.year * 12 + last.month - months  # months since year 0, counting from 0
+    return date(first_index // 12, first_index % 12 + 1, 1), last
+
+
 class FilterForm(FlaskForm):
     """Filters sent as GET parameters (no CSRF token: nothing changes)."""
 
@@ -54,16 +75,17 @@ class FilterForm(FlaskForm):
 
         csrf = False
 
-    date_from = GovDateField(_l("From"), what=_l("the start date"), required=False, allow_future=True,
-                             description=_l("Reports made on or after this day. For example, 1 4 2026"))
-    date_to = GovDateField(_l("To"), what=_l("the end date"), required=False, allow_future=True,
-                           description=_l("Reports made on or before this day. For example, 30 6 2026"))
+    date_from = GovMonthField(_l("From"), what=_l("the start date"), required=False, allow_future=True,
+                              description=_l("Reports made in this month or later. For example, 4 2026"))
+    date_to = GovMonthField(_l("To"), what=_l("the end date"), required=False, allow_future=True,
+                            description=_l("Reports made in this month or earlier. For example, 6 2026"))
     borough = SelectField(_l("Borough"), widget=GovSelect())
     category = SelectField(_l("Crime category"), widget=GovSelect())
 
     def __init__(self, categories, args, **kwargs):
         trimmed = args.__class__({key: (args.get(key) or "")[:MAX_VALUE] for key in PARAMETERS if key in args})
         super().__init__(formdata=trimmed if trimmed else None, **kwargs)
+        self._days_given = [name for name in DATE_FIELDS if (args.get(f"{name}-day") or "").strip()]
         self.borough.choices = [("", _l("All boroughs")), *((b, b) for b in BOROUGHS)]
         self.category.choices = [("", _l("All categories")), *((c.code, c.name) for c in categories)]
         self._category_ids = {c.code: c.id for c in categories}
@@ -81,17 +103,23 @@ class FilterForm(FlaskForm):
         return check
 
     def validate(self, extra_validators=None) -> bool:
-        """Each field, then the range: the start must not be after the end."""
+        """Each field, then no day (whole months only), then the range: the start must not be after the end."""
         valid = super().validate(extra_validators)
+        for name in self._days_given:
+            field = getattr(self, name)
+            field.errors = [*field.errors, DAYS_REFUSED]
+            valid = False
         if valid and self.date_from.data and self.date_to.data and self.date_from.data > self.date_to.data:
-            self.date_to.invalid_parts = list(PARTS)
+            self.date_to.invalid_parts = list(GovMonthField.parts)
             self.date_to.errors.append(_l("The end date must be the same as or after the start date"))
             valid = False
         return valid
 
     def filters(self) -> Filters:
-        """The valid filters (call after validate)."""
-        return Filters(date_from=self.date_from.data or None, date_to=self.date_to.data or None,
+        """The valid filters (call after validate): from the first day of the first month to the last day of the
+        last."""
+        return Filters(date_from=self.date_from.data or None,
+                       date_to=end_of_month(self.date_to.data) if self.date_to.data else None,
                        borough=self.borough.data or None,
                        category_id=self._category_ids.get(self.category.data or ""))
 

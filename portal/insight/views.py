@@ -1,7 +1,6 @@
 """The insight dashboard (supervisors and commissioners) and the published summary."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,13 +14,13 @@ from portal.insight import figures, queries
 from portal.insight.charts import bar_chart
 from portal.insight.exports import figure_csv as as_csv
 from portal.insight.figures import FigureData, Results
-from portal.insight.filters import LONDON, FilterForm, Filters, carried
+from portal.insight.filters import LONDON, FilterForm, Filters, carried, whole_months_before
 from portal.insight.refresh import last_refresh
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 
 DASHBOARD_ROLES = (Role.SUPERVISOR, Role.COMMISSIONER)
-PUBLIC_PERIOD_DAYS = 365
+PUBLIC_PERIOD_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -108,9 +107,9 @@ def figure_csv(figure_id: str):
 @bp.route("/public")
 @public
 def published():
-    """The published summary: headline service levels and satisfaction by borough over the last 12 months."""
-    last = today_in_london()
-    first = last - timedelta(days=PUBLIC_PERIOD_DAYS - 1)
+    """The published summary: headline service levels and satisfaction by borough over the last 12 whole months
+    (the same every day of a month, so two days' pages cannot be subtracted to show one day's reports)."""
+    first, last = whole_months_before(today_in_london(), PUBLIC_PERIOD_MONTHS)
     results = Results(Filters(date_from=first, date_to=last))
     return render_template("insight/public.html", figures=_shown(figures.PUBLIC, results, downloads=False),
                            first=first, last=last, figures_as_of=figures_as_of())

@@ -27,13 +27,16 @@ ARTIFACTS = ARTIFACTS
 
 
 def _data(app) -> None:
-    """Enough people in three boroughs for real charts, with one small borough that must stay hidden."""
+    """Enough people in three boroughs for real charts, with one small borough that must stay hidden. Made last
+    month, so the published summary (the 12 whole months before this one) has them too."""
+    last_month = utcnow().replace(day=1, hour=12) - timedelta(days=10)
     with app.app_context():
         organisation = organisation_and_service()
         for borough, count, late in (("Camden", 30, 6), ("Hackney", 24, 2), ("Lambeth", 18, 9), ("Sutton", 4, 0)):
-            on_time = add_reports(count - late, borough=borough, triage_minutes=20, response_hours=10)
+            on_time = add_reports(count - late, borough=borough, triage_minutes=20, response_hours=10,
+                                  submitted=last_month)
             add_reports(late, borough=borough, category="theft", triage_minutes=70, response_hours=60,
-                        would_have_reported="no")
+                        would_have_reported="no", submitted=last_month)
             add_surveys(on_time[: count // 2], overall=5, kept_informed=4, treated_fairly=5, ease_of_reporting=4)
             add_surveys(on_time[count // 2:], overall=2, kept_informed=3, treated_fairly=4, ease_of_reporting=5)
             add_equality(report_ids=on_time[:6], disability="yes")
@@ -77,9 +80,8 @@ def test_a_supervisor_filters_the_dashboard_and_downloads_a_csv(app, page: Page,
     text = Path(download.path()).read_text(encoding="utf-8")
     assert text.splitlines() == ["Borough,Reports,Triaged within 45 minutes (%)", "All,24,91.7", "Hackney,24,91.7"]
 
-    # A date that does not exist is explained, not a crash.
-    page.locator("#date_from-day").fill("31")
-    page.locator("#date_from-month").fill("2")
+    # A month that does not exist is explained, not a crash.
+    page.locator("#date_from-month").fill("13")
     page.locator("#date_from-year").fill("2026")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The start date must be a real date")

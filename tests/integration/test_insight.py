@@ -5,7 +5,7 @@ import csv
 import io
 import itertools
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -469,7 +469,9 @@ def _filter_data():
     add_reports(13, borough="Hackney", category="theft", submitted=datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
 
 
-RANGE = "?date_from-day=1&date_from-month=2&date_from-year=2026&date_to-day=31&date_to-month=3&date_to-year=2026"
+# February and March 2026: the filters take whole months (see the differencing tests below).
+RANGE = "?date_from-month=2&date_from-year=2026&date_to-month=3&date_to-year=2026"
+DAYS_REFUSED = "The figures are for whole months. Choose a month and year, without a day"
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -493,8 +495,7 @@ def test_filters_narrow_the_data_exactly(app, ctx, client, supervisor, query, ex
 
 
 def test_filters_are_kept_in_links_and_downloads(app, ctx, client, supervisor):
-    html = page(client, "/insight/demand?borough=Hackney&category=theft&date_from-day=1&date_from-month=2"
-                        "&date_from-year=2026")
+    html = page(client, "/insight/demand?borough=Hackney&category=theft&date_from-month=2&date_from-year=2026")
     for link in ("/insight/figures/reports-by-week.csv?", "/insight/experience?", "/insight/?"):
         start = html.index(f'href="{link}')
         href = html[start:html.index('"', start + 6)]
@@ -504,12 +505,15 @@ def test_filters_are_kept_in_links_and_downloads(app, ctx, client, supervisor):
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("?date_from-day=32&date_from-month=1&date_from-year=2026", "The start date must be a real date"),
-    ("?date_from-day=1&date_from-month=&date_from-year=2026", "The start date must include a month"),
-    ("?date_to-day=x&date_to-month=1&date_to-year=2026", "The end date must be a real date"),
-    ("?date_from-day=1&date_from-month=3&date_from-year=2026&date_to-day=1&date_to-month=2&date_to-year=2026",
+    ("?date_from-month=13&date_from-year=2026", "The start date must be a real date"),
+    ("?date_from-month=&date_from-year=2026", "The start date must include a month"),
+    ("?date_to-month=x&date_to-year=2026", "The end date must be a real date"),
+    ("?date_to-month=9999999999&date_to-year=2026", "The end date must be a real date"),
+    ("?date_from-month=3&date_from-year=2026&date_to-month=2&date_to-year=2026",
      "The end date must be the same as or after the start date"),
-    ("?date_from-day=1&date_from-month=1&date_from-year=99999999999999999999", "The start date must be a real date"),
+    ("?date_from-month=1&date_from-year=99999999999999999999", "The start date must be a real date"),
+    ("?date_from-day=2&date_from-month=1&date_from-year=2026", DAYS_REFUSED),
+    ("?date_to-day=27&date_to-month=2&date_to-year=2026", DAYS_REFUSED),
     ("?borough=Atlantis", "Select a borough from the list"),
     ("?borough=" + "A" * 5000, "Select a borough from the list"),
     ("?category=%00%3Cscript%3E", "Select a crime category from the list"),
@@ -526,6 +530,71 @@ def test_invalid_filters_are_explained_never_a_crash(app, ctx, client, superviso
         assert 'class="govuk-table app-figure-table"' not in html  # no figures for filters that are not valid
     download = client.get(f"/insight/figures/reports-by-borough.csv{query}")
     assert download.status_code == 400 and message in download.get_data(as_text=True)
+
+
+# --- differencing: two ranges may differ by whole months only ----------------------------------------------------
+
+
+def _hackney_in_february():
+    """15 reports in Hackney on 10 February and 3 on 28 February: a group of 3 is too small to show."""
+    add_reports(15, borough="Hackney", submitted=datetime(2026, 2, 10, 9, tzinfo=UTC))
+    add_reports(3, borough="Hackney", submitted=datetime(2026, 2, 28, 9, tzinfo=UTC))
+    add_reports(12, borough="Hackney", submitted=datetime(2026, 3, 10, 9, tzinfo=UTC))
+
+
+def days(first: str, last: str) -> str:
+    """A range of days as the filters took them before (day, month and year of each end)."""
+    (d1, m1), (d2, m2) = (tuple(part.split()) for part in (first, last))
+    return (f"?date_from-day={d1}&date_from-month={m1}&date_from-year=2026"
+            f"&date_to-day={d2}&date_to-month={m2}&date_to-year=2026")
+
+
+def test_ranges_a_day_apart_cannot_be_asked_for(app, ctx, client, supervisor):
+    """'Hackney, 1 to 28 February' minus 'Hackney, 1 to 27 February' would give the 3 reports of 28 February,
+    each range big enough to show. A day in the filters is refused, with the reason and no figures, on every page
+    and in every download; and the form offers no day to type."""
+    _hackney_in_february()
+    for query in (days("1 2", "28 2"), days("1 2", "27 2"), days("28 2", "31 3"), days("1 3", "31 3")):
+        for url in PAGES:
+            html = page(client, f"{url}{query}&borough=Hackney")
+            assert DAYS_REFUSED in html and "There is a problem" in html
+            assert 'class="govuk-table app-figure-table"' not in html
+        download = client.get(f"/insight/figures/reports-by-borough.csv{query}&borough=Hackney")
+        assert download.status_code == 400 and DAYS_REFUSED in download.get_data(as_text=True)
+    form = page(client, "/insight/demand")
+    assert 'name="date_from-month"' in form and 'name="date_to-year"' in form
+    assert "-day" not in form
+
+
+def test_ranges_differ_by_whole_months_so_a_difference_shows_no_small_group(app, ctx, client, supervisor):
+    """Every range the filters allow starts on the 1st and ends on a month's last day, so two of them differ by
+    whole months: February (18) and February to March (30) differ by March's 12, never by the 3 of 28 February."""
+    _hackney_in_february()
+    shown = {}
+    for name, query in (("February", "?date_from-month=2&date_from-year=2026&date_to-month=2&date_to-year=2026"),
+                        ("February to March", RANGE), ("From March", "?date_from-month=3&date_from-year=2026"),
+                        ("Up to February", "?date_to-month=2&date_to-year=2026")):
+        shown[name] = int(table(page(client, f"/insight/demand{query}"), "reports-by-borough")["Hackney"][0])
+        assert int(csv_rows(client, "reports-by-borough", query)["Hackney"][0]) == shown[name]
+    assert shown == {"February": 18, "February to March": 30, "From March": 12, "Up to February": 18}
+    # Nested ranges differ by whole months, figures the filters show (or suppress) by themselves anyway ...
+    assert shown["February to March"] - shown["February"] == shown["From March"]
+    assert shown["February to March"] - shown["From March"] == shown["Up to February"]
+    # ... and no two ranges differ by the 3 reports of 28 February.
+    assert 3 not in {abs(a - b) for a, b in itertools.combinations(shown.values(), 2)}
+
+
+def test_the_published_summary_covers_the_last_twelve_whole_months(app, ctx, client, monkeypatch):
+    """The public page has no filters, but a window ending today would move a day at a time, and two days' pages
+    would differ by a day's reports. It shows the twelve months to the end of last month: the same all month."""
+    import portal.insight.views as views
+
+    for today, period in ((date(2026, 7, 1), "1 July 2025 to 30 June 2026"),
+                          (date(2026, 7, 31), "1 July 2025 to 30 June 2026"),
+                          (date(2026, 8, 1), "1 August 2025 to 31 July 2026"),
+                          (date(2026, 1, 15), "1 January 2025 to 31 December 2025")):
+        monkeypatch.setattr(views, "today_in_london", lambda today=today: today)
+        assert f"Reports made online from {period}." in page(client, "/insight/public"), today
 
 
 def test_unknown_figure_is_not_found(app, client, supervisor):
@@ -558,11 +627,14 @@ def test_signed_out_people_are_sent_to_sign_in(app, client):
 
 
 def test_the_published_summary_is_public_and_suppressed(app, ctx, client, make_user):
-    add_reports(12, borough="Camden", triage_minutes=30, response_hours=30)
-    add_reports(3, borough="Hackney", triage_minutes=60, response_hours=60)
+    # The summary covers the 12 whole months before this one, so the reports are made last month.
+    last_month = utcnow().replace(day=1, hour=12) - timedelta(days=10)
+    add_reports(12, borough="Camden", triage_minutes=30, response_hours=30, submitted=last_month)
+    add_reports(3, borough="Hackney", triage_minutes=60, response_hours=60, submitted=last_month)
     add_reports(10, borough="Lambeth", triage_minutes=60, response_hours=1,
                 submitted=utcnow() - timedelta(days=400))  # before the published period
-    add_surveys(add_reports(10, borough="Camden", triage_minutes=30), overall=5)
+    add_reports(4, borough="Westminster", submitted=utcnow())  # this month: not published yet
+    add_surveys(add_reports(10, borough="Camden", triage_minutes=30, submitted=last_month), overall=5)
     for signed_in_as in (None, Role.VICTIM, Role.COMMISSIONER):
         if signed_in_as:
             sign_in_as(client, make_user(signed_in_as))
@@ -571,7 +643,8 @@ def test_the_published_summary_is_public_and_suppressed(app, ctx, client, make_u
         assert headline["Reports triaged within 45 minutes"] == ["25", "88%"]  # 22 of 25
         assert headline["People satisfied overall (survey answers of 4 or 5 out of 5)"] == ["10", "100%"]
         triage = table(html, "triage-by-borough")
-        assert triage["Hackney"] == [FEWER_THAN, FEWER_THAN] and "Lambeth" not in triage
+        assert triage["Hackney"] == [FEWER_THAN, FEWER_THAN] and "Lambeth" not in triage \
+            and "Westminster" not in triage
         assert table(html, "satisfaction-by-borough")["Camden"][:2] == ["10", "100%"]
         assert "Download this data" not in html
 

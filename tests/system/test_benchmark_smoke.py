@@ -73,12 +73,15 @@ def test_insight_benchmark_refuses_a_database_that_already_has_tables_unless_reu
         insight.prepare(url, 0, quiet=True)
 
 
-def test_three_months_asks_for_the_last_91_days_as_date_parts():
-    insight = _load("insight")
-    query = dict(part.split("=") for part in insight.three_months().split("&"))
-    assert set(query) == {f"{name}-{part}" for name in ("date_from", "date_to") for part in ("day", "month", "year")}
-    from datetime import date
+def test_three_months_asks_for_this_month_and_the_two_before():
+    """The dashboard's filters take whole months (a month and a year at each end, no day)."""
+    from portal.clock import utcnow
 
-    start = date(int(query["date_from-year"]), int(query["date_from-month"]), int(query["date_from-day"]))
-    end = date(int(query["date_to-year"]), int(query["date_to-month"]), int(query["date_to-day"]))
-    assert (end - start).days == 91
+    insight = _load("insight")
+    query = {key: int(value) for key, value in (part.split("=") for part in insight.three_months().split("&"))}
+    assert set(query) == {f"{name}-{part}" for name in ("date_from", "date_to") for part in ("month", "year")}
+    today = utcnow().date()
+    assert (query["date_to-year"], query["date_to-month"]) == (today.year, today.month)
+    months = (query["date_to-year"] * 12 + query["date_to-month"]) - (query["date_from-year"] * 12
+                                                                       + query["date_from-month"])
+    assert months == 2 and 1 <= query["date_from-month"] <= 12
