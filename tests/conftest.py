@@ -173,7 +173,7 @@ def pytest_collection_modifyitems(config, items):
 def clean_database(request) -> Iterator[None]:
     """Give each test that uses the database a clean one: a rolled-back transaction for integration tests,
     emptied tables after system and browser tests and after integration tests marked `commits`."""
-    if "app" not in request.fixturenames:
+    if "app" not in request.fixturenames and "make_app" not in request.fixturenames:  # make_app's apps join it
         yield
         return
     application = request.getfixturevalue("app")

@@ -173,7 +173,7 @@ def test_registering_hashes_one_password_whatever_the_address(app, client, make_
 
 
 @pytest.fixture
-def fresh_limits():
+def fresh_limits(app):
     limiter.reset()
     yield
     limiter.reset()

@@ -44,3 +44,14 @@ def test_each_test_starts_with_no_accounts(app, make_user, turn):
     assert ROLLED_BACK and _accounts(app) == 0
     make_user(Role.VICTIM, email="same@example.org")
     assert _accounts(app) == 1
+
+
+@pytest.mark.parametrize("turn", [1, 2])
+def test_a_test_with_only_another_app_is_rolled_back_too(make_app, turn):
+    """A test that asks for make_app but not app still runs in the rolled-back transaction (an app it makes
+    joins it), so whichever runs second finds no account."""
+    second = make_app()
+    assert ROLLED_BACK
+    with second.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+        UserFactory(role=Role.VICTIM, email="made@example.org")
