@@ -115,5 +115,5 @@ def test_victim_signs_in_without_javascript(new_context, make_account, live_serv
     expect(heading(page)).to_have_text("Your account")
     expect(page.get_by_text(f"You are signed in as {victim.email}.")).to_be_visible()
 
-    page.get_by_role("main").get_by_role("button", name="Sign out").click()
+    page.get_by_role("main").get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("You have signed out.")
