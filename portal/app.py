@@ -29,6 +29,7 @@ from portal.reporting.views import bp as reporting_bp
 from portal.support.staff_views import bp as support_staff_bp
 from portal.support.views import bp as support_bp
 from portal.surveys.views import bp as surveys_bp
+from portal.tasks.views import bp as tasks_bp
 from portal.templating import configure_jinja
 from portal.tracking.views import bp as tracking_bp
 from portal.tracking.witness_views import bp as witnesses_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reporting_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(tracking_bp)
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(messages_bp)

@@ -35,6 +35,7 @@ from portal.support.models import (
     SupportService,
 )
 from portal.surveys.models import CheckIn, Survey
+from portal.tasks.models import Task
 from portal.tracking.models import CourtAvailability
 
 __all__ = [
@@ -42,5 +43,5 @@ __all__ = [
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
-    "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState",
+    "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task",
 ]

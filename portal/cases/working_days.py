@@ -80,6 +80,14 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=LONDON).astimezone(UTC)
 
 
+def end_of_working_day(moment: datetime) -> datetime:
+    """End (23:59:59 London, as UTC) of the working day `moment` falls on, or of the next one if it falls on none."""
+    day = _london_date(moment)
+    if not is_working_day(day):
+        return add_working_days(moment, 1)
+    return datetime.combine(day, END_OF_DAY, tzinfo=LONDON).astimezone(UTC)
+
+
 def working_days_between(start: datetime, end: datetime) -> int:
     """Working days after start's London date up to and including end's (0 if end is not later)."""
     first, last = _london_date(start), _london_date(end)

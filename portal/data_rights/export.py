@@ -64,6 +64,7 @@ EXPORTED_TABLES = {
     "referral_events": "reports[].support.referrals[].history[]",
     "surveys": "reports[].surveys[]",
     "check_ins": "reports[].check_ins[]",
+    "tasks": "reports[].requests[]",
     "report_drafts": "unfinished_reports[]",
     "case_messages": "messages[]",
     "witness_links": "witness_cases[]",
@@ -136,6 +137,12 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "referral_events": {"id": _ID, "referral_id": _LINK, "actor_id": _STAFF, "note": _WORKING_NOTE},
     "surveys": {"id": _ID, "report_id": _LINK},
     "check_ins": {"id": _ID, "report_id": _LINK},
+    "tasks": {
+        "id": _ID, "report_id": _LINK, "raised_by_id": "The person who asked: this account.",
+        "assignee_id": _STAFF, "completed_by_id": _STAFF, "decided_by_id": _STAFF,
+        "reminded_at": "When the officer was reminded the request was due.",
+        "escalated_at": "When supervisors were told the request was late.",
+    },
     "report_drafts": {"id": _ID, "user_id": "The link to this account.", "updated_at": _BOOKKEEPING,
                       "token_hash": "A hash of the secret that lets a guest come back to the report."},
     "case_messages": {"id": _ID, "sender_id": _STAFF},
@@ -325,6 +332,7 @@ def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRe
         },
         "surveys": [_record(survey) for survey in records.surveys],
         "check_ins": [_check_in(check_in, records.referrals) for check_in in records.check_ins],
+        "requests": [_record(task) for task in records.requests],
     }
 
 

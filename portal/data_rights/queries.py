@@ -16,7 +16,12 @@ from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
 from portal.support.models import Consent, NeedsAssessment, Referral
 from portal.surveys.models import CheckIn, Survey
+from portal.tasks.enums import Asker
+from portal.tasks.models import Task
 from portal.tracking.models import CourtAvailability
+
+# The requests that are the person's own (the service raises some for them); staff's own tasks are not.
+PERSON_ASKERS = (Asker.VICTIM, Asker.SYSTEM)
 
 VIEW_ACTIONS = ("case.viewed", "evidence.viewed")
 VIEWS_SHOWN = 200
@@ -132,6 +137,7 @@ class CaseRecords:
     referrals: list[Referral]
     surveys: list[Survey]
     check_ins: list[CheckIn]
+    requests: list[Task]
 
 
 def _by_report(query) -> defaultdict[int, list]:
@@ -143,7 +149,7 @@ def _by_report(query) -> defaultdict[int, list]:
 
 
 def case_records(report_ids: list[int]) -> dict[int, CaseRecords]:
-    """Each report's other records: six queries for all the reports (and one for the referrals' histories)."""
+    """Each report's other records: seven queries for all the reports (and one for the referrals' histories)."""
     if not report_ids:
         return {}
     deadlines = _by_report(select(VictimsCodeDeadline).where(VictimsCodeDeadline.report_id.in_(report_ids))
@@ -157,8 +163,11 @@ def case_records(report_ids: list[int]) -> dict[int, CaseRecords]:
     surveys = _by_report(select(Survey).where(Survey.report_id.in_(report_ids)).order_by(Survey.invited_at, Survey.id))
     check_ins = _by_report(select(CheckIn).where(CheckIn.report_id.in_(report_ids))
                            .order_by(CheckIn.due_at, CheckIn.id))
+    requests = _by_report(select(Task).where(Task.report_id.in_(report_ids), Task.asker.in_(PERSON_ASKERS))
+                          .order_by(Task.raised_at, Task.id))
     return {report_id: CaseRecords(deadlines[report_id], assessments[report_id], consents[report_id],
-                                   referrals[report_id], surveys[report_id], check_ins[report_id])
+                                   referrals[report_id], surveys[report_id], check_ins[report_id],
+                                   requests[report_id])
             for report_id in report_ids}
 
 

@@ -50,6 +50,9 @@ from portal.reporting.boroughs import BOROUGHS
 from portal.support.enums import ConsentSource, Delivery, ReferralStatus, ServiceKind
 from portal.support.models import Consent, Organisation, Referral, SupportService
 from portal.surveys.models import CheckIn, Survey, SurveyKind
+from portal.tasks.due_times import DUE_TIMES, due_at
+from portal.tasks.enums import Asker, TaskStatus, TaskType
+from portal.tasks.models import Task
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
@@ -381,6 +384,11 @@ COMMENTS = (
 # "prefer not to say" at 5 to 10%. Disability is drawn for everyone first, so satisfaction can depend on it.
 EQUALITY_SHARE = 0.35
 DISABLED_SHARE = 0.15
+# About one case in twelve asks for something (a call, a review, their property back...), these kinds most.
+TASK_SHARE = 1 / 12
+TASK_WEIGHTS = {TaskType.CALL_BACK: 40, TaskType.INFORMATION_ADDED: 20, TaskType.PROPERTY_RETURN: 12,
+                TaskType.LOOK_AGAIN: 10, TaskType.PERSONAL_STATEMENT: 8, TaskType.VISIT_REARRANGE: 6,
+                TaskType.CONTACT_OFFLINE: 3, TaskType.RIGHT_TO_REVIEW: 1}
 SKIPPED = 0.03  # a question left blank
 EQUALITY_MIX = {
     "age_band": {"under_18": 3, "18_24": 11, "25_34": 24, "35_44": 20, "45_54": 15, "55_64": 11, "65_plus": 10,
@@ -479,6 +487,7 @@ class _Extras:
         self.surveys: list[dict] = []
         self.referrals: list[dict] = []  # each with "_consent" (a consent row or None) and "_person" (latent)
         self.check_ins: list[dict] = []
+        self.tasks: list[dict] = []
         self.written: Counter = Counter()
 
     # Deadlines -----------------------------------------------------------------------------------------------
@@ -683,6 +692,28 @@ class _Extras:
         self.equality_for(report_id, row, disabled)
         self.surveys_for(report_id, row, disabled)
         self.referral_for(report_id, row, person)
+        self.task_for(report_id, row)
+
+    # Tasks: about one case in twelve asks for something; most are answered, some on time and some late ------------
+    def task_for(self, report_id: int, row: dict) -> None:
+        rng = self.rng
+        if rng.random() >= TASK_SHARE:
+            return
+        task_type = _weighted(rng, TASK_WEIGHTS)
+        raised = _at(row["submitted_at"], _hours(rng, 1, 24 * 20, 48))
+        if raised > self.now:
+            return
+        acknowledge, due = due_at(task_type, raised)
+        finished = _at(raised, _hours(rng, 1, 24 * 30, 40))
+        done = finished <= self.now and rng.random() < 0.85
+        self.tasks.append({
+            "report_id": report_id, "type": task_type, "asker": Asker.VICTIM, "raised_by_id": None,
+            "team": DUE_TIMES[task_type].team, "assignee_id": rng.choice(self.staff) if self.staff and
+            rng.random() < 0.7 else None, "status": TaskStatus.DONE if done else TaskStatus.OPEN,
+            "decided_by_id": None, "request_note": None, "raised_at": raised, "acknowledge_by": acknowledge,
+            "acknowledged_at": None, "due_at": due, "completed_at": finished if done else None,
+            "completed_by_id": None, "outcome": "We have dealt with this." if done else None, "reminded_at": None,
+            "escalated_at": None})
 
     def write(self) -> None:
         """Insert everything built so far (the caller commits)."""
@@ -706,8 +737,11 @@ class _Extras:
                 self.check_ins_for(referral, referral_id)
         if self.check_ins:
             db.session.execute(insert(CheckIn), self.check_ins, execution_options=options)
+        if self.tasks:
+            db.session.execute(insert(Task), self.tasks, execution_options=options)
         self.written.update(deadlines=len(self.deadlines), equality_records=len(self.equality),
-                            surveys=len(self.surveys), referrals=len(self.referrals), check_ins=len(self.check_ins))
+                            surveys=len(self.surveys), referrals=len(self.referrals), check_ins=len(self.check_ins),
+                            tasks=len(self.tasks))
 
 
 def reserve_sequence(year: int, count: int) -> int:
@@ -798,4 +832,4 @@ def generate_cases(count: int, seed: int, batch: int):
         click.echo(f"  {done}/{count} cases ({time.perf_counter() - started:.1f} s)")
     click.echo(f"generated {count} cases in {time.perf_counter() - started:.1f} s")
     click.echo("with " + ", ".join(f"{written[name]} {name.replace('_', ' ')}" for name in
-                                   ("deadlines", "referrals", "check_ins", "surveys", "equality_records")))
+                                   ("deadlines", "referrals", "check_ins", "surveys", "equality_records", "tasks")))

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from portal import contact_needs as needs
 from portal.audit.services import record_audit
-from portal.auth.models import User
 from portal.cases.access import require_victim
 from portal.cases.enums import CaseStatus, DeadlineKind
 from portal.cases.models import EvidenceFile, TimelineEvent, VictimsCodeDeadline
@@ -15,10 +14,10 @@ from portal.cases.timeline import add_timeline_event
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
-from portal.links import absolute_url
-from portal.notifications.services import queue_email_to
 from portal.reporting import evidence as evidence_store
 from portal.reporting.services import MAX_EVIDENCE_FILES
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.services import raise_task
 
 
 def _own_report(user, report) -> None:
@@ -32,10 +31,7 @@ def ask_for_call(user, report, note: str | None) -> TimelineEvent:
     note = (note or "").strip()[:1000] or None
     event = add_timeline_event(report.id, "call_requested", N_("You asked us to call you"), note, actor_id=user.id,
                                victim=True)
-    if report.named_officer_id:
-        officer = db.session.get(User, report.named_officer_id)
-        if officer is not None and officer.is_active:
-            queue_email_to(officer, "case_update", sign_in_link=absolute_url("auth.login"))
+    raise_task(report, TaskType.CALL_BACK, Asker.VICTIM, user, note)
     record_audit(user.id, "case.call_requested", "report", report.crime_number)
     db.session.commit()
     return event
@@ -52,6 +48,8 @@ def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineE
     title = "You accepted the visit time" if accept else "You asked for a different visit time"
     event = add_timeline_event(report.id, "visit_answer", title, None if accept else preferred, actor_id=user.id,
                                victim=True)
+    if not accept:
+        raise_task(report, TaskType.VISIT_REARRANGE, Asker.VICTIM, user, preferred)
     record_audit(user.id, "case.visit_answered", "report", report.crime_number, "accepted" if accept else "change")
     db.session.commit()
     return event
@@ -113,8 +111,21 @@ VICTIM_REQUESTS = {
 }
 
 
+REQUEST_TASKS = {"statement": TaskType.PERSONAL_STATEMENT, "property": TaskType.PROPERTY_RETURN}
+
+
+def review_kind(report) -> TaskType:
+    """Which review a victim can ask for: the Victims' Right to Review where a suspect was interviewed under
+    caution and not charged; otherwise the service's own request to look again at the decision."""
+    reached = set(db.session.scalars(select(TimelineEvent.reason_code).where(
+        TimelineEvent.report_id == report.id,
+        TimelineEvent.reason_code.in_((CaseStatus.SUSPECT_INTERVIEWED.value, CaseStatus.CHARGED.value)))))
+    interviewed = CaseStatus.SUSPECT_INTERVIEWED.value in reached
+    return TaskType.RIGHT_TO_REVIEW if interviewed and CaseStatus.CHARGED.value not in reached else TaskType.LOOK_AGAIN
+
+
 def make_request(user, report, kind: str) -> TimelineEvent:
-    """The victim asks for a review of a decision, or to make a Victim Personal Statement."""
+    """The victim asks for a review of a decision, to make a Victim Personal Statement or for their property."""
     _own_report(user, report)
     if kind not in VICTIM_REQUESTS:
         raise DomainError(N_("That request is not available"))
@@ -122,6 +133,7 @@ def make_request(user, report, kind: str) -> TimelineEvent:
         raise DomainError(N_("There is no decision to review"))
     title, body = VICTIM_REQUESTS[kind]
     event = add_timeline_event(report.id, f"request_{kind}", title, body, actor_id=user.id, victim=True)
+    raise_task(report, review_kind(report) if kind == "review" else REQUEST_TASKS[kind], Asker.VICTIM, user)
     record_audit(user.id, f"case.request_{kind}", "report", report.crime_number)
     db.session.commit()
     return event
@@ -138,6 +150,7 @@ def add_evidence_later(user, report, data: bytes, filename: str):
     db.session.add(item)
     add_timeline_event(report.id, "evidence_added", N_("You added a file"), stored.original_name, actor_id=user.id,
                        victim=True)
+    raise_task(report, TaskType.INFORMATION_ADDED, Asker.VICTIM, user, stored.original_name)
     record_audit(user.id, "case.evidence_added", "report", report.crime_number, stored.original_name)
     db.session.commit()
     return item

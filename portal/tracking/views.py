@@ -15,6 +15,7 @@ from portal.cases.access import Relation, case_for
 from portal.cases.enums import CaseStatus
 from portal.cases.queries import cases_for
 from portal.cases.status_text import STATUS_TEXT
+from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
 from portal.reporting.evidence import evidence_path
@@ -23,6 +24,8 @@ from portal.support import assessments, referral_text, referrals
 from portal.support.directory import restorative_justice_services
 from portal.support.enums import ReferralStatus
 from portal.surveys.services import open_invitations
+from portal.tasks import queries as task_queries
+from portal.tasks import words as task_words
 from portal.tracking import queries, services, witnesses
 from portal.tracking.code_rights import COMPENSATION_SCHEME_URL, WITNESS_EXPENSES_URL, rights_for_case
 from portal.tracking.rights import rights_for
@@ -119,7 +122,10 @@ def case(crime_number: str):
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
-                           support=support, invitations=open_invitations(report.id))
+                           support=support, invitations=open_invitations(report.id),
+                           requests=task_queries.requests_of(report), now=utcnow(),
+                           request_words={"asked_for": task_words.ASKED_FOR, "state": task_words.STATE,
+                                          "colours": task_words.STATE_COLOURS})
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

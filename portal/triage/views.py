@@ -10,13 +10,15 @@ from portal.auth.roles import Role
 from portal.cases import victims_code
 from portal.cases.access import Relation, case_for
 from portal.cases.transitions import AWAITING_TRIAGE, allowed_next
-from portal.clock import london_datetime
+from portal.clock import london_datetime, utcnow
 from portal.domain import DomainError
 from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
 from portal.reporting.evidence import evidence_path
 from portal.reporting.services import list_categories
 from portal.support.case_support import case_support, support_context
+from portal.tasks import queries as task_queries
+from portal.tasks.due_times import DUE_TIMES
 from portal.triage import forms, queries, services, wording
 
 bp = Blueprint("triage", __name__, url_prefix="/staff")
@@ -105,7 +107,8 @@ def case(crime_number: str):
                            awaiting_triage=report.status in AWAITING_TRIAGE,
                            can_update=report.status not in AWAITING_TRIAGE
                            and bool(forms.update_choices(allowed_next(report.status))),
-                           deadline_state=victims_code.state, support=case_support(report), **support_context())
+                           deadline_state=victims_code.state, support=case_support(report), **support_context(),
+                           tasks=task_queries.tasks_on(report), task_names=DUE_TIMES, now=utcnow())
     # Audited after rendering, so the commit does not make the page load the report again.
     record_read(current_user.id, "case.viewed", "report", report.crime_number)
     return page

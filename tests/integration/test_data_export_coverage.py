@@ -21,6 +21,8 @@ from portal.reporting.services import start_draft
 from portal.support.enums import ConsentSource, ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral, ReferralEvent
 from portal.surveys.models import CheckIn, Survey, SurveyKind
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.services import raise_task
 from portal.tracking.models import CourtAvailability
 from tests.conftest import sign_in_as
 from tests.support_helpers import make_organisation, make_service
@@ -117,6 +119,7 @@ def everything(app, make_user) -> dict:
         db.session.add(CheckIn(referral_id=referral.id, report_id=report.id, organisation_id=organisation.id,
                                support_level="specialist", weeks=4, due_at=now, invited_at=now, answered_at=now,
                                coping=2, safety=3, wellbeing=2, confidence=4, daily_life=3))
+        raise_task(report, TaskType.CALL_BACK, Asker.VICTIM, db.session.merge(victim), "After six, please")
         db.session.add(CaseMessage(report_id=report.id, sender_id=victim.id, from_staff=False,
                                    body="Is there CCTV?", sent_at=now))
         db.session.add(EqualityRecord(user_id=victim.id, disability="yes"))

@@ -29,6 +29,7 @@ from portal.support import assessments, referrals
 from portal.support.enums import ConsentScope
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
+from portal.tasks.models import Task
 from tests.conftest import outbox_rows, sign_in_as
 from tests.integration.test_case_access_matrix import allocate_charge_and_list_hearing, invite_and_join
 from tests.support_helpers import make_organisation, make_service
@@ -101,6 +102,7 @@ def world(app, make_user):
     assert officer_client.post(f"/staff/cases/{crime_number}/messages",
                                data={"body": "We are still looking into it."}).status_code == 302
     assert victim_client.post("/equality/", data=EVERY_ANSWER).status_code == 302
+    assert victim_client.post(f"/cases/{crime_number}/call", data={"note": "Evenings"}).status_code == 302
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
         db.session.add(EqualityRecord(report_id=report.id, **AFTER_REPORTING))
@@ -120,6 +122,7 @@ def world(app, make_user):
             "kind": [*DECISION_KINDS, *(kind.value for kind in SurveyKind)], "weeks": list(CHECK_IN_WEEKS),
             "page": ["call-999", "urgent-help", "fraud", "specialist-support"],
             "category_code": [report.category.code], "code": [report.category.code],
+            "task_id": [db.session.scalar(select(Task.id).where(Task.report_id == report.id))],
         }
         stored = db.session.scalars(select(EqualityRecord)).all()
         assert len(stored) == 2 and all(all(getattr(r, c) for c in CHARACTERISTICS) for r in stored)

@@ -27,12 +27,16 @@ VICTIM_CASES = {SMALL: 2, LARGE: 20}  # cases linked to the victim's account
 BUDGET = {
     # user, cases, their latest updates, unread messages
     "victim case list": (Role.VICTIM, 4),
-    "victim case page": (Role.VICTIM, 9),
+    # + the case's requests ("What you asked us")
+    "victim case page": (Role.VICTIM, 10),
     # the queue over every status, so that both data sets list rows: user, count, a page of reports, overdue
     # deadlines, unread messages, claimers' names, headline counts
     # (some of the first page claimed by an officer in both data sets, so that their names are looked up in both)
     "triage queue": (Role.OFFICER, 8),
-    "staff case page": (Role.OFFICER, 13),
+    # + the case's tasks
+    "staff case page": (Role.OFFICER, 14),
+    # user, count, a page of tasks with their cases and holders, the headline counts
+    "task queue": (Role.OFFICER, 8),
     "partner inbox": (Role.PARTNER, 4),
     "partner referral": (Role.PARTNER, 6),
     "insight overview": (Role.COMMISSIONER, 8),
@@ -90,6 +94,7 @@ def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
         "victim case page": f"/cases/{victim_case}",
         "triage queue": "/staff/triage?status=all",
         "staff case page": f"/staff/cases/{victim_case}",
+        "task queue": "/staff/tasks/",
         "partner inbox": "/partner/referrals",
         "partner referral": f"/partner/referrals/{_visible_referral(app, people[Role.PARTNER])}",
         "insight overview": "/insight/",

@@ -33,7 +33,7 @@ QUEUE = "/staff/triage"
 QUEUE_ALL_PAGE_3 = "/staff/triage?status=all&page=3"
 QUEUE_CAMDEN_REPEAT = "/staff/triage?borough=Camden&risk=repeat_victim"
 QUEUE_CAMDEN_REPEAT_ALL = "/staff/triage?borough=Camden&risk=repeat_victim&status=all"
-CEILINGS = {QUEUE: 7, QUEUE_ALL_PAGE_3: 8, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 8, "case": 13}
+CEILINGS = {QUEUE: 7, QUEUE_ALL_PAGE_3: 8, QUEUE_CAMDEN_REPEAT: 5, QUEUE_CAMDEN_REPEAT_ALL: 8, "case": 14}
 
 
 def _generate(app, count: int, seed: int = 1) -> None:

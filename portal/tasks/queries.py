@@ -1,0 +1,123 @@
+"""Reading tasks: the staff queue with its filters and counts, a case's tasks, and what a person asked for."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.models import Report
+from portal.cases.working_days import end_of_working_day
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.paging import page_within
+from portal.tasks.enums import OWED, Asker, TaskTeam, TaskType
+from portal.tasks.models import Task
+
+PER_PAGE = 25
+SHOWS = ("all", "mine", "unassigned", "overdue", "due_today")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """What the queue is narrowed to."""
+
+    type: TaskType | None = None
+    team: TaskTeam | None = None
+    show: str = "all"
+
+
+@dataclass
+class TaskRow:
+    """One line of the queue."""
+
+    task: Task
+    crime_number: str
+    assignee_name: str | None
+    overdue: bool
+
+
+@dataclass
+class TaskPage:
+    """One page of the queue, with the counts over every owed task."""
+
+    rows: list[TaskRow]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _narrowed(filters: TaskFilters, user: User, now: datetime):
+    query = select(Task).where(Task.status.in_(OWED))
+    if filters.type is not None:
+        query = query.where(Task.type == filters.type)
+    if filters.team is not None:
+        query = query.where(Task.team == filters.team)
+    if filters.show == "mine":
+        query = query.where(Task.assignee_id == user.id)
+    elif filters.show == "unassigned":
+        query = query.where(Task.assignee_id.is_(None))
+    elif filters.show == "overdue":
+        query = query.where(Task.due_at < now)
+    elif filters.show == "due_today":
+        query = query.where(Task.due_at >= now, Task.due_at <= end_of_working_day(now))
+    return query
+
+
+def task_queue(filters: TaskFilters, user: User, page: int = 1, now: datetime | None = None) -> TaskPage:
+    """Owed tasks, the oldest due first, one page at a time, with counts of what is owed."""
+    now = now or utcnow()
+    narrowed = _narrowed(filters, user, now).subquery()
+    total = db.session.scalar(select(func.count()).select_from(narrowed)) or 0
+    page, pages = page_within(page, total, PER_PAGE)
+    rows = db.session.execute(
+        select(Task, Report.crime_number, User.display_name, User.email)
+        .join(Report, Report.id == Task.report_id)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(Task.id.in_(select(narrowed.c.id)))
+        .order_by(Task.due_at, Task.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    owed, overdue, today, mine, unassigned = db.session.execute(select(
+        func.count(),
+        func.count().filter(Task.due_at < now),
+        func.count().filter(Task.due_at >= now, Task.due_at <= end_of_working_day(now)),
+        func.count().filter(Task.assignee_id == user.id),
+        func.count().filter(Task.assignee_id.is_(None)),
+    ).where(Task.status.in_(OWED))).one()
+    return TaskPage(
+        [TaskRow(task, crime_number, name or email if (name or email) else None, task.due_at < now)
+         for task, crime_number, name, email in rows],
+        total, page, pages,
+        {"owed": owed, "overdue": overdue, "due_today": today, "mine": mine, "unassigned": unassigned})
+
+
+def task(task_id: int) -> Task | None:
+    """One task, with its case."""
+    return db.session.get(Task, task_id)
+
+
+def tasks_on(report: Report) -> list[Task]:
+    """Every task on a case, owed ones first, each by due time."""
+    return list(db.session.scalars(select(Task).where(Task.report_id == report.id)
+                                   .order_by(Task.completed_at.is_not(None), Task.due_at, Task.id)))
+
+
+def requests_of(report: Report) -> list[Task]:
+    """What the victim (or the service on their behalf) asked for on their case, newest first."""
+    return list(db.session.scalars(select(Task).where(Task.report_id == report.id,
+                                                      Task.asker.in_((Asker.VICTIM, Asker.SYSTEM)))
+                                   .order_by(Task.raised_at.desc(), Task.id.desc())))
+
+
+def police_officers() -> list[User]:
+    """Active officers and supervisors a task can be given to, by name."""
+    return list(db.session.scalars(select(User).where(User.role.in_((Role.OFFICER, Role.SUPERVISOR)),
+                                                      User.is_active_account.is_(True))
+                                   .order_by(User.display_name, User.email)))
+
+
+def overdue_since(task: Task, now: datetime | None = None) -> timedelta | None:
+    """How long past its due time an owed task is, or None."""
+    now = now or utcnow()
+    return now - task.due_at if task.status in OWED and task.due_at < now else None
