@@ -1,0 +1,75 @@
+"""No request a victim or witness can make ends in a timeline line nobody is asked to act on: every POST route
+they can use either raises a task (and test_tasks.py follows each of those end to end) or is on this reviewed
+list, with the reason it needs no task."""
+
+from portal.auth.access import PUBLIC, access_rule_for
+from portal.auth.roles import Role
+from portal.tasks.enums import TaskType
+from tests.integration.test_tasks import VICTIM_REQUESTS
+
+RAISES_TASKS = {
+    "tracking.ask_for_call": {TaskType.CALL_BACK},
+    "tracking.answer_visit": {TaskType.VISIT_REARRANGE},
+    "tracking.make_request": {TaskType.LOOK_AGAIN, TaskType.RIGHT_TO_REVIEW, TaskType.PERSONAL_STATEMENT,
+                              TaskType.PROPERTY_RETURN},
+    "tracking.add_evidence": {TaskType.INFORMATION_ADDED},
+}
+
+NEEDS_NO_TASK = {
+    # Done at once for the person themselves: nothing is asked of anyone.
+    "auth.login": "signing in", "auth.login_code": "signing in", "auth.logout": "signing out",
+    "auth.unverified": "sends the confirmation link again at once", "auth.register": "creates the account at once",
+    "auth.reset_request": "sends the reset link at once", "auth.reset_password": "sets the password at once",
+    "auth.keep_alive": "keeps the session open", "auth.sign_out_everywhere": "ends the sessions at once",
+    "pages.change_language": "changes the language at once",
+    "data_rights.close": "closes the account at once",
+    "claims.claim": "links a report to the account at once",
+    "witnesses.join": "links the witness to the case at once",
+    "tracking.preferences": "changes how we keep in touch; every notification reads it at once",
+    "equality.index": "optional monitoring, kept apart from the case and used only in aggregate",
+    "equality.delete": "deletes the person's own answers at once",
+    "equality.report_answers": "optional monitoring, kept apart from the case and used only in aggregate",
+    # A report has its own queue and clocks: the triage queue, 45 minutes to triage and 48 hours to answer.
+    "reporting.begin": "starts a draft report", "reporting.question": "an answer in a draft report",
+    "reporting.check_answers": "submits the report to the triage queue, which has its own clocks",
+    "reporting.remove_evidence": "edits the person's own draft",
+    # Messages reach the named officer's unread count on the triage queue and case page.
+    "messages.victim_thread": "a message goes to the officer's unread messages on the queue and the case",
+    # Support requests go to the charity's referral inbox, with its own first-contact due time.
+    "support.assessment": "the needs assessment; its recommendation is shown at once",
+    "support.choose": "the level of support; referrals it makes go to the charity's inbox with a due time",
+    "support.refer": "a referral to the charity's inbox, with a first-contact due time",
+    "support.suggestion": "the answer to an officer's suggestion; a yes becomes a referral to the charity's inbox",
+    "support.withdraw": "withdraws consent at once; the charity's referral closes",
+    # Answers the service asked for: they feed the insight pages.
+    "surveys.survey": "answers to a satisfaction survey, for the insight pages",
+    "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
+    # Shown to the officer on the case's witness page. (Witness care, a later issue, makes "cannot attend" a task.)
+    "witnesses.availability": "a witness's answer about a hearing, shown on the case's witness page",
+}
+
+
+def victim_and_witness_posts(app) -> set[str]:
+    """Every POST route a victim or witness (or anyone signed out) can use."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        access = access_rule_for(rule.endpoint, app.view_functions)
+        if access == PUBLIC or Role.VICTIM in access or Role.WITNESS in access:
+            found.add(rule.endpoint)
+    return found
+
+
+def test_every_request_route_raises_a_task_or_says_why_not(app):
+    routes = victim_and_witness_posts(app)
+    unexplained = routes - set(RAISES_TASKS) - set(NEEDS_NO_TASK)
+    assert unexplained == set(), "raise a task for each, or add it to NEEDS_NO_TASK with the reason"
+    assert set(RAISES_TASKS) | set(NEEDS_NO_TASK) <= routes, "a listed route no longer exists"
+    assert not set(RAISES_TASKS) & set(NEEDS_NO_TASK)
+
+
+def test_each_task_a_route_raises_is_followed_end_to_end(app):
+    raised = set().union(*RAISES_TASKS.values())
+    # The Right to Review shares its route with "look again"; which one is raised is tested on its own.
+    assert raised - {TaskType.RIGHT_TO_REVIEW} <= set(VICTIM_REQUESTS)
