@@ -17,6 +17,7 @@ from portal.notifications.delivery import deliver_pending
 from portal.reporting.services import purge_old_drafts
 from portal.support.assessments import send_due_offers
 from portal.surveys.schedule import send_due
+from portal.tasks.reminders import remind_and_escalate
 from portal.triage.alerts import raise_sla_alerts
 from portal.triage.reminders import remind_due_deadlines
 
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(dev_mail_sink)
     app.cli.add_command(reports)
     app.cli.add_command(triage)
+    app.cli.add_command(tasks)
     app.cli.add_command(support)
     app.cli.add_command(surveys)
     app.cli.add_command(insight)
@@ -119,6 +121,19 @@ def sla_alerts():
 def deadline_reminders():
     """Remind officers of Victims' Code promises to victims falling due within a day (each once)."""
     click.echo(f"reminded about {remind_due_deadlines()} deadline(s)")
+
+
+@click.group()
+def tasks():
+    """Tasks housekeeping."""
+
+
+@tasks.command("remind")
+@with_appcontext
+def task_reminders():
+    """Warn officers of tasks due by the end of the next working day, and tell supervisors of overdue ones."""
+    done = remind_and_escalate()
+    click.echo(f"reminded about {done.reminded} task(s), escalated {done.escalated} overdue task(s)")
 
 
 @click.group()

@@ -12,6 +12,7 @@ from portal.jobs import retention
 from portal.notifications import delivery
 from portal.support.assessments import send_due_offers
 from portal.surveys.schedule import send_due
+from portal.tasks.reminders import remind_and_escalate
 from portal.triage import alerts
 from portal.triage.reminders import remind_due_deadlines
 
@@ -63,6 +64,11 @@ def raise_sla_alerts() -> int:
 def remind_deadlines() -> int:
     """Remind officers of Victims' Code promises falling due within a day."""
     return _run(remind_due_deadlines)
+
+
+def remind_about_tasks() -> dict:
+    """Warn officers of tasks due soon, and tell supervisors about overdue ones."""
+    return asdict(_run(remind_and_escalate))
 
 
 def send_support_offers() -> int:

@@ -30,6 +30,8 @@ SUBJECTS = {
     "witness_invite": _l("You have been invited to follow an update"),
     "sla_alert": _l("Items need your attention"),
     "deadline_reminder": _l("Items need your attention"),
+    "task_reminder": _l("Items need your attention"),
+    "tasks_overdue": _l("Items need your attention"),
     "support_offer": _l("You have an update"),
     "partner_referral": _l("You have a new item to review"),
     "partner_referral_withdrawn": _l("An item has been withdrawn"),

@@ -17,7 +17,8 @@ from portal.extensions import db
 from portal.tasks.due_times import DUE_TIMES, due_at
 from portal.tasks.enums import TaskStatus, TaskType
 from portal.tasks.models import Task
-from tests.conftest import sign_in_as
+from portal.tasks.reminders import remind_and_escalate
+from tests.conftest import outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.triage_helpers import make_report, report_state
 
@@ -217,3 +218,31 @@ def test_due_times_follow_the_table_in_working_days(app):
     # Raised on a Saturday, a same-day task is due by the end of Monday.
     saturday = datetime(2026, 12, 5, 11, 0, tzinfo=LONDON)
     assert due_at(TaskType.SAFEGUARDING_CONCERN, saturday)[1].astimezone(LONDON).date().isoformat() == "2026-12-07"
+
+
+# Reminders and escalation ------------------------------------------------------------------------------------
+
+
+def test_the_holder_is_warned_a_working_day_before_and_supervisors_told_when_overdue_once_each(app, case,
+                                                                                               make_user):
+    supervisor = make_user(Role.SUPERVISOR)
+    ask(app, case, TaskType.CALL_BACK)
+    ask(app, case, TaskType.PROPERTY_RETURN)
+    with app.app_context():
+        call = db.session.scalar(select(Task).where(Task.type == TaskType.CALL_BACK))
+        call.assignee_id = case["officer_user"].id
+        prop = db.session.scalar(select(Task).where(Task.type == TaskType.PROPERTY_RETURN))
+        prop.due_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+        monday = datetime(2026, 12, 7, 9, 0, tzinfo=LONDON)
+        call.due_at = add_working_days(monday, 1)  # due by the end of Tuesday: warned on Monday
+        db.session.commit()
+        first = remind_and_escalate(monday)
+        again = remind_and_escalate(monday + timedelta(hours=1))
+    assert (first.reminded, again.reminded) == (1, 0)
+    assert first.escalated >= 1 and again.escalated == 0
+    emails = [(m.template, m.recipient) for m in outbox_rows(app) if m.template in ("task_reminder", "tasks_overdue")]
+    assert ("task_reminder", case["officer_user"].email) in emails
+    assert ("tasks_overdue", supervisor.email) in emails
+    assert len(emails) == 2
+    assert all(case["number"] not in m.body_text for m in outbox_rows(app))
