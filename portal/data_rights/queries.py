@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEvent
@@ -12,9 +12,10 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.models import EvidenceFile, Report, TimelineEvent, VictimsCodeDeadline, WitnessLink
 from portal.extensions import db
+from portal.i18n import N_
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
-from portal.support.models import Consent, NeedsAssessment, Referral
+from portal.support.models import Consent, NeedsAssessment, Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
 from portal.tasks.enums import Asker
 from portal.tasks.models import Task
@@ -106,8 +107,37 @@ def emails(user: User) -> list[OutboxMessage]:
     ))
 
 
+REFERRAL_READS = {
+    "referral.viewed": N_("Your referral to them"),
+    "referral.exported": N_("Your referral to them, in a download of their referrals"),
+}
+
+
+def _referral_reads(user: User, limit: int) -> list[Viewing]:
+    """Support organisations' reads of the referrals on the person's cases (a referral opened, or included in a
+    download of the organisation's referrals), named by the organisation. One query."""
+    rows = db.session.execute(
+        select(AuditEvent.occurred_at, Report.crime_number, AuditEvent.action, Organisation.name)
+        .join(Referral, or_(
+            and_(AuditEvent.action == "referral.viewed", AuditEvent.object_type == "referral",
+                 AuditEvent.object_id == Referral.reference),
+            and_(AuditEvent.action == "referral.exported", AuditEvent.object_type == "organisation",
+                 AuditEvent.object_id == cast(Referral.organisation_id, String),
+                 Referral.sent_at.is_not(None), Referral.sent_at <= AuditEvent.occurred_at)))
+        .join(Report, Report.id == Referral.report_id)
+        .join(Organisation, Organisation.id == Referral.organisation_id)
+        .where(Report.reporter_user_id == user.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [Viewing(occurred_at=occurred_at, crime_number=crime_number, organisation=organisation,
+                    what=REFERRAL_READS[action])
+            for occurred_at, crime_number, action, organisation in rows]
+
+
 def case_viewers(user: User, limit: int = VIEWS_SHOWN) -> list[Viewing]:
-    """Who has looked at the person's cases, newest first, named only by organisation. One query."""
+    """Who has looked at the person's cases, newest first, named only by organisation (police, administrator,
+    or the support organisation by its name). Two queries."""
     rows = db.session.execute(
         select(AuditEvent.occurred_at, AuditEvent.object_id, AuditEvent.action, User.role)
         .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -116,9 +146,11 @@ def case_viewers(user: User, limit: int = VIEWS_SHOWN) -> list[Viewing]:
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
-    return [Viewing(occurred_at=occurred_at, crime_number=crime_number,
-                    organisation=ORGANISATION.get(role, UNKNOWN_ORGANISATION), what=WHAT_WAS_VIEWED[action])
-            for occurred_at, crime_number, action, role in rows]
+    staff = [Viewing(occurred_at=occurred_at, crime_number=crime_number,
+                     organisation=ORGANISATION.get(role, UNKNOWN_ORGANISATION), what=WHAT_WAS_VIEWED[action])
+             for occurred_at, crime_number, action, role in rows]
+    both = staff + _referral_reads(user, limit)
+    return sorted(both, key=lambda viewing: viewing.occurred_at, reverse=True)[:limit]
 
 
 def own_crime_numbers(user: User) -> list[str]:

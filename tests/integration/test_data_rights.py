@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
+from portal.audit.services import record_audit
 from portal.auth.models import AccountToken, TokenPurpose, User
 from portal.auth.roles import Role
 from portal.cases.models import Report
@@ -17,9 +18,11 @@ from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.reporting.models import ReportDraft
 from portal.reporting.services import start_draft
+from portal.support import referrals
 from tests.conftest import sign_in_as
 from tests.factories import DEFAULT_PASSWORD
 from tests.pagecheck import assert_good_page, h1_text
+from tests.support_helpers import make_organisation, make_service
 from tests.triage_helpers import make_report, report_state
 
 DATA_PAGES = ["/account/data", "/account/data/download.json", "/account/data/download.pdf", "/account/data/views",
@@ -194,28 +197,40 @@ def test_views_page_ignores_other_peoples_cases(app, client, make_user):
 
 
 def test_views_page_names_organisations_not_people(app, client, make_user):
-    """Partner and admin views show as 'Support organisation' and 'Administrator', newest first."""
+    """Police and administrator views show as 'Police' and 'Administrator'; a support organisation that opens the
+    referral, or downloads its referrals, is named; nobody's own name or email appears; newest first."""
     victim = make_user(Role.VICTIM)
-    partner = make_user(Role.PARTNER)
     admin = make_user(Role.ADMIN)
+    officer = make_user(Role.OFFICER)
     crime_number = make_report(app, victim)
-    from portal.audit.services import record_audit
-
     with app.app_context():
-        record_audit(partner.id, "case.viewed", "report", crime_number)
-        db.session.commit()
+        charity = make_organisation("Borough Victim Care")
+        partner = make_user(Role.PARTNER, organisation_id=charity.id)
+        service = make_service(charity, "Talk it through")
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        reference = referrals.refer_with_consent(db.session.get(User, victim.id), report, service, "contact",
+                                                 ["category_and_dates", "contact_details"]).reference
         record_audit(admin.id, "evidence.viewed", "report", crime_number, "photo.jpg")
         record_audit(admin.id, "case.claimed", "report", crime_number)  # not a view
         db.session.commit()
+    police = app.test_client()
+    sign_in_as(police, officer)
+    police.get(f"/staff/cases/{crime_number}")
+    charity_browser = app.test_client()
+    sign_in_as(charity_browser, partner)
+    assert charity_browser.get(f"/partner/referrals/{reference}").status_code == 200
+    assert charity_browser.get("/partner/referrals.csv").status_code == 200
     sign_in_as(client, victim)
 
-    html = client.get("/account/data/views").get_data(as_text=True)
-
-    assert "Support organisation" in html
-    assert "Administrator" in html
-    assert html.index("Administrator") < html.index("Support organisation")
-    assert partner.email not in html and admin.email not in html
-    assert html.count('<tr class="govuk-table__row">') == 3  # header and two views
+    response = client.get("/account/data/views")
+    html = response.get_data(as_text=True)
+    assert_good_page(response)
+    assert "Borough Victim Care" in html and "Police" in html and "Administrator" in html
+    assert "Your referral to them, in a download of their referrals" in html
+    assert html.index("Your referral to them, in a download") < html.index("Your referral to them<") \
+        < html.index("Police") < html.index("Administrator")
+    assert partner.email not in html and admin.email not in html and officer.email not in html
+    assert html.count('<tr class="govuk-table__row">') == 5  # header, the download, the referral, police, admin
 
 
 def test_close_page_passes_the_page_checks(app, client, make_user):
