@@ -1,8 +1,10 @@
 """Demo data for local development and show-and-tell. Safe to run more than once."""
 
+import io
 import os
 from datetime import timedelta
 
+from PIL import Image
 from sqlalchemy import func, select
 
 from portal.auth.roles import Role
@@ -17,6 +19,10 @@ from portal.support.assessments import choose_level, latest_assessment, save_ass
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import Organisation, Referral, SupportService
 from portal.support.recommendation import Impact, NeedsAnswers
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.models import Task
+from portal.tasks.services import raise_task
+from portal.tracking import services as tracking
 from portal.triage import services as triage
 
 DEFAULT_DEMO_PASSWORD = "correct-horse-battery"  # noqa: S105 - printed for local use only
@@ -50,6 +56,7 @@ def load_demo_data() -> list[str]:
     lines.extend(_demo_reports(get_user_by_email("victim@example.org")))
     lines.extend(_demo_support(get_user_by_email("victim@example.org"), get_user_by_email("officer@example.org"),
                                get_user_by_email("partner@example.org")))
+    lines.extend(_demo_tasks(get_user_by_email("victim@example.org")))
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     return lines
@@ -117,6 +124,38 @@ def _demo_reports(victim) -> list[str]:
             _demo_step(officer, report, step)
         numbers.append(f"{report.crime_number} ({status.replace('_', ' ')})")
     return ["Demo cases for " + victim.email + ":", *(f"  {n}" for n in numbers)]
+
+
+def _demo_tasks(victim) -> list[str]:
+    """One open task of each kind across the demo cases, raised as the victim (or the service, or a charity)
+    would raise it, through the same service functions. Once."""
+    cases = {report.status: report for report in db.session.scalars(
+        select(Report).where(Report.reporter_user_id == victim.id))}
+    if db.session.scalar(select(func.count()).select_from(Task).where(
+            Task.report_id.in_([report.id for report in cases.values()]))):
+        return ["Demo tasks: already there, at /staff/tasks/ (sign in as officer@example.org)"]
+    tracking.ask_for_call(victim, cases[CaseStatus.TRIAGED], "Any weekday after 5pm, please.")
+    tracking.answer_visit(victim, cases[CaseStatus.ATTENDANCE_ARRANGED], False, "A Saturday morning would be better.")
+    tracking.make_request(victim, cases[CaseStatus.NO_FURTHER_INVESTIGATION], "review")
+    tracking.make_request(victim, cases[CaseStatus.CHARGED], "statement")
+    tracking.make_request(victim, cases[CaseStatus.UNDER_INVESTIGATION], "property")
+    tracking.add_evidence_later(victim, cases[CaseStatus.SUSPECT_IDENTIFIED], _demo_photo(), "side-door.jpg")
+    # The Right to Review, a call or letter where email is not safe, and a charity's safeguarding concern have no
+    # victim's button on these cases: raised as the service and a charity raise them.
+    raise_task(cases[CaseStatus.SUSPECT_INTERVIEWED], TaskType.RIGHT_TO_REVIEW, Asker.VICTIM, victim,
+               "The suspect was interviewed and then let go. I would like the decision reviewed.")
+    raise_task(cases[CaseStatus.RECEIVED], TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
+    raise_task(cases[CaseStatus.REFERRED_ELSEWHERE], TaskType.SAFEGUARDING_CONCERN, Asker.PARTNER, None,
+               "The victim told our volunteer they are frightened to go home.")
+    db.session.commit()
+    return [f"Demo tasks: one of each of {len(TaskType)} kinds, at /staff/tasks/ (sign in as officer@example.org)"]
+
+
+def _demo_photo() -> bytes:
+    """A small photo for the demo victim's added file."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 90, 60)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def _demo_step(officer, report, step) -> None:

@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
+from portal.tasks.enums import TaskStatus, TaskType
+from portal.tasks.models import Task
 
 
 def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
@@ -28,6 +30,10 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
 
     assert {r.status for r in reports} == set(CaseStatus)
     assert all(r.crime_number in first.output for r in reports)
+    # One open task of each kind, once, and where to find them.
+    assert sorted(db.session.scalars(select(Task.type))) == sorted(TaskType)
+    assert {task.status for task in db.session.scalars(select(Task))} == {TaskStatus.OPEN}
+    assert "at /staff/tasks/" in first.output and "Demo tasks: already there" in second.output
 
 
 def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx):
