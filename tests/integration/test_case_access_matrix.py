@@ -26,6 +26,8 @@ from portal.support import assessments, referrals
 from portal.support.models import Organisation
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
+from portal.tasks.models import Task
+from portal.tracking import services as tracking
 from portal.triage import wording
 from tests.conftest import sign_in_as
 from tests.pagecheck import h1_text
@@ -126,6 +128,11 @@ ROUTES = [
           {"overall": "4"}),
     Route("check_in", "surveys.check_in", "GET", "/cases/{cn}/check-ins/0"),
     Route("check_in_answer", "surveys.check_in", "POST", "/cases/{cn}/check-ins/0", VICTIM_CASE, {"coping": "4"}),
+    # Tasks: the victim's request on this case, as staff see it.
+    Route("task_queue", "tasks.queue", "GET", "/staff/tasks/"),
+    Route("task", "tasks.task", "GET", "/staff/tasks/{task}"),
+    Route("task_claim", "tasks.claim", "POST", "/staff/tasks/{task}/claim", "/staff/tasks/{task}"),
+    Route("task_assign", "tasks.assign", "POST", "/staff/tasks/{task}/assign", "/staff/tasks/{task}"),
 ]
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -188,6 +195,10 @@ _ROWS = {
     "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in_answer":                 (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "task_queue":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "task":                            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "task_claim":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "task_assign":                     (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
 }  # fmt: skip
 EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
 
@@ -291,9 +302,11 @@ def world(app, make_user, tmp_path, monkeypatch) -> World:
             TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
         other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
         support_ids = refer_both_cases(users, report.id, other.id)
+        tracking.ask_for_call(db.session.get(User, users["victim"].id), report, "Evenings, please")
+        task_id = db.session.scalar(select(Task.id).where(Task.report_id == report.id))
     return World(crime_number, other_crime_number,
                  {"evidence": evidence_id, "other_evidence": other_evidence_id, "hearing": hearing_id,
-                  "other_event": other_event_id, **support_ids}, users)
+                  "other_event": other_event_id, "task": task_id, **support_ids}, users)
 
 
 def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
@@ -355,7 +368,8 @@ def observed(response, route: Route, world: World) -> str:
         return SHOWN if world.crime_number in response.get_data(as_text=True) else HIDDEN
     if route.method == "GET" and status == 200:
         return OK
-    if route.method == "POST" and status == 302 and location == route.ok_location.format(cn=world.crime_number):
+    if route.method == "POST" and status == 302 and location == route.ok_location.format(cn=world.crime_number,
+                                                                                          **world.ids):
         return OK
     return f"{status} {location}".strip()
 
