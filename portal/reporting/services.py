@@ -28,6 +28,8 @@ from portal.notifications.services import queue_for_reporter
 from portal.reporting import evidence as evidence_store
 from portal.reporting.journey import first_incomplete, stop_page
 from portal.reporting.models import Diversion, ReportDraft
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.services import raise_task
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
@@ -272,6 +274,9 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             victim=True,
         )
         record_audit(user.id if user else None, "report.submitted", "report", report.crime_number)
+        if "email" not in (report.safe_channels or []) or not report.contact_email:
+            # Nobody can be told anything by email: someone must call or write within a working day.
+            raise_task(report, TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
         # The same gate as every later message: only by a safe channel, never in quiet hours.
         queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"))
         db.session.delete(draft)

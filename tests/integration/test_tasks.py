@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.auth.roles import Role
 from portal.cases.enums import CaseStatus
+from portal.cases.models import Report
 from portal.cases.working_days import add_working_days, end_of_working_day
 from portal.clock import LONDON, utcnow
 from portal.extensions import db
@@ -246,3 +247,16 @@ def test_the_holder_is_warned_a_working_day_before_and_supervisors_told_when_ove
     assert ("tasks_overdue", supervisor.email) in emails
     assert len(emails) == 2
     assert all(case["number"] not in m.body_text for m in outbox_rows(app))
+
+
+@pytest.mark.parametrize(("channels", "expected"), [(["email"], []), (["phone"], [TaskType.CONTACT_OFFLINE]),
+                                                     (["letter", "phone"], [TaskType.CONTACT_OFFLINE])],
+                         ids=["email-is-safe", "phone-only", "letter-or-phone"])
+def test_a_report_with_no_safe_email_asks_someone_to_call_or_write(app, channels, expected):
+    crime_number = make_report(app, safe_channels=channels)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        tasks = db.session.scalars(select(Task).where(Task.report_id == report.id)).all()
+        assert [task.type for task in tasks] == expected
+        if tasks:
+            assert tasks[0].due_at == add_working_days(tasks[0].raised_at, 1)

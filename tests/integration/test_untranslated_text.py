@@ -18,7 +18,7 @@ from tests.wizard import BIKE_THEFT, start
 # Place names are the same in every language; the cookie names are the cookies' real names.
 PROPER_NAMES = set(BOROUGHS) | {"session", "language"}
 # What the people in the world wrote, and what the officer wrote for the court hearing.
-WRITTEN = {"Is there any news?", "We are still looking into it.", "Sam Victim", "sam@example.org",
+WRITTEN = {"Is there any news?", "We are still looking into it.", "Evenings", "Sam Victim", "sam@example.org",
            "My bike was taken.", "Outside the station", "Outside the station, Camden", "Black Raleigh bicycle",
            "My bike was locked to the railings and was gone when I came back.",
            # Answers joined on check your answers: what the person wrote, a postcode, an amount.
