@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import math
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from portal.auth.models import FailedAttempt, User
 from portal.clock import utcnow
@@ -76,5 +77,6 @@ def clear_failures(email: str) -> None:
 def forget_old_failures(now: datetime | None = None) -> int:
     """Delete failures older than a day (nothing reads them after that); how many. The caller commits."""
     now = now or utcnow()
-    return db.session.execute(delete(FailedAttempt).where(FailedAttempt.occurred_at < now - timedelta(days=1))
-                              ).rowcount
+    result = cast(CursorResult, db.session.execute(
+        delete(FailedAttempt).where(FailedAttempt.occurred_at < now - timedelta(days=1))))
+    return result.rowcount

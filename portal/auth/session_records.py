@@ -9,9 +9,10 @@ record of the account; and no record outlives SESSION_MAX_HOURS, however busy.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from portal.audit.services import record_audit
 from portal.auth.models import AccountSession, User
@@ -69,10 +70,10 @@ def end_session(secret: str | None, reason: str = "signed_out") -> None:
 
 def end_all_sessions(user_id: int, reason: str) -> int:
     """End every open session of the account, in the caller's transaction; how many were open."""
-    result = db.session.execute(update(AccountSession)
+    result = cast(CursorResult, db.session.execute(update(AccountSession)
                                 .where(AccountSession.user_id == user_id, AccountSession.ended_at.is_(None))
                                 .values(ended_at=utcnow(), ended_reason=reason)
-                                .execution_options(synchronize_session=False))
+                                .execution_options(synchronize_session=False)))
     return result.rowcount
 
 
@@ -83,13 +84,3 @@ def sign_out_everywhere(actor: User, user_id: int) -> int:
     db.session.commit()
     return ended
 
-
-def open_session_count(user_id: int) -> int:
-    """How many sessions of the account could still be used now."""
-    now = utcnow()
-    return len(db.session.scalars(
-        select(AccountSession.id).where(
-            AccountSession.user_id == user_id, AccountSession.ended_at.is_(None),
-            AccountSession.started_at > now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"]),
-            AccountSession.last_seen_at > now - timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]))
-    ).all())
