@@ -120,10 +120,13 @@ def test_hostile_values_in_every_address_never_cause_a_500(app, make_user, role)
     from tests.support_helpers import make_organisation
 
     with app.app_context():
-        organisation = make_organisation("Hostile Input Charity")
-        user = make_user(Role(role), organisation_id=organisation.id if role == "partner" else None)
+        organisation_id = make_organisation("Hostile Input Charity").id
+    # The account is made outside that context: made in a nested one, it vanished with the outer context's
+    # savepoint on PostgreSQL, and the test ran signed out (a server-side session record showed it).
+    user = make_user(Role(role), organisation_id=organisation_id if role == "partner" else None)
     client = app.test_client()
     sign_in_as(client, user)
+    assert client.get("/account").status_code == 200, "the walk runs signed in"
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or not rule.arguments or rule.endpoint == "static":
