@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
 from portal.auth.roles import Role
@@ -107,6 +108,7 @@ def requests_of(report: Report) -> list[Task]:
     """What the victim (or the service on their behalf) asked for on their case, newest first."""
     return list(db.session.scalars(select(Task).where(Task.report_id == report.id,
                                                       Task.asker.in_((Asker.VICTIM, Asker.SYSTEM)))
+                                   .options(joinedload(Task.completed_by))  # who answered, in the same statement
                                    .order_by(Task.raised_at.desc(), Task.id.desc())))
 
 

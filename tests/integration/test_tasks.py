@@ -21,6 +21,7 @@ from portal.tasks.models import Task
 from portal.tasks.reminders import remind_and_escalate
 from tests.conftest import outbox_rows, sign_in_as
 from tests.pagecheck import assert_good_page
+from tests.sql_counting import counting_statements
 from tests.triage_helpers import make_report, report_state
 
 
@@ -260,3 +261,28 @@ def test_a_report_with_no_safe_email_asks_someone_to_call_or_write(app, channels
         assert [task.type for task in tasks] == expected
         if tasks:
             assert tasks[0].due_at == add_working_days(tasks[0].raised_at, 1)
+
+
+def test_the_victims_case_page_reads_answered_requests_in_one_statement(app, case, make_user):
+    """Who answered each request comes with the requests: more answered requests, no more statements."""
+    def answer_all():
+        with app.app_context():
+            owed = db.session.scalars(select(Task.id).where(Task.status == TaskStatus.OPEN)).all()
+        for task_id in owed:
+            officer = app.test_client()
+            sign_in_as(officer, make_user(Role.SUPERVISOR, display_name=f"PS {task_id} Answerer"))
+            officer.post(f"/staff/tasks/{task_id}", data={"result": "done", "outcome": "Done, as you asked."})
+
+    def statements() -> int:
+        with counting_statements(app) as seen:
+            page = case["victim"].get(f"/cases/{case['number']}").get_data(as_text=True)
+        assert "Answerer" in page
+        return len(seen)
+
+    ask(app, case, TaskType.CALL_BACK)
+    answer_all()
+    one = statements()
+    for task_type in (TaskType.PROPERTY_RETURN, TaskType.PERSONAL_STATEMENT, TaskType.INFORMATION_ADDED):
+        ask(app, case, task_type)
+    answer_all()
+    assert statements() == one
