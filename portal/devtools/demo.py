@@ -19,6 +19,8 @@ from portal.support.assessments import choose_level, latest_assessment, save_ass
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import Organisation, Referral, SupportService
 from portal.support.recommendation import Impact, NeedsAnswers
+from portal.surveys.schedule import send_due
+from portal.surveys.services import open_invitations
 from portal.tasks.enums import Asker, TaskType
 from portal.tasks.models import Task
 from portal.tasks.services import raise_task
@@ -57,6 +59,7 @@ def load_demo_data() -> list[str]:
     lines.extend(_demo_support(get_user_by_email("victim@example.org"), get_user_by_email("officer@example.org"),
                                get_user_by_email("partner@example.org")))
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org")))
+    lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     return lines
@@ -149,6 +152,27 @@ def _demo_tasks(victim) -> list[str]:
                "The victim told our volunteer they are frightened to go home.")
     db.session.commit()
     return [f"Demo tasks: one of each of {len(TaskType)} kinds, at /staff/tasks/ (sign in as officer@example.org)"]
+
+
+# The case whose survey and check-in the output points to: decided, with a referral sent with consent.
+DEMO_INVITATIONS_CASE = CaseStatus.UNDER_INVESTIGATION
+
+
+def _demo_invitations(victim) -> list[str]:
+    """Offer the surveys and check-ins now due on the demo cases, by running the job `flask surveys send` runs
+    (the same rules: after a decision, at closure, at referral), so the demo victim has a survey and a check-in
+    waiting on their case as soon as the data is loaded. Say where to find them."""
+    case = db.session.scalar(select(Report).where(Report.reporter_user_id == victim.id,
+                                                  Report.status == DEMO_INVITATIONS_CASE))
+    if case is None:
+        return []
+    send_due()
+    waiting = open_invitations(case.id)
+    what = " and ".join(name for name, shown in (("survey", waiting.surveys),
+                                                 ("check-in", waiting.latest_check_in is not None)) if shown)
+    if not what:
+        return [f"Demo survey and check-in: answered already, on /cases/{case.crime_number}"]
+    return [f"Demo {what} waiting: /cases/{case.crime_number} (sign in as {victim.email})"]
 
 
 def _demo_photo() -> bytes:

@@ -98,6 +98,47 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     assert assessment.language == "pl"
 
 
+def test_demo_victim_sees_a_survey_and_a_check_in_waiting(app, client, ctx):
+    """After the demo data, the demo victim signed in finds a survey and a check-in waiting on the case the output
+    names, and both open; loading the demo again still says where they are."""
+    import re
+    from html import unescape
+
+    from tests.conftest import sign_in_as
+    from tests.pagecheck import h1_text
+
+    def text_of(response) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    where = re.search(r"Demo survey and check-in waiting: (/cases/(CR-\S+)) \(sign in as victim@example\.org\)",
+                      first.output)
+    assert where, first.output
+    case_path, crime_number = where.groups()
+
+    victim = db.session.scalar(select(User).where(User.email == "victim@example.org"))
+    sign_in_as(client, victim)
+    page = client.get(case_path)
+    assert page.status_code == 200 and h1_text(page) == f"Your case {crime_number}"
+    text = text_of(page)
+    assert "We would like to hear from you" in text
+    assert "Tell us what you think about our decision" in text
+    assert "How are you getting on? 5 short questions" in text
+    html = page.get_data(as_text=True)
+    assert f'href="{case_path}/surveys/after_decision"' in html and f'href="{case_path}/check-ins/0"' in html
+    survey = client.get(f"{case_path}/surveys/after_decision")
+    assert survey.status_code == 200 and h1_text(survey) == "Tell us what you think"
+    check_in = client.get(f"{case_path}/check-ins/0")
+    assert check_in.status_code == 200 and h1_text(check_in) == "How are you getting on?"
+
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0, second.output
+    assert f"Demo survey and check-in waiting: {case_path} (sign in as victim@example.org)" in second.output
+    assert "at /staff/tasks/ (sign in as officer@example.org)" in second.output
+
+
 def test_development_mailbox_shows_what_the_sink_received(make_app, tmp_path):
     """In development the sink's saved messages can be read in the browser."""
     from portal.devmail.sink import MailboxHandler
