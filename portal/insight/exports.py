@@ -26,7 +26,7 @@ def figure_csv(data: FigureData) -> str:
     if data.people_heading:
         heading.append(data.people_heading)
     heading += [f"{c.heading} (%)" if c.unit == "percent" else f"{c.heading} (hours)" if c.unit == "hours"
-                else c.heading for c in data.columns]
+                else f"{c.heading} (working days)" if c.unit == "working_days" else c.heading for c in data.columns]
     if data.gaps:
         heading.append(_("Compared with overall"))
     rows = ([data.overall] if data.overall is not None else []) + data.rows

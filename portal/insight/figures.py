@@ -16,8 +16,10 @@ from portal.insight import queries, rollups
 from portal.insight.filters import Filters
 from portal.insight.suppression import Cell, Shown, suppress, suppress_one
 from portal.support.assessments import LEVEL_WORDS
+from portal.tasks.due_times import DUE_TIMES
+from portal.tasks.enums import TaskType
 
-PERCENT, HOURS, COUNT, POINTS = "percent", "hours", "count", "points"
+PERCENT, HOURS, COUNT, POINTS, WORKING_DAYS = "percent", "hours", "count", "points", "working_days"
 # Gaps to the overall figure at least this big are flagged (percentage points, or points on the 1 to 5 scale).
 NOTABLE_GAP = {PERCENT: 5.0, POINTS: 0.3}
 
@@ -113,7 +115,7 @@ class Results:
     """The figures' sums for one request, each read at most once however many figures use it: from the daily
     rollups (``portal.insight.rollups``), except the diversions, which are few and read live."""
 
-    LIVE = ("diversions_by_route",)
+    LIVE = ("diversions_by_route", "requests_by_type")
 
     def __init__(self, filters: Filters):
         self.filters = filters
@@ -145,6 +147,9 @@ def shown_value(value: float | None, unit: str) -> str:
         return str(_l("%(hours)s hours", hours=format_decimal(round(value, 1), format="#,##0.0")))
     if unit == POINTS:
         return f"{'+' if round(value, 1) > 0 else ''}{format_decimal(round(value, 1), format='0.0')}"
+    if unit == WORKING_DAYS:
+        days = format_decimal(value, format="#,##0")
+        return str(_l("%(days)s working day", days=days) if value == 1 else _l("%(days)s working days", days=days))
     return format_decimal(value, format="#,##0")
 
 
@@ -154,6 +159,8 @@ def csv_value(value: float | None, unit: str) -> str:
         return ""
     if unit in (PERCENT, HOURS):
         return f"{value:.1f}"
+    if unit == WORKING_DAYS:
+        return str(int(value))
     if unit == POINTS:
         return f"{value:.2f}"
     return str(int(value))
@@ -184,11 +191,12 @@ def gap_words(gap: float | None, unit: str) -> str | None:
 def _table(figure: "Figure", group_heading: str, people_heading: str | None, columns: list[Column],
            groups: list[tuple[str, int, list[tuple[int, float | None]]]],
            overall: tuple[int, list[tuple[int, float | None]]] | None = None, gaps: bool = False,
-           total_shown: bool | None = None) -> FigureData:
+           total_shown: bool | None = None, overall_label: str | None = None) -> FigureData:
     """Suppress a breakdown, column by column, and line the results up as rows.
 
     ``groups`` holds (label, people, [(people behind the value, value) for each column]). A row whose people are
-    hidden hides all its values. ``total_shown`` defaults to whether an overall row is shown.
+    hidden hides all its values. ``total_shown`` defaults to whether an overall row is shown. The overall row is
+    called "Total" for counts and "All" otherwise, unless ``overall_label`` names it.
     """
     total_shown = overall is not None if total_shown is None else total_shown
     people = suppress([Cell(label, number, number) for label, number, _values in groups], total_shown)
@@ -196,7 +204,7 @@ def _table(figure: "Figure", group_heading: str, people_heading: str | None, col
                  for i in range(len(columns))]
     overall_row = None
     if overall is not None:
-        name = str(_l("Total") if columns[0].unit == COUNT else _l("All"))
+        name = overall_label or str(_l("Total") if columns[0].unit == COUNT else _l("All"))
         overall_row = Row(name, suppress_one(name, overall[0], overall[0]),
                           [suppress_one(name, n, value) for n, value in overall[1]])
     rows = []
@@ -399,6 +407,26 @@ def _coping_by(dimension):
     return build
 
 
+def _requests_by_type(figure, results):
+    """Every column of a type's row, each with the cases behind it: a percentile over fewer than 10 cases' finished
+    requests is hidden like any other figure."""
+    found = results.get("requests_by_type")
+
+    def values(r: queries.Requests) -> list[tuple[int, float | None]]:
+        return [(r.people, r.raised), (r.finished_people, r.finished), (r.due_people, r.percent_on_time),
+                (r.finished_people, r.median_days), (r.finished_people, r.p90_days),
+                (r.overdue_people, r.overdue)]
+
+    columns = [Column(str(_l("Requests raised")), COUNT), Column(str(_l("Finished")), COUNT),
+               Column(str(_l("Finished by the due time")), PERCENT),
+               Column(str(_l("Median time to finish")), WORKING_DAYS),
+               Column(str(_l("90th percentile time to finish")), WORKING_DAYS),
+               Column(str(_l("Still open and past due")), COUNT)]
+    groups = [(DUE_TIMES[TaskType(r.key)].name, r.people, values(r)) for r in found.types]
+    return _table(figure, str(_l("Request")), str(_l("Cases")), columns, groups,
+                  (found.overall.people, values(found.overall)), overall_label=str(_l("All requests")))
+
+
 def _figure(figure_id, title, description, build) -> Figure:
     figure = Figure(figure_id, title, description, lambda results: build(figure, results))
     return figure
@@ -464,15 +492,23 @@ COPING_BY = {
                           "compared with everyone."), _coping_by(dimension))
     for dimension in queries.DIMENSIONS
 }
+REQUESTS = [
+    _figure("requests-by-type", _l("Requests by type"),
+            _l("What people asked of us (and the work the service raised for them), by type: how many requests "
+               "were raised in the period, how many are finished, the share finished by their due time, the working "
+               "days they took, and how many are still open past their due time now."), _requests_by_type),
+]
 PUBLIC = ["headline-service-levels", "triage-by-borough", "response-by-borough", "satisfaction-by-borough"]
 
 FIGURES: dict[str, Figure] = {figure.id: figure for figure in
-                              [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *SATISFACTION_BY.values(), *COPING_BY.values()]}
+                              [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *REQUESTS, *SATISFACTION_BY.values(),
+                               *COPING_BY.values()]}
 # Which page each figure belongs to (its CSV is available to the same people).
 PAGES = {
     "service": [figure.id for figure in SERVICE],
     "demand": [figure.id for figure in DEMAND],
     "experience": [figure.id for figure in EXPERIENCE_FIXED],
+    "requests": [figure.id for figure in REQUESTS],
 }
 
 

@@ -3,8 +3,11 @@ database, and returns plain dataclasses: never a row per case.
 
 The pages read the same figures from the daily rollups (``portal.insight.rollups``). What stays in use here:
 the dataclasses, the group and measure expressions the refresh job builds the rollups with
-(``portal.insight.refresh``), the diversions (read live) and the categories. The other query functions are the
-live reference the tests compare the rollups with (``tests/test_insight_rollups.py``).
+(``portal.insight.refresh``), the diversions and the requests (read live) and the categories. The other query
+functions are the live reference the tests compare the rollups with (``tests/test_insight_rollups.py``).
+
+Requests are read live because a median cannot be added up from daily sums: one statement counts them by type,
+and one reads the two times of each finished request, for the percentiles (``portal.insight.percentiles``).
 
 Counting people: a case (report) stands for one person. Each figure says how many distinct cases it is built
 from (``people``), which is what small-number suppression looks at.
@@ -19,12 +22,16 @@ from sqlalchemy.orm import aliased
 
 from portal.cases.enums import CaseStatus, DeadlineKind, Route
 from portal.cases.models import CrimeCategory, Report, VictimsCodeDeadline
+from portal.clock import utcnow
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.extensions import db
 from portal.insight.filters import Filters
+from portal.insight.percentiles import percentile, working_days_taken
 from portal.reporting.models import Diversion
 from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
+from portal.tasks.enums import OWED, TaskStatus, TaskType
+from portal.tasks.models import Task
 
 SATISFIED_FROM = 4  # answers of 4 or 5 on the 1 to 5 scale count as satisfied
 MEASURES = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
@@ -432,3 +439,96 @@ def coping_change(filters: Filters, dimension: str | None = None) -> list[Mean]:
         statement = statement.group_by(group).order_by(group)
     return [Mean(key, people, count, _float(mean))
             for key, people, count, mean in db.session.execute(statement).all() if count]
+
+
+# --- requests (tasks), read live ---------------------------------------------------------------------------------
+
+FINISHED = (TaskStatus.DONE, TaskStatus.CANNOT_DO)
+
+
+@dataclass(frozen=True)
+class Requests:
+    """Requests of one type (``key``; None for all of them), each figure with the cases (people) behind it."""
+
+    key: str | None
+    people: int  # cases with a request raised
+    raised: int
+    finished_people: int
+    finished: int  # done, or "we could not do this"
+    due_people: int
+    due: int  # finished, or past their due time: the requests the share on time is out of
+    on_time: int  # finished at or before their due time
+    overdue_people: int
+    overdue: int  # still open or in progress, and past their due time now
+    median_days: int | None = None  # working days to finish, over the finished requests
+    p90_days: int | None = None
+
+    @property
+    def percent_on_time(self) -> float | None:
+        return 100 * self.on_time / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class RequestsByType:
+    """Requests of each type raised in the period (only types with any), and all of them together."""
+
+    types: list[Requests]
+    overall: Requests
+
+
+def task_clauses(filters: Filters) -> list:
+    """The WHERE clauses on tasks for the filters: raised in the period; the borough and category of the case
+    (these need ``Report`` joined, see ``_tasks``)."""
+    clauses = []
+    if filters.submitted_from is not None:
+        clauses.append(Task.raised_at >= filters.submitted_from)
+    if filters.submitted_before is not None:
+        clauses.append(Task.raised_at < filters.submitted_before)
+    if filters.borough:
+        clauses.append(Report.borough == filters.borough)
+    if filters.category_id is not None:
+        clauses.append(Report.category_id == filters.category_id)
+    return clauses
+
+
+def _tasks(statement, filters: Filters):
+    """A statement over tasks, narrowed by the filters (joining the case only when a filter is on the case)."""
+    if filters.borough or filters.category_id is not None:
+        statement = statement.join(Report, Report.id == Task.report_id)
+    return statement.where(*task_clauses(filters))
+
+
+def requests_by_type(filters: Filters, now: datetime | None = None) -> RequestsByType:
+    """Requests raised in the period, by type and overall: how many, how many finished, the share finished by
+    their due time, the median and 90th percentile of the working days to finish, and how many are still open past
+    their due time ``now``. Two statements, whatever the number of requests."""
+    now = now or utcnow()
+    finished = Task.status.in_(FINISHED)
+    due = or_(finished, Task.due_at < now)
+    on_time = and_(finished, Task.completed_at.is_not(None), Task.completed_at <= Task.due_at)
+    overdue = and_(Task.status.in_(OWED), Task.due_at < now)
+    columns = [func.count(distinct(Task.report_id)), func.count(Task.id),
+               _people(finished, Task.report_id), _n(finished), _people(due, Task.report_id), _n(due), _n(on_time),
+               _people(overdue, Task.report_id), _n(overdue)]
+    by_type = _tasks(select(Task.type.label("type"), *columns), filters).group_by(Task.type)
+    overall = _tasks(select(literal(None).label("type"), *columns), filters)
+    counts = {row[0]: row[1:] for row in db.session.execute(by_type.union_all(overall)).all()}
+    days: dict[TaskType, list[int]] = {}
+    for task_type, raised_at, completed_at in db.session.execute(_tasks(
+            select(Task.type, Task.raised_at, Task.completed_at), filters)
+            .where(finished, Task.completed_at.is_not(None))):
+        days.setdefault(task_type, []).append(working_days_taken(raised_at, completed_at))
+    every = [taken for taken_by_type in days.values() for taken in taken_by_type]
+
+    def requests(key: TaskType | None, taken: list[int]) -> Requests:
+        (people, raised, finished_people, finished_count, due_people, due_count, on_time_count, overdue_people,
+         overdue_count) = counts.get(key) or (0,) * len(columns)
+        return Requests(key.value if key is not None else None, people, raised, finished_people, finished_count,
+                        due_people, due_count, on_time_count, overdue_people, overdue_count,
+                        median_days=percentile(taken, 50), p90_days=percentile(taken, 90))
+
+    return RequestsByType(
+        types=[requests(task_type, days.get(task_type, [])) for task_type in TaskType
+               if (counts.get(task_type) or (0, 0))[1]],
+        overall=requests(None, every),
+    )

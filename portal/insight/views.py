@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from portal.auth.access import public, role_required
 from portal.auth.roles import Role
-from portal.clock import today_in_london
+from portal.clock import today_in_london, utcnow
 from portal.i18n import uk_datetime
 from portal.insight import figures, queries
 from portal.insight.charts import bar_chart
@@ -16,6 +16,7 @@ from portal.insight.exports import figure_csv as as_csv
 from portal.insight.figures import FigureData, Results
 from portal.insight.filters import LONDON, FilterForm, Filters, carried, whole_months_before
 from portal.insight.refresh import last_refresh
+from portal.tasks.due_times import DUE_TIMES
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 
@@ -40,6 +41,12 @@ def figures_as_of() -> str:
     return str(_("Figures as of %(time)s (London time).", time=uk_datetime(state.as_of.astimezone(LONDON))))
 
 
+def figures_worked_out_now() -> str:
+    """For a page read live rather than from the rollups."""
+    return str(_("Figures as of %(time)s (London time), worked out when you opened this page.",
+                 time=uk_datetime(utcnow().astimezone(LONDON))))
+
+
 def _form() -> tuple[FilterForm, bool]:
     form = FilterForm(queries.categories(), request.args)
     return form, form.validate()
@@ -54,11 +61,16 @@ def _shown(figure_ids: list[str], results: Results, downloads: bool = True) -> l
     return items
 
 
-def _page(template: str, figure_ids: list[str], **context):
+def _page(template: str, figure_ids: list[str], as_of: str | None = None, dates_are: tuple[str, str] | None = None,
+          **context):
+    """A dashboard page: the filters, then each figure. ``dates_are`` replaces the date filters' hints (what the
+    dates are of), and ``as_of`` the line saying when the figures were worked out."""
     form, valid = _form()
+    if dates_are is not None:
+        form.date_from.description, form.date_to.description = dates_are
     shown = _shown(figure_ids, Results(form.filters())) if valid else []
     return render_template(template, form=form, figures=shown, valid=valid, links=carried(request.args),
-                           figures_as_of=figures_as_of(), **context)
+                           figures_as_of=as_of or figures_as_of(), **context)
 
 
 @bp.route("/")
@@ -86,6 +98,17 @@ def experience():
                   figures.COPING_BY[dimension].id]
     return _page("insight/experience.html", figure_ids, dimension=dimension,
                  dimensions=figures.DIMENSION_NAMES)
+
+
+@bp.route("/requests")
+@role_required(*DASHBOARD_ROLES)
+def requests():
+    """Requests: what people asked of us, by type; the share finished by the due time and the working days taken
+    (read live: a median cannot be added up from the daily rollups)."""
+    return _page("insight/requests.html", figures.PAGES["requests"], as_of=figures_worked_out_now(),
+                 dates_are=(_("Requests raised in this month or later. For example, 4 2026"),
+                            _("Requests raised in this month or earlier. For example, 6 2026")),
+                 due_times=DUE_TIMES.values())
 
 
 @bp.route("/figures/<figure_id>.csv")

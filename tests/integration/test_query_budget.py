@@ -38,10 +38,14 @@ BUDGET = {
     # user, count, a page of tasks with their cases and holders, the headline counts
     "task queue": (Role.OFFICER, 8),
     "partner inbox": (Role.PARTNER, 4),
-    "partner referral": (Role.PARTNER, 6),
+    # + the safeguarding concerns the organisation raised on the case, with the police's answers
+    "partner referral": (Role.PARTNER, 7),
     "insight overview": (Role.COMMISSIONER, 8),
     "insight demand": (Role.COMMISSIONER, 7),
     "insight experience": (Role.COMMISSIONER, 8),
+    # read live, not from the rollups: user, categories (the filter), the counts by type and overall (one
+    # statement), the two times of each finished request (for the percentiles)
+    "insight requests": (Role.COMMISSIONER, 4),
     "insight public summary": (None, 5),
 }
 
@@ -100,6 +104,7 @@ def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
         "insight overview": "/insight/",
         "insight demand": "/insight/demand",
         "insight experience": "/insight/experience",
+        "insight requests": "/insight/requests",
         "insight public summary": "/insight/public",
     }
 
@@ -139,7 +144,7 @@ def test_every_main_page_is_in_the_budget_table(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     for page in ("/cases/", "/cases/<crime_number>", "/staff/triage", "/staff/cases/<crime_number>",
                  "/partner/referrals", "/partner/referrals/<reference>", "/insight/", "/insight/demand",
-                 "/insight/experience", "/insight/public"):
+                 "/insight/experience", "/insight/requests", "/insight/public"):
         assert page in rules
 
 
