@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.fields import GovDateField, WholeNumberField
 from portal.forms import PortalForm, options, submit
+from portal.partners.services import CONCERN_MAX
 from portal.reporting.boroughs import BOROUGHS
 from portal.support import referral_text
 from portal.support.assessments import LEVEL_WORDS
@@ -92,6 +93,19 @@ class CloseForm(ReferralActionForm):
                          validators=[InputRequired(message=_l("Select the outcome"))])
     note = note_field("Anything else to record (optional)")
     submit = submit(_l("Close referral"))
+
+
+class ConcernForm(PortalForm):
+    """A safeguarding concern about the person on a referral, for the police safeguarding team."""
+
+    concern = TextAreaField(
+        _l("What are you worried about?"), widget=GovCharacterCount(),
+        description=_l("Say what you saw or were told, when, and whether the person or anyone else is at risk now. "
+                       "The police safeguarding team reads this today. The person will not see it."),
+        validators=[DataRequired(message=_l("Enter what you are worried about")),
+                    Length(max=CONCERN_MAX, message=_l("What you are worried about must be %(max)d characters or "
+                                                       "fewer", max=CONCERN_MAX))])
+    submit = submit(_l("Send the concern to the police"))
 
 
 # Services and groups ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
+from portal.auth.models import User
 from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
@@ -19,6 +20,8 @@ from portal.paging import page_within
 from portal.support.enums import ReferralStatus as S
 from portal.support.models import Consent, Referral, SupportService
 from portal.support.referral_states import VISIBLE_TO_PARTNER
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.models import Task
 
 PAGE_SIZE = 25
 
@@ -145,3 +148,14 @@ def count_visible(organisation_id: int) -> int:
 def report_for(referral: Referral) -> Report | None:
     """The case a referral was made from."""
     return db.session.get(Report, referral.report_id)
+
+
+def concerns_raised(referral: Referral) -> list[Task]:
+    """The safeguarding concerns the referral's organisation raised on the person's case, newest first, with the
+    police's answer once there is one. One statement. (A concern raised by an account since deleted is no longer
+    known to be theirs, so it is not listed.)"""
+    return list(db.session.scalars(
+        select(Task).join(User, User.id == Task.raised_by_id)
+        .where(Task.report_id == referral.report_id, Task.type == TaskType.SAFEGUARDING_CONCERN,
+               Task.asker == Asker.PARTNER, User.organisation_id == referral.organisation_id)
+        .order_by(Task.raised_at.desc(), Task.id.desc())))

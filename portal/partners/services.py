@@ -1,7 +1,9 @@
-"""An organisation's own services and peer-support groups: the only partner code that writes them.
+"""What a partner writes of their own: their organisation's services and peer-support groups (the only partner
+code that writes them), and safeguarding concerns raised on a referral for the police.
 
 Every write is scoped to the acting partner's organisation, checked against the rules below (raising
-`DomainError` on the field to fix) and audited.
+`DomainError` on the field to fix) and audited. Accepting, declining, contact and closing a referral are
+`portal.support.referrals`.
 """
 
 import re
@@ -14,15 +16,24 @@ from sqlalchemy import select
 from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import CrimeCategory
+from portal.cases.models import CrimeCategory, Report
+from portal.cases.timeline import add_timeline_event
 from portal.clock import today_in_london
-from portal.domain import DomainError
+from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
+from portal.i18n import N_
+from portal.links import absolute_url
+from portal.notifications.services import queue_email_to
 from portal.reporting.boroughs import BOROUGHS
 from portal.support import schedules
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import LANGUAGE_NAMES
-from portal.support.models import SupportService
+from portal.support.models import Organisation, Referral, SupportService
+from portal.support.referral_states import OPEN_STATUSES
+from portal.support.referrals import partner_can_see
+from portal.tasks.enums import Asker, TaskType
+from portal.tasks.models import Task
+from portal.tasks.services import raise_task
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -266,3 +277,55 @@ def update_service(actor: User, service: SupportService, details: ServiceDetails
     record_audit(actor.id, "service.updated", "support_service", str(service.id), f"{before} -> {_summary(service)}")
     db.session.commit()
     return service
+
+
+# Safeguarding concerns ---------------------------------------------------------------------------------------
+
+# A task keeps up to 1000 characters of the asker's words (`raise_task`), as a victim's call note does: a longer
+# concern is refused with a message rather than cut short without anyone knowing.
+CONCERN_MAX = 1000
+TITLE_MAX = 200  # a timeline event's title
+
+
+def can_raise_concern(referral: Referral) -> bool:
+    """A concern can be raised while the organisation has the referral in hand: sent to them and not yet
+    answered, accepted, contacted, or unable to make contact. Not once declined or closed (they are no longer
+    working with the person), and a withdrawn referral is not theirs to see at all."""
+    return referral.status in OPEN_STATUSES
+
+
+@refusals_roll_back
+def raise_safeguarding_concern(actor: User, referral: Referral, concern: str | None) -> Task:
+    """A partner tells the police safeguarding team they are worried about the person on a referral, in one
+    transaction: the task (due the same working day), an event on the case's timeline that only police staff
+    see, the audit event, and a neutral email to the case's named officer if it has one. The person the concern is
+    about is not told: it is not on their timeline, their requests or their data download."""
+    if not partner_can_see(actor, referral):
+        raise DomainError(N_("This referral is not available"))
+    if not can_raise_concern(referral):
+        raise DomainError(N_("You cannot do that with this referral now."))
+    concern = (concern or "").strip()
+    if not concern:
+        raise DomainError(N_("Enter what you are worried about"), field="concern")
+    if len(concern) > CONCERN_MAX:
+        raise DomainError(N_("What you are worried about must be %(max)d characters or fewer"), field="concern",
+                          max=CONCERN_MAX)
+    report = db.session.get(Report, referral.report_id)
+    organisation = db.session.get(Organisation, referral.organisation_id)
+    if report is None or organisation is None:
+        raise DomainError(N_("This referral is not available"))
+    task = raise_task(report, TaskType.SAFEGUARDING_CONCERN, Asker.PARTNER, actor, note=concern)
+    # Police staff only (neither the victim nor a witness sees it). The name is written into the title rather than
+    # given as a value, because values are filled into the body too, and the body is the partner's own words.
+    title = f"Safeguarding concern from {organisation.name}"
+    add_timeline_event(report.id, "safeguarding_concern", title if len(title) <= TITLE_MAX else
+                       f"{title[:TITLE_MAX - 1]}…", concern, actor_id=actor.id,
+                       reason_code=TaskType.SAFEGUARDING_CONCERN.value)
+    record_audit(actor.id, "referral.concern_raised", "referral", referral.reference,
+                 f"task {task.id} on {report.crime_number}")
+    if report.named_officer_id is not None:
+        officer = db.session.get(User, report.named_officer_id)
+        if officer is not None and officer.is_active:
+            queue_email_to(officer, "case_update", sign_in_link=absolute_url("auth.login"))
+    db.session.commit()
+    return task

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.audit.services import record_read
@@ -25,13 +26,15 @@ from portal.domain import DomainError
 from portal.partners import queries
 from portal.partners import services as partner_services
 from portal.partners.case_view import case_view
-from portal.partners.forms import AcceptForm, CloseForm, ContactForm, DeclineForm, ServiceForm
+from portal.partners.forms import AcceptForm, CloseForm, ConcernForm, ContactForm, DeclineForm, ServiceForm
 from portal.spreadsheets import spreadsheet_safe
 from portal.support import referral_text, referrals, schedules
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.enums import ReferralStatus as S
 from portal.support.enums import ServiceKind
 from portal.support.referral_states import can_move
+from portal.tasks.enums import OWED, TaskStatus
+from portal.tasks.words import STATE_COLOURS
 
 if TYPE_CHECKING:  # models only in annotations: views never import them at run time
     from portal.support.models import Referral
@@ -138,9 +141,16 @@ def _show(referral: Referral, accept_form: AcceptForm | None = None):
         status_colours=referral_text.STATUS_COLOURS, overdue=queries.is_overdue(referral),
         outcome=_outcome_words(referral), can_accept=can_move(referral.status, S.ACCEPTED),
         can_decline=can_move(referral.status, S.DECLINED), can_contact=referral.status in CONTACTABLE,
-        can_close=can_move(referral.status, S.CLOSED))
+        can_close=can_move(referral.status, S.CLOSED), can_raise_concern=partner_services.can_raise_concern(referral),
+        concerns=queries.concerns_raised(referral), concern_states=CONCERN_STATES, concern_colours=STATE_COLOURS,
+        owed=OWED)
     record_read(current_user.id, "referral.viewed", "referral", referral.reference)
     return page
+
+
+# A concern's state, as the organisation that raised it reads it.
+CONCERN_STATES = {TaskStatus.OPEN: _l("Open"), TaskStatus.IN_PROGRESS: _l("Open: an officer is dealing with it"),
+                  TaskStatus.DONE: _l("Done"), TaskStatus.CANNOT_DO: _l("Closed: the police could not act on it")}
 
 
 @bp.route("/referrals/<reference>")
@@ -232,6 +242,30 @@ def close(reference: str):
                    lambda r, form: referrals.close(current_user, r, form.version.expected(), form.outcome.data,
                                                    form.note.data),
                    _("You closed referral %(reference)s."))
+
+
+@bp.route("/referrals/<reference>/concern", methods=["GET", "POST"])
+@role_required(Role.PARTNER)
+@linked
+def concern(reference: str):
+    """Tell the police safeguarding team about a worry for the person on the referral. It is theirs to act on the
+    same working day; the answer comes back to this referral's page."""
+    found = _visible_or_404(reference)
+    if not partner_services.can_raise_concern(found):
+        flash(_("You cannot do that with this referral now."), "information")
+        return redirect(_referral_url(found))
+    form = ConcernForm()
+    if form.validate_on_submit():
+        try:
+            partner_services.raise_safeguarding_concern(current_user, found, form.concern.data)
+        except DomainError as error:
+            form.show_error(error.message, error.field)
+            found = _visible_or_404(reference)
+        else:
+            flash(_("Concern sent to the police safeguarding team. They will act on it today."), "success")
+            return redirect(_referral_url(found))
+    return render_template("partners/concern.html", form=form, referral=found, concern_max=partner_services.CONCERN_MAX,
+                           status_names=referral_text.PARTNER_STATUS_NAMES)
 
 
 def _cell(value) -> str:
