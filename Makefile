@@ -55,7 +55,7 @@ test-sqlite: install
 
 ## lint: ruff, the import contracts (layers; see docs/architecture.md) and mypy over the core, services and queries
 TYPED := $(sort $(wildcard portal/cases/*.py portal/tasks/*.py portal/*/services.py portal/*/*_services.py portal/*/queries.py \
-	portal/auth/session_records.py portal/auth/backoff.py))
+	portal/auth/session_records.py portal/auth/backoff.py portal/auth/staff_names.py portal/audit/words.py))
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache

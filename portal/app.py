@@ -8,9 +8,11 @@ from portal import access_log, commands, errors
 from portal.admin.organisation_views import bp as admin_organisations_bp
 from portal.admin.views import bp as admin_bp
 from portal.api.views import bp as oruk_bp
+from portal.audit.words import in_words
 from portal.auth import passwords
 from portal.auth.security import configure_security
 from portal.auth.sessions import load_user
+from portal.auth.staff_names import staff_name
 from portal.auth.views import bp as auth_bp
 from portal.data_rights.views import bp as data_rights_bp
 from portal.database import configure_sqlite
@@ -95,6 +97,8 @@ def register_extensions(app: Flask) -> None:
 def register_templates(app: Flask) -> None:
     """Load GOV.UK macros and widgets, add filters and globals."""
     configure_jinja(app)
+    app.jinja_env.filters["staff_name"] = staff_name
+    app.jinja_env.globals["audit_words"] = in_words
 
 
 def register_blueprints(app: Flask) -> None:

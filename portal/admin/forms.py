@@ -1,9 +1,11 @@
 """Admin forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.auth.staff_names import RANKS
 from portal.cases.enums import Route
 from portal.forms import PortalForm, email_field, options, submit
 from portal.widgets import CheckboxInput, RadioInput, TextInput
@@ -49,10 +51,18 @@ class StaffForm(PortalForm):
     """A new staff account."""
 
     email = email_field(_l("Work email address"))
-    display_name = StringField(_l("Name shown to the public"), widget=TextInput(),
-                               description=_l("For example, PC 1234 Sam Jones"),
+    display_name = StringField(_l("Name"), widget=TextInput(),
+                               description=_l("As the public and colleagues know them, for example Sam Jones"),
                                validators=[DataRequired(message=_l("Enter the name shown to the public")),
                                            Length(max=100, message=_l("Name must be 100 characters or fewer"))])
+    rank = SelectField(_l("Rank (police officers only)"), widget=GovSelect(),
+                       choices=options([("", _l("No rank"))] + [(rank, rank) for rank in RANKS]), validate_choice=False,
+                       validators=[Optional()])
+    collar_number = StringField(_l("Collar number (police officers only)"), widget=TextInput(),
+                                description=_l("Numbers only, for example 1234"),
+                                validators=[Length(max=7, message=_l("Collar number must be 7 digits or fewer"))],
+                                render_kw={"class": "govuk-input--width-5", "inputmode": "numeric",
+                                           "autocomplete": "off"})
     role = RadioField(_l("Role"), choices=options(STAFF_ROLE_CHOICES), widget=RadioInput(),
                       validators=[InputRequired(message=_l("Select a role"))])
     submit = submit(_l("Create account"))

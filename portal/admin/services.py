@@ -10,6 +10,7 @@ from portal.auth.models import TokenPurpose, User
 from portal.auth.roles import PUBLIC_ROLES, Role
 from portal.auth.services import create_user, get_user_by_email
 from portal.auth.session_records import end_all_sessions, sign_out_everywhere
+from portal.auth.staff_names import COLLAR_NUMBER, COLLAR_ROLES, RANKS, split_combined, staff_name
 from portal.auth.tokens import issue_token
 from portal.cases.enums import Route
 from portal.cases.models import CrimeCategory
@@ -52,22 +53,48 @@ def list_staff() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role.not_in(PUBLIC_ROLES)).order_by(User.email)))
 
 
+def _rank_and_collar(role: Role, display_name: str, rank: str | None,
+                     collar_number: str | None) -> tuple[str | None, str | None, str]:
+    """(rank, collar number, name) for a new account: police officers must have a collar number, other staff
+    must not. A name typed whole ("PC 1234 Sam Jones") is split into its parts."""
+    name: str | None = display_name.strip()
+    rank, collar_number = (rank or None), (collar_number or "").strip() or None
+    if rank is None and collar_number is None:
+        rank, collar_number, name = split_combined(name)
+    if role not in COLLAR_ROLES:
+        if rank or collar_number:
+            raise DomainError("Only police officers have a rank and collar number. Leave them empty for this role",
+                              field="collar_number")
+        return None, None, display_name.strip()
+    if rank is not None and rank not in RANKS:
+        raise DomainError("Select a rank from the list", field="rank")
+    if collar_number is None:
+        raise DomainError("Enter the officer’s collar number", field="collar_number")
+    if not COLLAR_NUMBER.fullmatch(collar_number):
+        raise DomainError("Collar number must be numbers only, like 1234", field="collar_number")
+    return rank, collar_number, name or ""
+
+
 def create_staff_account(actor: User, email: str, display_name: str, role: str,
-                         organisation_id: int | None = None) -> User:
+                         organisation_id: int | None = None, rank: str | None = None,
+                         collar_number: str | None = None) -> User:
     """Create a staff account and email a link to set a password. TOTP set-up is forced at first sign-in.
 
-    A partner account may be linked to its organisation in the same transaction.
+    A partner account may be linked to its organisation in the same transaction. Police officers and supervisors
+    are named by rank, collar number and name.
     """
     if Role(role) in PUBLIC_ROLES:
         raise DomainError("Select a staff role", field="role")
     if get_user_by_email(email) is not None:
         raise DomainError("An account with this email address already exists", field="email")
+    rank, collar_number, name = _rank_and_collar(Role(role), display_name, rank, collar_number)
     user = create_user(email, secrets.token_urlsafe(32), Role(role), verified=True)
-    user.display_name = display_name
+    user.display_name = name
+    user.rank, user.collar_number = rank, collar_number
     user.organisation_id = organisation_id
     token = issue_token(user, TokenPurpose.RESET_PASSWORD, INVITE_LIFETIME)
     queue_email_to(user, "staff_invite", link=absolute_url("auth.reset_password", token=token))
-    record_audit(actor.id, "staff.created", "user", str(user.id), f"{user.email} as {role}"
+    record_audit(actor.id, "staff.created", "user", str(user.id), f"{staff_name(user)} ({user.email}) as {role}"
                  + (f" for organisation {organisation_id}" if organisation_id is not None else ""))
     db.session.commit()
     return user

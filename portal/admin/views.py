@@ -58,7 +58,8 @@ def new_staff():
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            services.create_staff_account(current_user, form.email.data, form.display_name.data, form.role.data)
+            services.create_staff_account(current_user, form.email.data, form.display_name.data, form.role.data,
+                                          rank=form.rank.data, collar_number=form.collar_number.data)
         except DomainError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:

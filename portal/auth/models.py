@@ -18,8 +18,12 @@ class User(UserMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    # How staff are named to the public, for example "PC 1234 Sam Jones". Not used for victims or witnesses.
+    # A member of staff's name, for example "Sam Jones". Not used for victims or witnesses. Staff are shown by
+    # portal.auth.staff_names, which puts an officer's rank and collar number before it ("PC 1234 Sam Jones").
     display_name: Mapped[str | None] = mapped_column(String(100))
+    # Police officers' rank (portal.auth.staff_names.RANKS) and collar number (digits). None for other staff.
+    rank: Mapped[str | None] = mapped_column(String(10))
+    collar_number: Mapped[str | None] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         enum_column(Role, 20)

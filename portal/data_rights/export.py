@@ -101,6 +101,8 @@ LEFT_OUT: dict[str, dict[str, str]] = {
         "totp_last_step": "The last authenticator code used, so it cannot be used twice: staff and partner accounts.",
         "is_active_account": "Always yes for an account that can download its data.",
         "organisation_id": "A partner account's organisation: staff and partner accounts only.",
+        "rank": "A police officer's rank: police accounts only.",
+        "collar_number": "A police officer's collar number: police accounts only.",
     },
     "reports": {
         "id": _ID, "version": "A counter that stops two people overwriting each other's changes.",

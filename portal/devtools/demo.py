@@ -38,6 +38,14 @@ DEMO_ACCOUNTS = [
     ("admin@example.org", Role.ADMIN),
     ("commissioner@example.org", Role.COMMISSIONER),
 ]
+# How the demo staff are named on every screen: (rank, collar number, name).
+DEMO_STAFF_NAMES = {
+    "officer@example.org": ("PC", "1234", "Alex Morgan"),
+    "supervisor@example.org": ("PS", "567", "Sam Okafor"),
+    "partner@example.org": (None, None, "Jo Patel"),
+    "admin@example.org": (None, None, "Chris Adeyemi"),
+    "commissioner@example.org": (None, None, "Robin Hale"),
+}
 
 
 def load_demo_data() -> list[str]:
@@ -49,6 +57,8 @@ def load_demo_data() -> list[str]:
         created = user is None
         if created:
             user = create_user(email, password, role, verified=True)
+            if email in DEMO_STAFF_NAMES:
+                user.rank, user.collar_number, user.display_name = DEMO_STAFF_NAMES[email]
         state = "created" if created else "already there"
         line = f"  {role.value:<11} {email:<26} {state}"
         if user.needs_totp:
@@ -103,13 +113,10 @@ DEMO_PATHS = {
 
 def _demo_reports(victim) -> list[str]:
     """Submit the demo victim's reports through the normal services, and take each to a different status. Once."""
-
-
     existing = db.session.scalar(select(func.count()).select_from(Report).where(Report.reporter_user_id == victim.id))
     if existing:
         return [f"Demo cases: {existing} already there"]
     officer = get_user_by_email("officer@example.org")
-    officer.display_name = officer.display_name or "PC 1234 Alex Morgan"
     numbers = []
     for index, (status, path) in enumerate(DEMO_PATHS.items()):
         extra = DEMO_REPORTS[index % len(DEMO_REPORTS)]

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
-from portal.auth.models import User
+from portal.auth.staff_names import staff_names
 from portal.extensions import db
 from portal.messages.models import CaseMessage
 
@@ -35,9 +35,5 @@ def unread_for_victim(report) -> int:
 
 
 def staff_senders(messages: list[CaseMessage]) -> dict[int, str]:
-    """The email address of each member of staff who sent one of these messages."""
-    ids = {m.sender_id for m in messages if m.from_staff and m.sender_id is not None}
-    if not ids:
-        return {}
-    return {user_id: email
-            for user_id, email in db.session.execute(select(User.id, User.email).where(User.id.in_(ids)))}
+    """The name of each member of staff who sent one of these messages."""
+    return staff_names(m.sender_id for m in messages if m.from_staff)

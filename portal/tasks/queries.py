@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.auth.staff_names import full_name
 from portal.cases.models import Report
 from portal.cases.working_days import end_of_working_day
 from portal.clock import utcnow
@@ -74,7 +75,7 @@ def task_queue(filters: TaskFilters, user: User, page: int = 1, now: datetime | 
     total = db.session.scalar(select(func.count()).select_from(narrowed)) or 0
     page, pages = page_within(page, total, PER_PAGE)
     rows = db.session.execute(
-        select(Task, Report.crime_number, User.display_name, User.email)
+        select(Task, Report.crime_number, User.rank, User.collar_number, User.display_name, User.id)
         .join(Report, Report.id == Task.report_id)
         .outerjoin(User, User.id == Task.assignee_id)
         .where(Task.id.in_(select(narrowed.c.id)))
@@ -87,8 +88,10 @@ def task_queue(filters: TaskFilters, user: User, page: int = 1, now: datetime | 
         func.count().filter(Task.assignee_id.is_(None)),
     ).where(Task.status.in_(OWED))).one()
     return TaskPage(
-        [TaskRow(task, crime_number, name or email if (name or email) else None, task.due_at < now)
-         for task, crime_number, name, email in rows],
+        [TaskRow(task, crime_number,
+                 (full_name(rank, collar, name) or "A member of staff") if user_id is not None else None,
+                 task.due_at < now)
+         for task, crime_number, rank, collar, name, user_id in rows],
         total, page, pages,
         {"owed": owed, "overdue": overdue, "due_today": today, "mine": mine, "unassigned": unassigned})
 
@@ -116,7 +119,7 @@ def police_officers() -> list[User]:
     """Active officers and supervisors a task can be given to, by name."""
     return list(db.session.scalars(select(User).where(User.role.in_((Role.OFFICER, Role.SUPERVISOR)),
                                                       User.is_active_account.is_(True))
-                                   .order_by(User.display_name, User.email)))
+                                   .order_by(User.display_name, User.id)))
 
 
 def overdue_since(task: Task, now: datetime | None = None) -> timedelta | None:

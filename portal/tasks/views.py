@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
+from portal.auth.staff_names import staff_name
 from portal.domain import DomainError
 from portal.tasks import queries, services
 from portal.tasks.due_times import DUE_TIMES
@@ -52,7 +53,7 @@ def _assign_form(task) -> AssignTaskForm | None:
         return None
     form = AssignTaskForm()
     form.officer.choices = [("", "Choose an officer")] + [
-        (str(officer.id), officer.display_name or officer.email) for officer in queries.police_officers()
+        (str(officer.id), staff_name(officer)) for officer in queries.police_officers()
         if officer.id != task.decided_by_id]
     return form
 

@@ -6,6 +6,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.auth.staff_names import staff_name
 from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
 
@@ -22,7 +23,7 @@ def officer_name(report: Report) -> str | None:
     if report.named_officer_id is None:
         return None
     officer = db.session.get(User, report.named_officer_id)
-    return (officer.display_name or gettext("An officer")) if officer else None
+    return staff_name(officer, gettext("An officer")) if officer else None
 
 
 def last_updates(report_ids: list[int]) -> dict[int, datetime]:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.auth.staff_names import staff_names
 from portal.cases.access import POLICE_ROLES
 from portal.cases.enums import CaseStatus, DeadlineKind
 from portal.cases.models import CrimeCategory, Report, SlaAlert, TimelineEvent, VictimsCodeDeadline
@@ -105,8 +106,7 @@ def triage_queue(filters: QueueFilters, user: User, page: int = 1, now: datetime
     )} if ids else {}
     unread = unread_for_staff(ids)  # one grouped query for the whole page, none if the page is empty
     claimers = {r.claimed_by_id for r in reports if r.claimed_by_id}
-    names: dict[int, str] = {user_id: email for user_id, email in db.session.execute(
-        select(User.id, User.email).where(User.id.in_(claimers)))} if claimers else {}
+    names = staff_names(claimers)
     untriaged = Report.status == CaseStatus.RECEIVED
 
     def counted(*where):
@@ -151,8 +151,7 @@ def case_view(report: Report) -> CaseView:
     ids = {e.actor_id for e in timeline} | {a.actor_id for a in audit} | {report.claimed_by_id,
                                                                           report.named_officer_id}
     ids.discard(None)
-    people: dict[int, str] = {user_id: email for user_id, email in db.session.execute(
-        select(User.id, User.email).where(User.id.in_(ids)))} if ids else {}
+    people = staff_names(ids)
     unread = unread_for_staff([report.id]).get(report.id, 0)
     return CaseView(report, timeline, deadlines, audit, people, unread)
 

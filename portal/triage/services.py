@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.auth.roles import Role
+from portal.auth.staff_names import staff_name
 from portal.cases import victims_code
 from portal.cases.changes import Event, commit_change
 from portal.cases.enums import CaseStatus, DeadlineKind
@@ -66,7 +67,7 @@ def assign_report(actor: User, report: Report, expected_version: int, officer: U
     if officer.role not in STAFF_ROLES or not officer.is_active:
         raise DomainError("Select an active officer", field="officer")
     report.claimed_by_id = officer.id
-    return commit_change(actor, report, expected_version, "report.assigned", None, detail=officer.email)
+    return commit_change(actor, report, expected_version, "report.assigned", None, detail=staff_name(officer))
 
 
 # Triage decisions ------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def allocate_for_investigation(actor: User, report: Report, expected_version: in
     return commit_change(actor, report, expected_version, "decision.allocate",
                          Event("decision", template.title, text, victim=True, reason_code="allocate",
                                 values=values),
-                         CaseStatus.UNDER_INVESTIGATION, detail=officer.email)
+                         CaseStatus.UNDER_INVESTIGATION, detail=staff_name(officer))
 
 
 @refusals_roll_back
@@ -248,11 +249,11 @@ ENHANCED_RIGHTS_REASONS = {
 
 def officer_display_name(officer: User) -> str:
     """How an officer is named to the victim."""
-    return officer.display_name or "An officer"
+    return staff_name(officer, "An officer")
 
 
 def active_officers() -> list[tuple[int, str]]:
     """(id, name) of the officers and supervisors who can be given cases."""
-    return [(user_id, name or email) for user_id, name, email in db.session.execute(
-        select(User.id, User.display_name, User.email)
-        .where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True)).order_by(User.email))]
+    return [(user.id, staff_name(user)) for user in db.session.scalars(
+        select(User).where(User.role.in_(STAFF_ROLES), User.is_active_account.is_(True))
+        .order_by(User.display_name, User.id))]

@@ -53,7 +53,7 @@ def staff_client(app, user):
 def victim_case(app, client, signed_in, make_user):
     """A signed-in victim's case with a named officer: (crime number, victim, officer)."""
     victim = signed_in(Role.VICTIM)
-    officer = make_user(Role.OFFICER, display_name="PC 1234 Alex Morgan")
+    officer = make_user(Role.OFFICER, display_name="Alex Morgan", rank="PC", collar_number="1234")
     crime_number = make_report(app, user=victim)
     set_report(app, crime_number, named_officer_id=officer.id)
     return crime_number, victim, officer
@@ -141,7 +141,8 @@ def test_a_staff_reply_reaches_the_victim(app, client, victim_case):
     [message] = messages_on(app, crime_number)
     assert message.from_staff and message.sender_id == officer.id and message.read_at is not None
     staff_html = police.get(f"/staff/cases/{crime_number}/messages").get_data(as_text=True)
-    assert "Read by the victim" in staff_html and officer.email in staff_html
+    assert "Read by the victim" in staff_html and "PC 1234 Alex Morgan" in staff_html
+    assert officer.email not in staff_html
 
 
 def test_the_thread_shows_both_sides_oldest_first(app, client, victim_case):

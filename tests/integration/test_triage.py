@@ -369,7 +369,7 @@ def test_a_correction_never_edits_the_victims_answers(app, client, officer):
 def test_a_supervisor_assigns_and_officers_claim(app, client, signed_in, make_user):
     """Supervisors assign; an officer's claim shows in the queue."""
     supervisor = signed_in(Role.SUPERVISOR)
-    officer_user = make_user(Role.OFFICER)
+    officer_user = make_user(Role.OFFICER, display_name="Priya Shah", rank="DC", collar_number="77")
     crime_number = make_report(app)
     version = report_state(app, crime_number).version
     client.post(f"/staff/cases/{crime_number}/assign",
@@ -377,7 +377,8 @@ def test_a_supervisor_assigns_and_officers_claim(app, client, signed_in, make_us
     assert report_state(app, crime_number).claimed_by_id == officer_user.id
     assert audited(app, "report.assigned", crime_number)
     assert supervisor.role == Role.SUPERVISOR
-    assert officer_user.email in client.get("/staff/triage").get_data(as_text=True)
+    queue = client.get("/staff/triage").get_data(as_text=True)
+    assert "DC 77 Priya Shah" in queue and officer_user.email not in queue
 
 
 def test_officers_cannot_assign(app, client, officer, make_user):

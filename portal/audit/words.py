@@ -1,0 +1,110 @@
+"""The audit trail in words: what each recorded action means, as it reads after a person's name
+("PC 1234 Alex Morgan claimed the report"), instead of the code the trail stores (`report.claimed`)."""
+
+ACTIONS: dict[str, str] = {
+    "account.close_failed": "tried to close their account, and it could not be closed",
+    "account.closed": "closed their account",
+    "account.data_downloaded": "downloaded their data",
+    "account.email_verified": "confirmed their email address",
+    "account.language_changed": "changed their language",
+    "account.registered": "created an account",
+    "case.call_requested": "asked for a call",
+    "case.correction": "corrected the report",
+    "case.enhanced_rights": "recorded that the victim has enhanced rights",
+    "case.evidence_added": "added information or evidence",
+    "case.preferences_changed": "changed how they are contacted",
+    "case.unlinked": "stopped following the case",
+    "case.viewed": "viewed the case",
+    "case.visit_answered": "answered about the visit",
+    "category.updated": "changed a crime category",
+    "check_in.answered": "answered a check-in",
+    "consent.withdrawn": "withdrew their consent to share their details",
+    "equality.deleted": "deleted their equality answers",
+    "equality.saved": "saved their equality answers",
+    "evidence.viewed": "viewed a file of evidence",
+    "login.failed": "failed to sign in",
+    "login.succeeded": "signed in",
+    "message.sent": "sent a message",
+    "messages.viewed": "read the messages",
+    "organisation.created": "added an organisation",
+    "organisation.updated": "changed an organisation",
+    "password.reset": "reset their password",
+    "password.reset_requested": "asked to reset their password",
+    "referral.accepted": "accepted a referral",
+    "referral.closed": "closed a referral",
+    "referral.concern_raised": "raised a safeguarding concern about the person referred",
+    "referral.consented": "agreed to a referral",
+    "referral.contact_attempt": "recorded an attempt to contact the person referred",
+    "referral.declined": "declined a referral",
+    "referral.exported": "downloaded a referral",
+    "referral.proposed": "proposed a referral",
+    "referral.sent": "sent a referral",
+    "referral.turned_down": "turned down a proposed referral",
+    "referral.verbal_consent": "sent a referral with consent given by phone or in person",
+    "referral.viewed": "viewed a referral",
+    "referral.withdrawn": "withdrew a referral",
+    "report.assigned": "gave the report to an officer",
+    "report.claim_requested": "asked to add a report to their account",
+    "report.claim_unmatched": "tried to add a report to their account, and it did not match",
+    "report.claimed": "claimed the report",
+    "report.submitted": "reported the crime",
+    "service.created": "added a support service",
+    "service.updated": "changed a support service",
+    "sessions.ended_everywhere": "signed out on every device",
+    "staff.created": "created a staff account",
+    "staff.deactivated": "deactivated a staff account",
+    "support.assessed": "answered the support questions",
+    "support.level_chosen": "chose a level of support",
+    "survey.answered": "answered a survey",
+    "task.assigned": "gave a task to an officer",
+    "task.claimed": "took a task",
+    "task.raised": "raised a task",
+    "task.viewed": "viewed a task",
+    "task.done": "finished a task",
+    "task.cannot_do": "closed a task that cannot be done",
+    "totp.enrolled": "set up their authenticator app",
+    "totp.failed": "entered a wrong authenticator code",
+    "witness.availability": "gave the dates they cannot attend court",
+    "witness.invited": "invited a witness",
+    "witness.linked": "joined the case as a witness",
+    "witnesses.viewed": "viewed the witnesses",
+}
+
+# Families of actions whose last part names a decision, a status or a request.
+FAMILIES: dict[str, str] = {
+    "decision.": "decided: {}",
+    "update.": "updated the case: {}",
+    "case.request_": "asked for {}",
+}
+
+DETAILS: dict[str, str] = {
+    "no_further_investigation": "no further investigation",
+    "allocate": "give it to an officer to investigate",
+    "attendance": "arrange a visit",
+    "officer_follow_up_visit": "an officer will visit",
+    "officer_follow_up_call": "an officer will call",
+    "escalate": "escalate it",
+    "refer_elsewhere": "refer it to another organisation",
+    "information_only": "record it for information only",
+    "duplicate": "it is a duplicate of another report",
+    "review": "the decision to be looked at again",
+    "statement": "a Victim Personal Statement",
+    "property": "their property back",
+}
+
+
+def in_words(action: str) -> str:
+    """What the action means, in words that follow a name. An action with no words yet is shown with its code's
+    punctuation taken out, never as a bare code (tests/unit/test_audit_words.py keeps this list complete)."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    for prefix, template in FAMILIES.items():
+        if action.startswith(prefix):
+            rest = action[len(prefix):]
+            return template.format(DETAILS.get(rest, rest.replace("_", " ")))
+    return action.replace(".", " ").replace("_", " ")
+
+
+def has_words(action: str) -> bool:
+    """Whether the action has words of its own or belongs to a family that has."""
+    return action in ACTIONS or any(action.startswith(prefix) for prefix in FAMILIES)
