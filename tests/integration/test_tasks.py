@@ -49,7 +49,18 @@ def case(app, make_user):
     victim_browser, officer_browser = app.test_client(), app.test_client()
     sign_in_as(victim_browser, victim)
     sign_in_as(officer_browser, officer)
-    return {"number": crime_number, "victim": victim_browser, "officer": officer_browser, "officer_user": officer}
+    return {"number": crime_number, "victim": victim_browser, "officer": officer_browser, "officer_user": officer,
+            "victim_user": victim}
+
+
+def update(officer, app, crime_number, status: str) -> None:
+    """An officer records that the case reached this status a few minutes ago, telling the victim."""
+    london = (utcnow() - timedelta(minutes=5)).astimezone(LONDON)
+    response = officer.post(f"/staff/cases/{crime_number}/update", data={
+        "version": str(_version(app, crime_number)), "status": status, "happened_date-day": str(london.day),
+        "happened_date-month": str(london.month), "happened_date-year": str(london.year),
+        "happened_time": london.strftime("%H:%M"), "victim": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 
 def ask(app, case, task_type: TaskType) -> None:
@@ -73,17 +84,28 @@ def ask(app, case, task_type: TaskType) -> None:
     elif task_type == TaskType.INFORMATION_ADDED:
         victim.post(f"/cases/{number}/evidence", data={"file": (io.BytesIO(a_photo()), "door.jpg")},
                     content_type="multipart/form-data")
+    elif task_type == TaskType.RIGHT_TO_REVIEW:  # a suspect was interviewed under caution and not charged
+        decide(officer, app, number, "allocate", {"officer": str(case["officer_user"].id)})
+        for status in ("suspect_identified", "suspect_interviewed"):
+            update(officer, app, number, status)
+        decide(officer, app, number, "nfi", {"reason_code": "no_lines_of_enquiry"})
+        victim.post(f"/cases/{number}/requests/review")
+    elif task_type == TaskType.CONTACT_OFFLINE:  # the service asks, for a victim whose only safe channel is a phone
+        case["number"] = make_report(app, user=case["victim_user"], safe_channels=["phone"])
 
 
-VICTIM_REQUESTS = [TaskType.CALL_BACK, TaskType.VISIT_REARRANGE, TaskType.LOOK_AGAIN, TaskType.PERSONAL_STATEMENT,
-                   TaskType.PROPERTY_RETURN, TaskType.INFORMATION_ADDED]
+VICTIM_REQUESTS = [TaskType.CALL_BACK, TaskType.VISIT_REARRANGE, TaskType.LOOK_AGAIN, TaskType.RIGHT_TO_REVIEW,
+                   TaskType.PERSONAL_STATEMENT, TaskType.PROPERTY_RETURN, TaskType.INFORMATION_ADDED,
+                   TaskType.CONTACT_OFFLINE]
+# The safeguarding concern, the one kind a partner raises, is walked end to end in test_partner_safeguarding.py.
+assert set(VICTIM_REQUESTS) == set(TaskType) - {TaskType.SAFEGUARDING_CONCERN}
 
 
 @pytest.mark.parametrize("task_type", VICTIM_REQUESTS, ids=[t.value for t in VICTIM_REQUESTS])
 def test_a_request_becomes_a_task_that_is_seen_taken_finished_and_read(app, make_user, case, task_type):
     ask(app, case, task_type)
     with app.app_context():
-        [task] = db.session.scalars(select(Task)).all()
+        [task] = db.session.scalars(select(Task).where(Task.report.has(crime_number=case["number"]))).all()
         assert task.type == task_type and task.status == TaskStatus.OPEN
         raised, due, task_id = task.raised_at, task.due_at, task.id
     assert due == due_at(task_type, raised)[1]
@@ -94,7 +116,7 @@ def test_a_request_becomes_a_task_that_is_seen_taken_finished_and_read(app, make
 
     # Someone whose job it is sees it in the queue, takes it and finishes it.
     reviewer = case["officer"]
-    if task_type == TaskType.LOOK_AGAIN:  # the officer who decided may not review: another officer does
+    if task_type in (TaskType.LOOK_AGAIN, TaskType.RIGHT_TO_REVIEW):  # the decider may not review: another does
         reviewer = app.test_client()
         sign_in_as(reviewer, make_user(Role.OFFICER, display_name="PC 5678 Sam Reviewer"))
     queue = reviewer.get("/staff/tasks/")
@@ -130,13 +152,8 @@ def test_the_officer_who_decided_cannot_review_the_decision(app, case):
 def test_a_review_after_an_interview_without_charge_is_the_right_to_review(app, case):
     number, officer = case["number"], case["officer"]
     decide(officer, app, number, "allocate", {"officer": str(case["officer_user"].id)})
-    london = (utcnow() - timedelta(minutes=5)).astimezone(LONDON)
     for status in ("suspect_identified", "suspect_interviewed"):
-        response = officer.post(f"/staff/cases/{number}/update", data={
-            "version": str(_version(app, number)), "status": status, "happened_date-day": str(london.day),
-            "happened_date-month": str(london.month), "happened_date-year": str(london.year),
-            "happened_time": london.strftime("%H:%M"), "victim": "y"})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        update(officer, app, number, status)
     with app.app_context():
         from portal.cases.models import Report
         from portal.tracking.services import review_kind
