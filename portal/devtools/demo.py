@@ -13,6 +13,7 @@ from portal.cases.enums import CaseStatus
 from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.partners.services import raise_safeguarding_concern
 from portal.reporting.services import get_category, save_answers, start_draft, submit_report
 from portal.support import referrals
 from portal.support.assessments import choose_level, latest_assessment, save_assessment
@@ -68,7 +69,7 @@ def load_demo_data() -> list[str]:
     lines.extend(_demo_reports(get_user_by_email("victim@example.org")))
     lines.extend(_demo_support(get_user_by_email("victim@example.org"), get_user_by_email("officer@example.org"),
                                get_user_by_email("partner@example.org")))
-    lines.extend(_demo_tasks(get_user_by_email("victim@example.org")))
+    lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
@@ -136,7 +137,7 @@ def _demo_reports(victim) -> list[str]:
     return ["Demo cases for " + victim.email + ":", *(f"  {n}" for n in numbers)]
 
 
-def _demo_tasks(victim) -> list[str]:
+def _demo_tasks(victim, partner) -> list[str]:
     """One open task of each kind across the demo cases, raised as the victim (or the service, or a charity)
     would raise it, through the same service functions. Once."""
     cases = {report.status: report for report in db.session.scalars(
@@ -155,9 +156,12 @@ def _demo_tasks(victim) -> list[str]:
     raise_task(cases[CaseStatus.SUSPECT_INTERVIEWED], TaskType.RIGHT_TO_REVIEW, Asker.VICTIM, victim,
                "The suspect was interviewed and then let go. I would like the decision reviewed.")
     raise_task(cases[CaseStatus.RECEIVED], TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
-    raise_task(cases[CaseStatus.REFERRED_ELSEWHERE], TaskType.SAFEGUARDING_CONCERN, Asker.PARTNER, None,
-               "The victim told our volunteer they are frightened to go home.")
     db.session.commit()
+    # The demo partner's charity, Camden Victim Support, is still trying to reach the victim on this case.
+    referral = db.session.scalar(select(Referral).where(
+        Referral.report_id == cases[CaseStatus.REFERRED_ELSEWHERE].id,
+        Referral.organisation_id == partner.organisation_id))
+    raise_safeguarding_concern(partner, referral, "The victim told our volunteer they are frightened to go home.")
     return [f"Demo tasks: one of each of {len(TaskType)} kinds, at /staff/tasks/ (sign in as officer@example.org)"]
 
 

@@ -8,6 +8,8 @@ from portal.forms import Answered, PortalForm, options, submit
 from portal.tasks.services import OUTCOME_MAX
 from portal.widgets import RadioInput
 
+FINISH_ADVICE = "Say what you did, when, and what happens next, in plain words."
+
 
 class ClaimTaskForm(PortalForm):
     """Take the task."""
@@ -32,8 +34,7 @@ class FinishTaskForm(PortalForm):
     outcome = TextAreaField(
         "What to tell them",
         widget=GovTextArea(),
-        description="The person who asked reads this on their case. Say what you did, when, and what happens next, "
-                    "in plain words.",
+        description=FINISH_ADVICE,
         validators=[InputRequired(message="Enter what happened, in words the person will understand"),
                     Length(max=OUTCOME_MAX, message=f"Outcome must be {OUTCOME_MAX} characters or fewer")])
     submit = submit("Finish the task")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.auth.staff_names import full_name
+from portal.auth.staff_names import full_name, staff_name
 from portal.cases.models import Report
 from portal.cases.working_days import end_of_working_day
 from portal.clock import utcnow
@@ -120,6 +120,18 @@ def police_officers() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role.in_((Role.OFFICER, Role.SUPERVISOR)),
                                                       User.is_active_account.is_(True))
                                    .order_by(User.display_name, User.id)))
+
+
+ASKERS = {Asker.VICTIM: "The victim", Asker.WITNESS: "A witness", Asker.SYSTEM: "The service, for the victim",
+          Asker.STAFF: "A member of staff", Asker.PARTNER: "A charity partner"}
+
+
+def asked_by(task: Task) -> str:
+    """Who raised the task, as staff read it: the victim or a witness by their part, staff and partners by name."""
+    who = ASKERS[task.asker]
+    if task.asker in (Asker.STAFF, Asker.PARTNER) and task.raised_by_id is not None:
+        return f"{who}: {staff_name(db.session.get(User, task.raised_by_id))}"
+    return who
 
 
 def overdue_since(task: Task, now: datetime | None = None) -> timedelta | None:

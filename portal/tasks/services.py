@@ -121,7 +121,8 @@ FINISHED_TITLES = {
 @refusals_roll_back
 def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> Task:
     """The officer holding the task (or a supervisor) finishes it with an outcome in plain words, which the
-    person who asked reads on their case; they are told there is an update."""
+    person who asked reads on their case (a partner on the referral they raised it from); they are told there is
+    an update, in the neutral words every email uses."""
     task = _task(task_id)
     if task.status not in OWED:
         raise DomainError("This task is finished")
@@ -147,5 +148,9 @@ def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> T
     record_audit(actor.id, f"task.{task.status.value}", "task", str(task.id), report.crime_number)
     if to_person and not report.safeguarding:
         notify_victim(report)
+    elif task.asker == Asker.PARTNER and task.raised_by_id is not None:
+        partner = db.session.get(User, task.raised_by_id)
+        if partner is not None and partner.is_active:
+            queue_email_to(partner, "case_update", sign_in_link=absolute_url("auth.login"))
     db.session.commit()
     return task

@@ -10,12 +10,15 @@ from portal.auth.staff_names import staff_name
 from portal.domain import DomainError
 from portal.tasks import queries, services
 from portal.tasks.due_times import DUE_TIMES
-from portal.tasks.enums import OWED, TaskTeam, TaskType
-from portal.tasks.forms import AssignTaskForm, ClaimTaskForm, FinishTaskForm
+from portal.tasks.enums import OWED, Asker, TaskTeam, TaskType
+from portal.tasks.forms import FINISH_ADVICE, AssignTaskForm, ClaimTaskForm, FinishTaskForm
 
 bp = Blueprint("tasks", __name__, url_prefix="/staff/tasks")
 
 POLICE = (Role.OFFICER, Role.SUPERVISOR)
+# Who reads a finished task's outcome, and where: by whether a partner raised it.
+READER = {False: "The person who asked reads this on their case.",
+          True: "The charity that raised it reads this on their referral page."}
 TEAM_NAMES = {TaskTeam.CASE_OFFICER: "Case officer", TaskTeam.REVIEW: "Review team",
               TaskTeam.CONTACT: "Contact team", TaskTeam.SAFEGUARDING: "Safeguarding"}
 SHOW_NAMES = {"all": "All owed tasks", "mine": "Mine", "unassigned": "Not yet taken", "overdue": "Overdue",
@@ -64,17 +67,18 @@ def task(task_id: int):
     """One task: what was asked, by when and why, and finishing it with an outcome."""
     found = _task_or_404(task_id)
     form = FinishTaskForm()
+    form.outcome.description = f"{READER[found.asker == Asker.PARTNER]} {FINISH_ADVICE}"
     if form.validate_on_submit():
         try:
             services.finish_task(current_user, found.id, form.result.data == "done", form.outcome.data)
         except DomainError as error:
             getattr(form, error.field or "outcome").errors.append(error.message)
         else:
-            flash("Task finished. The person who asked can read the outcome on their case.", "success")
+            flash(f"Task finished. {READER[found.asker == Asker.PARTNER]}", "success")
             return redirect(url_for("tasks.queue"))
     page = render_template("tasks/task.html", task=found, due=DUE_TIMES[found.type], teams=TEAM_NAMES, form=form,
                            claim_form=ClaimTaskForm(), assign_form=_assign_form(found),
-                           overdue=queries.overdue_since(found))
+                           overdue=queries.overdue_since(found), asked_by=queries.asked_by(found))
     record_read(current_user.id, "task.viewed", "task", str(found.id))
     return page
 

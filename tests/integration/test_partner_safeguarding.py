@@ -36,7 +36,7 @@ def referral(app, make_user):
     """A referral to a charity, a browser signed in as one of its partners, and the victim's own browser."""
     setup = charity(app)
     reference = referral_to(app, make_user, setup)
-    partner = make_user(Role.PARTNER, organisation_id=setup.organisation_id)
+    partner = make_user(Role.PARTNER, organisation_id=setup.organisation_id, display_name="Jo Partner")
     partner_browser = app.test_client()
     sign_in_as(partner_browser, partner)
     with app.app_context():
@@ -113,11 +113,20 @@ def test_a_concern_reaches_the_safeguarding_team_today_and_the_charity_reads_the
     staff_case = officer.get(f"/staff/cases/{number}").get_data(as_text=True)
     assert escape(CONCERN) in staff_case
 
+    assert "A charity partner: Jo Partner" in task_page.get_data(as_text=True)
+
     officer.post(f"/staff/tasks/{task.id}/claim")
+    finishing = officer.get(f"/staff/tasks/{task.id}").get_data(as_text=True)
+    assert "The charity that raised it reads this on their referral page." in finishing
+    before = len(outbox_rows(app))
     finished = officer.post(f"/staff/tasks/{task.id}", data={"result": "done", "outcome": ANSWER})
     assert finished.status_code == 302
     [task] = tasks(app)
     assert task.status == TaskStatus.DONE
+    # The charity is told there is an update, in the neutral words every email uses.
+    [told] = outbox_rows(app)[before:]
+    assert told.recipient == referral["partner_user"].email and told.subject == "You have an update"
+    assert ANSWER[:30] not in told.body_text and number not in told.body_text
 
     answered = partner.get(referral["page"])
     assert_good_page(answered)
