@@ -303,3 +303,14 @@ def test_the_victims_case_page_reads_answered_requests_in_one_statement(app, cas
         ask(app, case, task_type)
     answer_all()
     assert statements() == one
+
+
+def test_the_queue_shows_staff_every_due_time_with_its_source(app, case):
+    page = case["officer"].get("/staff/tasks/")
+    assert_good_page(page)
+    table = page.get_data(as_text=True).split('id="due-times"')[1]
+    for row in DUE_TIMES.values():
+        assert row.name in table
+    assert "NPCC Victims’ Right to Review scheme" in table
+    assert "Acknowledge in 10, answer in 30 working days" in table
+    assert "The same working day" in table
