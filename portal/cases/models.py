@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import overload
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
@@ -91,8 +92,15 @@ class Report(TimestampMixin, Base):
     # Quiet hours in London time: no message is delivered from quiet_from_hour until quiet_until_hour.
     quiet_from_hour: Mapped[int | None]
     quiet_until_hour: Mapped[int | None]
+    # A postal address, asked for only when letter is a safe channel: the lines as typed, and a UK postcode.
+    contact_address: Mapped[str | None] = mapped_column(String(500))
+    contact_address_postcode: Mapped[str | None] = mapped_column(String(10))
     voicemail_allowed: Mapped[bool] = mapped_column(default=False)
     neutral_sender: Mapped[bool] = mapped_column(default=True)
+    # The one exception to "no case details in messages": the person asked, in so many words, for the crime
+    # number in their confirmation (for an insurer). Off unless they chose it; when they chose it is recorded.
+    crime_number_in_confirmation: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    crime_number_opt_in_at: Mapped[datetime | None]
     # Contact needs, shown prominently to staff and partners: an interpreter (and in which language),
     # British Sign Language, large print.
     interpreter_language: Mapped[str | None] = mapped_column(String(60))

@@ -311,12 +311,17 @@ def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRe
             "name": report.contact_name,
             "email": report.contact_email,
             "phone": report.contact_phone,
+            "address": report.contact_address,
+            "address_postcode": report.contact_address_postcode,
             "safe_channels": list(report.safe_channels or []),
             "safe_times": report.safe_times,
             "quiet_from_hour": report.quiet_from_hour,
             "quiet_until_hour": report.quiet_until_hour,
             "voicemail_allowed": report.voicemail_allowed,
             "neutral_sender": report.neutral_sender,
+            # Named as the report's own columns are, so the download mirrors them (crime_number_…).
+            "crime_number_in_confirmation": report.crime_number_in_confirmation,
+            "crime_number_opt_in_at": report.crime_number_opt_in_at,
             "interpreter_language": report.interpreter_language,
             "needs_bsl": report.needs_bsl,
             "needs_large_print": report.needs_large_print,
@@ -621,6 +626,8 @@ def _report_pdf(doc: _Document, report: dict) -> None:
     doc.row("Your name", contact["name"])
     doc.row("Email address", contact["email"])
     doc.row("Phone number", contact["phone"])
+    if contact["address"]:
+        doc.row("Postal address", f"{contact['address']}\n{contact['address_postcode'] or ''}".strip())
     doc.row("Safe ways to contact you", _labels(contact["safe_channels"], CHANNELS) or "None chosen")
     doc.row("Safe times to contact you", contact["safe_times"])
     quiet = (f"No messages from {_hour(contact['quiet_from_hour'])} to {_hour(contact['quiet_until_hour'])}"
@@ -628,6 +635,8 @@ def _report_pdf(doc: _Document, report: dict) -> None:
     doc.row("Quiet hours", quiet)
     doc.row("We may leave a voicemail", _yes_no(contact["voicemail_allowed"]))
     doc.row("Emails and letters come from a neutral sender", _yes_no(contact["neutral_sender"]))
+    if contact["crime_number_in_confirmation"]:
+        doc.row("You asked for the crime number in your confirmation", uk_datetime(contact["crime_number_opt_in_at"]))
     doc.row("Help to talk with us", _contact_needs(contact))
     doc.row("What you asked for next", FOLLOW_UPS.get(report["follow_up"], report["follow_up"]))
     doc.row("Would you have reported it another way", ANSWERS.get(report["would_have_reported"],
