@@ -16,6 +16,8 @@ BASE_ANSWERS = {
     "evidence_done": True, "contact_name": "Sam Victim", "contact_email": "sam@example.org",
     "safe_channels": ["email"], "voicemail_allowed": "no", "neutral_sender": "yes", "follow_up": "call",
     "would_have_reported": "no",
+    # Asked (and kept) only when "letter" is among the safe channels; otherwise the service ignores it.
+    "address_line_1": "10 Station Road", "address_line_2": "", "address_town": "London", "address_postcode": "NW1 2DB",
 }
 
 

@@ -7,6 +7,7 @@ from wtforms.validators import Length
 
 from portal import contact_needs
 from portal.i18n import uk_date
+from portal.postal_address import PostalAddress
 from portal.reporting import forms
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.journey import Answers, Step, applicable_steps
@@ -150,6 +151,9 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
                     described[needs.index("interpreter")] = _("An interpreter (%(language)s)",
                                                               language=language_labels.get(language, language))
                 add(slug, _("Help to talk with us"), "; ".join(described))
+        elif slug == "postal-address":
+            address = PostalAddress.of_answers(answers)
+            add(slug, _("Postal address"), "\n".join(filter(None, (address.lines, address.kept_postcode))))
         elif slug == "follow-up":
             follow = {"call": _("Please call me"), "visit": _("I would like a visit"), "none": _("No contact needed")}
             add(slug, _("Contact about this"), follow.get(answers.get("follow_up")))

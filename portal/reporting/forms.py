@@ -1,13 +1,12 @@
 """One form per question page of the report wizard. Field names are the keys of the saved answers."""
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect
 from wtforms import BooleanField, FileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from portal import contact_needs as needs
+from portal import postal_address as postal
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
@@ -16,7 +15,6 @@ from portal.widgets import CharacterCount, CheckboxesInput, CheckboxInput, Radio
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 DESCRIPTION_MAX = 5000
 NOTES_MAX = 2000
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 HATE_MOTIVATIONS = [
     ("race", _l("Race or ethnicity, including nationality")),
@@ -169,8 +167,8 @@ class WhereForm(PortalForm):
     def validate_postcode(self, field):
         """A UK postcode shape, if given."""
         if field.data:
-            normalised = " ".join(field.data.upper().split())
-            if not POSTCODE.match(normalised):
+            normalised = postal.normalise_postcode(field.data)
+            if normalised is None:
                 raise ValidationError(_l("Enter a real postcode, like SW1A 2AA"))
             field.data = normalised
 
@@ -314,6 +312,21 @@ class SafeContactForm(PortalForm):
             getattr(self, found[0]).errors = [found[1]]
             return False
         return True
+
+
+class PostalAddressForm(PortalForm):
+    """Where to send letters: asked only when a letter is a safe way to reach the person (GOV.UK address
+    pattern)."""
+
+    address_line_1 = postal.line_1_field()
+    address_line_2 = postal.line_2_field()
+    address_town = postal.town_field()
+    address_postcode = postal.postcode_field()
+    submit = submit(_l("Continue"))
+
+    def validate(self, extra_validators=None):
+        """Line 1, the town and a UK postcode (kept in capitals with one space)."""
+        return super().validate(extra_validators) and postal.check_form(self)
 
 
 class FollowUpForm(PortalForm):

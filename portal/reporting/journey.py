@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.enums import Route
+from portal.postal_address import PostalAddress
 
 Answers = dict
 # Where the confirmation page finds the report just sent (the session key).
@@ -35,6 +36,16 @@ def _is_crime(answers: Answers) -> bool:
 
 def _has_property(answers: Answers) -> bool:
     return answers.get("has_property") == "yes"
+
+
+def wants_letters(answers: Answers) -> bool:
+    """Whether a letter is among the safe ways to reach the person (only then is a postal address asked or kept)."""
+    return "letter" in (answers.get("safe_channels") or [])
+
+
+def _address_given(answers: Answers) -> bool:
+    """An address was saved, and it will do (an address saved any other way sends the person back to it)."""
+    return "address_line_1" in answers and not PostalAddress.of_answers(answers).problems()
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,8 @@ STEPS: tuple[Step, ...] = (
          single_question=False),
     Step("safe-contact", _l("Contacting you safely"), "SafeContactForm", _answered("safe_channels"),
          single_question=False),
+    Step("postal-address", _l("What is your postal address?"), "PostalAddressForm", _address_given,
+         applies=wants_letters, single_question=False),
     Step("follow-up", _l("Would you like us to contact you about this?"), "FollowUpForm",
          _answered("follow_up")),
     Step("new-demand", _l("If you could not report this online, would you have reported it another way?"),

@@ -25,8 +25,9 @@ from portal.extensions import db
 from portal.i18n import N_, current_language
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
+from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
-from portal.reporting.journey import first_incomplete, stop_page
+from portal.reporting.journey import first_incomplete, stop_page, wants_letters
 from portal.reporting.models import Diversion, ReportDraft
 from portal.tasks.enums import Asker, TaskType
 from portal.tasks.services import raise_task
@@ -216,6 +217,8 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
     if category is None or category.route in (Route.FRAUD, Route.SPECIALIST):
         raise DomainError(N_("Select what happened"))
 
+    # A postal address is kept only for someone who said a letter is safe (the journey asked for it then).
+    address = PostalAddress.of_answers(answers) if wants_letters(answers) else PostalAddress()
     now = utcnow()
     try:
         sequence = next_sequence_value(now.year % 100)
@@ -242,6 +245,8 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             contact_email=(answers.get("contact_email") or "").lower() or None,
             contact_phone=answers.get("contact_phone") or None,
             safe_channels=answers.get("safe_channels", []),
+            contact_address=address.lines or None,
+            contact_address_postcode=address.kept_postcode,
             safe_times=answers.get("safe_times") or None,
             voicemail_allowed=answers.get("voicemail_allowed") == "yes",
             neutral_sender=answers.get("neutral_sender") != "no",

@@ -24,6 +24,7 @@ from portal.cases.enums import Route
 from portal.domain import DomainError
 from portal.extensions import limiter
 from portal.forms import options
+from portal.postal_address import FIELDS as ADDRESS_FIELDS
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
 from portal.reporting.evidence import evidence_path
@@ -36,6 +37,7 @@ from portal.reporting.journey import (
     first_incomplete,
     next_after,
     position,
+    wants_letters,
 )
 from portal.reporting.summary_pdf import report_summary_pdf
 
@@ -200,6 +202,8 @@ def _updates_for(slug, form, answers, categories):
         if values["add_another"] == "yes":
             return {}, ("property_done",), "property-item"
         return {"property_done": True}, (), None
+    if slug == "safe-contact" and not wants_letters(values):
+        return values, ADDRESS_FIELDS, None  # an address typed before is not kept once a letter is not safe
     if slug == "third-party" and values["via_third_party"] == "no":
         values["third_party_organisation"] = ""
     return values, (), None

@@ -9,6 +9,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.validators import InputRequired, Length
 
 from portal import contact_needs as needs
+from portal import postal_address as postal
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for
@@ -71,6 +72,11 @@ class PreferencesForm(PortalForm):
                                    description=_l("Leave out any that someone else might see or hear."),
                                    validators=[InputRequired(
                                        message=_l("Select at least one safe way to contact you"))])
+    # Shown under "Letter": asked for (and kept) only when a letter is safe.
+    address_line_1 = postal.line_1_field()
+    address_line_2 = postal.line_2_field()
+    address_town = postal.town_field()
+    address_postcode = postal.postcode_field()
     safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=TextInput(),
                              validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
     voicemail = RadioField(_l("Can we leave a voicemail?"), widget=RadioInput(),
@@ -84,6 +90,18 @@ class PreferencesForm(PortalForm):
     contact_needs = needs.needs_question(_l("Do you need any help to talk with us?"))
     interpreter_language = needs.language_question()
     submit = submit(_l("Save"))
+
+    def validate(self, extra_validators=None):
+        """With letter among the safe channels, a UK postal address (the postcode kept in capitals, one space)."""
+        if not super().validate(extra_validators):
+            return False
+        return "letter" not in (self.channels.data or []) or postal.check_form(self)
+
+    def address(self) -> postal.PostalAddress | None:
+        """The address to keep: None unless a letter is safe."""
+        if "letter" not in (self.channels.data or []):
+            return None
+        return postal.PostalAddress.typed(*(getattr(self, name).data for name in postal.FIELDS))
 
 
 def _own_or_404(crime_number: str):
@@ -172,7 +190,9 @@ def preferences(crime_number: str):
                                quiet_from="" if report.quiet_from_hour is None else str(report.quiet_from_hour),
                                quiet_until="" if report.quiet_until_hour is None else str(report.quiet_until_hour),
                                contact_needs=needs.needs_of(report),
-                               interpreter_language=report.interpreter_language or "")
+                               interpreter_language=report.interpreter_language or "",
+                               **postal.PostalAddress.kept(report.contact_address,
+                                                           report.contact_address_postcode).form_data())
     else:
         form = PreferencesForm()
     if form.validate_on_submit():
@@ -184,7 +204,8 @@ def preferences(crime_number: str):
                                         quiet_from=int(form.quiet_from.data) if form.quiet_from.data else None,
                                         quiet_until=int(form.quiet_until.data) if form.quiet_until.data else None,
                                         contact_needs=form.contact_needs.data or [],
-                                        interpreter_language=form.interpreter_language.data or None)
+                                        interpreter_language=form.interpreter_language.data or None,
+                                        address=form.address())
         except DomainError as error:
             getattr(form, error.field or "every_days").errors.append(error.message)
         else:
