@@ -141,6 +141,8 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
             if answers.get("neutral_sender") == "yes":
                 parts.append(_("Messages must not mention the police"))
             add(slug, _("Safe ways to contact you"), "; ".join(parts))
+            add(slug, _("Crime number in your confirmation"),
+                _("Yes") if answers.get("crime_number_in_confirmation") else _("No"))
             needs = answers.get("contact_needs") or []
             if needs:
                 need_labels = _labels(contact_needs.NEEDS)

@@ -299,6 +299,13 @@ class SafeContactForm(PortalForm):
     voicemail_allowed = radios(_l("Can we leave a voicemail?"), YES_NO, _l("Select yes if we can leave a voicemail"))
     neutral_sender = radios(_l("Should our messages come from a name that does not mention the police?"), YES_NO,
                             _l("Select yes if our messages should not mention the police"))
+    # The one exception to "no case details in messages", off unless the person ticks it. The warning is the hint,
+    # shown above the box and read out with it.
+    crime_number_in_confirmation = BooleanField(
+        _l("Include my crime number in my confirmation email or text message"), widget=CheckboxInput(),
+        description=_l("Insurers often ask for the crime number. Anyone who can read your emails or texts would see "
+                       "it, and would know you reported a crime. We will also show you the number when you send "
+                       "your report."))
     contact_needs = needs.needs_question(_l("Do you need any help to talk with us? (optional)"))
     interpreter_language = needs.language_question()
     submit = submit(_l("Continue"))

@@ -250,6 +250,9 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             safe_times=answers.get("safe_times") or None,
             voicemail_allowed=answers.get("voicemail_allowed") == "yes",
             neutral_sender=answers.get("neutral_sender") != "no",
+            # The one exception to "no case details in messages": asked for in so many words, and when.
+            crime_number_in_confirmation=bool(answers.get("crime_number_in_confirmation")),
+            crime_number_opt_in_at=now if answers.get("crime_number_in_confirmation") else None,
             follow_up=FollowUp(answers["follow_up"]),
             would_have_reported=answers["would_have_reported"],
             locale=current_language(),
@@ -278,12 +281,15 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             N_("A member of police staff will review it within 45 minutes. You will hear from us within 48 hours."),
             victim=True,
         )
-        record_audit(user.id if user else None, "report.submitted", "report", report.crime_number)
+        record_audit(user.id if user else None, "report.submitted", "report", report.crime_number,
+                     "crime number in the confirmation: " + ("yes" if report.crime_number_in_confirmation else "no"))
         if "email" not in (report.safe_channels or []) or not report.contact_email:
             # Nobody can be told anything by email: someone must call or write within a working day.
             raise_task(report, TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
-        # The same gate as every later message: only by a safe channel, never in quiet hours.
-        queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"))
+        # The same gate as every later message: only by a safe channel, never in quiet hours. The crime number goes
+        # in this message alone, and only when the person asked for it.
+        queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"),
+                           crime_number=report.crime_number if report.crime_number_in_confirmation else None)
         db.session.delete(draft)
         db.session.commit()
     except Exception:

@@ -1,5 +1,6 @@
 """Issue 18: a postal address is asked for only when a letter is a safe way to reach someone (in the report and on
-the contact preferences), and kept, shown and downloaded; without letter it is never asked and never kept."""
+the contact preferences), and kept, shown and downloaded; without letter it is never asked and never kept. And the
+crime-number opt-in: off unless ticked, and then the crime number is in the confirmation and in no other message."""
 
 import re
 
@@ -11,11 +12,11 @@ from portal.auth.roles import Role
 from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
 from portal.reporting.models import ReportDraft
-from tests.conftest import sign_in_as
+from tests.conftest import outbox_rows, sign_in_as
 from tests.i18n_walk import untranslated, world_data
 from tests.pagecheck import assert_good_page, h1_text
 from tests.triage_helpers import make_report, report_state
-from tests.wizard import BIKE_THEFT, answer, error_messages, start, steps_with, submit, walk
+from tests.wizard import BIKE_THEFT, answer, crime_number_in, error_messages, start, steps_with, submit, walk
 
 ADDRESS_HEADING = "What is your postal address?"
 ADDRESS = {"address_line_1": "Flat 2,  10 Station Road", "address_line_2": "", "address_town": "Camden Town",
@@ -258,3 +259,99 @@ def test_the_address_pages_are_valid_html(app, client, signed_in, tmp_path):
     pages["address"] = client.get("/report/postal-address").get_data(as_text=True)
     pages["address refused"] = client.post("/report/postal-address", data={}).get_data(as_text=True)
     assert check_html(pages, tmp_path) == []
+
+
+# The crime-number opt-in ------------------------------------------------------------------------------------------
+
+OPT_IN_LABEL = "Include my crime number in my confirmation email or text message"
+OPT_IN_WARNING = "Anyone who can read your emails or texts would see it, and would know you reported a crime."
+
+
+def submitted_audit(app, crime_number) -> AuditEvent:
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.submitted",
+                                                           AuditEvent.object_id == crime_number))
+        db.session.expunge(event)
+        return event
+
+
+def test_the_crime_number_is_left_out_of_the_confirmation_unless_asked_for(app, client):
+    """The box is unticked to begin with, with the warning above it and read with it; left alone, the
+    confirmation email has no crime number and the report records no opt-in."""
+    start(client)
+    for slug, data in BIKE_THEFT[: [slug for slug, _data in BIKE_THEFT].index("safe-contact")]:
+        answer(client, slug, data)
+    html = client.get("/report/safe-contact").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="crime_number_in_confirmation"[^>]*>', html).group(0)
+    assert "checked" not in box
+    hint_id = re.search(r'aria-describedby="([^"]+)"', box).group(1)
+    hint = re.search(rf'id="{hint_id}"[^>]*>(.*?)</div>', html, re.S).group(1)
+    assert OPT_IN_WARNING in " ".join(hint.split())
+    assert html.index(OPT_IN_WARNING) < html.index(box) < html.index(OPT_IN_LABEL)
+    for slug, data in BIKE_THEFT[[slug for slug, _data in BIKE_THEFT].index("safe-contact"):]:
+        answer(client, slug, data)
+    assert "Crime number in your confirmation" in client.get("/report/check-answers").get_data(as_text=True)
+    crime_number = submit(client)
+
+    report = stored(app, crime_number)
+    assert (report.crime_number_in_confirmation, report.crime_number_opt_in_at) == (False, None)
+    assert submitted_audit(app, crime_number).detail == "crime number in the confirmation: no"
+    [email] = outbox_rows(app)
+    assert email.template == "report_received" and crime_number not in email.body_text
+
+
+def test_opted_in_the_confirmation_alone_carries_the_crime_number(app, client, signed_in, make_user):
+    """Asked for, the crime number is in the confirmation email (in neutral words) and in no other email of the
+    case: updates, a message, the officer's own emails. The choice and its time are kept, audited and
+    downloadable."""
+    from tests.integration.test_case_access_matrix import allocate_charge_and_list_hearing
+
+    victim = signed_in(Role.VICTIM)
+    walk(client, steps_with({"safe-contact": {**SAFE_CONTACT, "crime_number_in_confirmation": "y"}}))
+    check = client.get("/report/check-answers").get_data(as_text=True)
+    assert re.search(r"Crime number in your confirmation</dt>\s*<dd[^>]*>Yes</dd>", check)
+    crime_number = submit(client)
+
+    report = stored(app, crime_number)
+    assert report.crime_number_in_confirmation is True
+    assert report.crime_number_opt_in_at == report.submitted_at  # chosen as the report was sent
+    assert submitted_audit(app, crime_number).detail == "crime number in the confirmation: yes"
+    [confirmation] = outbox_rows(app)
+    assert confirmation.template == "report_received" and confirmation.recipient == victim.email
+    [line] = [line for line in confirmation.body_text.splitlines() if crime_number in line]
+    assert line == f"Your reference number is {crime_number}. You asked us to include it in this email."
+    contact = client.get("/account/data/download.json").get_json()["reports"][0]["contact"]
+    assert contact["crime_number_in_confirmation"] is True and contact["crime_number_opt_in_at"]
+
+    # The rest of the case: an officer is given it, it is charged and listed for court, the officer writes.
+    officer = make_user(Role.OFFICER)
+    officer_client = app.test_client()
+    sign_in_as(officer_client, officer)
+    allocate_charge_and_list_hearing(app, officer_client, officer, crime_number)
+    assert officer_client.post(f"/staff/cases/{crime_number}/messages",
+                               data={"body": "Please call me back."}).status_code == 302
+    later = outbox_rows(app)[1:]
+    assert {message.template for message in later} >= {"case_update", "new_message"}
+    assert [message.template for message in later if crime_number in message.body_text] == []
+    assert all(crime_number not in message.subject for message in outbox_rows(app))
+
+
+@pytest.mark.parametrize(("language", "words"), [("pl", "Twój numer referencyjny to"),
+                                                  ("ar", "رقمك المرجعي هو")])
+def test_the_opt_in_and_its_email_are_translated(app, language, words):
+    english, other = app.test_client(), app.test_client()
+    other.set_cookie("language", language)
+    pages = []
+    for client in (english, other):
+        start(client)
+        for slug, data in BIKE_THEFT[: [slug for slug, _data in BIKE_THEFT].index("safe-contact")]:
+            answer(client, slug, data, check_page=False)
+        pages.append(client.get("/report/safe-contact").get_data(as_text=True))
+    assert untranslated(pages[0], pages[1], world_data(app, set())) == []
+    for slug, data in steps_with({"safe-contact": {**SAFE_CONTACT, "crime_number_in_confirmation": "y"}})[
+            [slug for slug, _data in BIKE_THEFT].index("safe-contact"):]:
+        answer(other, slug, data, check_page=False)
+    assert other.post("/report/check-answers", data={"declaration": "y"}).status_code == 302
+    crime_number = crime_number_in(other.get("/report/confirmation"))
+    [email] = outbox_rows(app)
+    assert f"{words} {crime_number}" in email.body_text

@@ -111,7 +111,8 @@ field_names = st.sampled_from(sorted({
     "occurred_time", "borough", "postcode", "location", "description", "has_property", "item_description",
     "item_value", "item_damaged", "add_another", "suspect_description", "other_witnesses", "contact_name",
     "contact_email", "contact_phone", "safe_channels", "safe_times", "voicemail_allowed", "neutral_sender",
-    "follow_up", "would_have_reported", "declaration", "action", "occurred_on",
+    "follow_up", "would_have_reported", "declaration", "action", "occurred_on", "crime_number_in_confirmation",
+    "address_line_1", "address_line_2", "address_town", "address_postcode",
 }))
 
 
