@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import Base, TimestampMixin, enum_column
@@ -38,6 +38,9 @@ class OutboxMessage(TimestampMixin, Base):
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(60))
+    # Sent from a name that does not mention the police or the service, with wording to match: the person asked
+    # for a neutral sender (Report.neutral_sender). Decided when the message is queued, kept for every attempt.
+    neutral_sender: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, 20),
         default=OutboxStatus.PENDING,
