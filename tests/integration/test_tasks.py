@@ -316,3 +316,22 @@ def test_the_queue_shows_staff_every_due_time_with_its_source(app, case):
     assert "NPCC Victims’ Right to Review scheme" in table
     assert "Acknowledge in 10, answer in 30 working days" in table
     assert "The same working day" in table
+
+
+def test_taking_email_off_the_safe_channels_asks_someone_to_call_or_write_once(app, case):
+    """The victim says email is no longer safe: from now on only a person can reach them."""
+    path = f"/cases/{case['number']}/preferences"
+    keep_email = {"every_days": "14", "channels": ["email", "phone"], "voicemail": "no", "neutral_sender": "yes",
+                  "quiet_from": "", "quiet_until": ""}
+    offline = lambda: db.session.scalars(select(Task).where(  # noqa: E731
+        Task.report.has(crime_number=case["number"]), Task.type == TaskType.CONTACT_OFFLINE)).all()
+    assert case["victim"].post(path, data=keep_email).status_code == 302
+    with app.app_context():
+        assert offline() == []
+    for _ in range(2):  # saved twice: one task owed, not two
+        assert case["victim"].post(path, data={**keep_email, "channels": ["phone"]}).status_code == 302
+    with app.app_context():
+        [task] = offline()
+        assert task.status == TaskStatus.OPEN and task.due_at == add_working_days(task.raised_at, 1)
+    queue = case["officer"].get("/staff/tasks/?type=contact_offline").get_data(as_text=True)
+    assert case["number"] in queue.split('id="task-queue"')[1].split('id="due-times"')[0]
