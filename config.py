@@ -31,6 +31,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SERVICE_NAME = "Report a crime and get support"
+    # For people who asked for messages from a name that does not mention the police: the words neutral emails
+    # use instead of SERVICE_NAME (translated), and the From header they are sent with. Unset, the neutral sender
+    # is MAIL_DEFAULT_SENDER's address under the neutral name: "Online account" <no-reply@...>.
+    NEUTRAL_SERVICE_NAME = os.environ.get("NEUTRAL_SERVICE_NAME", "Online account")
+    MAIL_NEUTRAL_SENDER = os.environ.get("MAIL_NEUTRAL_SENDER") or None
     # Where the "Exit this page" button finally lands: a neutral, busy site.
     EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
     CRIME_NUMBER_PREFIX = os.environ.get("CRIME_NUMBER_PREFIX", "CR")

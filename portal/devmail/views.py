@@ -24,6 +24,7 @@ def _read(path: Path) -> dict:
     body = message.get_body(preferencelist=("plain",))
     return {
         "id": path.name,
+        "from": message["From"],  # the neutral sender's name shows here, as the person's inbox would show it
         "to": message["To"],
         "subject": message["Subject"],
         "date": message["Date"],

@@ -13,6 +13,7 @@ import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from flask import current_app
 from flask_mail import Message
@@ -129,13 +130,24 @@ def _socket_timeout(seconds: float):
         socket.setdefaulttimeout(previous)
 
 
+def sender_for(message: OutboxMessage) -> str:
+    """The From header: the neutral sender (MAIL_NEUTRAL_SENDER, or MAIL_DEFAULT_SENDER's address under
+    NEUTRAL_SERVICE_NAME) for a person who asked for a name that does not mention the police, else the usual one."""
+    config = current_app.config
+    if not message.neutral_sender:
+        return config["MAIL_DEFAULT_SENDER"]
+    if config.get("MAIL_NEUTRAL_SENDER"):
+        return config["MAIL_NEUTRAL_SENDER"]
+    return formataddr((config["NEUTRAL_SERVICE_NAME"], parseaddr(config["MAIL_DEFAULT_SENDER"])[1]))
+
+
 def _send(message: OutboxMessage) -> None:
     """Hand one message to the SMTP server."""
     email = Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        sender=sender_for(message),
     )
     email.msgId = message_id_header(message)
     with _socket_timeout(current_app.config["MAIL_TIMEOUT_SECONDS"]):

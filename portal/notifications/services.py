@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.clock import LONDON, utcnow
 from portal.extensions import db
-from portal.i18n import DEFAULT_LANGUAGE, current_language, english_only_area
+from portal.i18n import DEFAULT_LANGUAGE, N_, current_language, english_only_area
 from portal.links import absolute_url
 from portal.notifications.models import OutboxMessage, OutboxStatus, new_delivery_key
 
@@ -40,6 +40,10 @@ SUBJECTS = {
 }
 
 
+# The name a neutral message goes by (config NEUTRAL_SERVICE_NAME's default, marked here so the catalogues have it).
+NEUTRAL_SERVICE_NAME = N_("Online account")
+
+
 # Where the session keeps the messages queued in its current transaction (see portal.jobs.queue).
 QUEUED_KEY = "outbox_queued"
 
@@ -56,16 +60,23 @@ def page_language() -> str:
     return DEFAULT_LANGUAGE
 
 
-def queue_email(recipient: str, template: str, *, locale: str | None = None, **context) -> OutboxMessage:
+def queue_email(recipient: str, template: str, *, locale: str | None = None, neutral: bool = False,
+                **context) -> OutboxMessage:
     """Add an email to the outbox in the current transaction, in `locale` (by default the page's language).
-    The caller commits. To write to an account holder, use queue_email_to."""
+    The caller commits. To write to an account holder, use queue_email_to.
+
+    `neutral`: the person asked for messages from a name that does not mention the police. The message is sent
+    from the neutral sender (delivery.sender_for) and its words never name the police, a crime, a report, a
+    victim, a witness or the service: templates are given `neutral` and the neutral name as `service_name`."""
     if template not in SUBJECTS:
         raise ValueError(f"unknown email template {template!r}")
+    name = current_app.config["NEUTRAL_SERVICE_NAME"] if neutral else current_app.config["SERVICE_NAME"]
     with force_locale(locale or page_language()):
         # Rendered straight from the Jinja environment: emails have no request and need no page context.
         body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
             base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
-            service_name=gettext(current_app.config["SERVICE_NAME"]),
+            service_name=gettext(name),
+            neutral=neutral,
             **context,
         )
         subject = str(SUBJECTS[template])
@@ -74,6 +85,7 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, **c
         subject=subject,
         body_text=body,
         template=template,
+        neutral_sender=neutral,
         status=OutboxStatus.PENDING,
         delivery_key=new_delivery_key(),
         attempts=0,
@@ -86,8 +98,15 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, **c
 
 
 def queue_email_to(account, template: str, **context) -> OutboxMessage:
-    """Email an account holder (anything with email, locale and is_staff) in their language."""
-    return queue_email(account.email, template, locale=account_language(account), **context)
+    """Email an account holder (anything with email, locale and is_staff) in their language.
+
+    Staff and partners are written to by the service's name. Everyone else (victims and witnesses) is always
+    written to from the neutral sender: an account email (confirm your address, reset your password, sign-in
+    attempts) belongs to no one report, the account may have several reports or none yet, and whoever shares the
+    inbox must not learn from it that the person has an account with the police. A caller may still pass
+    `neutral=` for a message about one report; a staff or partner email is never neutral."""
+    neutral = context.pop("neutral", True) and not account.is_staff
+    return queue_email(account.email, template, locale=account_language(account), neutral=neutral, **context)
 
 
 def next_contact_time(report, now: datetime | None = None) -> datetime:
@@ -110,7 +129,8 @@ def next_contact_time(report, now: datetime | None = None) -> datetime:
 def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None:
     """The one way to message the person who reported: only by a safe channel, and not in their quiet hours.
 
-    Emails say only that there is something to read, and link to sign in.
+    Emails say only that there is something to read, and link to sign in; from the neutral sender, in neutral
+    words, when the person asked for it (report.neutral_sender).
     """
     if "email" not in (report.safe_channels or []):
         return None
@@ -121,7 +141,7 @@ def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None
             recipient, language = account.email, account.locale or language
     if not recipient:
         return None
-    message = queue_email(recipient, template, locale=language or "en", **context)
+    message = queue_email(recipient, template, locale=language or "en", neutral=report.neutral_sender, **context)
     message.next_attempt_at = next_contact_time(report)
     return message
 

@@ -30,7 +30,8 @@ def request_claim(user: User, crime_number: str, email: str) -> None:
     token = issue_token(user, TokenPurpose.CLAIM_REPORT, CLAIM_LINK_LIFETIME, subject_id=report.id)
     link = absolute_url("claims.confirm", token=token)
     # Written in the language of the account asking, which the person chose (the address is the report's).
-    queue_email(report.contact_email, "claim_report", locale=account_language(user), link=link)
+    queue_email(report.contact_email, "claim_report", locale=account_language(user), link=link,
+                neutral=report.neutral_sender)
     record_audit(user.id, "report.claim_requested", "report", report.crime_number)
     db.session.commit()
 

@@ -44,7 +44,8 @@ def invite_witness(actor: User, report: Report, email: str) -> str:
     if account is not None:  # someone who already has an account is written to in the language they chose
         queue_email_to(account, "witness_invite", link=join_link, code=code)
     else:
-        queue_email(email, "witness_invite", link=join_link, code=code)
+        # A witness was never asked about the sender, so the invitation is always neutral (as for an account holder).
+        queue_email(email, "witness_invite", link=join_link, code=code, neutral=True)
     record_audit(actor.id, "witness.invited", "report", report.crime_number)
     db.session.commit()
     return code
