@@ -158,3 +158,15 @@ def test_the_neutral_sender_can_be_configured(app, ctx):
         assert sender_for(message) == "Accounts <hello@example.net>"
     finally:
         app.config["MAIL_NEUTRAL_SENDER"] = None
+
+
+def test_the_development_mailbox_shows_who_a_message_is_from(make_app, tmp_path):
+    """A developer sees the neutral From name as the person's inbox would show it, in the list and the message."""
+    mailbox = tmp_path / "mailbox"
+    mailbox.mkdir()
+    (mailbox / "1700000000000000000-abcdef12.eml").write_bytes(
+        b"From: Online account <no-reply@portal.example.org>\r\nTo: someone@example.org\r\n"
+        b"Subject: You have an update\r\nContent-Type: text/plain\r\n\r\nSign in to see it.\r\n")
+    client = make_app(DEV_MAIL_VIEWER=True, DEV_MAILBOX_DIR=str(mailbox)).test_client()
+    for page in ("/dev/mail/", "/dev/mail/1700000000000000000-abcdef12.eml"):
+        assert "Online account &lt;no-reply@portal.example.org&gt;" in client.get(page).get_data(as_text=True)
