@@ -80,10 +80,17 @@ def words(body: str) -> str:
     return " ".join(f"{text} {unescape(body)}".split()).lower()
 
 
+# A term counts only as a whole word: not inside a longer word, nor inside a random token (a CSP nonce, a CSRF
+# token, a signed link), where five letters such as "hindu" turn up by chance about once in ten thousand sessions
+# (this test failed so, once, in a loaded run; base64url tokens also use "-" and "_").
+_EDGE = r"[a-z0-9_-]"
+
+
 def leaks(body: str) -> list[str]:
-    """The equality questions or answers found in a response."""
+    """The equality questions or answers found in a response, each as a whole word or phrase."""
     searched = words(body)
-    return [term for term in FORBIDDEN if " ".join(term.lower().split()) in searched]
+    return [term for term in FORBIDDEN
+            if re.search(rf"(?<!{_EDGE}){re.escape(' '.join(term.lower().split()))}(?!{_EDGE})", searched)]
 
 
 @pytest.fixture
@@ -205,3 +212,10 @@ def test_the_partner_export_and_emails_hold_no_equality_answers(app, world):
     assert leaks(csv) == []
     assert [f"{row.subject}: {term}" for row in outbox_rows(app) for term in leaks(f"{row.subject} {row.body_text}")] \
         == []
+
+
+def test_a_leak_is_a_whole_word_and_a_random_token_is_not_one():
+    assert leaks("<p>Religion: Hindu.</p>") == ["Hindu"]
+    assert leaks('{"religion": "hindu"}') == ["Hindu"]
+    assert leaks('<input name="csrf_token" value="IjQ5ZhinduX2Rk-Y.aB_c">') == []
+    assert leaks('<script nonce="k-Hindu_9">') == []
