@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
@@ -18,6 +18,13 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_status_due", "status", "due_at"),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        # The queue: owed tasks (not yet completed) in due order, with every column the queue filters and counts
+        # on, so that filtering, counting and paging read the index and only a page's rows from the table.
+        Index("ix_tasks_queue", "completed_at", "due_at", "id", "type", "team", "assignee_id"),
+        # The queue's counts of one officer's owed tasks and of those nobody holds.
+        Index("ix_tasks_assignee_owed", "assignee_id", "completed_at"),
+        # The queue reads "owed" as "not completed": the database holds the two together.
+        CheckConstraint("(completed_at IS NULL) = (status IN ('open', 'in_progress'))", name="owed_until_completed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

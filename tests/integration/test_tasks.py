@@ -335,3 +335,22 @@ def test_taking_email_off_the_safe_channels_asks_someone_to_call_or_write_once(a
         assert task.status == TaskStatus.OPEN and task.due_at == add_working_days(task.raised_at, 1)
     queue = case["officer"].get("/staff/tasks/?type=contact_offline").get_data(as_text=True)
     assert case["number"] in queue.split('id="task-queue"')[1].split('id="due-times"')[0]
+
+
+def test_the_database_holds_owed_and_not_completed_together(app, case):
+    """The queue reads "owed" as "not completed"; a task finished without a time, or a time on an owed task, is
+    refused by the database itself."""
+    from sqlalchemy.exc import IntegrityError
+
+    ask(app, case, TaskType.CALL_BACK)
+    with app.app_context():
+        task = db.session.scalar(select(Task))
+        task.status = TaskStatus.DONE
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        task = db.session.scalar(select(Task))
+        task.completed_at = utcnow()
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
