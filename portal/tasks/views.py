@@ -19,6 +19,8 @@ POLICE = (Role.OFFICER, Role.SUPERVISOR)
 # Who reads a finished task's outcome, and where: by whether a partner raised it.
 READER = {False: "The person who asked reads this on their case.",
           True: "The charity that raised it reads this on their referral page."}
+FINISHED = {False: "Task finished. The person who asked can read the outcome on their case.",
+            True: "Task finished. The charity that raised it can read the outcome on their referral page."}
 TEAM_NAMES = {TaskTeam.CASE_OFFICER: "Case officer", TaskTeam.REVIEW: "Review team",
               TaskTeam.CONTACT: "Contact team", TaskTeam.SAFEGUARDING: "Safeguarding"}
 SHOW_NAMES = {"all": "All owed tasks", "mine": "Mine", "unassigned": "Not yet taken", "overdue": "Overdue",
@@ -74,7 +76,7 @@ def task(task_id: int):
         except DomainError as error:
             getattr(form, error.field or "outcome").errors.append(error.message)
         else:
-            flash(f"Task finished. {READER[found.asker == Asker.PARTNER]}", "success")
+            flash(FINISHED[found.asker == Asker.PARTNER], "success")
             return redirect(url_for("tasks.queue"))
     page = render_template("tasks/task.html", task=found, due=DUE_TIMES[found.type], teams=TEAM_NAMES, form=form,
                            claim_form=ClaimTaskForm(), assign_form=_assign_form(found),

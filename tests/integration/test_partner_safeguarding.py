@@ -121,6 +121,8 @@ def test_a_concern_reaches_the_safeguarding_team_today_and_the_charity_reads_the
     before = len(outbox_rows(app))
     finished = officer.post(f"/staff/tasks/{task.id}", data={"result": "done", "outcome": ANSWER})
     assert finished.status_code == 302
+    assert ("Task finished. The charity that raised it can read the outcome on their referral page."
+            in officer.get(finished.headers["Location"]).get_data(as_text=True))
     [task] = tasks(app)
     assert task.status == TaskStatus.DONE
     # The charity is told there is an update, in the neutral words every email uses.
