@@ -54,7 +54,7 @@ test-sqlite: install
 	TEST_DATABASE_URL= $(BIN)/pytest
 
 ## lint: ruff, the import contracts (layers; see docs/architecture.md) and mypy over the core, services and queries
-TYPED := $(sort $(wildcard portal/cases/*.py portal/tasks/*.py portal/*/services.py portal/*/*_services.py portal/*/queries.py \
+TYPED := $(sort $(wildcard portal/cases/*.py portal/tasks/*.py portal/notifications/*.py portal/*/services.py portal/*/*_services.py portal/*/queries.py \
 	portal/auth/session_records.py portal/auth/backoff.py portal/auth/staff_names.py portal/audit/words.py))
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ Secrets are checked in the application factory (``Config.validate``), never at i
 
 import os
 import re
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,21 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     DEV_MAILBOX_DIR = os.environ.get("DEV_MAILBOX_DIR", str(INSTANCE_DIR / "mailbox"))
     DEV_MAIL_VIEWER = False
+
+    # GOV.UK Notify, the production provider for email, text messages and letters (portal/notifications/notify.py).
+    # Unset, email goes by SMTP and texts and letters to the development mailbox. Two Notify services: the usual
+    # one, and a neutral one whose name and templates never mention the police, for people who asked for that.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_NEUTRAL_API_KEY = os.environ.get("NOTIFY_NEUTRAL_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID") or None
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID") or None
+    NOTIFY_SMS_SENDER_ID = os.environ.get("NOTIFY_SMS_SENDER_ID") or None
+    NOTIFY_NEUTRAL_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_NEUTRAL_EMAIL_TEMPLATE_ID") or None
+    NOTIFY_NEUTRAL_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_NEUTRAL_SMS_TEMPLATE_ID") or None
+    NOTIFY_NEUTRAL_SMS_SENDER_ID = os.environ.get("NOTIFY_NEUTRAL_SMS_SENDER_ID") or None
+    # The bearer token Notify sends with its delivery receipts (set in both Notify services' callback settings).
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
 
     # Several app processes share rate-limit counts through Redis when REDIS_URL is set (sessions are signed
     # cookies, so they need no shared store).
@@ -176,6 +192,10 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     SESSION_COOKIE_SECURE = False
     FORCE_HTTPS = False
+    # Never a real provider; a test that wants Notify points these at the local fake (tests/fake_notify.py), and
+    # one that reads texts and letters gives the app a mailbox folder of its own.
+    NOTIFY_API_KEY = NOTIFY_NEUTRAL_API_KEY = NOTIFY_CALLBACK_TOKEN = None
+    DEV_MAILBOX_DIR = str(Path(tempfile.gettempdir()) / f"portal-test-mailbox-{os.getpid()}")
     # Limits stay on (Flask-Limiter's switch is global to the process), but high enough not to trip;
     # the rate-limit tests lower them on the app for a moment.
     LOGIN_RATE_LIMIT = "10000 per minute"

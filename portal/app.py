@@ -24,6 +24,7 @@ from portal.i18n import select_locale
 from portal.insight.views import bp as insight_bp
 from portal.jobs.queue import register as register_job_hand_off
 from portal.messages.views import bp as messages_bp
+from portal.notifications import hooks as notification_hooks
 from portal.pages.views import bp as pages_bp
 from portal.partners.views import bp as partners_bp
 from portal.reporting.claim_views import bp as claims_bp
@@ -31,6 +32,7 @@ from portal.reporting.views import bp as reporting_bp
 from portal.support.staff_views import bp as support_staff_bp
 from portal.support.views import bp as support_bp
 from portal.surveys.views import bp as surveys_bp
+from portal.tasks.contact import connect_hooks
 from portal.tasks.views import bp as tasks_bp
 from portal.templating import configure_jinja
 from portal.tracking.views import bp as tracking_bp
@@ -63,6 +65,8 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
 
     register_converters(app)
     register_blueprints(app)
+    # Messages sit below the case core; what they need from it (a call task, a note on the case) is connected here.
+    notification_hooks.connect(connect_hooks())
     register_errorhandlers(app)
     register_commands(app)
     return app

@@ -37,6 +37,7 @@ ACTIONS: dict[str, str] = {
     "referral.contact_attempt": "recorded an attempt to contact the person referred",
     "referral.declined": "declined a referral",
     "referral.exported": "downloaded a referral",
+    "message.not_delivered": "could not deliver a message, and sent it another way or asked for a call",
     "referral.proposed": "proposed a referral",
     "referral.sent": "sent a referral",
     "referral.turned_down": "turned down a proposed referral",

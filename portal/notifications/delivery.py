@@ -21,7 +21,10 @@ from sqlalchemy import and_, or_, select, update
 
 from portal.clock import utcnow
 from portal.extensions import db, mail
-from portal.notifications.models import OutboxMessage, OutboxStatus
+from portal.notifications import devbox, letters, notify
+from portal.notifications.models import Channel, OutboxMessage, OutboxStatus
+from portal.notifications.notify import Undeliverable
+from portal.notifications.services import fall_back
 from portal.secret_paths import remove_secret_links
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ def claim(message_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
 
 
 def deliver_message(message_id: int, now: datetime | None = None) -> bool | None:
@@ -77,8 +80,17 @@ def deliver_message(message_id: int, now: datetime | None = None) -> bool | None
     if not claim(message_id, now):
         return None
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:
+        return None
     try:
-        _send(message)
+        provider_id = _send(message)
+    except Undeliverable as error:
+        # Refused for good (not a number or address that can be used): the next safe channel, or a person.
+        message.last_error = str(error)[:500]
+        fall_back(message)
+        db.session.commit()
+        log.warning("outbox message %s cannot be delivered by %s: %s", message.id, message.channel.value, error)
+        return False
     except Exception as error:  # noqa: BLE001 - any transport failure is retried, never lost
         message.status = OutboxStatus.PENDING
         message.claimed_until = None
@@ -90,6 +102,7 @@ def deliver_message(message_id: int, now: datetime | None = None) -> bool | None
         return False
     message.status = OutboxStatus.SENT
     message.claimed_until = None
+    message.provider_id = provider_id
     message.sent_at = utcnow()
     message.last_error = None
     # Once it has gone, the stored copy keeps no secret link or code (a reset or invitation link, a witness's
@@ -141,8 +154,22 @@ def sender_for(message: OutboxMessage) -> str:
     return formataddr((config["NEUTRAL_SERVICE_NAME"], parseaddr(config["MAIL_DEFAULT_SENDER"])[1]))
 
 
-def _send(message: OutboxMessage) -> None:
-    """Hand one message to the SMTP server."""
+def _send(message: OutboxMessage) -> str | None:
+    """Hand one message to its provider; return the provider's id for it, if it gives one.
+
+    With a Notify key, every channel goes through GOV.UK Notify. Without one, email goes by SMTP (Flask-Mail) and
+    text messages and letters to the development mailbox."""
+    if message.channel is Channel.EMAIL and not notify.configured():
+        _send_by_smtp(message)
+        return None
+    pdf = letters.render_pdf(message) if message.channel is Channel.LETTER else None
+    if notify.configured():
+        return notify.send(message, pdf)
+    return devbox.save(message, pdf)
+
+
+def _send_by_smtp(message: OutboxMessage) -> None:
+    """Hand one email to the SMTP server."""
     email = Message(
         subject=message.subject,
         recipients=[message.recipient],

@@ -1,19 +1,24 @@
-"""Queue emails in the caller's transaction (portal.notifications.delivery sends them).
+"""Queue messages in the caller's transaction (portal.notifications.delivery sends them).
 
-Emails never carry case details: a neutral subject, a short body and a link to sign in.
+Messages never carry case details: a neutral subject, a short body and a link to sign in. Messages to the person
+who reported go through one gate (queue_for_reporter), which chooses the channel: email, text message or letter,
+whichever is safe for them and possible; when none is, a person is asked to call (portal.notifications.hooks).
 """
 
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale, gettext
+from flask import has_request_context
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from portal.clock import LONDON, utcnow
 from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, N_, current_language, english_only_area
 from portal.links import absolute_url
-from portal.notifications.models import OutboxMessage, OutboxStatus, new_delivery_key
+from portal.notifications.channels import Destination, destinations
+from portal.notifications.hooks import hooks
+from portal.notifications.models import Channel, OutboxMessage, OutboxStatus, new_delivery_key
+from portal.notifications.rendering import render_body
 
 # Every subject is neutral: someone reading over a shoulder learns nothing.
 SUBJECTS = {
@@ -63,25 +68,28 @@ def page_language() -> str:
 def queue_email(recipient: str, template: str, *, locale: str | None = None, neutral: bool = False,
                 **context) -> OutboxMessage:
     """Add an email to the outbox in the current transaction, in `locale` (by default the page's language).
-    The caller commits. To write to an account holder, use queue_email_to.
+    The caller commits. To write to an account holder, use queue_email_to; to the person who reported,
+    queue_for_reporter.
 
     `neutral`: the person asked for messages from a name that does not mention the police. The message is sent
     from the neutral sender (delivery.sender_for) and its words never name the police, a crime, a report, a
     victim, a witness or the service: templates are given `neutral` and the neutral name as `service_name`."""
+    return _queue(Destination(Channel.EMAIL, recipient), template, locale=locale or page_language(),
+                  neutral=neutral, context=context)
+
+
+def _queue(destination: Destination, template: str, *, locale: str, neutral: bool, context: dict,
+           report_id: int | None = None, replaces: OutboxMessage | None = None) -> OutboxMessage:
+    """Write one message for one channel into the outbox, in the caller's transaction."""
     if template not in SUBJECTS:
-        raise ValueError(f"unknown email template {template!r}")
-    name = current_app.config["NEUTRAL_SERVICE_NAME"] if neutral else current_app.config["SERVICE_NAME"]
-    with force_locale(locale or page_language()):
-        # Rendered straight from the Jinja environment: emails have no request and need no page context.
-        body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(
-            base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
-            service_name=gettext(name),
-            neutral=neutral,
-            **context,
-        )
+        raise ValueError(f"unknown message template {template!r}")
+    body = render_body(destination.channel, template, locale=locale, neutral=neutral, **context)
+    with force_locale(locale):
         subject = str(SUBJECTS[template])
     message = OutboxMessage(
-        recipient=recipient,
+        recipient=destination.recipient,
+        postal_address=destination.postal_address,
+        channel=destination.channel,
         subject=subject,
         body_text=body,
         template=template,
@@ -90,6 +98,10 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, neu
         delivery_key=new_delivery_key(),
         attempts=0,
         next_attempt_at=utcnow(),
+        report_id=report_id,
+        # Kept so that a message that cannot be delivered can be written again for the next channel.
+        template_context=dict(context) if report_id is not None else None,
+        replaces_id=replaces.id if replaces is not None else None,
     )
     db.session.add(message)
     # Once the transaction commits, a background worker (when there is one) is asked to send it at once.
@@ -126,24 +138,68 @@ def next_contact_time(report, now: datetime | None = None) -> datetime:
     return opens.astimezone(now.tzinfo)
 
 
+def reporter_language(report) -> str:
+    """The language to write to the person who reported in: their account's, else the report's."""
+    account = report.reporter if report.reporter_user_id is not None else None
+    return (account.locale if account is not None else None) or report.locale or DEFAULT_LANGUAGE
+
+
 def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None:
     """The one way to message the person who reported: only by a safe channel, and not in their quiet hours.
 
-    Emails say only that there is something to read, and link to sign in; from the neutral sender, in neutral
-    words, when the person asked for it (report.neutral_sender).
+    The channel is chosen here, once, for every message: the first of email, text message and letter that the
+    person said is safe and gave an address or number for (portal.notifications.channels). When there is none,
+    only a person can reach them: someone is asked to call (a task), and nothing is queued. Messages say only
+    that there is something to read, and link to sign in; from the neutral sender, in neutral words, when the
+    person asked for it (report.neutral_sender). `context` must be plain data: it is kept with the message.
     """
-    if "email" not in (report.safe_channels or []):
+    found = destinations(report)
+    if not found:
+        hooks().person_needed(report)
         return None
-    recipient, language = report.contact_email, report.locale
-    if report.reporter_user_id is not None:
-        account = report.reporter
-        if account is not None:
-            recipient, language = account.email, account.locale or language
-    if not recipient:
-        return None
-    message = queue_email(recipient, template, locale=language or "en", neutral=report.neutral_sender, **context)
+    return _queue_for(report, found[0], template, context)
+
+
+def _queue_for(report, destination: Destination, template: str, context: dict,
+               replaces: OutboxMessage | None = None) -> OutboxMessage:
+    """Queue one message to the person who reported, by one channel, held until their quiet hours end."""
+    message = _queue(destination, template, locale=reporter_language(report), neutral=report.neutral_sender,
+                     context=context, report_id=report.id, replaces=replaces)
     message.next_attempt_at = next_contact_time(report)
     return message
+
+
+def channels_tried(message: OutboxMessage) -> frozenset[Channel]:
+    """The channels this message, and every message it replaced, went by."""
+    tried = {message.channel}
+    earlier = message.replaces_id
+    while earlier is not None:
+        before = db.session.get(OutboxMessage, earlier)
+        if before is None:
+            break
+        tried.add(before.channel)
+        earlier = before.replaces_id
+    return frozenset(tried)
+
+
+def fall_back(message: OutboxMessage) -> OutboxMessage | None:
+    """A message could not be delivered for good (a number that does not exist, an address that cannot be
+    delivered to): send it again by the person's next safe channel, or, when none is left, ask someone to call.
+    Staff see it on the case either way. Returns the new message, if there is one. The caller commits."""
+    message.status = OutboxStatus.FAILED
+    message.claimed_until = None
+    if message.report_id is None:
+        return None  # an account or staff email: nobody else to try
+    report = hooks().report_for(message.report_id)
+    if report is None:
+        return None
+    remaining = destinations(report, leaving_out=channels_tried(message))
+    context = dict(message.template_context or {})
+    replacement = _queue_for(report, remaining[0], message.template, context, replaces=message) if remaining else None
+    hooks().not_delivered(report, message, replacement)
+    if replacement is None:
+        hooks().person_needed(report)
+    return replacement
 
 
 def notify_victim(report) -> OutboxMessage | None:

@@ -29,8 +29,6 @@ from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
 from portal.reporting.journey import first_incomplete, stop_page, wants_letters
 from portal.reporting.models import Diversion, ReportDraft
-from portal.tasks.enums import Asker, TaskType
-from portal.tasks.services import raise_task
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
@@ -283,11 +281,9 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         )
         record_audit(user.id if user else None, "report.submitted", "report", report.crime_number,
                      "crime number in the confirmation: " + ("yes" if report.crime_number_in_confirmation else "no"))
-        if "email" not in (report.safe_channels or []) or not report.contact_email:
-            # Nobody can be told anything by email: someone must call or write within a working day.
-            raise_task(report, TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
-        # The same gate as every later message: only by a safe channel, never in quiet hours. The crime number goes
-        # in this message alone, and only when the person asked for it.
+        # The same gate as every later message: only by a safe channel (email, text or letter; when none can be
+        # used, a call task), never in quiet hours. The crime number goes in this message alone, and only when
+        # the person asked for it.
         queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"),
                            crime_number=report.crime_number if report.crime_number_in_confirmation else None)
         db.session.delete(draft)

@@ -17,8 +17,8 @@ from portal.i18n import N_
 from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
 from portal.reporting.services import MAX_EVIDENCE_FILES
-from portal.tasks.enums import OWED, Asker, TaskType
-from portal.tasks.models import Task
+from portal.tasks.contact import ask_for_call_if_unreachable
+from portal.tasks.enums import Asker, TaskType
 from portal.tasks.services import raise_task
 
 
@@ -61,18 +61,6 @@ UPDATE_FREQUENCIES = (7, 14, 28)
 CHANNEL_NAMES = ("email", "phone", "text", "letter")
 
 
-def _ask_for_offline_contact(report) -> None:
-    """Email is no longer a safe channel: nobody can be told anything by email, so someone must call or write,
-    as at a report made without a safe email. One owed task is enough."""
-    if "email" in report.safe_channels and report.contact_email:
-        return
-    owed = db.session.scalar(select(Task.id).where(Task.report_id == report.id,
-                                                   Task.type == TaskType.CONTACT_OFFLINE,
-                                                   Task.status.in_(OWED)).limit(1))
-    if owed is None:
-        raise_task(report, TaskType.CONTACT_OFFLINE, Asker.SYSTEM, None)
-
-
 def update_preferences(user, report, *, every_days: int, channels: list[str], safe_times: str | None,
                        voicemail: bool, neutral_sender: bool, quiet_from: int | None = None,
                        quiet_until: int | None = None, contact_needs: list[str] | None = None,
@@ -110,7 +98,7 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
     report.safe_times = (safe_times or "").strip()[:200] or None
     report.voicemail_allowed = voicemail
     report.neutral_sender = neutral_sender
-    _ask_for_offline_contact(report)
+    ask_for_call_if_unreachable(report)
     for deadline in db.session.scalars(select(VictimsCodeDeadline).where(
             VictimsCodeDeadline.report_id == report.id, VictimsCodeDeadline.kind == DeadlineKind.ROUTINE_UPDATE,
             VictimsCodeDeadline.met_at.is_(None))):

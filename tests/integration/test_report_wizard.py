@@ -100,14 +100,15 @@ def test_the_confirmation_is_only_for_the_browser_that_submitted(app, client):
 
 
 def test_no_email_is_sent_when_email_is_not_a_safe_channel(app, client):
-    """Safe-contact preferences are respected from the first message."""
+    """Safe-contact preferences are respected from the first message: letter only, so a letter and no email."""
     steps = steps_with({"safe-contact": {"safe_channels": ["letter"], "voicemail_allowed": "no",
                                          "neutral_sender": "yes"}})
     steps.insert([slug for slug, _data in steps].index("safe-contact") + 1, ("postal-address", {
         "address_line_1": "10 Station Road", "address_town": "London", "address_postcode": "NW1 2DB"}))
     walk(client, steps)
     submit(client)
-    assert outbox_rows(app) == []
+    assert [(m.channel.value, m.recipient, m.postal_address) for m in outbox_rows(app)] == [
+        ("letter", "Sam Victim", "10 Station Road\nLondon\nNW1 2DB")]
 
 
 def test_a_signed_in_victim_reports_and_the_report_is_theirs(app, client, signed_in):

@@ -269,11 +269,14 @@ def test_the_holder_is_warned_a_working_day_before_and_supervisors_told_when_ove
     assert all(case["number"] not in m.body_text for m in outbox_rows(app))
 
 
-@pytest.mark.parametrize(("channels", "expected"), [(["email"], []), (["phone"], [TaskType.CONTACT_OFFLINE]),
-                                                     (["letter", "phone"], [TaskType.CONTACT_OFFLINE])],
-                         ids=["email-is-safe", "phone-only", "letter-or-phone"])
-def test_a_report_with_no_safe_email_asks_someone_to_call_or_write(app, channels, expected):
-    crime_number = make_report(app, safe_channels=channels)
+@pytest.mark.parametrize(("answers", "expected"), [
+    ({"safe_channels": ["email"]}, []),
+    ({"safe_channels": ["phone"]}, [TaskType.CONTACT_OFFLINE]),
+    ({"safe_channels": ["letter", "phone"]}, []),  # a letter can reach them
+    ({"safe_channels": ["text", "phone"], "contact_phone": "020 7946 0018"}, [TaskType.CONTACT_OFFLINE]),  # landline
+], ids=["email-is-safe", "phone-only", "letter-or-phone", "text-to-a-landline"])
+def test_a_report_only_a_person_can_reach_asks_someone_to_call(app, answers, expected):
+    crime_number = make_report(app, **answers)
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
         tasks = db.session.scalars(select(Task).where(Task.report_id == report.id)).all()
