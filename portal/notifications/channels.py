@@ -13,7 +13,8 @@ from portal.notifications.models import Channel
 ORDER = (Channel.EMAIL, Channel.TEXT, Channel.LETTER)
 
 # A UK mobile number, written with or without the country code, once spaces, brackets and dashes are gone.
-_UK_MOBILE = re.compile(r"^(?:\+44|0044|44|0)(7[0-9]{9})$")
+# "+44 (0)7700 900982" keeps its bracketed 0.
+_UK_MOBILE = re.compile(r"^(?:(?:\+44|0044|44)0?|0)(7[0-9]{9})$")
 
 
 def uk_mobile(number: str | None) -> str | None:
