@@ -245,22 +245,6 @@ def test_preferences_ask_for_an_address_with_letter_and_clear_it_without(app, cl
     assert (report.contact_address, report.contact_address_postcode) == (None, None)
 
 
-def test_the_address_pages_are_valid_html(app, client, signed_in, tmp_path):
-    """The address question (empty and refused) and the preferences with letter ticked and a refused address."""
-    from tests.integration.test_html_validity import check_html
-
-    victim = signed_in(Role.VICTIM)
-    crime_number = make_report(app, user=victim)
-    path = f"/cases/{crime_number}/preferences"
-    pages = {"preferences": client.get(path).get_data(as_text=True),
-             "preferences refused": client.post(path, data={**PREFERENCES, "channels": ["email", "letter"]}
-                                                ).get_data(as_text=True)}
-    until_address(client)
-    pages["address"] = client.get("/report/postal-address").get_data(as_text=True)
-    pages["address refused"] = client.post("/report/postal-address", data={}).get_data(as_text=True)
-    assert check_html(pages, tmp_path) == []
-
-
 # The crime-number opt-in ------------------------------------------------------------------------------------------
 
 OPT_IN_LABEL = "Include my crime number in my confirmation email or text message"

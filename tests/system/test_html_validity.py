@@ -3,8 +3,10 @@ the page checks.
 
 The crawl is the one the equality-separation test makes: every GET route, with its values filled in from a case
 that went to court, was messaged about and referred, drawn for every kind of person, and the victim's pages in
-Arabic too (right to left). All pages go to the checker in one run. The checker is the `vnu-jar` npm package
-(tests/html/package.json, installed by `make install`), run with Java.
+Arabic too (right to left); with them the postal-address question and the contact preferences with letter ticked,
+empty and refused. All pages go to the checker in one run. The checker is the `vnu-jar` npm package
+(tests/html/package.json, installed by `make install`), run with Java: an outside process, so these tests are in
+the system tier (`make test` runs them on both databases; `make test-fast` leaves them out).
 """
 
 import json
@@ -17,6 +19,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from tests.conftest import sign_in_as
 from tests.integration.test_equality_separation import ROLES, addresses, world  # noqa: F401 - the world fixture
+from tests.integration.test_letters_and_crime_number import PREFERENCES, until_address
 from tests.pagecheck import page_problems
 from tests.servers import VNU_JAR, require_servers
 
@@ -110,5 +113,18 @@ def test_every_page_is_valid_html(app, world, tmp_path):  # noqa: F811 - the fix
         response = victim.get(path)
         assert response.status_code == status and response.mimetype == "text/html"
         pages[f"victim {response.status_code} {path}"] = response.get_data(as_text=True)
+    # The postal address: the contact preferences (and letter ticked with no address, refused), and the report
+    # wizard's address question, empty and refused; in English, as the crawl left the victim reading Arabic.
+    _choose_language(app, world["users"]["victim"].id, "en")
+    preferences = f"/cases/{world['crime_number']}/preferences"
+    pages["victim preferences"] = victim.get(preferences).get_data(as_text=True)
+    refused = victim.post(preferences, data={**PREFERENCES, "channels": ["email", "letter"]})
+    assert refused.status_code == 200 and "Enter address line 1" in refused.get_data(as_text=True)
+    pages["victim preferences refused"] = refused.get_data(as_text=True)
+    until_address(victim)
+    address = victim.get("/report/postal-address")
+    assert address.status_code == 200
+    pages["victim address"] = address.get_data(as_text=True)
+    pages["victim address refused"] = victim.post("/report/postal-address", data={}).get_data(as_text=True)
     problems = check_html(pages, tmp_path)
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:60])
