@@ -24,6 +24,7 @@ from portal.cases.enums import Route
 from portal.domain import DomainError
 from portal.extensions import limiter
 from portal.forms import options
+from portal.notifications.channels import uk_mobile
 from portal.postal_address import FIELDS as ADDRESS_FIELDS
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
@@ -164,7 +165,7 @@ def question(slug: str):
     form_class = answer_helpers.form_for(step)
     form = form_class() if request.method == "POST" else form_class(data=answer_helpers.form_data_for(step, answers))
     categories = _prepare(slug, form)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and form.validate() and _consistent(slug, form, answers):
         updates, remove, go_to = _updates_for(slug, form, answers, categories)
         answers = services.save_answers(draft, updates, remove)
         return _to(go_to or next_after(slug, answers))
@@ -174,6 +175,16 @@ def question(slug: str):
         back_link=_back_link(slug, answers), helpers=answer_helpers, categories=categories,
         items=answers.get("property_items", []),
     )
+
+
+def _consistent(slug: str, form, answers: dict) -> bool:
+    """Checks across pages: text messages need the UK mobile number asked for on the contact page."""
+    if (slug == "safe-contact" and "text" in (form.safe_channels.data or [])
+            and uk_mobile(answers.get("contact_phone")) is None):
+        form.safe_channels.errors.append(_("To get text messages, go back and enter a UK mobile number, or select "
+                                           "another safe way to contact you"))
+        return False
+    return True
 
 
 def _prepare(slug: str, form):

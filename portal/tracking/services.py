@@ -14,6 +14,7 @@ from portal.cases.timeline import add_timeline_event
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
+from portal.notifications.channels import uk_mobile
 from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
 from portal.reporting.services import MAX_EVIDENCE_FILES
@@ -64,11 +65,13 @@ CHANNEL_NAMES = ("email", "phone", "text", "letter")
 def update_preferences(user, report, *, every_days: int, channels: list[str], safe_times: str | None,
                        voicemail: bool, neutral_sender: bool, quiet_from: int | None = None,
                        quiet_until: int | None = None, contact_needs: list[str] | None = None,
-                       interpreter_language: str | None = None, address: PostalAddress | None = None) -> None:
+                       interpreter_language: str | None = None, address: PostalAddress | None = None,
+                       mobile: str | None = None) -> None:
     """The victim changes how often we update them and how it is safe to reach them.
 
-    With letter among the channels a UK postal address is needed (`address`); without it, any address the case
-    kept is cleared. Notifications read these from the case at the moment they are queued, so the change applies
+    With text among the channels a UK mobile number is needed (`mobile`, kept as the case's phone number); with
+    letter, a UK postal address (`address`); without letter, any address the case kept is cleared.
+    Notifications read these from the case at the moment they are queued, so the change applies
     at once.
     """
     _own_report(user, report)
@@ -84,6 +87,8 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
     found = needs.problem(contact_needs or [], interpreter_language)
     if found:
         raise DomainError(found[1], field=found[0])
+    if "text" in channels and uk_mobile(mobile) is None:
+        raise DomainError(_l("Enter a UK mobile number, like 07700 900982"), field="mobile_number")
     kept = PostalAddress()  # no letters, no address: one kept before is cleared
     if "letter" in channels:
         kept = address or PostalAddress()
@@ -94,6 +99,8 @@ def update_preferences(user, report, *, every_days: int, channels: list[str], sa
     report.quiet_from_hour, report.quiet_until_hour = quiet_from, quiet_until
     report.update_every_days = every_days
     report.safe_channels = list(channels)
+    if "text" in channels:
+        report.contact_phone = " ".join((mobile or "").split())
     report.contact_address, report.contact_address_postcode = kept.lines or None, kept.kept_postcode
     report.safe_times = (safe_times or "").strip()[:200] or None
     report.voicemail_allowed = voicemail

@@ -19,6 +19,7 @@ from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
+from portal.notifications.channels import uk_mobile
 from portal.reporting.evidence import evidence_path
 from portal.reporting.summary_pdf import report_summary_pdf
 from portal.support import assessments, referral_text, referrals
@@ -72,6 +73,11 @@ class PreferencesForm(PortalForm):
                                    description=_l("Leave out any that someone else might see or hear."),
                                    validators=[InputRequired(
                                        message=_l("Select at least one safe way to contact you"))])
+    # Shown under "Text message": a number that can receive texts, asked for only when a text is safe.
+    mobile_number = StringField(_l("Mobile phone number"), widget=TextInput(),
+                                description=_l("We will only use it to send you text messages."),
+                                validators=[Length(max=30, message=_l("Enter a UK mobile number, like 07700 900982"))],
+                                render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"})
     # Shown under "Letter": asked for (and kept) only when a letter is safe.
     address_line_1 = postal.line_1_field()
     address_line_2 = postal.line_2_field()
@@ -92,8 +98,12 @@ class PreferencesForm(PortalForm):
     submit = submit(_l("Save"))
 
     def validate(self, extra_validators=None):
-        """With letter among the safe channels, a UK postal address (the postcode kept in capitals, one space)."""
+        """With text among the safe channels, a UK mobile number; with letter, a UK postal address (the postcode
+        kept in capitals, one space)."""
         if not super().validate(extra_validators):
+            return False
+        if "text" in (self.channels.data or []) and uk_mobile(self.mobile_number.data) is None:
+            self.mobile_number.errors = [_l("Enter a UK mobile number, like 07700 900982")]
             return False
         return "letter" not in (self.channels.data or []) or postal.check_form(self)
 
@@ -191,6 +201,7 @@ def preferences(crime_number: str):
                                quiet_until="" if report.quiet_until_hour is None else str(report.quiet_until_hour),
                                contact_needs=needs.needs_of(report),
                                interpreter_language=report.interpreter_language or "",
+                               mobile_number=report.contact_phone if uk_mobile(report.contact_phone) else "",
                                **postal.PostalAddress.kept(report.contact_address,
                                                            report.contact_address_postcode).form_data())
     else:
@@ -205,7 +216,7 @@ def preferences(crime_number: str):
                                         quiet_until=int(form.quiet_until.data) if form.quiet_until.data else None,
                                         contact_needs=form.contact_needs.data or [],
                                         interpreter_language=form.interpreter_language.data or None,
-                                        address=form.address())
+                                        address=form.address(), mobile=form.mobile_number.data)
         except DomainError as error:
             getattr(form, error.field or "every_days").errors.append(error.message)
         else:

@@ -21,7 +21,9 @@ from portal.tasks.enums import TaskType
 from portal.tasks.models import Task
 from portal.tasks.services import claim_task, finish_task
 from tests.conftest import outbox_rows
+from tests.pagecheck import assert_good_page
 from tests.triage_helpers import make_report
+from tests.wizard import BIKE_THEFT, error_messages, steps_with, walk
 
 MOBILE = "07700 900982"
 
@@ -181,3 +183,47 @@ def test_when_every_channel_is_refused_someone_is_asked_to_call(app, mailbox, mo
     assert [(m.channel, m.status) for m in outbox_rows(app)] == [
         (Channel.TEXT, OutboxStatus.FAILED), (Channel.LETTER, OutboxStatus.FAILED)]
     assert len(_call_tasks(app, number)) == 1
+
+
+# Asking for a number that can receive texts -----------------------------------------------------------------------
+
+def test_the_report_asks_for_a_uk_mobile_before_offering_texts(app, client):
+    def up_to_safe_contact(phone: str, channels: list[str]):
+        steps = steps_with({"contact": {**dict(BIKE_THEFT)["contact"], "contact_phone": phone},
+                            "safe-contact": {**dict(BIKE_THEFT)["safe-contact"], "safe_channels": channels}})
+        slugs = [slug for slug, _data in steps]
+        walk(client, steps[: slugs.index("safe-contact")])
+        return client.post("/report/safe-contact", data=dict(steps)["safe-contact"])
+
+    refused = up_to_safe_contact("020 7946 0018", ["text"])
+    assert refused.status_code == 200
+    assert error_messages(refused) == ["Error: To get text messages, go back and enter a UK mobile number, or select "
+                                       "another safe way to contact you"]
+    assert up_to_safe_contact("020 7946 0018", ["phone"]).status_code == 302
+    assert up_to_safe_contact("+44 7700 900982", ["text"]).status_code == 302
+
+
+PREFERENCES = {"every_days": "14", "channels": ["text"], "voicemail": "no", "neutral_sender": "yes",
+               "quiet_from": "", "quiet_until": ""}
+
+
+def test_preferences_ask_for_a_mobile_number_under_text_and_texts_then_go_there(app, client, signed_in, mailbox):
+    victim = signed_in(Role.VICTIM)
+    number = make_report(app, user=victim)
+    path = f"/cases/{number}/preferences"
+    page = client.get(path)
+    assert_good_page(page)
+    assert 'name="mobile_number"' in page.get_data(as_text=True)
+    refused = client.post(path, data={**PREFERENCES, "mobile_number": "020 7946 0018"})
+    assert error_messages(refused) == ["Error: Enter a UK mobile number, like 07700 900982"]
+    assert 'value="020 7946 0018"' in refused.get_data(as_text=True)  # nothing typed is lost
+    assert error_messages(client.post(path, data=PREFERENCES)) == ["Error: Enter a UK mobile number, like 07700 900982"]
+    assert client.post(path, data={**PREFERENCES, "mobile_number": " 07700  900982 "}).status_code == 302
+    with app.app_context():
+        report = _report(app, number)
+        assert (report.safe_channels, report.contact_phone) == (["text"], "07700 900982")
+        db.session.query(OutboxMessage).delete()
+        db.session.commit()
+    _notify(app, number)
+    assert [(m.channel, m.recipient) for m in outbox_rows(app)] == [(Channel.TEXT, "07700900982")]
+    assert 'value="07700 900982"' in client.get(path).get_data(as_text=True)
