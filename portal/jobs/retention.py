@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from portal.auth.backoff import forget_old_failures
 from portal.auth.models import AccountSession, AccountToken
@@ -28,21 +28,25 @@ class RetentionReport:
     """What one run deleted."""
 
     drafts: int = 0
-    sent_emails: int = 0
+    sent_messages: int = 0
     spent_tokens: int = 0
     old_sessions: int = 0
     failed_attempts: int = 0
 
 
 def apply_retention(now: datetime | None = None) -> RetentionReport:
-    """Delete old unfinished reports (30 days), sent emails past the outbox's keeping time (they hold email
-    addresses), sign-in links long expired, records of sessions over a month past any use, and counted
-    sign-in failures over a day old (the back-off reads no further back). Idempotent."""
+    """Delete old unfinished reports (30 days), sent and failed messages past the outbox's keeping time (they
+    hold email addresses, phone numbers and postal addresses), sign-in links long expired, records of sessions
+    over a month past any use, and counted sign-in failures over a day old (the back-off reads no further
+    back). Idempotent."""
     now = now or utcnow()
     report = RetentionReport(drafts=purge_old_drafts(now))
     keep = timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
-    report.sent_emails = db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < now - keep)
+    report.sent_messages = db.session.execute(
+        delete(OutboxMessage).where(or_(
+            and_(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < now - keep),
+            # Never delivered, and sent again another way or handed to a person: kept as long as a sent one.
+            and_(OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.updated_at < now - keep)))
     ).rowcount
     report.spent_tokens = db.session.execute(
         delete(AccountToken).where(AccountToken.expires_at < now - timedelta(days=SPENT_TOKEN_DAYS))

@@ -88,6 +88,10 @@ def test_retention_deletes_only_what_has_had_its_time(app, ctx, make_user):
     old_sent.status, old_sent.sent_at = OutboxStatus.SENT, now - timedelta(days=91)
     recent_sent = queue_email("b@example.org", "case_update", sign_in_link="x")
     recent_sent.status, recent_sent.sent_at = OutboxStatus.SENT, now - timedelta(days=89)
+    old_failed = queue_email("d@example.org", "case_update", sign_in_link="x")
+    old_failed.status, old_failed.updated_at = OutboxStatus.FAILED, now - timedelta(days=91)
+    recent_failed = queue_email("e@example.org", "case_update", sign_in_link="x")
+    recent_failed.status, recent_failed.updated_at = OutboxStatus.FAILED, now - timedelta(days=89)
     never_sent = queue_email("c@example.org", "case_update", sign_in_link="x")
     never_sent.next_attempt_at = now - timedelta(days=200)
     for days_ago, digest in ((8, "a" * 64), (6, "b" * 64)):
@@ -101,16 +105,16 @@ def test_retention_deletes_only_what_has_had_its_time(app, ctx, make_user):
     db.session.commit()
 
     result = app.test_cli_runner().invoke(args=["retention", "apply"])
-    assert "deleted 1 draft(s), 1 sent email(s), 1 link(s), 1 old session record(s), 1 old sign-in failure(s)" \
+    assert "deleted 1 draft(s), 2 sent message(s), 1 link(s), 1 old session record(s), 1 old sign-in failure(s)" \
         in result.output
     again = app.test_cli_runner().invoke(args=["retention", "apply"])
-    assert "deleted 0 draft(s), 0 sent email(s), 0 link(s), 0 old session record(s), 0 old sign-in failure(s)" \
+    assert "deleted 0 draft(s), 0 sent message(s), 0 link(s), 0 old session record(s), 0 old sign-in failure(s)" \
         in again.output
 
     db.session.expire_all()
     assert [d.id for d in db.session.scalars(select(ReportDraft))] == [fresh_draft.id]
-    assert sorted(m.recipient for m in db.session.scalars(select(OutboxMessage))) == ["b@example.org",
-                                                                                       "c@example.org"]
+    assert sorted(m.recipient for m in db.session.scalars(select(OutboxMessage))) == [
+        "b@example.org", "c@example.org", "e@example.org"]
     assert [t.token_hash for t in db.session.scalars(select(AccountToken))] == ["b" * 64]
     assert [s.secret_hash for s in db.session.scalars(select(AccountSession))] == ["d" * 64]
     assert [f.occurred_at > now - timedelta(hours=24) for f in db.session.scalars(select(FailedAttempt))] == [True]
