@@ -178,7 +178,7 @@ def clean_database(request) -> Iterator[None]:
         return
     application = request.getfixturevalue("app")
     if request.node.get_closest_marker("integration") and not request.node.get_closest_marker("commits"):
-        with rolled_back(application):
+        with rolled_back_to_savepoint(application) if KEPT else rolled_back(application):
             yield
         return
     yield
@@ -187,6 +187,8 @@ def clean_database(request) -> Iterator[None]:
 
 # The connection of the rolled-back test running now, if any (apps made by make_app join it).
 ROLLED_BACK: list = []
+# The connection holding data kept for several tests (see `kept_for_the_module`), if any.
+KEPT: list = []
 
 
 @contextmanager
@@ -227,6 +229,35 @@ def rolled_back(application: Flask) -> Iterator[None]:
         connection.close()
 
 
+@contextmanager
+def kept_for_the_module(application: Flask) -> Iterator[None]:
+    """Make data once for the tests of a module (in a module-scoped fixture): the data is made inside a transaction
+    that is rolled back when the module's tests are done, and each test in the module runs in a savepoint inside
+    it, rolled back at the test's end, so every test starts from the same data, as if it had made it itself."""
+    with rolled_back(application):
+        KEPT.append(ROLLED_BACK[-1])
+        try:
+            yield
+        finally:
+            KEPT.remove(ROLLED_BACK[-1])
+
+
+@contextmanager
+def rolled_back_to_savepoint(application: Flask) -> Iterator[None]:
+    """Run the test inside the kept data's transaction, in a savepoint that is rolled back at the end."""
+    connection = KEPT[-1]
+    with application.app_context():
+        db.session.remove()
+    savepoint = connection.begin_nested()
+    try:
+        yield
+    finally:
+        with application.app_context():
+            db.session.remove()
+        if savepoint.is_active:
+            savepoint.rollback()
+
+
 def empty_tables(application: Flask) -> None:
     """Delete every row but the reference data (the crime categories the migrations load)."""
     with application.app_context():
@@ -264,16 +295,21 @@ def sign_in_as(client: FlaskClient, user: User) -> None:
         session.permanent = True
 
 
+def new_user(app: Flask, role: Role = Role.VICTIM, **kwargs) -> User:
+    """Create a user (committed) and return it, detached."""
+    with app.app_context():
+        user = UserFactory(role=role, **kwargs)
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
 @pytest.fixture
 def make_user(app: Flask):
     """Create a user (committed) and return its id and email."""
 
     def _make(role: Role = Role.VICTIM, **kwargs) -> User:
-        with app.app_context():
-            user = UserFactory(role=role, **kwargs)
-            db.session.refresh(user)
-            db.session.expunge(user)
-            return user
+        return new_user(app, role, **kwargs)
 
     return _make
 

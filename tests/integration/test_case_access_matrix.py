@@ -7,6 +7,7 @@ and a witness who joined with a code); the cells are then checked in a loop and 
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from portal.surveys.schedule import send_due
 from portal.tasks.models import Task
 from portal.tracking import services as tracking
 from portal.triage import wording
-from tests.conftest import sign_in_as
+from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import h1_text
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report, report_state
@@ -284,11 +285,20 @@ def invite_and_join(app, officer_client, witness: User, crime_number: str) -> No
     assert joined.headers.get("Location") == f"/cases/{crime_number}", "the witness could not join"
 
 
-@pytest.fixture
-def world(app, make_user, tmp_path, monkeypatch) -> World:
-    """The shared case: owned by the victim, with evidence, allocated, charged, a witness-visible hearing, a witness."""
-    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
-    users = {"anonymous": None, **{kind: make_user(role) for kind, role in ROLES.items()}}
+@pytest.fixture(scope="module")
+def world(app, tmp_path_factory) -> Iterator[World]:
+    """The shared case: owned by the victim, with evidence, allocated, charged, a witness-visible hearing, a witness.
+
+    Made once for the module's tests (each is rolled back to it): the matrix and the not-yours tests are 78, and
+    making the case for each took 10 seconds of a run."""
+    with kept_for_the_module(app), pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path_factory.mktemp("evidence")))
+        yield make_world(app)
+
+
+def make_world(app) -> World:
+    """Make the shared case and its people."""
+    users = {"anonymous": None, **{kind: new_user(app, role) for kind, role in ROLES.items()}}
     officer_client = app.test_client()
     sign_in_as(officer_client, users["officer"])
     crime_number = make_report(app, user=users["victim"])

@@ -55,3 +55,26 @@ def test_a_test_with_only_another_app_is_rolled_back_too(make_app, turn):
     with second.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
         UserFactory(role=Role.VICTIM, email="made@example.org")
+
+
+@pytest.mark.commits
+def test_data_kept_for_a_module_is_the_same_for_each_test_and_gone_afterwards(app):
+    """kept_for_the_module: each test starts from the kept data, without what the test before it made, and the
+    kept data is gone when the module is done."""
+    from tests.conftest import KEPT, kept_for_the_module, new_user, rolled_back_to_savepoint
+
+    assert not KEPT
+    before = _accounts(app)
+    with kept_for_the_module(app):
+        new_user(app, Role.OFFICER)  # the module's data
+        for _test in range(2):
+            with rolled_back_to_savepoint(app):
+                assert _accounts(app) == before + 1
+                registered = app.test_client().post("/register", data={
+                    "email": "someone@example.org", "password": "a long enough password",
+                    "confirm_password": "a long enough password"})
+                assert registered.status_code == 302  # an account made and committed by a request
+                new_user(app, Role.VICTIM)
+                assert _accounts(app) == before + 3
+        assert _accounts(app) == before + 1
+    assert _accounts(app) == before
