@@ -71,6 +71,7 @@ def load_demo_data() -> list[str]:
                                get_user_by_email("partner@example.org")))
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
+    lines.extend(_demo_other_channels())
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     return lines
@@ -184,6 +185,36 @@ def _demo_invitations(victim) -> list[str]:
     if not what:
         return [f"Demo survey and check-in: answered already, on /cases/{case.crime_number}"]
     return [f"Demo {what} waiting: /cases/{case.crime_number} (sign in as {victim.email})"]
+
+
+# Reports made without an account by people for whom email is not safe: one by text message, one by letter.
+DEMO_OTHER_CHANNELS = [
+    {"contact_name": "Demo Text Message", "contact_email": "", "contact_phone": "07700 900123",
+     "safe_channels": ["text"], "neutral_sender": "no"},
+    {"contact_name": "Demo Letter", "contact_email": "", "contact_phone": "", "safe_channels": ["letter"],
+     "neutral_sender": "yes", "address_line_1": "Flat 4, 27 Kentish Town Road", "address_line_2": "",
+     "address_town": "London", "address_postcode": "NW1 8NL"},
+]
+
+
+def _demo_other_channels() -> list[str]:
+    """Two guest reports whose confirmations go by text message and by letter, so the development mailbox
+    shows every channel (the outbox worker `make run` starts delivers them). Once."""
+    names = [answers["contact_name"] for answers in DEMO_OTHER_CHANNELS]
+    if db.session.scalar(select(func.count()).select_from(Report).where(Report.contact_name.in_(names))):
+        return ["Demo text message and letter: already sent, at /dev/mail/"]
+    for index, contact in enumerate(DEMO_OTHER_CHANNELS):
+        draft, _token = start_draft(None)
+        save_answers(draft, {
+            "danger_now": "no", "immediate_risk": "no", "category": "criminal_damage",
+            "category_route": get_category("criminal_damage").route.value, "reporter_role": "victim",
+            "occurred_on": (utcnow().date() - timedelta(days=index + 1)).isoformat(), "borough": "Camden",
+            "location": "Outside the flats", "description": "Someone sprayed paint on my front door.",
+            "has_property": "no", "suspect_description": "", "other_witnesses": "", "evidence_done": True,
+            "voicemail_allowed": "no", "follow_up": "none", "would_have_reported": "no", **contact,
+        })
+        submit_report(draft, None)
+    return ["Demo text message and letter (reports by people for whom email is not safe): at /dev/mail/"]
 
 
 def _demo_photo() -> bytes:

@@ -174,3 +174,15 @@ def test_the_development_sink_saves_what_it_receives(tmp_path):
         controller.stop()
     [saved] = list(tmp_path.glob("*.eml"))
     assert b"Subject: Hello" in saved.read_bytes()
+
+
+def test_demo_data_sends_a_text_message_and_a_letter_so_the_mailbox_shows_every_channel(app, ctx):
+    from portal.notifications.models import Channel, OutboxMessage
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    again = runner.invoke(args=["demo-data"])
+    assert "Demo text message and letter" in first.output and "already sent" in again.output
+    others = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel != Channel.EMAIL)).all()
+    assert sorted((m.channel, m.recipient) for m in others) == [(Channel.LETTER, "Demo Letter"),
+                                                               (Channel.TEXT, "07700900123")]
