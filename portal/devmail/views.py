@@ -1,53 +1,42 @@
-"""Read the development mailbox in the browser."""
+"""Read the development mailbox in the browser: emails, text messages and letters, newest first."""
 
-import re
-from email import message_from_bytes, policy
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, send_file
 
 from portal.auth.access import public
+from portal.devmail.mailbox import find, listing, read
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
 
-_NAME = re.compile(r"^[0-9]+-[0-9a-f]{8}\.eml$")
-
 
 def _mailbox() -> Path:
-    """The folder the sink writes to."""
+    """The folder the sink and the development delivery write to."""
     return Path(current_app.config["DEV_MAILBOX_DIR"])
-
-
-def _read(path: Path) -> dict:
-    """Parse one saved message."""
-    message = message_from_bytes(path.read_bytes(), policy=policy.default)
-    body = message.get_body(preferencelist=("plain",))
-    return {
-        "id": path.name,
-        "from": message["From"],  # the neutral sender's name shows here, as the person's inbox would show it
-        "to": message["To"],
-        "subject": message["Subject"],
-        "date": message["Date"],
-        "body": body.get_content() if body else "",
-    }
 
 
 @bp.route("/")
 @public
 def inbox():
-    """Every message the sink received, newest first."""
-    folder = _mailbox()
-    paths = sorted(folder.glob("*.eml"), reverse=True) if folder.exists() else []
-    return render_template("devmail/inbox.html", messages=[_read(p) for p in paths[:200]])
+    """Every message saved, of every channel, newest first."""
+    return render_template("devmail/inbox.html", messages=listing(_mailbox()))
 
 
 @bp.route("/<name>")
 @public
 def message(name: str):
-    """One message."""
-    if not _NAME.match(name):
+    """One message: an email's or a text's words; a letter's text and a link to its PDF."""
+    path = find(_mailbox(), name)
+    if path is None:
         abort(404)
-    path = _mailbox() / name
-    if not path.exists():
+    return render_template("devmail/message.html", message=read(path))
+
+
+@bp.route("/<name>/letter.pdf")
+@public
+def letter(name: str):
+    """A letter as it would be printed and posted."""
+    path = find(_mailbox(), name, kind="pdf")
+    if path is None:
         abort(404)
-    return render_template("devmail/message.html", message=_read(path))
+    return send_file(path, mimetype="application/pdf", as_attachment=False, download_name=name, max_age=0)
