@@ -14,6 +14,7 @@ from portal.auth.security import configure_security
 from portal.auth.sessions import load_user
 from portal.auth.staff_names import staff_name
 from portal.auth.views import bp as auth_bp
+from portal.callbacks.views import bp as callbacks_bp
 from portal.data_rights.views import bp as data_rights_bp
 from portal.database import configure_sqlite
 from portal.devmail.views import bp as devmail_bp
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(equality_bp)
     app.register_blueprint(insight_bp)
+    app.register_blueprint(callbacks_bp)
     register_baseline(app)
     if app.config["DEV_MAIL_VIEWER"]:
         app.register_blueprint(devmail_bp)

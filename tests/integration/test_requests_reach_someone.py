@@ -46,6 +46,9 @@ NEEDS_NO_TASK = {
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
     # Shown to the officer on the case's witness page. (Witness care, a later issue, makes "cannot attend" a task.)
     "witnesses.availability": "a witness's answer about a hearing, shown on the case's witness page",
+    # Not a person's request: GOV.UK Notify's delivery receipts (a message that fails for good goes by the next
+    # safe channel, or becomes a call task when none is left: portal.notifications.receipts).
+    "callbacks.notify_receipts": "GOV.UK Notify's delivery receipts; a failure with no channel left is a call task",
 }
 
 

@@ -20,6 +20,7 @@ WRITERS = {
     "portal/audit/services.py", "portal/auth/services.py", "portal/auth/backoff.py",
     "portal/auth/session_records.py", "portal/auth/tokens.py",
     "portal/notifications/services.py", "portal/notifications/delivery.py",
+    "portal/notifications/receipts.py",
     "portal/admin/services.py", "portal/admin/organisation_services.py", "portal/data_rights/services.py",
     "portal/equality/services.py", "portal/messages/services.py", "portal/partners/services.py",
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
