@@ -79,6 +79,9 @@ NOT_EXPORTED_TABLES = {
                         "session's secret and its times. When the person last signed in is in `account`.",
     "audit_events": "The record of what staff and partners read and changed, kept for accountability. Who has "
                     "looked at the person's cases is on the 'Who has viewed your cases' page, by organisation.",
+    "outbox_messages": "The emails, text messages and letters sent to say there is an update: fixed, neutral words "
+                       "and a link to sign in, with the address or number they went to, which the report's contact "
+                       "details already hold. What each update was is in the timeline.",
     "sla_alerts": "Alerts to police supervisors about their own queue. The promises made to the person, and whether "
                   "each was kept, are in reports[].victims_code.",
 }

@@ -146,7 +146,9 @@ def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> T
     add_timeline_event(report.id, "task_finished", FINISHED_TITLES[task.status], outcome,
                        actor_id=actor.id, victim=to_person, reason_code=task.type.value)
     record_audit(actor.id, f"task.{task.status.value}", "task", str(task.id), report.crime_number)
-    if to_person and not report.safeguarding:
+    if to_person and not report.safeguarding and task.type != TaskType.CONTACT_OFFLINE:
+        # (A finished call needs no message about itself: the call told them, and for someone only a person can
+        # reach, telling them would raise another call.)
         notify_victim(report)
     elif task.asker == Asker.PARTNER and task.raised_by_id is not None:
         partner = db.session.get(User, task.raised_by_id)

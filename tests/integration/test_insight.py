@@ -53,6 +53,7 @@ def add_reports(count: int, *, borough: str = "Camden", category: str = "bicycle
             crime_number=f"CR-26-{number:07d}-T", status=status, is_information_report=information,
             reporter_user_id=user_id, reporter_role=ReporterRole.VICTIM, category_id=category_id(category),
             occurred_on=submitted.date(), borough=borough, description="Test report.", contact_name="Test Person",
+            contact_email="test.person@example.org", safe_channels=["email"],
             follow_up=FollowUp.NONE, would_have_reported=would_have_reported, submitted_at=submitted,
             triage_due_at=submitted + timedelta(minutes=45), response_due_at=submitted + timedelta(hours=48),
             triaged_at=submitted + timedelta(minutes=triage_minutes) if triage_minutes is not None else None,
