@@ -67,6 +67,8 @@ class Config:
     NOTIFY_NEUTRAL_SMS_SENDER_ID = os.environ.get("NOTIFY_NEUTRAL_SMS_SENDER_ID") or None
     # The bearer token Notify sends with its delivery receipts (set in both Notify services' callback settings).
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    # Refused receipts (a wrong or missing token) are counted against this; Notify's own are never throttled.
+    NOTIFY_CALLBACK_RATE_LIMIT = os.environ.get("NOTIFY_CALLBACK_RATE_LIMIT", "20 per minute;200 per hour")
 
     # Several app processes share rate-limit counts through Redis when REDIS_URL is set (sessions are signed
     # cookies, so they need no shared store).

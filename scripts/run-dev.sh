@@ -25,6 +25,6 @@ pids+=($!)
 
 echo
 echo "Portal:  http://127.0.0.1:5000"
-echo "Mailbox: http://127.0.0.1:5000/dev/mail/  (email the service sent, development only)"
+echo "Mailbox: http://127.0.0.1:5000/dev/mail/  (the emails, text messages and letters the service sent; development only)"
 echo
 $BIN/flask run --host 127.0.0.1 --port 5000

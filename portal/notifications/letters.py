@@ -17,7 +17,8 @@ Notify's template-preview checks it):
   40 mm to 66.2 mm). Nothing else is printed there. Name and address take at most 7 lines (Notify reads them back
   from this block); 10 point type, 3.7 mm a line, a line too wide for the block is set smaller, down to 7 point;
 - above the address (15 mm to 125 mm from the left, 5 mm to 30 mm from the top) a heading may go: the service's
-  name here, 12 point bold, 12 mm from the top, only when not neutral; the right-hand column (125 mm to 195 mm, down to 95 mm) stays empty;
+  name here, 12 point bold, 12 mm from the top, only when not neutral; the right-hand column (125 mm to 195 mm,
+  down to 95 mm) stays empty;
 - body: from 95 mm down on the first page, 11 point type, 5.5 mm a line;
 - fonts embedded: DejaVu Sans (Debian's fonts-dejavu-core), a subset embedded by fpdf2, which has every Latin
   letter Polish needs and the Arabic letters; Arabic is shaped and set right to left by HarfBuzz (uharfbuzz).

@@ -34,6 +34,10 @@ class Receipt(enum.StrEnum):
     PERMANENT_FAILURE = "permanent-failure"  # a number that does not exist, an address that cannot be delivered
     TEMPORARY_FAILURE = "temporary-failure"  # a phone switched off or an inbox full for days: Notify gave up
     TECHNICAL_FAILURE = "technical-failure"  # Notify's own fault: not the person's
+    # A precompiled letter Notify would not print (our PDF broke its rules, or its virus scan failed): the person
+    # will not get it, so it counts as a failure and the next channel is tried.
+    VALIDATION_FAILED = "validation-failed"
+    VIRUS_SCAN_FAILED = "virus-scan-failed"
 
 
 def new_delivery_key() -> str:

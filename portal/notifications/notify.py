@@ -65,8 +65,22 @@ def send(message: OutboxMessage, pdf: bytes | None = None) -> str:
             response = client.send_precompiled_letter_notification(message.delivery_key, BytesIO(pdf),
                                                                    postage="second")
     except HTTPError as error:
-        if error.status_code == 400:
+        if _refused_the_recipient(error):
             raise Undeliverable(f"Notify refused it: {error.message}") from error
         raise
     return str(response["id"])
+
+
+# Notify's validation messages about the person's own number or address begin with the field's name.
+_RECIPIENT_FIELDS = ("phone_number", "email_address", "address_line", "postcode")
+
+
+def _refused_the_recipient(error: HTTPError) -> bool:
+    """Whether Notify refused the message because of the person's number or address (a 400 ValidationError about
+    it), as opposed to the portal's own set-up (a trial-mode or team key, an unknown template, a wrong sender id,
+    missing personalisation: also 400s, but retried, for nobody's number is at fault)."""
+    if error.status_code != 400 or not isinstance(error.message, list):
+        return False
+    return any(isinstance(item, dict) and item.get("error") == "ValidationError"
+               and str(item.get("message", "")).startswith(_RECIPIENT_FIELDS) for item in error.message)
 

@@ -34,7 +34,8 @@ from portal.notifications.services import fall_back
 
 log = logging.getLogger(__name__)
 
-FAILURES = frozenset({Receipt.PERMANENT_FAILURE, Receipt.TEMPORARY_FAILURE})
+FAILURES = frozenset({Receipt.PERMANENT_FAILURE, Receipt.TEMPORARY_FAILURE, Receipt.VALIDATION_FAILED,
+                      Receipt.VIRUS_SCAN_FAILED})
 TECHNICAL_RETRIES = 3
 # Notify's ids are UUIDs; our references are delivery keys (32 hex digits). Anything else names no message of
 # ours, and never reaches a query.

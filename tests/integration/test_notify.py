@@ -186,8 +186,6 @@ def test_a_key_notify_does_not_accept_keeps_the_message_waiting(make_app, fake_n
     assert fake_notify.accepted == [] and fake_notify.requests == 1
 
 
-@pytest.mark.xfail(strict=True, reason="notify.send reads every HTTP 400 as the person's number or address; "
-                                       "a 400 BadRequestError is the portal's own configuration (see the report)")
 def test_a_template_notify_does_not_know_is_retried_not_taken_as_a_bad_number(make_app, fake_notify):
     """A wrong template id (a configuration mistake, Notify's 400 BadRequestError) must not make the person's
     number count as unusable: the message waits, to be sent once the configuration is fixed."""
@@ -257,6 +255,19 @@ def test_a_temporary_failure_for_the_last_channel_raises_a_call_task(notify_app,
     assert _post_receipt(notify_app, fake_notify.receipt(accepted, "temporary-failure")).status_code == 200
     [text] = _messages(notify_app, number)
     assert (text.status, text.receipt) == (OutboxStatus.FAILED, Receipt.TEMPORARY_FAILURE)
+    assert _call_tasks(notify_app, number) == 1
+
+
+@pytest.mark.parametrize("status", ["validation-failed", "virus-scan-failed"])
+def test_a_letter_notify_will_not_print_falls_back_to_a_call(notify_app, fake_notify, status):
+    """Notify refuses to print a precompiled letter (our PDF broke its rules, or failed its virus scan): the person
+    will not get it, so with no other safe channel left someone is asked to call."""
+    number = make_report(notify_app, safe_channels=["letter", "phone"])
+    assert _deliver(notify_app).sent == 1
+    [accepted] = fake_notify.accepted
+    assert _post_receipt(notify_app, fake_notify.receipt(accepted, status)).status_code == 200
+    [letter] = _messages(notify_app, number)
+    assert (letter.channel.value, letter.status, letter.receipt.value) == ("letter", OutboxStatus.FAILED, status)
     assert _call_tasks(notify_app, number) == 1
 
 
