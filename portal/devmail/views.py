@@ -1,5 +1,6 @@
 """Read the development mailbox in the browser: emails, text messages and letters, newest first."""
 
+from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_file
@@ -39,4 +40,6 @@ def letter(name: str):
     path = find(_mailbox(), name, kind="pdf")
     if path is None:
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=False, download_name=name, max_age=0)
+    # Read whole (a letter is small): a file handle left to the response stays open until the response is closed.
+    return send_file(BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=False,
+                     download_name=name, max_age=0)
