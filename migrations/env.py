@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+import portal.models  # noqa: F401 - every model, so autogenerate sees tables no view has imported yet
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config

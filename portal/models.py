@@ -25,7 +25,7 @@ from portal.insight.models import (
 )
 from portal.messages.models import CaseMessage
 from portal.notifications.models import OutboxMessage
-from portal.reporting.models import Diversion, ReportDraft
+from portal.reporting.models import Diversion, ReportDraft, ResumeLink
 from portal.support.models import (
     Consent,
     NeedsAssessment,
@@ -36,11 +36,13 @@ from portal.support.models import (
 )
 from portal.surveys.models import CheckIn, Survey
 from portal.tasks.models import Task
+from portal.track.models import TrackingCode
 from portal.tracking.models import CourtAvailability
 
 __all__ = [
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
-    "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "Role", "SlaAlert", "TimelineEvent", "User",
+    "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
+    "TimelineEvent", "User",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
     "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task",

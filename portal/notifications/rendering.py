@@ -20,12 +20,18 @@ FOLDERS = {Channel.EMAIL: "emails", Channel.TEXT: "texts", Channel.LETTER: "lett
 REPORTER_TEMPLATES = frozenset({
     "report_received", "case_update", "support_offer", "new_message", "survey_invite", "check_in_invite",
 })
+# What a person asks for on a page, sent at once by the email or text they chose: a code to follow a case, a link
+# to go on with an unfinished report (portal.notifications.services.queue_requested).
+REQUESTED_TEMPLATES = frozenset({"tracking_code", "resume_link"})
+TEXT_TEMPLATES = REPORTER_TEMPLATES | REQUESTED_TEMPLATES
 
 
 def template_path(channel: Channel, template: str) -> str:
     """The template file for a message of this kind on this channel."""
-    if channel is not Channel.EMAIL and template not in REPORTER_TEMPLATES:
-        raise ValueError(f"{template!r} is sent only by email")
+    if channel is Channel.TEXT and template not in TEXT_TEMPLATES:
+        raise ValueError(f"{template!r} is not sent as a text message")
+    if channel is Channel.LETTER and template not in REPORTER_TEMPLATES:
+        raise ValueError(f"{template!r} is not sent as a letter")
     return f"{FOLDERS[channel]}/{template}.txt"
 
 

@@ -18,7 +18,7 @@ from portal.links import absolute_url
 from portal.notifications.channels import Destination, destinations
 from portal.notifications.hooks import hooks
 from portal.notifications.models import Channel, OutboxMessage, OutboxStatus, new_delivery_key
-from portal.notifications.rendering import render_body
+from portal.notifications.rendering import REQUESTED_TEMPLATES, render_body
 
 # Every subject is neutral: someone reading over a shoulder learns nothing.
 SUBJECTS = {
@@ -42,6 +42,8 @@ SUBJECTS = {
     "partner_referral_withdrawn": _l("An item has been withdrawn"),
     "survey_invite": _l("Tell us what you think"),
     "check_in_invite": _l("How are you getting on?"),
+    "tracking_code": _l("Your code"),
+    "resume_link": _l("Continue where you left off"),
 }
 
 
@@ -76,6 +78,16 @@ def queue_email(recipient: str, template: str, *, locale: str | None = None, neu
     victim, a witness or the service: templates are given `neutral` and the neutral name as `service_name`."""
     return _queue(Destination(Channel.EMAIL, recipient), template, locale=locale or page_language(),
                   neutral=neutral, context=context)
+
+
+def queue_requested(destination: Destination, template: str, *, locale: str, neutral: bool,
+                    **context) -> OutboxMessage:
+    """A message a person asked for on a page, to the email address or UK mobile they chose, in the caller's
+    transaction: a code to follow a case, a link to go on with an unfinished report (REQUESTED_TEMPLATES). It is
+    sent at once (the person is waiting for it: no quiet hours), and only by email or text."""
+    if template not in REQUESTED_TEMPLATES or destination.channel is Channel.LETTER:
+        raise ValueError(f"{template!r} by {destination.channel.value} is not a message a person asks for")
+    return _queue(destination, template, locale=locale, neutral=neutral, context=context)
 
 
 def _queue(destination: Destination, template: str, *, locale: str, neutral: bool, context: dict,

@@ -31,3 +31,17 @@ class ReportDraft(TimestampMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     last_saved_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ResumeLink(TimestampMixin, Base):
+    """A single-use link that lets a guest go on with an unfinished report on any device, sent at their request by
+    email or text. Only a hash of the link's secret is kept; it expires after RESUME_LINK_DAYS."""
+
+    __tablename__ = "resume_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("report_drafts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))  # "email" or "text"
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
