@@ -136,13 +136,15 @@ def _week(column):
     return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
 
 
-def report_clauses(filters: Filters) -> list:
-    """The WHERE clauses on reports for the filters (index-friendly: plain comparisons on the columns)."""
+def report_clauses(filters: Filters, when=Report.submitted_at) -> list:
+    """The WHERE clauses on reports for the filters (index-friendly: plain comparisons on the columns): the period
+    on `when` (the report's submission, unless the caller counts something else by its own time), the borough and
+    category on the report."""
     clauses = []
     if filters.submitted_from is not None:
-        clauses.append(Report.submitted_at >= filters.submitted_from)
+        clauses.append(when >= filters.submitted_from)
     if filters.submitted_before is not None:
-        clauses.append(Report.submitted_at < filters.submitted_before)
+        clauses.append(when < filters.submitted_before)
     if filters.borough:
         clauses.append(Report.borough == filters.borough)
     if filters.category_id is not None:
@@ -476,26 +478,12 @@ class RequestsByType:
     overall: Requests
 
 
-def task_clauses(filters: Filters) -> list:
-    """The WHERE clauses on tasks for the filters: raised in the period; the borough and category of the case
-    (these need ``Report`` joined, see ``_tasks``)."""
-    clauses = []
-    if filters.submitted_from is not None:
-        clauses.append(Task.raised_at >= filters.submitted_from)
-    if filters.submitted_before is not None:
-        clauses.append(Task.raised_at < filters.submitted_before)
-    if filters.borough:
-        clauses.append(Report.borough == filters.borough)
-    if filters.category_id is not None:
-        clauses.append(Report.category_id == filters.category_id)
-    return clauses
-
-
 def _tasks(statement, filters: Filters):
     """A statement over tasks, narrowed by the filters (joining the case only when a filter is on the case)."""
     if filters.borough or filters.category_id is not None:
         statement = statement.join(Report, Report.id == Task.report_id)
-    return statement.where(*task_clauses(filters))
+    # Raised in the period; the borough and category are the case's.
+    return statement.where(*report_clauses(filters, when=Task.raised_at))
 
 
 def requests_by_type(filters: Filters, now: datetime | None = None) -> RequestsByType:
