@@ -128,7 +128,8 @@ def deliver_pending(now: datetime | None = None, limit: int = 100) -> DeliveryRe
 
 def message_id_header(message: OutboxMessage) -> str:
     """The Message-ID every attempt at this message carries: its delivery key at the sender's domain."""
-    domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
+    # The sender may be written with a name ("Service <no-reply@example.org>"): only its address's domain.
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "localhost"
     return f"<{message.delivery_key}@{domain}>"
 
 

@@ -19,12 +19,17 @@ class DueTime:
     acknowledge_working_days: int | None = None  # a first answer, where the full answer takes longer
 
     def due_words(self) -> str:
-        """The due time in words, for staff."""
+        """The due time in words, for staff, as a table cell reads it: "Acknowledge in 2, answer in 10 working
+        days", "The same working day"."""
         answer = ("the same working day" if self.due_working_days == 0
                   else f"{self.due_working_days} working day{'s' if self.due_working_days != 1 else ''}")
         if self.acknowledge_working_days:
-            return f"acknowledge in {self.acknowledge_working_days}, answer in {answer}"
-        return answer
+            return f"Acknowledge in {self.acknowledge_working_days}, answer in {answer}"
+        return answer[:1].upper() + answer[1:]
+
+    def source_words(self) -> str:
+        """Where the due time comes from, as a table cell reads it ("Service standard")."""
+        return self.source[:1].upper() + self.source[1:]
 
 
 DUE_TIMES: dict[TaskType, DueTime] = {row.type: row for row in (

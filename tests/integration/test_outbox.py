@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.notifications.delivery import backoff_delay, deliver_pending
+from portal.notifications.delivery import backoff_delay, deliver_pending, message_id_header
 from portal.notifications.models import OutboxStatus
 from portal.notifications.services import SUBJECTS, queue_email
 from tests.conftest import SmtpSink, outbox_rows
@@ -95,3 +95,11 @@ def test_outbox_cli_sends_pending_mail(app, ctx, smtp_sink):
     assert result.exit_code == 0
     assert "sent 1, failed 0" in result.output
     assert len(smtp_sink.messages) == 1
+
+
+def test_the_message_id_is_at_the_senders_domain_however_the_sender_is_written(app, ctx, monkeypatch):
+    message = queue_email("a@example.org", "case_update", sign_in_link="x")
+    for sender in ("no-reply@mail.example.org", "Report a crime <no-reply@mail.example.org>",
+                   '"Online account" <no-reply@mail.example.org>'):
+        monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", sender)
+        assert message_id_header(message) == f"<{message.delivery_key}@mail.example.org>"

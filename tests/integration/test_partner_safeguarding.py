@@ -109,7 +109,7 @@ def test_a_concern_reaches_the_safeguarding_team_today_and_the_charity_reads_the
     task_page = officer.get(f"/staff/tasks/{task.id}")
     assert_good_page(task_page)
     assert escape(CONCERN) in task_page.get_data(as_text=True)
-    assert "the same working day" in task_page.get_data(as_text=True)
+    assert "The same working day (service standard)" in task_page.get_data(as_text=True)
     staff_case = officer.get(f"/staff/cases/{number}").get_data(as_text=True)
     assert escape(CONCERN) in staff_case
 
