@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
@@ -86,15 +86,14 @@ def task_queue(filters: TaskFilters, user: User, page: int = 1, now: datetime | 
     # ix_tasks_assignee_owed by holder), all in one statement, with the filtered total when a filter narrows the
     # queue (without one, the total is the owed count).
     filtered = conditions != list(_OWED)
-    total, owed, overdue, today, mine, unassigned = db.session.execute(select(
-        select(func.count()).select_from(Task).where(*conditions).scalar_subquery() if filtered else literal(0),
-        counted(),
-        counted(Task.due_at < now),
-        counted(Task.due_at >= now, Task.due_at <= end_of_working_day(now)),
-        counted(Task.assignee_id == user.id),
-        counted(Task.assignee_id.is_(None)),
-    )).one()
-    total = total if filtered else owed
+    counts = [counted(), counted(Task.due_at < now),
+              counted(Task.due_at >= now, Task.due_at <= end_of_working_day(now)),
+              counted(Task.assignee_id == user.id), counted(Task.assignee_id.is_(None))]
+    if filtered:
+        counts.append(select(func.count()).select_from(Task).where(*conditions).scalar_subquery())
+    row = db.session.execute(select(*counts)).one()
+    owed, overdue, today, mine, unassigned = row[:5]
+    total = row[5] if filtered else owed
     page, pages = page_within(page, total, PER_PAGE)
     # The page's ids from the index alone (a deep page skips thousands of entries without reading their rows),
     # then those rows with their cases and holders.
