@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_email_to
+from portal.postal_address import normalise_postcode
 from portal.reporting.boroughs import BOROUGHS
 from portal.support import schedules
 from portal.support.enums import Delivery, ServiceKind
@@ -45,7 +46,6 @@ SERVICE_LEVELS = ("contact", "specialist")
 AGE_MAX = 120
 CAPACITY_MAX = 10000
 WAIT_MAX = 365
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,11 @@ def _checked(details: ServiceDetails) -> dict:
     if (values["minimum_age"] is not None and values["maximum_age"] is not None
             and values["maximum_age"] < values["minimum_age"]):
         raise DomainError("The maximum age must be the same as or more than the minimum age", field="maximum_age")
-    postcode = " ".join((details.postcode or "").upper().split())
-    if postcode and not POSTCODE.match(postcode):
+    typed = (details.postcode or "").strip()
+    postcode = normalise_postcode(typed)  # kept in capitals with one space, as every postcode in the portal
+    if typed and postcode is None:
         raise DomainError("Enter a real postcode, like NW1 2DB", field="postcode")
-    values["postcode"] = postcode or None
+    values["postcode"] = postcode
     if delivery in (Delivery.IN_PERSON, Delivery.BOTH) and not (values["location_name"] or values["address"]):
         raise DomainError("Enter where the support happens, or choose online", field="location_name")
     values.update(_schedule(details))

@@ -220,3 +220,9 @@ def test_random_service_forms_never_cause_a_500(app, client, signed_in, changes)
         for service in db.session.scalars(select(SupportService).where(SupportService.name == "Fuzzed")):
             db.session.delete(service)
         db.session.commit()
+
+
+def test_a_postcode_typed_without_its_space_is_kept_as_every_postcode_is(app, client, signed_in):
+    partner_of(signed_in, charity(app))
+    assert client.post("/partner/services/new", data={**VALID, "postcode": " nw12db "}).status_code == 302
+    assert service_named(app, "Evening drop-in").postcode == "NW1 2DB"
