@@ -68,7 +68,6 @@ class StaffForm(PortalForm):
     submit = submit(_l("Create account"))
 
 
-class DeactivateForm(PortalForm):
-    """Deactivate an account."""
-
-    submit = submit(_l("Deactivate"))
+class StaffActionForm(PortalForm):
+    """A button on the staff list that acts on one account (deactivate it, or sign it out everywhere): the CSRF
+    token is its only field; the page writes the buttons itself."""

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import services
-from portal.admin.forms import ROUTE_LABELS, CategoryForm, DeactivateForm, StaffForm
+from portal.admin.forms import ROUTE_LABELS, CategoryForm, StaffActionForm, StaffForm
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.domain import DomainError
@@ -48,7 +48,7 @@ def edit_category(code: str):
 @role_required(Role.ADMIN)
 def staff():
     """Staff accounts."""
-    return render_template("admin/staff.html", accounts=services.list_staff(), form=DeactivateForm())
+    return render_template("admin/staff.html", accounts=services.list_staff(), form=StaffActionForm())
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -72,7 +72,7 @@ def new_staff():
 @role_required(Role.ADMIN)
 def sign_out_everywhere(user_id: int):
     """End every session of a staff account at once (a lost phone or laptop), without deactivating it."""
-    if not DeactivateForm().validate_on_submit():
+    if not StaffActionForm().validate_on_submit():
         abort(400)
     try:
         user = services.sign_out_staff_everywhere(current_user, user_id)
@@ -87,7 +87,7 @@ def sign_out_everywhere(user_id: int):
 @role_required(Role.ADMIN)
 def deactivate(user_id: int):
     """Deactivate a staff account."""
-    if not DeactivateForm().validate_on_submit():
+    if not StaffActionForm().validate_on_submit():
         abort(400)
     try:
         user = services.deactivate_account(current_user, user_id)
