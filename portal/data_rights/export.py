@@ -13,9 +13,9 @@ import enum
 import json
 from datetime import UTC, date, datetime
 
+from flask import has_request_context
 from flask_babel import force_locale
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
@@ -23,13 +23,13 @@ from portal.cases.models import EvidenceFile, Report, TimelineEvent
 from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.data_rights import queries
+from portal.documents import Document
 from portal.equality import services as equality
 from portal.equality.questions import QUESTIONS
 from portal.extensions import db
-from portal.i18n import uk_date, uk_datetime
+from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, translated, uk_date, uk_datetime
 from portal.messages.models import CaseMessage
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
-from portal.reporting.summary_pdf import UNICODE_BOLD, UNICODE_FONT
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.models import Referral
 from portal.support.referral_text import STAFF_STATUS_NAMES
@@ -37,13 +37,14 @@ from portal.surveys.forms import CONFIDENT, GOOD, SAFE, SATISFACTION, WELL
 from portal.surveys.models import CheckIn
 from portal.tracking.witnesses import witness_timeline
 
-RETENTION_NOTE = (
+RETENTION_NOTE = N_(
     "Reports are police records. The police force keeps them under its retention schedule: crime reports "
     "for at least 6 years. Closing your account removes the link between you and your cases, not the police record."
 )
-REPORTER_ROLES = {"victim": "The victim", "witness": "A witness", "on_behalf": "Someone reporting for the victim"}
-FOLLOW_UPS = {"none": "No follow-up", "call": "A phone call", "visit": "A visit"}
-ANSWERS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+REPORTER_ROLES = {"victim": N_("The victim"), "witness": N_("A witness"),
+                  "on_behalf": N_("Someone reporting for the victim")}
+FOLLOW_UPS = {"none": N_("No follow-up"), "call": N_("A phone call"), "visit": N_("A visit")}
+ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "not_sure": N_("Not sure")}
 
 
 # What the download covers ----------------------------------------------------------------------
@@ -84,6 +85,10 @@ NOT_EXPORTED_TABLES = {
                        "details already hold. What each update was is in the timeline.",
     "sla_alerts": "Alerts to police supervisors about their own queue. The promises made to the person, and whether "
                   "each was kept, are in reports[].victims_code.",
+    "tracking_codes": "Six-digit codes sent to follow a case without an account: only a keyed hash of each is kept, "
+                      "for 15 minutes of use, a secret that tells the person nothing.",
+    "resume_links": "Links sent to go on with an unfinished report on another device: only a hash of each is kept, "
+                    "a secret that tells the person nothing. The unfinished report is in unfinished_reports.",
 }
 _ID = "The database's own number for the row."
 _LINK = "The link to the record it belongs to, which the download shows it under."
@@ -383,57 +388,13 @@ def as_json(data: dict) -> bytes:
 
 
 # PDF -------------------------------------------------------------------------------------------
-
-
-class _Document:
-    """A plain A4 document with headings and label/value rows, in DejaVu when the font is installed."""
-
-    def __init__(self, title: str):
-        self.pdf = FPDF(format="A4")
-        self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.set_title(title)
-        if UNICODE_FONT.exists() and UNICODE_BOLD.exists():
-            self.pdf.add_font("DejaVu", "", str(UNICODE_FONT))
-            self.pdf.add_font("DejaVu", "B", str(UNICODE_BOLD))
-            self.family, self.unicode_ok = "DejaVu", True
-        else:  # a core font covers Latin-1 only
-            self.family, self.unicode_ok = "Helvetica", False
-        self.pdf.add_page()
-
-    def clean(self, text: str) -> str:
-        """Text the chosen font can draw."""
-        return text if self.unicode_ok else text.encode("latin-1", "replace").decode("latin-1")
-
-    def heading(self, text: str, size: int = 14) -> None:
-        """A bold heading."""
-        self.pdf.set_font(self.family, "B", size)
-        self.pdf.multi_cell(0, 8, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.pdf.ln(1)
-
-    def paragraph(self, text: str) -> None:
-        """Plain text."""
-        self.pdf.set_font(self.family, "", 10)
-        self.pdf.multi_cell(0, 6, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.pdf.ln(2)
-
-    def label(self, text: str) -> None:
-        """A bold label."""
-        self.pdf.set_font(self.family, "B", 10)
-        self.pdf.multi_cell(0, 6, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def row(self, label: str, value: str | None) -> None:
-        """A bold label with its value beneath."""
-        self.label(label)
-        self.paragraph(value or "Not given")
-
-    def output(self) -> bytes:
-        """The finished PDF."""
-        return bytes(self.pdf.output())
+# The PDF is in the reader's language (the page's, when they download it): every heading and fixed label, dates
+# and the words of each choice; what the person or an officer typed stays as it was written.
 
 
 def _yes_no(value: bool) -> str:
     """Yes or No."""
-    return "Yes" if value else "No"
+    return _("Yes") if value else _("No")
 
 
 def _labels(codes: list, choices) -> str:
@@ -442,11 +403,16 @@ def _labels(codes: list, choices) -> str:
     return ", ".join(names.get(code, str(code)) for code in codes)
 
 
+def _language_name(code: str | None) -> str:
+    """A language by its name in itself ("Polski")."""
+    return LANGUAGES.get(code or "", code or "")
+
+
 def _when(report: dict) -> str:
     """When it happened, in words."""
     when = uk_date(report["occurred_on"])
     if report["occurred_until"]:
-        when = f"Between {when} and {uk_date(report['occurred_until'])}"
+        when = _("Between %(first)s and %(last)s", first=when, last=uk_date(report["occurred_until"]))
     if report["occurred_time"]:
         when += f", {report['occurred_time']}"
     return when
@@ -454,8 +420,8 @@ def _when(report: dict) -> str:
 
 def _describe_file(item: dict) -> str:
     """A file's details in words."""
-    uploaded = uk_datetime(item["uploaded_at"])
-    return f"{item['name']} ({item['content_type']}, {item['size_bytes']} bytes), uploaded {uploaded}"
+    return _("%(name)s (%(type)s, %(size)s bytes), uploaded %(when)s", name=item["name"], type=item["content_type"],
+             size=item["size_bytes"], when=uk_datetime(item["uploaded_at"]))
 
 
 def _answer_text(value) -> str:
@@ -463,127 +429,138 @@ def _answer_text(value) -> str:
     if isinstance(value, bool):
         return _yes_no(value)
     if isinstance(value, list):
-        return "; ".join(_answer_text(v) for v in value) or "None"
+        return "; ".join(_answer_text(v) for v in value) or _("None")
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')}: {_answer_text(v)}" for k, v in value.items())
     return "" if value is None else str(value)
 
 
-# The heading of each part of the download in the PDF.
+# The heading of each part of the download in the PDF (in English here; translated when drawn).
 PDF_HEADINGS = {
-    "account": "Your account",
-    "reports": "Your reports",
-    "unfinished_reports": "Reports you have not finished",
-    "messages": "Your messages",
-    "witness_cases": "Cases you follow as a witness",
-    "equality_answers": "Your answers to the equality questions",
-    "emails": "Emails we sent you",
+    "account": N_("Your account"),
+    "reports": N_("Your reports"),
+    "unfinished_reports": N_("Reports you have not finished"),
+    "messages": N_("Your messages"),
+    "witness_cases": N_("Cases you follow as a witness"),
+    "equality_answers": N_("Your answers to the equality questions"),
+    "emails": N_("Emails we sent you"),
 }
-# The download is in English, as the questions were first written (the words of the pages the person answered on).
+# The questions as the pages the person answered on asked them, translated when drawn.
 ASSESSMENT_QUESTIONS = {
-    "daily_life": "How much is what happened affecting your daily life?",
-    "feelings": "How much is it affecting how you feel?",
-    "feels_safe": "Do you feel safe at the moment?",
-    "practical_needs": "Do you need help with any of these?",
-    "mental_health_worry": "Since this happened, have you been worried about your mental health?",
-    "wants_to_talk": "Would you like to talk to someone about how you feel?",
-    "happened_before": "Has something like this happened to you before?",
-    "interested_in_peer_support": "Would you like to meet other people who have been through something similar?",
+    "daily_life": N_("How much is what happened affecting your daily life?"),
+    "feelings": N_("How much is it affecting how you feel?"),
+    "feels_safe": N_("Do you feel safe at the moment?"),
+    "practical_needs": N_("Do you need help with any of these?"),
+    "mental_health_worry": N_("Since this happened, have you been worried about your mental health?"),
+    "wants_to_talk": N_("Would you like to talk to someone about how you feel?"),
+    "happened_before": N_("Has something like this happened to you before?"),
+    "interested_in_peer_support": N_("Would you like to meet other people who have been through something similar?"),
 }
-IMPACT_WORDS = {0: "Not at all", 1: "A little", 2: "Quite a lot", 3: "A great deal"}
-PRACTICAL_NEEDS = {"locks": "Fixing or changing locks, doors or windows",
-                   "replace_documents": "Replacing documents, bank cards or keys",
-                   "insurance_letter": "A letter or crime number for my insurer"}
-SCOPE_WORDS = {"category_and_dates": "What kind of crime it was, and when it happened",
-               "contact_details": "Your name, how to contact you, and your communication needs",
-               "description": "What you told the police happened"}
+IMPACT_WORDS = {0: N_("Not at all"), 1: N_("A little"), 2: N_("Quite a lot"), 3: N_("A great deal")}
+PRACTICAL_NEEDS = {"locks": N_("Fixing or changing locks, doors or windows"),
+                   "replace_documents": N_("Replacing documents, bank cards or keys"),
+                   "insurance_letter": N_("A letter or crime number for my insurer")}
+SCOPE_WORDS = {"category_and_dates": N_("What kind of crime it was, and when it happened"),
+               "contact_details": N_("Your name, how to contact you, and your communication needs"),
+               "description": N_("What you told the police happened")}
 SURVEY_QUESTIONS = {
-    "overall": ("Overall, how satisfied are you with how we dealt with your report?", SATISFACTION),
-    "kept_informed": ("How satisfied are you with how we kept you up to date?", SATISFACTION),
-    "treated_fairly": ("How satisfied are you that we treated you fairly and with respect?", SATISFACTION),
-    "ease_of_reporting": ("How satisfied are you with how easy it was to report online?", SATISFACTION),
+    "overall": (N_("Overall, how satisfied are you with how we dealt with your report?"), SATISFACTION),
+    "kept_informed": (N_("How satisfied are you with how we kept you up to date?"), SATISFACTION),
+    "treated_fairly": (N_("How satisfied are you that we treated you fairly and with respect?"), SATISFACTION),
+    "ease_of_reporting": (N_("How satisfied are you with how easy it was to report online?"), SATISFACTION),
 }
 CHECK_IN_QUESTIONS = {
-    "coping": ("How well are you coping?", WELL),
-    "safety": ("How safe do you feel?", SAFE),
-    "wellbeing": ("How have you been feeling in general?", GOOD),
-    "confidence": ("How confident do you feel in the police and the courts?", CONFIDENT),
-    "daily_life": ("How well are you getting on with daily life, such as work, sleep and seeing people?", WELL),
+    "coping": (N_("How well are you coping?"), WELL),
+    "safety": (N_("How safe do you feel?"), SAFE),
+    "wellbeing": (N_("How have you been feeling in general?"), GOOD),
+    "confidence": (N_("How confident do you feel in the police and the courts?"), CONFIDENT),
+    "daily_life": (N_("How well are you getting on with daily life, such as work, sleep and seeing people?"), WELL),
 }
-SURVEY_KINDS = {"after_decision": "After our decision", "at_closure": "When the case was closed"}
+SURVEY_KINDS = {"after_decision": N_("After our decision"), "at_closure": N_("When the case was closed")}
+ACCOUNT_TYPES = {"victim": N_("Victim"), "witness": N_("Witness")}
 
 
-def as_pdf(data: dict) -> bytes:
-    """The same data as a readable PDF, in English."""
-    with force_locale("en"):
-        return _pdf(data)
+def as_pdf(data: dict, language: str | None = None) -> bytes:
+    """The same data as a readable PDF, in `language`: by default the page's (the reader's) when there is a
+    request, otherwise the account's."""
+    if language is None:
+        language = current_language() if has_request_context() else data["account"]["language"]
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    with force_locale(language):
+        return _pdf(data, language)
 
 
-def _pdf(data: dict) -> bytes:
-    doc = _Document("Your data")
-    doc.heading("Your data", 18)
-    doc.paragraph(f"Everything we held about you on {uk_datetime(data['generated_at'])}.")
-    doc.paragraph(data["retention"])
+def _pdf(data: dict, language: str) -> bytes:
+    doc = Document(language, _("Your data"))
+    doc.heading(_("Your data"), 18)
+    doc.paragraph(_("Everything we held about you on %(when)s.", when=uk_datetime(data["generated_at"])))
+    doc.paragraph(translated(data["retention"]))
 
     account = data["account"]
-    doc.heading(PDF_HEADINGS["account"])
-    doc.row("Email address", account["email"])
-    doc.row("Name", account["display_name"])
-    doc.row("Account type", account["role"].capitalize())
-    doc.row("Language", account["language"])
-    doc.row("Created", uk_datetime(account["created_at"]))
-    doc.row("Last changed", uk_datetime(account["updated_at"]))
-    doc.row("Last signed in", uk_datetime(account["last_login_at"]) or "Never")
-    doc.row("Email address confirmed", _yes_no(account["email_verified"]))
+    doc.heading(_(PDF_HEADINGS["account"]))
+    doc.row(_("Email address"), account["email"])
+    doc.row(_("Name"), account["display_name"])
+    doc.row(_("Account type"), translated(ACCOUNT_TYPES.get(account["role"], account["role"].capitalize())))
+    doc.row(_("Language"), _language_name(account["language"]))
+    doc.row(_("Created"), uk_datetime(account["created_at"]))
+    doc.row(_("Last changed"), uk_datetime(account["updated_at"]))
+    doc.row(_("Last signed in"), uk_datetime(account["last_login_at"]) or _("Never"))
+    doc.row(_("Email address confirmed"), _yes_no(account["email_verified"]))
 
-    doc.heading(PDF_HEADINGS["reports"])
+    doc.heading(_(PDF_HEADINGS["reports"]))
     if not data["reports"]:
-        doc.paragraph("No reports are linked to your account.")
+        doc.paragraph(_("No reports are linked to your account."))
     for report in data["reports"]:
         _report_pdf(doc, report)
 
-    doc.heading(PDF_HEADINGS["unfinished_reports"])
+    doc.heading(_(PDF_HEADINGS["unfinished_reports"]))
     if not data["unfinished_reports"]:
-        doc.paragraph("None.")
+        doc.paragraph(_("None."))
     else:
-        doc.paragraph("We delete unfinished reports 30 days after they were last saved.")
+        doc.paragraph(_("We delete unfinished reports 30 days after they were last saved."))
     for draft in data["unfinished_reports"]:
-        doc.heading(f"Started {uk_datetime(draft['started_at'])}", 12)
-        doc.row("Last saved", uk_datetime(draft["last_saved_at"]))
+        doc.heading(_("Started %(when)s", when=uk_datetime(draft["started_at"])), 12)
+        doc.row(_("Last saved"), uk_datetime(draft["last_saved_at"]))
         for key, value in draft["answers"].items():
             doc.row(key.replace("_", " ").capitalize(), _answer_text(value))
-        doc.row("Files", "; ".join(_describe_file(f) for f in draft["files"]) or "None")
+        doc.row(_("Files"), "; ".join(_describe_file(f) for f in draft["files"]) or _("None"))
 
-    doc.heading(PDF_HEADINGS["messages"])
+    doc.heading(_(PDF_HEADINGS["messages"]))
     if not data["messages"]:
-        doc.paragraph("None.")
+        doc.paragraph(_("None."))
     for message in data["messages"]:
-        sender = "You" if message["from"] == "you" else "The police"
-        doc.label(f"{sender}, {uk_datetime(message['sent_at'])}, about {message['case']}")
+        sender = _("You") if message["from"] == "you" else _("The police")
+        doc.label(_("%(sender)s, %(when)s, about %(case)s", sender=sender, when=uk_datetime(message["sent_at"]),
+                    case=message["case"]))
         doc.paragraph(message["body"])
 
-    doc.heading(PDF_HEADINGS["witness_cases"])
+    doc.heading(_(PDF_HEADINGS["witness_cases"]))
     if not data["witness_cases"]:
-        doc.paragraph("None.")
+        doc.paragraph(_("None."))
     for case in data["witness_cases"]:
         _witness_case_pdf(doc, case)
 
-    doc.heading(PDF_HEADINGS["equality_answers"])
+    doc.heading(_(PDF_HEADINGS["equality_answers"]))
     if not data["equality_answers"]:
-        doc.paragraph("You have not answered them.")
+        doc.paragraph(_("You have not answered them."))
     for given in data["equality_answers"]:
-        where = (f"Given after reporting {given['crime_number']}" if given["crime_number"]
-                 else "Given from your account")
-        doc.heading(f"{where}, saved {uk_datetime(given['saved_at'])}", 12)
+        saved = uk_datetime(given["saved_at"])
+        where = (_("Given after reporting %(crime_number)s, saved %(when)s", crime_number=given["crime_number"],
+                   when=saved) if given["crime_number"] else _("Given from your account, saved %(when)s", when=saved))
+        doc.heading(where, 12)
         for answer in given["answers"]:
-            doc.row(answer["question"], answer["answer"])
+            doc.row(translated(answer["question"]), translated(answer["answer"]))
 
-    doc.heading(PDF_HEADINGS["emails"])
+    doc.heading(_(PDF_HEADINGS["emails"]))
     if not data["emails"]:
-        doc.paragraph("None.")
+        doc.paragraph(_("None."))
     for message in data["emails"]:
-        sent = uk_datetime(message["sent_at"]) if message["sent_at"] else "not sent yet"
-        doc.paragraph(f"{message['subject']} (queued {uk_datetime(message['queued_at'])}, sent {sent})")
+        queued = uk_datetime(message["queued_at"])
+        doc.paragraph(_("%(subject)s (queued %(queued)s, sent %(sent)s)", subject=translated(message["subject"]),
+                        queued=queued, sent=uk_datetime(message["sent_at"]))
+                      if message["sent_at"] else
+                      _("%(subject)s (queued %(queued)s, not sent yet)", subject=translated(message["subject"]),
+                        queued=queued))
     return doc.output()
 
 
@@ -595,142 +572,152 @@ def _contact_needs(contact: dict) -> str:
     """The help the person asked for to talk with us, in words."""
     needs = []
     if contact["interpreter_language"]:
-        needs.append(f"An interpreter ({contact['interpreter_language']})")
+        needs.append(_("An interpreter (%(language)s)", language=contact["interpreter_language"]))
     if contact["needs_bsl"]:
-        needs.append("A British Sign Language (BSL) interpreter")
+        needs.append(_("A British Sign Language (BSL) interpreter"))
     if contact["needs_large_print"]:
-        needs.append("Letters and documents in large print")
-    return "; ".join(needs) or "None"
+        needs.append(_("Letters and documents in large print"))
+    return "; ".join(needs) or _("None")
 
 
-def _report_pdf(doc: _Document, report: dict) -> None:
+def _report_pdf(doc: Document, report: dict) -> None:
     """One report's answers, updates, promises, support, surveys and check-ins."""
-    doc.heading(f"Crime number {report['crime_number']}", 12)
-    doc.row("Status", report["status_label"])
-    doc.row("Submitted", uk_datetime(report["submitted_at"]))
-    doc.row("What happened", report["category"])
-    doc.row("Who reported it", REPORTER_ROLES.get(report["reporter_role"], report["reporter_role"]))
-    doc.row("Language of the report", report["language"])
-    doc.row("When", _when(report))
-    doc.row("Where", ", ".join(p for p in (report["location"], report["postcode"], report["borough"]) if p))
-    doc.row("Description", report["description"])
+    doc.heading(_("Crime number %(crime_number)s", crime_number=report["crime_number"]), 12)
+    doc.row(_("Status"), translated(report["status_label"]))
+    doc.row(_("Submitted"), uk_datetime(report["submitted_at"]))
+    doc.row(_("What happened"), translated(report["category"]))
+    doc.row(_("Who reported it"), translated(REPORTER_ROLES.get(report["reporter_role"], report["reporter_role"])))
+    doc.row(_("Language of the report"), _language_name(report["language"]))
+    doc.row(_("When"), _when(report))
+    doc.row(_("Where"), ", ".join(p for p in (report["location"], report["postcode"], report["borough"]) if p))
+    doc.row(_("Description"), report["description"])
+    damaged = _("damaged")
     items = [item["description"] + "".join(
-        [f" (£{item['value_pounds']})" if item["value_pounds"] else "", " (damaged)" if item["damaged"] else ""])
+        [f" (£{item['value_pounds']})" if item["value_pounds"] else "", f" ({damaged})" if item["damaged"] else ""])
         for item in report["property_items"]]
-    doc.row("Lost, stolen or damaged", "; ".join(items) or "Nothing")
+    doc.row(_("Lost, stolen or damaged"), "; ".join(items) or _("Nothing"))
     if not report["is_information_report"]:
-        doc.row("About who did it", report["suspect_description"])
-        doc.row("Other witnesses", report["other_witnesses"])
+        doc.row(_("About who did it"), report["suspect_description"])
+        doc.row(_("Other witnesses"), report["other_witnesses"])
     if report["hate_motivations"]:
-        doc.row("What you think motivated it", _labels(report["hate_motivations"], HATE_MOTIVATIONS))
+        doc.row(_("What you think motivated it"), _labels(report["hate_motivations"], HATE_MOTIVATIONS))
     if report["third_party_organisation"]:
-        doc.row("Reported through", report["third_party_organisation"])
+        doc.row(_("Reported through"), report["third_party_organisation"])
     contact = report["contact"]
-    doc.row("Your name", contact["name"])
-    doc.row("Email address", contact["email"])
-    doc.row("Phone number", contact["phone"])
+    doc.row(_("Your name"), contact["name"])
+    doc.row(_("Email address"), contact["email"])
+    doc.row(_("Phone number"), contact["phone"])
     if contact["address"]:
-        doc.row("Postal address", f"{contact['address']}\n{contact['address_postcode'] or ''}".strip())
-    doc.row("Safe ways to contact you", _labels(contact["safe_channels"], CHANNELS) or "None chosen")
-    doc.row("Safe times to contact you", contact["safe_times"])
-    quiet = (f"No messages from {_hour(contact['quiet_from_hour'])} to {_hour(contact['quiet_until_hour'])}"
-             if contact["quiet_from_hour"] is not None and contact["quiet_until_hour"] is not None else "None")
-    doc.row("Quiet hours", quiet)
-    doc.row("We may leave a voicemail", _yes_no(contact["voicemail_allowed"]))
-    doc.row("Emails and letters come from a neutral sender", _yes_no(contact["neutral_sender"]))
+        doc.row(_("Postal address"), f"{contact['address']}\n{contact['address_postcode'] or ''}".strip())
+    doc.row(_("Safe ways to contact you"), _labels(contact["safe_channels"], CHANNELS) or _("None chosen"))
+    doc.row(_("Safe times to contact you"), contact["safe_times"])
+    quiet = (_("No messages from %(start)s to %(end)s", start=_hour(contact["quiet_from_hour"]),
+               end=_hour(contact["quiet_until_hour"]))
+             if contact["quiet_from_hour"] is not None and contact["quiet_until_hour"] is not None else _("None"))
+    doc.row(_("Quiet hours"), quiet)
+    doc.row(_("We may leave a voicemail"), _yes_no(contact["voicemail_allowed"]))
+    doc.row(_("Emails and letters come from a neutral sender"), _yes_no(contact["neutral_sender"]))
     if contact["crime_number_in_confirmation"]:
-        doc.row("You asked for the crime number in your confirmation", uk_datetime(contact["crime_number_opt_in_at"]))
-    doc.row("Help to talk with us", _contact_needs(contact))
-    doc.row("What you asked for next", FOLLOW_UPS.get(report["follow_up"], report["follow_up"]))
-    doc.row("Would you have reported it another way", ANSWERS.get(report["would_have_reported"],
-                                                                  report["would_have_reported"]))
-    doc.row("How often we update you", f"At least every {report['update_every_days']} days")
-    doc.row("Files", "; ".join(_describe_file(f) for f in report["files"]) or "None")
+        doc.row(_("You asked for the crime number in your confirmation"),
+                uk_datetime(contact["crime_number_opt_in_at"]))
+    doc.row(_("Help to talk with us"), _contact_needs(contact))
+    doc.row(_("What you asked for next"), translated(FOLLOW_UPS.get(report["follow_up"], report["follow_up"])))
+    doc.row(_("Would you have reported it another way"),
+            translated(ANSWERS.get(report["would_have_reported"], report["would_have_reported"])))
+    doc.row(_("How often we update you"), _("At least every %(days)s days", days=report["update_every_days"]))
+    doc.row(_("Files"), "; ".join(_describe_file(f) for f in report["files"]) or _("None"))
     if not report["timeline"]:
-        doc.row("Updates", "None yet")
+        doc.row(_("Updates"), _("None yet"))
     else:
-        doc.label("Updates")
+        doc.label(_("Updates"))
         for event in report["timeline"]:
             doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {event['title']}"
                           + (f"\n{event['body']}" if event["body"] else ""))
     if report["victims_code"]:
-        doc.label("What we promised you, and when")
+        doc.label(_("What we promised you, and when"))
         for deadline in report["victims_code"]:
-            kept = f"done {uk_datetime(deadline['met_at'])}" if deadline["met_at"] else "not done yet"
-            doc.paragraph(f"{deadline['description']}: by {uk_datetime(deadline['due_at'])}, {kept}")
+            due = uk_datetime(deadline["due_at"])
+            doc.paragraph(_("%(promise)s: by %(due)s, done %(done)s", promise=translated(deadline["description"]),
+                            due=due, done=uk_datetime(deadline["met_at"])) if deadline["met_at"] else
+                          _("%(promise)s: by %(due)s, not done yet", promise=translated(deadline["description"]),
+                            due=due))
     _support_pdf(doc, report["support"])
     for survey in report["surveys"]:
-        doc.heading(f"Survey: {SURVEY_KINDS.get(survey['kind'], survey['kind'])}", 12)
-        doc.row("Sent", uk_datetime(survey["invited_at"]))
-        doc.row("Answered", uk_datetime(survey["answered_at"]) or "Not answered")
+        kind = translated(SURVEY_KINDS.get(survey["kind"], survey["kind"]))
+        doc.heading(_("Survey: %(kind)s", kind=kind), 12)
+        doc.row(_("Sent"), uk_datetime(survey["invited_at"]))
+        doc.row(_("Answered"), uk_datetime(survey["answered_at"]) or _("Not answered"))
         _scale_rows(doc, survey, SURVEY_QUESTIONS)
-        doc.row("Anything else you told us", survey["comment"])
+        doc.row(_("Anything else you told us"), survey["comment"])
     for check_in in report["check_ins"]:
-        doc.heading(f"Check-in {check_in['weeks']} weeks after your referral {check_in['referral'] or ''}", 12)
-        doc.row("Due", uk_datetime(check_in["due_at"]))
-        doc.row("Answered", uk_datetime(check_in["answered_at"]) or "Not answered")
+        doc.heading(_("Check-in %(weeks)s weeks after your referral %(reference)s", weeks=check_in["weeks"],
+                      reference=check_in["referral"] or ""), 12)
+        doc.row(_("Due"), uk_datetime(check_in["due_at"]))
+        doc.row(_("Answered"), uk_datetime(check_in["answered_at"]) or _("Not answered"))
         _scale_rows(doc, check_in, CHECK_IN_QUESTIONS)
 
 
-def _scale_rows(doc: _Document, answers: dict, questions: dict) -> None:
+def _scale_rows(doc: Document, answers: dict, questions: dict) -> None:
     """Answers on a 1 to 5 scale, in the words of the question's options."""
     for key, (question, options) in questions.items():
         words = dict(options).get(str(answers[key]))
-        doc.row(question, str(words) if words else None)
+        doc.row(_(question), str(words) if words else None)
 
 
 def _assessment_answer(key: str, value) -> str:
     """One needs-assessment answer in words."""
     if key in ("daily_life", "feelings"):
-        return IMPACT_WORDS.get(value, str(value))
+        return translated(IMPACT_WORDS.get(value, str(value)))
     if key == "practical_needs":
-        return "; ".join(PRACTICAL_NEEDS.get(need, need) for need in value or []) or "None"
+        return "; ".join(translated(PRACTICAL_NEEDS.get(need, need)) for need in value or []) or _("None")
     return _answer_text(value)
 
 
-def _support_pdf(doc: _Document, support: dict) -> None:
+def _support_pdf(doc: Document, support: dict) -> None:
     """The needs assessments, consents and referrals of one report."""
     for assessment in support["needs_assessments"]:
-        doc.heading(f"How you told us you were, {uk_datetime(assessment['created_at'])}", 12)
+        doc.heading(_("How you told us you were, %(when)s", when=uk_datetime(assessment["created_at"])), 12)
         answers = assessment["answers"] or {}
         for key, question in ASSESSMENT_QUESTIONS.items():
             if key in answers:
-                doc.row(question, _assessment_answer(key, answers[key]))
+                doc.row(_(question), _assessment_answer(key, answers[key]))
         for key in answers.keys() - ASSESSMENT_QUESTIONS.keys():
             doc.row(key.replace("_", " ").capitalize(), _answer_text(answers[key]))
-        doc.row("The support we suggested", LEVEL_WORDS.get(assessment["recommended_level"],
-                                                             assessment["recommended_level"])
-                + (", and a peer-support group" if assessment["recommended_peer"] else ""))
-        doc.row("Why", " ".join(assessment["reasons"] or []))
+        level = translated(LEVEL_WORDS.get(assessment["recommended_level"], assessment["recommended_level"]))
+        doc.row(_("The support we suggested"), _("%(level)s, and a peer-support group", level=level)
+                if assessment["recommended_peer"] else level)
+        doc.row(_("Why"), " ".join(translated(reason) for reason in assessment["reasons"] or []))
         chosen = assessment["chosen_level"]
-        doc.row("The support you chose", (LEVEL_WORDS.get(chosen, chosen)
-                                          + (", and a peer-support group" if assessment["wants_peer"] else ""))
-                if chosen else "Not chosen yet")
-        doc.row("Language for support", assessment["language"])
-        needs = [words for key, words in (("interpreter", "An interpreter"), ("bsl", "British Sign Language"),
-                                          ("easy_read", "Easy read")) if assessment[key]]
-        doc.row("Help to communicate", "; ".join(needs) or "None")
-        doc.row("How to contact you", assessment["contact_method"])
-        doc.row("Best time to contact you", assessment["contact_time"])
+        chosen_words = translated(LEVEL_WORDS.get(chosen, chosen)) if chosen else None
+        if chosen_words and assessment["wants_peer"]:
+            chosen_words = _("%(level)s, and a peer-support group", level=chosen_words)
+        doc.row(_("The support you chose"), chosen_words or _("Not chosen yet"))
+        doc.row(_("Language for support"), assessment["language"])
+        needs = [words for key, words in (("interpreter", _("An interpreter")), ("bsl", _("British Sign Language")),
+                                          ("easy_read", _("Easy read"))) if assessment[key]]
+        doc.row(_("Help to communicate"), "; ".join(needs) or _("None"))
+        doc.row(_("How to contact you"), assessment["contact_method"])
+        doc.row(_("Best time to contact you"), assessment["contact_time"])
     for consent in support["consents"]:
-        doc.heading(f"What you agreed to share with {consent['organisation']}", 12)
-        doc.row("What", "; ".join(SCOPE_WORDS.get(scope, scope) for scope in consent["scopes"] or []))
-        how = "online" if consent["source"] == "online" else f"told to an officer ({consent['given_by'] or 'you'})"
-        doc.row("Agreed", f"{uk_datetime(consent['given_at'])}, {how}")
-        doc.row("Withdrawn", uk_datetime(consent["withdrawn_at"]) if consent["withdrawn_at"] else "No")
+        doc.heading(_("What you agreed to share with %(organisation)s", organisation=consent["organisation"]), 12)
+        doc.row(_("What"), "; ".join(translated(SCOPE_WORDS.get(scope, scope)) for scope in consent["scopes"] or []))
+        how = (_("online") if consent["source"] == "online"
+               else _("told to an officer (%(officer)s)", officer=consent["given_by"] or _("you")))
+        doc.row(_("Agreed"), f"{uk_datetime(consent['given_at'])}, {how}")
+        doc.row(_("Withdrawn"), uk_datetime(consent["withdrawn_at"]) if consent["withdrawn_at"] else _("No"))
     for referral in support["referrals"]:
-        doc.heading(f"Referral {referral['reference']}", 12)
-        doc.row("Organisation", referral["organisation"])
-        doc.row("Service", referral["service"])
-        doc.row("Support", LEVEL_WORDS.get(referral["support_level"], referral["support_level"]))
-        doc.row("Status", _status_words(referral["status"]))
-        for label, key in (("Sent", "sent_at"), ("First contact due", "first_contact_due_at"),
-                           ("Accepted", "accepted_at"), ("First contact", "first_contact_at"),
-                           ("Ended", "closed_at")):
+        doc.heading(_("Referral %(reference)s", reference=referral["reference"]), 12)
+        doc.row(_("Organisation"), referral["organisation"])
+        doc.row(_("Service"), referral["service"])
+        doc.row(_("Support"), translated(LEVEL_WORDS.get(referral["support_level"], referral["support_level"])))
+        doc.row(_("Status"), _status_words(referral["status"]))
+        for label, key in ((N_("Sent"), "sent_at"), (N_("First contact due"), "first_contact_due_at"),
+                           (N_("Accepted"), "accepted_at"), (N_("First contact"), "first_contact_at"),
+                           (N_("Ended"), "closed_at")):
             if referral[key]:
-                doc.row(label, uk_datetime(referral[key]))
+                doc.row(_(label), uk_datetime(referral[key]))
         if referral["reason_code"]:
-            doc.row("Reason or outcome", referral["reason_code"].replace("_", " ").capitalize())
+            doc.row(_("Reason or outcome"), referral["reason_code"].replace("_", " ").capitalize())
         for event in referral["history"]:
             what = _status_words(event["status"]) if event["status"] else (event["outcome"] or event["kind"])
             doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {what.replace('_', ' ')}")
@@ -738,23 +725,26 @@ def _support_pdf(doc: _Document, support: dict) -> None:
 
 def _status_words(status: str) -> str:
     """A referral status in words."""
-    return next((words for key, words in STAFF_STATUS_NAMES.items() if key.value == status), status)
+    return translated(next((words for key, words in STAFF_STATUS_NAMES.items() if key.value == status), status))
 
 
-def _witness_case_pdf(doc: _Document, case: dict) -> None:
+def _witness_case_pdf(doc: Document, case: dict) -> None:
     """A case the person follows as a witness: updates for witnesses and their answers about court."""
-    doc.heading(f"Crime number {case['crime_number']}", 12)
-    doc.row("Invitation sent to", case["invited_email"])
-    doc.row("Joined", uk_datetime(case["linked_at"]))
+    doc.heading(_("Crime number %(crime_number)s", crime_number=case["crime_number"]), 12)
+    doc.row(_("Invitation sent to"), case["invited_email"])
+    doc.row(_("Joined"), uk_datetime(case["linked_at"]))
     for event in case["updates"]:
         doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {event['title']}"
                       + (f"\n{event['body']}" if event["body"] else ""))
     for answer in case["court_answers"]:
         hearing = answer["hearing"]
-        can = "You can attend" if answer["available"] else "You cannot attend"
+        answered = uk_datetime(answer["answered_at"])
+        if answer["available"]:
+            words = _("You can attend, answered %(when)s", when=answered)
+        else:
+            words = _("You cannot attend, answered %(when)s", when=answered)
         doc.row(f"{hearing['title']} ({uk_datetime(hearing['occurred_at'])})",
-                f"{can}, answered {uk_datetime(answer['answered_at'])}"
-                + (f": {answer['note']}" if answer["note"] else ""))
+                words + (f": {answer['note']}" if answer["note"] else ""))
 
 
 def filename(extension: str) -> str:

@@ -20,8 +20,9 @@ Notify's template-preview checks it):
   name here, 12 point bold, 12 mm from the top, only when not neutral; the right-hand column (125 mm to 195 mm,
   down to 95 mm) stays empty;
 - body: from 95 mm down on the first page, 11 point type, 5.5 mm a line;
-- fonts embedded: DejaVu Sans (Debian's fonts-dejavu-core), a subset embedded by fpdf2, which has every Latin
-  letter Polish needs and the Arabic letters; Arabic is shaped and set right to left by HarfBuzz (uharfbuzz).
+- fonts embedded: the portal's committed Noto Sans (every Latin letter Polish needs) and Noto Sans Arabic
+  (portal/fonts/, portal/documents.py), a subset embedded by fpdf2; Arabic is shaped and set right to left by
+  HarfBuzz (uharfbuzz).
 
 Out of scope for now: a letter in large print (Report.needs_large_print); the letter is in the usual size.
 """
@@ -29,17 +30,13 @@ Out of scope for now: a letter in large print (Report.needs_large_print); the le
 import re
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from pypdf import PdfReader
 
+from portal.documents import register_fonts, use_direction
 from portal.notifications.models import OutboxMessage
-
-# Debian's fonts-dejavu-core: Latin (Polish included) and Arabic letters.
-FONT_FOLDER = Path("/usr/share/fonts/truetype/dejavu")
-REGULAR, BOLD = FONT_FOLDER / "DejaVuSans.ttf", FONT_FOLDER / "DejaVuSans-Bold.ttf"
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210.0, 297.0
 MAX_PAGES = 10
@@ -103,8 +100,7 @@ def render_pdf(message: OutboxMessage) -> bytes:
     pdf.set_producer("")
     pdf.set_margins(BODY_LEFT_MM, BODY_BOTTOM_MM, BODY_RIGHT_MM)
     pdf.set_auto_page_break(auto=True, margin=BODY_BOTTOM_MM)
-    pdf.add_font("Letter", "", str(REGULAR))
-    pdf.add_font("Letter", "B", str(BOLD))
+    register_fonts(pdf)
     pdf.add_page()
     parts = letter_parts(message)
     if parts.heading:
@@ -116,15 +112,14 @@ def render_pdf(message: OutboxMessage) -> bytes:
     return bytes(pdf.output())
 
 
-def _shaping(pdf: FPDF, right_to_left: bool) -> None:
-    """Shape the text that follows (Arabic letters join), in its direction."""
-    pdf.set_text_shaping(True, direction="rtl" if right_to_left else "ltr")
+def _shaping(pdf: FPDF, right_to_left: bool) -> str:
+    """Shape the text that follows (Arabic letters join), in its direction; returns the font family to set."""
+    return use_direction(pdf, right_to_left)
 
 
 def _heading(pdf: FPDF, heading: str) -> None:
     """The service's name, small, above the address (only when the person did not ask for a neutral sender)."""
-    _shaping(pdf, _right_to_left(heading))
-    pdf.set_font("Letter", "B", 12)
+    pdf.set_font(_shaping(pdf, _right_to_left(heading)), "B", 12)
     pdf.set_xy(BODY_LEFT_MM, HEADING_TOP_MM)
     pdf.cell(ADDRESS_BLOCK_MM[2] - BODY_LEFT_MM, 6, heading, align=Align.L)
 
@@ -134,9 +129,8 @@ def _address(pdf: FPDF, lines: list[str]) -> None:
     left, top, right, _bottom = ADDRESS_BLOCK_MM
     width = right - left
     for number, line in enumerate(lines):
-        _shaping(pdf, _right_to_left(line))
         size = ADDRESS_FONT_PT
-        pdf.set_font("Letter", "", size)
+        pdf.set_font(_shaping(pdf, _right_to_left(line)), "", size)
         while pdf.get_string_width(line) > width - 1 and size > ADDRESS_MIN_FONT_PT:
             size -= 0.5
             pdf.set_font_size(size)
@@ -148,19 +142,18 @@ def _body(pdf: FPDF, subject: str, parts: LetterParts) -> None:
     """The date, the title (the neutral subject), then the paragraphs; an Arabic letter aligned to the right."""
     right_to_left = any(_right_to_left(paragraph) for paragraph in parts.paragraphs)
     align = Align.R if right_to_left else Align.L
-    _shaping(pdf, right_to_left)
+    family = _shaping(pdf, right_to_left)
     pdf.set_xy(BODY_LEFT_MM, BODY_TOP_MM)
-    pdf.set_font("Letter", "", BODY_FONT_PT)
+    pdf.set_font(family, "", BODY_FONT_PT)
     pdf.multi_cell(0, BODY_LINE_MM, parts.date, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(BODY_LINE_MM)
-    pdf.set_font("Letter", "B", BODY_FONT_PT + 1)
+    pdf.set_font(family, "B", BODY_FONT_PT + 1)
     pdf.multi_cell(0, BODY_LINE_MM + 0.5, subject, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(BODY_LINE_MM * 0.6)
-    pdf.set_font("Letter", "", BODY_FONT_PT)
     for paragraph in parts.paragraphs:
         # A web address is written left to right, whatever the letter's language (aligned as the letter is).
         link = paragraph.startswith(("http://", "https://"))
-        _shaping(pdf, right_to_left and not link)
+        pdf.set_font(_shaping(pdf, right_to_left and not link), "", BODY_FONT_PT)
         pdf.multi_cell(0, BODY_LINE_MM, paragraph, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(BODY_LINE_MM * 0.6)
 

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -180,20 +181,24 @@ def test_the_download_has_the_answers_consents_contact_preferences_and_surveys(c
         assert left_out not in text
 
 
-def test_the_pdf_holds_the_same_sections_and_answers(client, everything):
-    """Every section of the JSON has its heading in the PDF, and the answers are there in words."""
+def test_the_pdf_holds_the_same_sections_and_answers(app, client, everything):
+    """Every section of the JSON has its heading in the PDF, and the answers are there in words (in the reader's
+    language, Polish here: what people typed stays as they typed it)."""
     sign_in_as(client, everything["victim"])
     data = client.get("/account/data/download.json").get_json()
     assert set(PDF_HEADINGS) == set(data) - {"generated_at", "retention"}
     pdf = client.get("/account/data/download.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
-    for heading in PDF_HEADINGS.values():
+    with app.test_request_context(), force_locale("pl"):
+        headings = [gettext(heading) for heading in PDF_HEADINGS.values()]
+        in_words = [gettext("Since this happened, have you been worried about your mental health?"),
+                    gettext("No messages from %(start)s to %(end)s", start="22:00", end="07:00"),
+                    gettext("An interpreter (%(language)s)", language="Polish")]
+    for heading in headings:
         assert heading in text
-    for words in ("Since this happened, have you been worried about your mental health?",
-                  "Weekday evenings after six", "Camden Victim Support", "RF-EXPORT01",
-                  "No messages from 22:00 to 07:00", "An interpreter (Polish)", "The officer was kind.",
-                  "Is there CCTV?", everything["followed"], "I am away that week", "A court hearing is set",
-                  "Red bicycle", "lock.jpg"):
+    for words in (*in_words, "Weekday evenings after six", "Camden Victim Support", "RF-EXPORT01",
+                  "The officer was kind.", "Is there CCTV?", everything["followed"], "I am away that week",
+                  "A court hearing is set", "Red bicycle", "lock.jpg"):
         assert words in text, words
     assert "working note" not in text
 
