@@ -9,6 +9,7 @@ from portal import contact_needs as needs
 from portal import postal_address as postal
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
+from portal.notifications.channels import uk_mobile
 from portal.reporting.boroughs import BOROUGHS
 from portal.widgets import CharacterCount, CheckboxesInput, CheckboxInput, RadioInput, TextInput
 
@@ -365,3 +366,47 @@ class DeclarationForm(PortalForm):
                                widget=CheckboxInput(),
                                validators=[InputRequired(message=_l("Confirm that the information is true"))])
     submit = submit(_l("Submit report"))
+
+
+class SaveForLaterForm(PortalForm):
+    """How to send a guest a link to go on with their unfinished report: by email or by text to a UK mobile.
+
+    Not a conditional reveal: GOV.UK Frontend puts aria-expanded on the radio, which axe rejects on a radio. Both
+    boxes are shown; only the one for the chosen way is checked, and what was typed in either stays on an error."""
+
+    channel = radios(_l("How should we send you a link?"), [
+        ("email", _l("Email")),
+        ("text", _l("Text message")),
+    ], _l("Select how we should send you a link"))
+    email = StringField(
+        _l("Email address"), widget=TextInput(), description=_l("If you chose email"),
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    mobile = StringField(
+        _l("UK mobile number"), widget=TextInput(), description=_l("If you chose text message"),
+        render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"},
+    )
+    submit = submit(_l("Send link"))
+
+    def validate_email(self, field):
+        """An email address in the right format, when email was chosen."""
+        if self.channel.data != "email":
+            return
+        if not field.data:
+            raise ValidationError(_l("Enter your email address"))
+        if len(field.data) > 254:
+            raise ValidationError(_l("Email address must be %(max)d characters or fewer", max=254))
+        Email(message=_l("Enter an email address in the correct format, like name@example.com"))(self, field)
+
+    def validate_mobile(self, field):
+        """A UK mobile number, when a text message was chosen."""
+        if self.channel.data != "text":
+            return
+        if not field.data:
+            raise ValidationError(_l("Enter a UK mobile number"))
+        if uk_mobile(field.data) is None:
+            raise ValidationError(_l("Enter a UK mobile number, like 07700 900982"))
+
+    def destination(self) -> str:
+        """The address or number typed for the chosen way (checked by then)."""
+        return self.email.data if self.channel.data == "email" else self.mobile.data

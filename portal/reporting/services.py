@@ -1,14 +1,17 @@
-"""Report services: drafts, evidence on drafts, submission with a crime number, and claiming a report.
+"""Report services: drafts, links to go on with a draft on another device, evidence on drafts, submission with a
+crime number, and claiming a report.
 
 The only code in reporting that writes through the database session.
 """
 
 import hashlib
+import re
 import secrets
 from datetime import date, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 
 from portal import contact_needs
 from portal.audit.services import record_audit
@@ -24,15 +27,21 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_, current_language
 from portal.links import absolute_url
-from portal.notifications.services import queue_for_reporter
+from portal.notifications.channels import Destination, uk_mobile
+from portal.notifications.models import Channel
+from portal.notifications.services import queue_for_reporter, queue_requested
 from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
 from portal.reporting.journey import first_incomplete, stop_page, wants_letters
-from portal.reporting.models import Diversion, ReportDraft
+from portal.reporting.models import Diversion, ReportDraft, ResumeLink
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
 DRAFT_LIFETIME = timedelta(days=30)
+RESUME_LINK_DAYS = 7
+RESUME_LINK_LIFETIME = timedelta(days=RESUME_LINK_DAYS)
+# A link's secret as secrets.token_urlsafe(32) writes it: anything else is not looked up at all.
+_RESUME_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 REPEAT_WINDOW = timedelta(days=365)
 MAX_EVIDENCE_FILES = 5
 
@@ -122,7 +131,8 @@ def record_diversion(draft: ReportDraft | None, page: str) -> Diversion | None:
 
 
 def discard_draft(draft: ReportDraft) -> None:
-    """Delete a draft and any files uploaded to it."""
+    """Delete a draft, any files uploaded to it and any links sent to go on with it."""
+    _delete_resume_links(draft)
     for item in db.session.scalars(select(EvidenceFile).where(EvidenceFile.draft_id == draft.id,
                                                               EvidenceFile.report_id.is_(None))):
         evidence_store.delete_evidence(item.storage_key)
@@ -138,6 +148,112 @@ def purge_old_drafts(now=None) -> int:
     for draft in old:
         discard_draft(draft)
     return len(old)
+
+
+# Links to go on with a draft on another device ------------------------------------------------
+
+
+def send_resume_link(draft: ReportDraft, channel: str, recipient: str) -> ResumeLink:
+    """Send a guest a single-use link to go on with their unfinished report on any device, by email or by a text
+    to a UK mobile, at once, in one transaction with the link and its audit event.
+
+    Only a hash of the link's secret is kept, and the link itself is never logged or audited (the outbox row holds
+    it until it is sent, then loses it: portal.secret_paths). It works for RESUME_LINK_DAYS, and the draft is
+    counted as saved now, so it outlives the link. The words are neutral unless the person has already said they
+    need not be (nothing chosen yet is taken as neutral, to be safe). Raises DomainError for a signed-in person's
+    draft (their account keeps it) and for an address or number that cannot be used."""
+    if draft.user_id is not None:
+        raise DomainError(N_("Your report is saved in your account. Sign in to go on with it"))
+    destination = _resume_destination(channel, recipient)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    try:
+        link = ResumeLink(draft_id=draft.id, token_hash=_digest(token), channel=destination.channel.value,
+                          expires_at=now + RESUME_LINK_LIFETIME)
+        db.session.add(link)
+        draft.last_saved_at = now
+        queue_requested(destination, "resume_link", locale=current_language(),
+                        neutral=(draft.answers or {}).get("neutral_sender") != "no",
+                        link=absolute_url("reporting.resume_link", token=token), days=RESUME_LINK_DAYS)
+        record_audit(None, "report.resume_link_sent", "report_draft", str(draft.id), f"by {destination.channel.value}")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return link
+
+
+def _resume_destination(channel: str, recipient: str) -> Destination:
+    """Where a link goes: an email address as typed (without surrounding spaces), or a UK mobile written the one
+    way."""
+    recipient = (recipient or "").strip()
+    if channel == Channel.TEXT.value:
+        mobile = uk_mobile(recipient)
+        if mobile is None:
+            raise DomainError(N_("Enter a UK mobile number, like 07700 900982"), field="mobile")
+        return Destination(Channel.TEXT, mobile)
+    if channel == Channel.EMAIL.value and "@" in recipient and len(recipient) <= 254:
+        return Destination(Channel.EMAIL, recipient)
+    raise DomainError(N_("Enter an email address in the correct format, like name@example.com"), field="email")
+
+
+def _live_resume_link(token: str) -> ResumeLink | None:
+    """The link this secret belongs to, while it can still be used: not used, not expired, and its draft still a
+    guest's draft that has not been deleted. None for anything else, whatever the reason."""
+    if not _RESUME_TOKEN.fullmatch(token or ""):
+        return None
+    link = db.session.scalar(select(ResumeLink).where(ResumeLink.token_hash == _digest(token)))
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        return None
+    draft = db.session.get(ReportDraft, link.draft_id)
+    if draft is None or draft.user_id is not None or draft.last_saved_at < utcnow() - DRAFT_LIFETIME:
+        return None
+    return link
+
+
+def resume_link_works(token: str) -> bool:
+    """Whether a link to go on with a report can still be used (looking changes nothing)."""
+    return _live_resume_link(token) is not None
+
+
+def use_resume_link(token: str) -> str:
+    """Open a draft on this device with a link sent to the guest: the link is spent (with every other link to that
+    draft, so an older message cannot open it again), and the draft gets a new browser token, which this
+    browser keeps, so the browser it was started in can no longer open it. Returns the new token. Raises
+    DomainError, the same for every link that does not work (unknown, used, expired, its report gone)."""
+    link = _live_resume_link(token)
+    if link is None:
+        raise DomainError(N_("This link has expired or has already been used"))
+    now = utcnow()
+    try:
+        # Spent in one statement that only an unused link passes, so two devices opening it at once cannot both.
+        spent = cast(CursorResult, db.session.execute(
+            update(ResumeLink).where(ResumeLink.id == link.id, ResumeLink.used_at.is_(None))
+            .values(used_at=now).execution_options(synchronize_session=False)))
+        if spent.rowcount != 1:
+            raise DomainError(N_("This link has expired or has already been used"))
+        db.session.execute(update(ResumeLink).where(ResumeLink.draft_id == link.draft_id,
+                                                    ResumeLink.used_at.is_(None))
+                           .values(used_at=now).execution_options(synchronize_session=False))
+        draft = db.session.get(ReportDraft, link.draft_id)
+        if draft is None:
+            raise DomainError(N_("This link has expired or has already been used"))
+        new_token = secrets.token_urlsafe(32)
+        draft.token_hash = _digest(new_token)
+        record_audit(None, "report.resume_link_used", "report_draft", str(link.draft_id),
+                     f"by {link.channel} link")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return new_token
+
+
+def _delete_resume_links(draft: ReportDraft) -> None:
+    """Delete a draft's links with it, in the caller's transaction (SQLite does not enforce the foreign key's
+    cascade, and a new draft could be given the old one's id)."""
+    db.session.execute(delete(ResumeLink).where(ResumeLink.draft_id == draft.id)
+                       .execution_options(synchronize_session=False))
 
 
 # Evidence on drafts --------------------------------------------------------------------------
@@ -286,6 +402,7 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         # the person asked for it.
         queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"),
                            crime_number=report.crime_number if report.crime_number_in_confirmation else None)
+        _delete_resume_links(draft)
         db.session.delete(draft)
         db.session.commit()
     except Exception:

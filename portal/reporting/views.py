@@ -5,6 +5,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -29,7 +30,7 @@ from portal.postal_address import FIELDS as ADDRESS_FIELDS
 from portal.reporting import answers as answer_helpers
 from portal.reporting import services
 from portal.reporting.evidence import evidence_path
-from portal.reporting.forms import ContinueForm, DeclarationForm
+from portal.reporting.forms import ContinueForm, DeclarationForm, SaveForLaterForm
 from portal.reporting.journey import (
     BY_SLUG,
     SUBMITTED_KEY,
@@ -51,6 +52,8 @@ STOP_PAGES = {
     "fraud": "reporting/divert_fraud.html",
     "specialist-support": "reporting/divert_specialist.html",
 }
+# How many links to go on with a report one address may be sent in an hour (the setting RESUME_LINK_RATE_LIMIT).
+RESUME_LINK_RATE_LIMIT = "5 per hour"
 
 
 def _user():
@@ -141,6 +144,85 @@ def resume():
         return redirect(url_for("reporting.start"))
     step = first_incomplete(draft.answers)
     return _to(step.slug if step else "check-answers")
+
+
+def _resume_link_limit() -> str:
+    """The limit on links sent to go on with a report, read at request time (tests and deployments tune it)."""
+    return current_app.config.get("RESUME_LINK_RATE_LIMIT", RESUME_LINK_RATE_LIMIT)
+
+
+def _resume_link_sent(_response: Response) -> bool:
+    """Only a link actually sent counts towards the limit: a mistyped address corrected does not."""
+    return bool(g.get("resume_link_sent"))
+
+
+def _too_many_links(_limit: RequestLimit) -> Response:
+    """The page for someone who has been sent too many links from one address in the last hour."""
+    return make_response(render_template("reporting/too_many_links.html", draft=_draft()), 429)
+
+
+def _came_from(answers: dict) -> str | None:
+    """The question the person came from (to go back to it), if it is one they can open."""
+    slug = request.args.get("question", "")
+    return slug if slug in BY_SLUG and can_visit(slug, answers) else None
+
+
+@bp.route("/save", methods=["GET", "POST"])
+@public
+@limiter.limit(_resume_link_limit, key_func=get_remote_address, methods=["POST"], deduct_when=_resume_link_sent,
+               on_breach=_too_many_links)
+def save_for_later():
+    """Save and come back later: a guest asks for a single-use link to their report, by email or text, that works
+    on any device for 7 days. Signed-in people's reports are kept in their account."""
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("reporting.start"))
+    if _signed_in():
+        return redirect(url_for("reporting.resume"))
+    answers = draft.answers or {}
+    came_from = _came_from(answers)
+    back_link = url_for("reporting.question", slug=came_from) if came_from else url_for("reporting.resume")
+    if request.method == "POST":
+        form = SaveForLaterForm()
+    else:  # what the report already holds, so nothing need be typed twice
+        form = SaveForLaterForm(data={"email": answers.get("contact_email") or "",
+                                      "mobile": answers.get("contact_phone") if uk_mobile(answers.get("contact_phone"))
+                                      else ""})
+    if form.validate_on_submit():
+        try:
+            services.send_resume_link(draft, form.channel.data, form.destination())
+        except DomainError as error:
+            form.show_error(error.message, error.field)
+        else:
+            g.resume_link_sent = True
+            return render_template("reporting/resume_link_sent.html", channel=form.channel.data,
+                                   destination=form.destination(), back_link=back_link)
+    return render_template("reporting/save_for_later.html", form=form, back_link=back_link, came_from=came_from)
+
+
+@bp.route("/resume/<token>", methods=["GET", "POST"])
+@public
+def resume_link(token: str):
+    """The link sent to a guest: the page asks them to press a button, and the press opens the report on this
+    device at its first unanswered question. (A GET changes nothing, so an email or messaging app that opens
+    links to check or preview them cannot spend it.) A link that does not work, for whatever reason, gets one
+    helpful page with a 404."""
+    if request.method == "POST":
+        if not ContinueForm().validate_on_submit():
+            abort(400)
+        try:
+            session[DRAFT_KEY] = services.use_resume_link(token)
+        except DomainError:
+            return _resume_link_does_not_work()
+        return redirect(url_for("reporting.resume"))
+    if not services.resume_link_works(token):
+        return _resume_link_does_not_work()
+    return render_template("reporting/resume_link.html", form=ContinueForm(), token=token)
+
+
+def _resume_link_does_not_work():
+    """One page, and one status, for a link that is unknown, used or expired: nothing tells them apart."""
+    return render_template("reporting/resume_link_invalid.html", draft=_draft()), 404
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])

@@ -19,7 +19,8 @@ NOT_SECRET = {
     "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind",
     "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id", "user_id", "weeks",
 }
-SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>"}
+SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>",
+                 "/report/resume/<token>"}
 
 
 def test_every_part_of_every_path_is_known_to_be_secret_or_not(app):
