@@ -48,6 +48,8 @@ ACTIONS: dict[str, str] = {
     "report.claim_requested": "asked to add a report to their account",
     "report.claim_unmatched": "tried to add a report to their account, and it did not match",
     "report.claimed": "claimed the report",
+    "report.resume_link_sent": "asked for a link to go on with an unfinished report",
+    "report.resume_link_used": "went on with an unfinished report from a link",
     "report.submitted": "reported the crime",
     "service.created": "added a support service",
     "service.updated": "changed a support service",
