@@ -36,6 +36,7 @@ from portal.surveys.views import bp as surveys_bp
 from portal.tasks.contact import connect_hooks
 from portal.tasks.views import bp as tasks_bp
 from portal.templating import configure_jinja
+from portal.track.views import bp as track_bp
 from portal.tracking.views import bp as tracking_bp
 from portal.tracking.witness_views import bp as witnesses_bp
 from portal.triage.views import bp as triage_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(triage_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(tracking_bp)
+    app.register_blueprint(track_bp)
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(witnesses_bp)

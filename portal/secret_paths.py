@@ -21,6 +21,9 @@ SECRET_PARTS = frozenset({"token", "code"})
 LINK_REMOVED = "[link removed after sending]"
 CODE_REMOVED = "[code removed after sending]"
 _LINK = re.compile(r"https?://[^\s<>\"']+")
+# Messages that carry a one-time code written out on its own (not in a link): a code to follow a case (/track).
+CODE_TEMPLATES = frozenset({"tracking_code"})
+_CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 
 
 def is_secret(rule: Rule | None) -> bool:
@@ -61,3 +64,14 @@ def remove_secret_links(text: str, url_map: Map, base_url: str) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, CODE_REMOVED)
     return text
+
+
+def remove_sent_code(text: str, template: str | None) -> str:
+    """A sent message's text without the one-time code it carried (every run of six digits), when its template is
+    one that carries a code (CODE_TEMPLATES); any other text as it is."""
+    return _CODE.sub(CODE_REMOVED, text) if template in CODE_TEMPLATES else text
+
+
+def remove_secrets(text: str, template: str | None, url_map: Map, base_url: str) -> str:
+    """What a sent message keeps: no secret link (remove_secret_links) and no code written out (remove_sent_code)."""
+    return remove_sent_code(remove_secret_links(text, url_map, base_url), template)

@@ -172,9 +172,19 @@ def queue_for_reporter(report, template: str, **context) -> OutboxMessage | None
     return _queue_for(report, found[0], template, context)
 
 
+# What a guest may be sent, linking to /track (the rest of REPORTER_TEMPLATES need an account to act on).
+GUEST_TEMPLATES = frozenset({"report_received", "case_update", "support_offer"})
+
+
 def _queue_for(report, destination: Destination, template: str, context: dict,
                replaces: OutboxMessage | None = None) -> OutboxMessage:
-    """Queue one message to the person who reported, by one channel, held until their quiet hours end."""
+    """Queue one message to the person who reported, by one channel, held until their quiet hours end.
+
+    A guest (a report with no account) cannot sign in: their link is to /track, where the crime number and a code
+    open the case, and the words say "follow your case" (`guest`). Surveys, check-ins and messages from the officer
+    need an account and are only ever sent to account holders."""
+    if report.reporter_user_id is None and template in GUEST_TEMPLATES:
+        context = {**context, "sign_in_link": absolute_url("track.start"), "guest": True}
     message = _queue(destination, template, locale=reporter_language(report), neutral=report.neutral_sender,
                      context=context, report_id=report.id, replaces=replaces)
     message.next_attempt_at = next_contact_time(report)

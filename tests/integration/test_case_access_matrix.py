@@ -21,7 +21,8 @@ from portal.auth.roles import Role
 from portal.cases.enums import CaseStatus
 from portal.cases.models import EvidenceFile, Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
-from portal.extensions import db
+from portal.extensions import db, limiter
+from portal.notifications.models import OutboxMessage
 from portal.reporting.evidence import store_evidence
 from portal.support import assessments, referrals
 from portal.support.models import Organisation
@@ -519,3 +520,73 @@ def test_witness_view_is_redacted(app, make_user, tmp_path, monkeypatch):
     export = witness_client.get("/account/data/download.json").get_data(as_text=True)
     assert crime_number in export and "Wood Green Crown Court" in export
     assert {k: m for k, m in MARKERS.items() if m in export} == {}
+
+
+# Following a case with a code (/track) ---------------------------------------------------------------------------
+
+TRACK_REFUSED = "The code is wrong or has expired"
+
+
+def tracking_code_for(app, crime_number: str) -> str:
+    """Ask /track for a code for this case (from a fresh browser) and read it from the outbox."""
+    limiter.reset()  # code requests are limited per address, and the matrix's tests all come from one
+    app.test_client().post("/track", data={"crime_number": crime_number})
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "tracking_code")
+                                  .order_by(OutboxMessage.id.desc())).first().body_text
+    return re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", body).group(1)
+
+
+def timeline_titles(response) -> list[str]:
+    """The event titles of a case page's timeline."""
+    html = response.get_data(as_text=True)
+    timeline = html[html.index('id="timeline"'):]
+    timeline = timeline[:timeline.index("</ol>")]
+    return [title.strip() for title in re.findall(r"<h3[^>]*>([^<]*)</h3>", timeline)]
+
+
+def test_tracking_codes_unknown_wrong_expired_and_for_another_case_get_one_answer(app, world, monkeypatch):
+    code = tracking_code_for(app, world.crime_number)
+    answers = {}
+
+    def answer(name: str, crime_number: str, given: str) -> None:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["track_pending"] = crime_number
+        response = client.post("/track/code", data={"code": given})
+        answers[name] = (response.status_code, h1_text(response), TRACK_REFUSED in response.get_data(as_text=True))
+
+    answer("unknown crime number", "CR-26-9999999-X", code)
+    answer("wrong code", world.crime_number, f"{(int(code) + 1) % 1_000_000:06d}")
+    answer("the code with another case", world.other_crime_number, code)
+    later = utcnow() + timedelta(minutes=15, seconds=1)
+    monkeypatch.setattr("portal.track.services.utcnow", lambda: later)
+    answer("expired code", world.crime_number, code)
+    assert set(answers.values()) == {(200, "Enter your code", True)}, answers
+
+
+@pytest.mark.parametrize("user_kind", USERS)
+def test_no_tracking_view_without_a_code(app, world, user_kind):
+    """Whoever is signed in, the tracking view and its call request need a code first."""
+    client = client_for(app, world, user_kind)
+    assert client.get("/track/case").headers.get("Location") == "/track"
+    assert client.post("/track/case/call", data={"note": "x"}).headers.get("Location") == "/track"
+
+
+def test_a_tracking_view_shows_one_case_and_no_more_than_its_victim_sees(app, world):
+    code = tracking_code_for(app, world.crime_number)
+    client = app.test_client()
+    # The code page takes the crime number only from /track in the same browser, never from the form.
+    assert client.post("/track/code", data={"crime_number": world.crime_number, "code": code}).headers["Location"] \
+        == "/track"
+    with client.session_transaction() as session:
+        session["track_pending"] = world.crime_number
+    assert client.post("/track/code", data={"code": code}).headers["Location"] == "/track/case"
+    tracked = client.get("/track/case")
+    html = tracked.get_data(as_text=True)
+    assert world.crime_number in html and world.other_crime_number not in html
+    victims_own = client_for(app, world, "victim").get(f"/cases/{world.crime_number}")
+    titles = timeline_titles(tracked)
+    assert titles and titles == timeline_titles(victims_own)
+    for marker in ("Escalated to the safeguarding route", "Correction recorded"):
+        assert marker not in html

@@ -107,7 +107,10 @@ def test_a_report_that_asked_for_a_neutral_sender_is_written_to_from_the_neutral
         assert received_from(received) == ("Online account", NORMAL_SENDER)
         assert leaks(f"{received['Subject']}\n{received.get_content()}", "en", app) == []
     assert "Thank you for getting in touch. We have received what you sent us." in smtp_sink.messages[0].get_content()
-    assert "something new for you to read in your online account" in smtp_sink.messages[1].get_content()
+    # A guest has no account: the update says only that there is something new, and leads to /track.
+    assert "There is something new for you to read.\r\n\r\nSee it here. You will need your reference number:" \
+        in smtp_sink.messages[1].get_content()
+    assert "http://localhost/track" in smtp_sink.messages[1].get_content()
 
 
 def test_a_report_that_did_not_ask_is_written_to_by_the_service_name(app, smtp_sink, make_user):

@@ -13,6 +13,8 @@ RAISES_TASKS = {
     "tracking.make_request": {TaskType.LOOK_AGAIN, TaskType.RIGHT_TO_REVIEW, TaskType.PERSONAL_STATEMENT,
                               TaskType.PROPERTY_RETURN},
     "tracking.add_evidence": {TaskType.INFORMATION_ADDED},
+    # The same call-back, asked while following a case with a code (/track): test_track.py follows it.
+    "track.ask_for_call": {TaskType.CALL_BACK},
 }
 
 NEEDS_NO_TASK = {
@@ -25,6 +27,8 @@ NEEDS_NO_TASK = {
     "data_rights.close": "closes the account at once",
     "claims.claim": "links a report to the account at once",
     "witnesses.join": "links the witness to the case at once",
+    "track.start": "sends a code to follow the case at once", "track.code": "opens the case at once",
+    "track.stop": "this browser stops following the case at once",
     "tracking.preferences": "changes how we keep in touch; every notification reads it at once",
     "equality.index": "optional monitoring, kept apart from the case and used only in aggregate",
     "equality.delete": "deletes the person's own answers at once",

@@ -25,7 +25,7 @@ WRITERS = {
     "portal/equality/services.py", "portal/messages/services.py", "portal/partners/services.py",
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
-    "portal/tasks/services.py", "portal/tasks/reminders.py", "portal/tracking/services.py",
+    "portal/tasks/services.py", "portal/tasks/reminders.py", "portal/track/services.py", "portal/tracking/services.py",
     "portal/tracking/witnesses.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
     "portal/jobs/retention.py", "portal/devtools/demo.py", "portal/devtools/generator.py",
