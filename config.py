@@ -87,6 +87,9 @@ class Config:
     UPLOAD_RATE_LIMIT = "20 per hour"
     # Redeeming a witness code, by any route: counted per address and, when signed in, per account.
     JOIN_CODE_RATE_LIMIT = "10 per hour"
+    # Links to an unfinished report sent to guests, and codes to follow a case asked for, per address.
+    RESUME_LINK_RATE_LIMIT = "5 per hour"
+    TRACK_CODE_RATE_LIMIT = "20 per hour"
     # How many proxies in front of the app may be believed about the client's address (X-Forwarded-For) and
     # scheme. 0 (the default) believes none: set it to the number of proxies you run, never more.
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
@@ -207,6 +210,8 @@ class TestingConfig(Config):
     DRAFT_RATE_LIMIT = "10000 per minute"
     UPLOAD_RATE_LIMIT = "10000 per minute"
     JOIN_CODE_RATE_LIMIT = "10000 per minute"
+    RESUME_LINK_RATE_LIMIT = "10000 per minute"
+    TRACK_CODE_RATE_LIMIT = "10000 per minute"
     MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

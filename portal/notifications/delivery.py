@@ -5,7 +5,7 @@ transaction before the SMTP conversation, so two workers never send it at the sa
 mid-delivery leaves the claim behind; when the lease runs out the message can be claimed again and is resent
 with the same delivery key as its Message-ID, so a receiving system can recognise the repeat. Failures go back
 to PENDING with a growing delay; nothing is ever dropped. A sent message's stored body loses its secret links and
-codes (portal/secret_paths.py).
+codes (portal/secret_paths.py), and a tracking code written out in its message.
 """
 
 import logging
@@ -25,7 +25,7 @@ from portal.notifications import devbox, letters, notify
 from portal.notifications.models import Channel, OutboxMessage, OutboxStatus
 from portal.notifications.notify import Undeliverable
 from portal.notifications.services import fall_back
-from portal.secret_paths import remove_secret_links
+from portal.secret_paths import remove_secrets
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,8 @@ def deliver_message(message_id: int, now: datetime | None = None) -> bool | None
     message.last_error = None
     # Once it has gone, the stored copy keeps no secret link or code (a reset or invitation link, a witness's
     # code): whoever can read the outbox must not be able to use them. Until then the body stays whole for retries.
-    message.body_text = remove_secret_links(message.body_text, current_app.url_map,
-                                            current_app.config["PUBLIC_BASE_URL"])
+    message.body_text = remove_secrets(message.body_text, message.template, current_app.url_map,
+                                       current_app.config["PUBLIC_BASE_URL"])
     db.session.commit()
     return True
 

@@ -19,6 +19,7 @@ from portal.cases.crime_numbers import format_crime_number
 from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.extensions import db, limiter
+from portal.notifications.delivery import deliver_pending
 from portal.notifications.models import Channel, OutboxMessage
 from portal.secret_paths import CODE_REMOVED, remove_secrets
 from portal.tasks.enums import Asker, TaskType
@@ -427,3 +428,14 @@ def test_no_english_left_on_the_tracking_pages(app, language):
         if left:
             problems[path] = left
     assert not problems, problems
+
+
+def test_a_sent_code_is_gone_from_the_outbox(app, smtp_sink):
+    crime_number = guest_report(app)
+    ask_for_code(app.test_client(), crime_number)
+    code = latest_code(app, crime_number)
+    with app.app_context():
+        deliver_pending()  # the confirmation of the report and the code
+    [message] = codes_sent(app, crime_number)
+    assert any(code in received.get_content() for received in smtp_sink.messages)
+    assert code not in message.body_text and CODE_REMOVED in message.body_text
