@@ -206,6 +206,8 @@ def clean_database(request) -> Iterator[None]:
         with rolled_back_to_savepoint(application) if KEPT else rolled_back(application):
             yield
         return
+    if KEPT:
+        raise pytest.UsageError(f"{request.node.nodeid}: a test that commits cannot share a module's kept data")
     yield
     empty_tables(application)
 
