@@ -45,7 +45,7 @@ serve: install
 test: install
 	bash scripts/run-tests.sh
 
-## test-fast: the unit and integration tiers on SQLite, in parallel (about a minute and a half on two cores).
+## test-fast: the unit and integration tiers on SQLite, in parallel (about two and a half minutes on two idle cores).
 ## Bytecode is cached even where the environment turns it off, so a second run skips recompiling the modules.
 test-fast: install
 	PYTHONDONTWRITEBYTECODE= TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/pytest -n auto --dist worksteal -m "unit or integration" tests/unit tests/integration
