@@ -5,6 +5,7 @@ import email.policy
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -122,13 +123,13 @@ def _closing_iterables(wsgi_app):
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by Werkzeug on loopback in a daemon thread; yields its base URL."""
-    port = free_port()
+@contextmanager
+def serving(app: Flask, port: int | None = None) -> Iterator[str]:
+    """Serve an app with Werkzeug on loopback in a daemon thread (on `port`, or a free one); yields its base URL."""
+    port = port or free_port()
     server = make_server("127.0.0.1", port, _closing_iterables(app), threaded=True,
                          request_handler=_QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"live-server-{port}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{port}"
@@ -136,6 +137,13 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The session's app served on loopback; yields its base URL."""
+    with serving(app) as url:
+        yield url
 
 
 # --- SMTP sink ------------------------------------------------------------------------------
@@ -242,14 +250,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def new_context(browser: Browser, live_server: str) -> Iterator[Callable[..., BrowserContext]]:
-    """Open browser contexts on the live server (closed after the test); only loopback is reachable."""
+    """Open browser contexts on the live server, or another server a test started (`base_url=`), closed after the
+    test; only that server is reachable."""
     opened: list[BrowserContext] = []
-    offsite = re.compile(r"^(?!" + re.escape(live_server) + r"(/|$))")
 
-    def _open(**options) -> BrowserContext:
-        context = browser.new_context(base_url=live_server, **options)
+    def _open(base_url: str = live_server, **options) -> BrowserContext:
+        context = browser.new_context(base_url=base_url, **options)
         context.set_default_timeout(TIMEOUT_MS)
-        # The network is closed: refuse anything off the live server unless a test routes it.
+        # The network is closed: refuse anything off the server unless a test routes it.
+        offsite = re.compile(r"^(?!" + re.escape(base_url) + r"(/|$))")
         context.route(offsite, lambda route: route.abort("blockedbyclient"))
         opened.append(context)
         return context
