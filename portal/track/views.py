@@ -102,9 +102,14 @@ def case():
     report = _open_report()
     if report is None:
         return redirect(url_for("track.start"))
+    return _case_page(report, GuestCallForm())
+
+
+def _case_page(report, call_form: GuestCallForm):
+    """The tracking view, with the call form as it stands (empty, or as typed with its error)."""
     return render_template("track/case.html", report=report, status=STATUS_TEXT[report.status],
                            timeline=queries.victim_timeline(report), requests=task_queries.requests_of(report),
-                           now=utcnow(), call_form=GuestCallForm(), idle_minutes=IDLE_MINUTES,
+                           now=utcnow(), call_form=call_form, idle_minutes=IDLE_MINUTES,
                            request_words={"asked_for": task_words.ASKED_FOR, "state": task_words.STATE,
                                           "colours": task_words.STATE_COLOURS})
 
@@ -117,11 +122,10 @@ def ask_for_call():
     if report is None:
         return redirect(url_for("track.start"))
     form = GuestCallForm()
-    if form.validate_on_submit():
-        services.ask_for_call(report, form.note.data)
-        flash(_("We will call you, using the safe contact details you gave us."), "success")
-    else:
-        flash(form.note.errors[0] if form.note.errors else _("Try again"), "information")
+    if not form.validate_on_submit():
+        return _case_page(report, form)  # the note as typed, with what is wrong with it
+    services.ask_for_call(report, form.note.data)
+    flash(_("We will call you, using the safe contact details you gave us."), "success")
     return redirect(url_for("track.case"))
 
 

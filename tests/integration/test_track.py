@@ -354,6 +354,20 @@ def test_asking_for_a_call_raises_a_task(app):
                                                                    TimelineEvent.kind == "call_requested"))
 
 
+def test_a_call_note_that_is_too_long_is_refused_in_words_and_kept(app):
+    crime_number = guest_report(app)
+    client = app.test_client()
+    open_case(app, client, crime_number)
+    note = "Please call after six. " * 50  # 1,150 characters
+    refused = client.post("/track/case/call", data={"note": note})
+    assert refused.status_code == 200
+    assert_good_page(refused)
+    html = refused.get_data(as_text=True)
+    assert "Note must be 1000 characters or fewer" in html and note.strip() in html
+    with app.app_context():
+        assert db.session.scalars(select(Task).join(Report).where(Report.crime_number == crime_number)).all() == []
+
+
 def test_asking_for_a_call_needs_an_open_view(app):
     crime_number = guest_report(app)
     client = app.test_client()
