@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "/support/directory": "Find support services and groups",
     "/support/guides": "Guides: what to do after a crime",
     "/insight/public": "How the online reporting service is performing",
+    "/track": "Follow your case",
     "/equality/report": "This link has expired",  # without a report just made in this browser
 }
 SIGNED_IN_PAGES = {
