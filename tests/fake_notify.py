@@ -106,7 +106,9 @@ class FakeNotify:
         self._server = ThreadingHTTPServer(("127.0.0.1", port or self.port), _handler(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-notify", daemon=True)
+        # A short poll: shutdown() waits up to one poll for the loop to notice (half a second by default).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
+                                        name="fake-notify", daemon=True)
         self._thread.start()
         return self
 

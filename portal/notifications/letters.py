@@ -100,12 +100,13 @@ def render_pdf(message: OutboxMessage) -> bytes:
     pdf.set_producer("")
     pdf.set_margins(BODY_LEFT_MM, BODY_BOTTOM_MM, BODY_RIGHT_MM)
     pdf.set_auto_page_break(auto=True, margin=BODY_BOTTOM_MM)
-    register_fonts(pdf)
-    pdf.add_page()
     parts = letter_parts(message)
+    address = address_lines(message)
+    register_fonts(pdf, text="\n".join([parts.heading, parts.date, message.subject, *parts.paragraphs, *address]))
+    pdf.add_page()
     if parts.heading:
         _heading(pdf, parts.heading)
-    _address(pdf, address_lines(message))
+    _address(pdf, address)
     _body(pdf, message.subject, parts)
     if pdf.pages_count > MAX_PAGES:
         raise ValueError(f"a letter may have at most {MAX_PAGES} pages")

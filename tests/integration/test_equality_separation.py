@@ -86,9 +86,16 @@ def words(body: str) -> str:
 _EDGE = r"[a-z0-9_-]"
 
 
+# One pattern for every term (searching a page once, not once a term): each term as a whole word or phrase.
+_FORBIDDEN_PATTERN = re.compile(
+    rf"(?<!{_EDGE})(?:{'|'.join(re.escape(' '.join(term.lower().split())) for term in FORBIDDEN)})(?!{_EDGE})")
+
+
 def leaks(body: str) -> list[str]:
     """The equality questions or answers found in a response, each as a whole word or phrase."""
     searched = words(body)
+    if not _FORBIDDEN_PATTERN.search(searched):
+        return []
     return [term for term in FORBIDDEN
             if re.search(rf"(?<!{_EDGE}){re.escape(' '.join(term.lower().split()))}(?!{_EDGE})", searched)]
 

@@ -49,8 +49,8 @@ def mailbox(app, tmp_path, monkeypatch):
 def letters_for(app, mailbox, language: str, *, neutral: bool, **answers) -> dict[str, bytes]:
     """Report a stolen bicycle with letter as the only safe channel, then send every letter there is, in
     `language`: {template: the PDF}."""
-    number = make_report(app, neutral_sender="yes" if neutral else "no", contact_name=NAMES[language],
-                         **{**ANSWERS, **answers})
+    number = make_report(app, neutral_sender="yes" if neutral else "no",
+                         **{"contact_name": NAMES[language], **ANSWERS, **answers})
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == number))
         report.locale = language
@@ -172,6 +172,24 @@ def test_a_letter_embeds_its_fonts_and_writes_polish_and_arabic_as_text(app, mai
             assert all(letter in text for letter in "ąłćżóśęń"), text
         else:
             assert re.search(r"[\u0600-\u06ff]{4,}", text), text
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The names of the fonts a PDF embeds (each with fpdf2's subset prefix taken off)."""
+    fonts = PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+
+
+def test_an_english_letter_to_a_name_in_arabic_letters_carries_the_arabic_font_and_others_do_not(app, mailbox):
+    """Noto Sans Arabic goes into a letter only when the letter has Arabic letters: the name, here."""
+    letters = letters_for(app, mailbox, "en", neutral=False, contact_name="أمل حداد")
+    for template, pdf in letters.items():
+        assert "NotoSansArabic" in embedded_fonts(pdf), template
+        assert re.search(r"[\u0600-\u06ff]{3,}", text_of(pdf)), template
+    for path in mailbox.glob("*.pdf"):
+        path.unlink()
+    for template, pdf in letters_for(app, mailbox, "pl", neutral=False).items():
+        assert "NotoSans" in embedded_fonts(pdf) <= {"NotoSans", "NotoSansBold"}, (template, embedded_fonts(pdf))
 
 
 def test_the_crime_number_is_in_the_first_letter_only_when_asked_for(app, mailbox):

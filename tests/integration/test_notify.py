@@ -361,7 +361,7 @@ def test_the_fake_posts_receipts_to_the_running_portal(make_app, fake_notify):
     app = make_app(**fake_notify.settings(), NOTIFY_CALLBACK_TOKEN=TOKEN)
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         number = make_report(app, safe_channels=["text", "letter"], contact_phone=MOBILE)
