@@ -65,33 +65,28 @@ def use_direction(pdf: FPDF, right_to_left: bool) -> str:
 
 
 class Document:
-    """A plain A4 document in one language: headings, paragraphs, and label/value rows."""
+    """A plain A4 document in one language: headings, paragraphs, and label/value rows.
+
+    What is written is kept, and drawn when the PDF is asked for: by then all its text is known, so only the fonts
+    it needs are added (see register_fonts)."""
 
     def __init__(self, language: str, title: str):
         self.language = language
+        self.title = title
         self.right_to_left = language in RIGHT_TO_LEFT
         self.align = Align.R if self.right_to_left else Align.L
-        self.pdf = FPDF(format="A4")
-        self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.set_lang(language)
-        self.pdf.set_title(title)
-        register_fonts(self.pdf)
-        self.family = use_direction(self.pdf, self.right_to_left)
-        self.pdf.add_page()
+        self._lines: list[tuple[str, str, float, float, float]] = []  # text, style, size, height, space after
 
-    def _write(self, text: str, style: str, size: float, height: float) -> None:
-        self.pdf.set_font(self.family, style, size)
-        self.pdf.multi_cell(0, height, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    def _write(self, text: str, style: str, size: float, height: float, space_after: float = 0) -> None:
+        self._lines.append((text, style, size, height, space_after))
 
     def heading(self, text: str, size: int = 14) -> None:
         """A bold heading."""
-        self._write(text, "B", size, 8)
-        self.pdf.ln(1)
+        self._write(text, "B", size, 8, space_after=1)
 
     def paragraph(self, text: str) -> None:
         """Plain text."""
-        self._write(text, "", 10, 6)
-        self.pdf.ln(2)
+        self._write(text, "", 10, 6, space_after=2)
 
     def label(self, text: str) -> None:
         """A bold label."""
@@ -104,4 +99,16 @@ class Document:
 
     def output(self) -> bytes:
         """The finished PDF."""
-        return bytes(self.pdf.output())
+        pdf = FPDF(format="A4")
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.set_lang(self.language)
+        pdf.set_title(self.title)
+        register_fonts(pdf, text="\n".join([self.title, *(line[0] for line in self._lines)]))
+        family = use_direction(pdf, self.right_to_left)
+        pdf.add_page()
+        for text, style, size, height, space_after in self._lines:
+            pdf.set_font(family, style, size)
+            pdf.multi_cell(0, height, text, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if space_after:
+                pdf.ln(space_after)
+        return bytes(pdf.output())

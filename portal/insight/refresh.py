@@ -18,6 +18,7 @@ PostgreSQL converts with ``Europe/London``.
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
     Column,
@@ -179,9 +180,12 @@ def _referrals(period, periods) -> None:
             .join(Report, Report.id == Referral.report_id).where(sent, *period).group_by(*GROUP_BY))
 
 
+@cache
 def _answered_cases() -> Table:
     """A temporary table: one row per case with answered surveys, holding its bucket, its group in each
-    dimension and its answers counted per question, so the twelve breakdowns are summed from it."""
+    dimension and its answers counted per question, so the twelve breakdowns are summed from it. One Table
+    object for the process: SQLAlchemy caches compiled statements by the tables in them, and a new object each
+    refresh made every statement over it be compiled again."""
     columns = [Column("r_day", Date), Column("r_borough", String(40)), Column("r_category", Integer)]
     columns += [Column(f"g_{dimension}", String(200)) for dimension in queries.DIMENSIONS]
     for name in queries.MEASURES:
@@ -220,13 +224,22 @@ def _satisfaction(period, periods) -> None:
     cases.drop(connection)
 
 
+COPING_DIMENSIONS = (OVERALL, PEER, *queries.DIMENSIONS)
+
+
+@cache
+def _check_in_pairs() -> Table:
+    """A temporary table of referrals with both check-ins answered (one Table object, as _answered_cases)."""
+    return Table("insight_check_in_pairs", MetaData(), Column("r_day", Date), Column("r_borough", String(40)),
+                 Column("r_category", Integer), Column("report_id", Integer), Column("change", Float),
+                 *(Column(f"g_{dimension}", String(200)) for dimension in COPING_DIMENSIONS), prefixes=["TEMPORARY"])
+
+
 def _coping(period, periods) -> None:
     """From a temporary table of referrals with both check-ins answered (bucket, case, group in each breakdown,
     change in score), one pass over the check-ins, then each breakdown summed from it."""
-    dimensions = (OVERALL, PEER, *queries.DIMENSIONS)
-    pairs = Table("insight_check_in_pairs", MetaData(), Column("r_day", Date), Column("r_borough", String(40)),
-                  Column("r_category", Integer), Column("report_id", Integer), Column("change", Float),
-                  *(Column(f"g_{dimension}", String(200)) for dimension in dimensions), prefixes=["TEMPORARY"])
+    dimensions = COPING_DIMENSIONS
+    pairs = _check_in_pairs()
     connection = db.session.connection()
     pairs.drop(connection, checkfirst=True)
     pairs.create(connection)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from portal.auth.roles import Role
 from portal.data_rights.export import PDF_HEADINGS
+from portal.documents import Document
 from tests.conftest import sign_in_as
 from tests.triage_helpers import make_report
 from tests.wizard import BIKE_THEFT, crime_number_in, walk
@@ -176,3 +177,25 @@ def test_the_data_download_is_still_english_for_an_english_reader(app, client, m
     assert_written_in(app, pdf, "en", DATA_HEADINGS, crime_number=crime_number)
     assert placed_runs(pdf)["Your data"] == pytest.approx(LEFT_EDGE, abs=1)
     assert_noto_fonts_embedded(pdf, "en")
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The fonts a PDF embeds, by name (fpdf2's subset prefix taken off)."""
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+
+
+def test_a_document_carries_the_arabic_font_only_when_it_has_arabic_letters(app):
+    """Arabic typed into an English document still comes out as Arabic text; an English one leaves the font out."""
+    with app.test_request_context():
+        mixed, plain = Document("en", "Summary"), Document("en", "Summary")
+        for document in (mixed, plain):
+            document.heading("What happened")
+            document.row("Where", "Outside the library")
+        mixed.paragraph("سرقت دراجتي")
+        mixed_pdf, plain_pdf = mixed.output(), plain.output()
+    assert "NotoSansArabic" in embedded_fonts(mixed_pdf)
+    assert re.search(r"[\u0600-\u06ff]{3,}", "".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(mixed_pdf)).pages))
+    assert "NotoSans" in embedded_fonts(plain_pdf) <= {"NotoSans", "NotoSansBold"}
+    assert "Outside the library" in PdfReader(io.BytesIO(plain_pdf)).pages[0].extract_text()
