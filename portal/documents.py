@@ -57,7 +57,11 @@ def use_direction(pdf: FPDF, right_to_left: bool) -> str:
     family to set."""
     other = LATIN if right_to_left else ARABIC
     pdf.set_fallback_fonts([other] if other.lower() in pdf.fonts else [])
-    if right_to_left:
+    if ARABIC.lower() not in pdf.fonts:
+        # Latin letters only (Polish ones are single characters in the font): shaping adds nothing they need,
+        # and measuring shaped text was half the time it took to draw a letter.
+        pdf.set_text_shaping(False)
+    elif right_to_left:
         pdf.set_text_shaping(True, direction="rtl", script="arab", language="ar")
     else:
         pdf.set_text_shaping(True, direction="ltr")
@@ -103,7 +107,8 @@ class Document:
         pdf.set_auto_page_break(auto=True, margin=15)
         pdf.set_lang(self.language)
         pdf.set_title(self.title)
-        register_fonts(pdf, text="\n".join([self.title, *(line[0] for line in self._lines)]))
+        register_fonts(pdf, text=None if self.right_to_left else "\n".join([self.title, *(line[0] for line in
+                                                                                          self._lines)]))
         family = use_direction(pdf, self.right_to_left)
         pdf.add_page()
         for text, style, size, height, space_after in self._lines:
