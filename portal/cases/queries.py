@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.cases.models import CrimeCategory, Report
+from portal.cases.models import CrimeCategory, Report, TimelineEvent
 from portal.extensions import db
 
 
@@ -16,3 +16,11 @@ def cases_for(user: User) -> list[Report]:
 def category_by_id(category_id: int) -> CrimeCategory | None:
     """A crime category by its primary key."""
     return db.session.get(CrimeCategory, category_id)
+
+
+def victim_timeline(report: Report) -> list[TimelineEvent]:
+    """Events the victim may see of their case, oldest first (never witness-only or staff-only ones): on their own
+    case page and on the tracking view."""
+    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
+                                                               TimelineEvent.visible_to_victim.is_(True))
+                                   .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from portal.cases.models import Report, TimelineEvent
+from portal.cases.models import Report
 from portal.extensions import db
 from portal.track.models import TrackingCode
 
@@ -33,8 +33,3 @@ def live_codes(report_id: int, now: datetime, attempts: int) -> list[TrackingCod
         TrackingCode.attempts < attempts).order_by(TrackingCode.id)))
 
 
-def victim_timeline(report: Report) -> list[TimelineEvent]:
-    """Events the victim may see on their own case page, oldest first (never witness-only or staff-only ones)."""
-    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
-                                                               TimelineEvent.visible_to_victim.is_(True))
-                                   .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))

@@ -12,6 +12,7 @@ from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 
 from portal.auth.access import public
+from portal.cases.queries import victim_timeline
 from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.extensions import limiter
@@ -108,7 +109,7 @@ def case():
 def _case_page(report, call_form: GuestCallForm):
     """The tracking view, with the call form as it stands (empty, or as typed with its error)."""
     return render_template("track/case.html", report=report, status=STATUS_TEXT[report.status],
-                           timeline=queries.victim_timeline(report), requests=task_queries.requests_of(report),
+                           timeline=victim_timeline(report), requests=task_queries.requests_of(report),
                            now=utcnow(), call_form=call_form, idle_minutes=IDLE_MINUTES,
                            request_words={"asked_for": task_words.ASKED_FOR, "state": task_words.STATE,
                                           "colours": task_words.STATE_COLOURS})

@@ -11,13 +11,6 @@ from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
 
 
-def victim_timeline(report: Report) -> list[TimelineEvent]:
-    """Events the victim may see, oldest first."""
-    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
-                                                               TimelineEvent.visible_to_victim.is_(True))
-                                   .order_by(TimelineEvent.occurred_at, TimelineEvent.id)))
-
-
 def officer_name(report: Report) -> str | None:
     """The named officer, as shown to the public."""
     if report.named_officer_id is None:

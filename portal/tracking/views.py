@@ -14,7 +14,7 @@ from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for
 from portal.cases.enums import CaseStatus
-from portal.cases.queries import cases_for
+from portal.cases.queries import cases_for, victim_timeline
 from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.domain import DomainError
@@ -146,7 +146,7 @@ def case(crime_number: str):
                "status_words": referral_text.STATUS_WORDS, "words_for": referral_text.words_for,
                "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
                "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
-    return render_template("tracking/case.html", report=report, timeline=queries.victim_timeline(report),
+    return render_template("tracking/case.html", report=report, timeline=victim_timeline(report),
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
