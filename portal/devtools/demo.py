@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.auth.roles import Role
 from portal.auth.services import create_user, get_user_by_email
 from portal.cases.enums import CaseStatus
-from portal.cases.models import Report
+from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.partners.services import raise_safeguarding_concern
@@ -26,6 +26,7 @@ from portal.tasks.enums import Asker, TaskType
 from portal.tasks.models import Task
 from portal.tasks.services import raise_task
 from portal.tracking import services as tracking
+from portal.tracking import witnesses
 from portal.triage import services as triage
 
 DEFAULT_DEMO_PASSWORD = "correct-horse-battery"  # noqa: S105 - printed for local use only
@@ -163,7 +164,20 @@ def _demo_tasks(victim, partner) -> list[str]:
         Referral.report_id == cases[CaseStatus.REFERRED_ELSEWHERE].id,
         Referral.organisation_id == partner.organisation_id))
     raise_safeguarding_concern(partner, referral, "The victim told our volunteer they are frightened to go home.")
+    _demo_witness(cases[CaseStatus.COURT_HEARING_SCHEDULED])
     return [f"Demo tasks: one of each of {len(TaskType)} kinds, at /staff/tasks/ (sign in as officer@example.org)"]
+
+
+def _demo_witness(report: Report) -> None:
+    """The demo witness follows the case listed for court, having joined with the officer's code, and has said
+    they cannot attend the hearing: witness care has that task open."""
+    witness = get_user_by_email("witness@example.org")
+    code = witnesses.invite_witness(get_user_by_email("officer@example.org"), report, witness.email)
+    witnesses.join_case(witness, code, report.crime_number)
+    hearing = db.session.scalar(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
+                                                            TimelineEvent.reason_code == "court_hearing_scheduled"))
+    witnesses.confirm_availability(witness, report, hearing.id, False,
+                                   "I have a hospital appointment that morning. Could I come in the afternoon?")
 
 
 # The case whose survey and check-in the output points to: decided, with a referral sent with consent.
@@ -243,7 +257,8 @@ def _demo_step(officer, report, step) -> None:
         status = CaseStatus(step[1])
         extra = {}
         if status == CaseStatus.COURT_HEARING_SCHEDULED:
-            extra = {"hearing_place": "Highbury Corner Magistrates' Court", "hearing_at": utcnow() + timedelta(days=30)}
+            # In the next fortnight, so the demo witness has a hearing to answer for.
+            extra = {"hearing_place": "Highbury Corner Magistrates' Court", "hearing_at": utcnow() + timedelta(days=10)}
         triage.post_update(officer, report, version, status, None, utcnow() - timedelta(hours=2), True,
                            status == CaseStatus.COURT_HEARING_SCHEDULED, **extra)
 

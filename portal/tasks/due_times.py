@@ -48,6 +48,8 @@ DUE_TIMES: dict[TaskType, DueTime] = {row.type: row for row in (
             "service standard, matching the Code’s enhanced-rights timing"),
     DueTime(TaskType.SAFEGUARDING_CONCERN, "A partner’s safeguarding concern on a referral", TaskTeam.SAFEGUARDING, 0,
             "service standard"),
+    DueTime(TaskType.WITNESS_CANNOT_ATTEND, "A witness cannot attend a hearing", TaskTeam.WITNESS_CARE, 0,
+            "service standard (witnesses dropping out is a cause of failed trials)"),
 )}
 
 

@@ -15,6 +15,7 @@ class TaskType(enum.StrEnum):
     INFORMATION_ADDED = "information_added"
     CONTACT_OFFLINE = "contact_offline"
     SAFEGUARDING_CONCERN = "safeguarding_concern"
+    WITNESS_CANNOT_ATTEND = "witness_cannot_attend"
 
 
 class TaskStatus(enum.StrEnum):
@@ -36,6 +37,7 @@ class TaskTeam(enum.StrEnum):
     REVIEW = "review"
     CONTACT = "contact"
     SAFEGUARDING = "safeguarding"
+    WITNESS_CARE = "witness_care"
 
 
 class Asker(enum.StrEnum):

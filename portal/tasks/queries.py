@@ -133,6 +133,15 @@ def requests_of(report: Report) -> list[Task]:
                                    .order_by(Task.raised_at.desc(), Task.id.desc())))
 
 
+def witness_requests_of(report: Report, witness: User) -> list[Task]:
+    """What this witness asked for on the case, newest first: never the victim's requests, nor another
+    witness's."""
+    return list(db.session.scalars(select(Task).where(Task.report_id == report.id, Task.asker == Asker.WITNESS,
+                                                      Task.raised_by_id == witness.id)
+                                   .options(joinedload(Task.completed_by))
+                                   .order_by(Task.raised_at.desc(), Task.id.desc())))
+
+
 def police_officers() -> list[User]:
     """Active officers and supervisors a task can be given to, by name."""
     return list(db.session.scalars(select(User).where(User.role.in_((Role.OFFICER, Role.SUPERVISOR)),

@@ -150,9 +150,11 @@ def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> T
         # (A finished call needs no message about itself: the call told them, and for someone only a person can
         # reach, telling them would raise another call.)
         notify_victim(report)
-    elif task.asker == Asker.PARTNER and task.raised_by_id is not None:
-        partner = db.session.get(User, task.raised_by_id)
-        if partner is not None and partner.is_active:
-            queue_email_to(partner, "case_update", sign_in_link=absolute_url("auth.login"))
+    elif task.asker in (Asker.PARTNER, Asker.WITNESS) and task.raised_by_id is not None:
+        # A partner reads the outcome on the referral, a witness on their case page (witnesses have an account
+        # and are written to by email).
+        asker = db.session.get(User, task.raised_by_id)
+        if asker is not None and asker.is_active:
+            queue_email_to(asker, "case_update", sign_in_link=absolute_url("auth.login"))
     db.session.commit()
     return task

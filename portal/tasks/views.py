@@ -22,7 +22,8 @@ READER = {False: "The person who asked reads this on their case.",
 FINISHED = {False: "Task finished. The person who asked can read the outcome on their case.",
             True: "Task finished. The charity that raised it can read the outcome on their referral page."}
 TEAM_NAMES = {TaskTeam.CASE_OFFICER: "Case officer", TaskTeam.REVIEW: "Review team",
-              TaskTeam.CONTACT: "Contact team", TaskTeam.SAFEGUARDING: "Safeguarding"}
+              TaskTeam.CONTACT: "Contact team", TaskTeam.SAFEGUARDING: "Safeguarding",
+              TaskTeam.WITNESS_CARE: "Witness care"}
 SHOW_NAMES = {"all": "All owed tasks", "mine": "Mine", "unassigned": "Not yet taken", "overdue": "Overdue",
               "due_today": "Due today"}
 

@@ -13,6 +13,7 @@ ASKED_FOR = {
     TaskType.INFORMATION_ADDED: N_("Us to look at what you added"),
     TaskType.CONTACT_OFFLINE: N_("Contact by phone or letter"),
     TaskType.SAFEGUARDING_CONCERN: N_("Help to stay safe"),
+    TaskType.WITNESS_CANNOT_ATTEND: N_("Help because you cannot attend a hearing"),
 }
 
 STATE = {

@@ -129,6 +129,9 @@ def my_cases():
                            witness_cases=witnesses.cases_as_witness(current_user))
 
 
+REQUEST_WORDS = {"asked_for": task_words.ASKED_FOR, "state": task_words.STATE, "colours": task_words.STATE_COLOURS}
+
+
 @bp.route("/<crime_number>")
 @role_required(Role.VICTIM, Role.WITNESS)
 def case(crime_number: str):
@@ -136,7 +139,9 @@ def case(crime_number: str):
     report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
     if relation == Relation.WITNESS:
         return render_template("tracking/witness_case.html", report=report,
-                               timeline=witnesses.witness_timeline(report))
+                               timeline=witnesses.witness_timeline(report), now=utcnow(),
+                               requests=task_queries.witness_requests_of(report, current_user),
+                               request_words=REQUEST_WORDS)
     # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
 
     all_referrals = referrals.referrals_for_case(report.id)
@@ -152,8 +157,7 @@ def case(crime_number: str):
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
                            support=support, invitations=open_invitations(report.id),
                            requests=task_queries.requests_of(report), now=utcnow(),
-                           request_words={"asked_for": task_words.ASKED_FOR, "state": task_words.STATE,
-                                          "colours": task_words.STATE_COLOURS})
+                           request_words=REQUEST_WORDS)
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

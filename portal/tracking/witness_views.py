@@ -95,7 +95,11 @@ def availability(crime_number: str, event_id: int):
                                            form.note.data)
         except DomainError:
             abort(404)
-        flash(_("Thank you. The witness care officer can see your answer."), "success")
+        if form.available.data == "yes":
+            flash(_("Thank you. The witness care officer can see your answer."), "success")
+        else:
+            flash(_("Thank you for telling us. Witness care will contact you about it: see ‘What you asked us’ "
+                    "for when."), "success")
     else:
         flash(_("Select whether you can attend"), "information")
     return redirect(url_for("tracking.case", crime_number=report.crime_number))

@@ -14,12 +14,16 @@ from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.services import get_user_by_email
 from portal.cases.models import Report, TimelineEvent, WitnessLink
+from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_email, queue_email_to
+from portal.tasks.enums import OWED, Asker, TaskType
+from portal.tasks.models import Task
+from portal.tasks.services import raise_task
 from portal.tracking.models import CourtAvailability
 
 CODE_LIFETIME = timedelta(days=14)
@@ -90,7 +94,10 @@ def witness_timeline(report: Report) -> list[TimelineEvent]:
 
 def confirm_availability(user: User, report: Report, hearing_event_id: int, available: bool,
                          note: str | None) -> CourtAvailability:
-    """A witness says whether they can attend a hearing. The latest answer counts."""
+    """A witness says whether they can attend a hearing. The latest answer counts. "I cannot attend" raises a task
+    for witness care, due the same working day (one at a time for each witness: a second "no" while the first is
+    still owed adds to the case's timeline, not to the queue). Staff see it on the timeline; no other witness
+    and not the victim."""
     link = witness_link_for(user, report)
     hearing = db.session.get(TimelineEvent, hearing_event_id)
     if link is None or hearing is None or hearing.report_id != report.id or not hearing.visible_to_witness \
@@ -99,10 +106,21 @@ def confirm_availability(user: User, report: Report, hearing_event_id: int, avai
     answer = CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=available,
                                note=(note or "").strip()[:1000] or None, answered_at=utcnow())
     db.session.add(answer)
+    if not available:
+        add_timeline_event(report.id, "witness_cannot_attend", "A witness said they cannot attend a hearing",
+                           answer.note, actor_id=user.id)
+        if not _owed_cannot_attend(report, user):
+            raise_task(report, TaskType.WITNESS_CANNOT_ATTEND, Asker.WITNESS, user, answer.note)
     record_audit(user.id, "witness.availability", "report", report.crime_number,
                  "available" if available else "not available")
     db.session.commit()
     return answer
+
+
+def _owed_cannot_attend(report: Report, witness: User) -> bool:
+    return db.session.scalar(select(Task.id).where(
+        Task.report_id == report.id, Task.type == TaskType.WITNESS_CANNOT_ATTEND, Task.raised_by_id == witness.id,
+        Task.status.in_(OWED)).limit(1)) is not None
 
 
 def witnesses_on(report: Report) -> list[dict]:
