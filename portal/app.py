@@ -38,6 +38,7 @@ from portal.tasks.views import bp as tasks_bp
 from portal.templating import PortalFlask, configure_jinja
 from portal.track.views import bp as track_bp
 from portal.tracking.views import bp as tracking_bp
+from portal.tracking.witness_request_views import bp as witness_requests_bp
 from portal.tracking.witness_views import bp as witnesses_bp
 from portal.triage.views import bp as triage_bp
 from portal.urls import register_converters
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(witnesses_bp)
+    app.register_blueprint(witness_requests_bp)
     app.register_blueprint(support_bp)
     app.register_blueprint(support_staff_bp)
     app.register_blueprint(partners_bp)

@@ -169,8 +169,9 @@ def _demo_tasks(victim, partner) -> list[str]:
 
 
 def _demo_witness(report: Report) -> None:
-    """The demo witness follows the case listed for court, having joined with the officer's code, and has said
-    they cannot attend the hearing: witness care has that task open."""
+    """The demo witness follows the case listed for court, having joined with the officer's code, has said they
+    cannot attend the hearing, asked for special measures and started an expenses claim: witness care has those
+    tasks open."""
     witness = get_user_by_email("witness@example.org")
     code = witnesses.invite_witness(get_user_by_email("officer@example.org"), report, witness.email)
     witnesses.join_case(witness, code, report.crime_number)
@@ -178,6 +179,9 @@ def _demo_witness(report: Report) -> None:
                                                             TimelineEvent.reason_code == "court_hearing_scheduled"))
     witnesses.confirm_availability(witness, report, hearing.id, False,
                                    "I have a hospital appointment that morning. Could I come in the afternoon?")
+    witnesses.ask_for_special_measures(witness, report, ["screen", "waiting_area"],
+                                       "I do not want to see him in the corridor.")
+    witnesses.claim_expenses(witness, report, ["travel"], "8.40", "Two bus journeys to the pre-trial visit.")
 
 
 # The case whose survey and check-in the output points to: decided, with a referral sent with consent.

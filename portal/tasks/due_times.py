@@ -50,6 +50,10 @@ DUE_TIMES: dict[TaskType, DueTime] = {row.type: row for row in (
             "service standard"),
     DueTime(TaskType.WITNESS_CANNOT_ATTEND, "A witness cannot attend a hearing", TaskTeam.WITNESS_CARE, 0,
             "service standard (witnesses dropping out is a cause of failed trials)"),
+    DueTime(TaskType.SPECIAL_MEASURES, "Special measures a witness asked for", TaskTeam.WITNESS_CARE, 2,
+            "service standard (the court decides; the witness hears what was asked)"),
+    DueTime(TaskType.EXPENSES_CLAIM, "A witness’s expenses claim to check", TaskTeam.WITNESS_CARE, 10,
+            "service standard"),
 )}
 
 

@@ -16,6 +16,8 @@ class TaskType(enum.StrEnum):
     CONTACT_OFFLINE = "contact_offline"
     SAFEGUARDING_CONCERN = "safeguarding_concern"
     WITNESS_CANNOT_ATTEND = "witness_cannot_attend"
+    SPECIAL_MEASURES = "special_measures"
+    EXPENSES_CLAIM = "expenses_claim"
 
 
 class TaskStatus(enum.StrEnum):

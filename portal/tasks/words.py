@@ -14,6 +14,8 @@ ASKED_FOR = {
     TaskType.CONTACT_OFFLINE: N_("Contact by phone or letter"),
     TaskType.SAFEGUARDING_CONCERN: N_("Help to stay safe"),
     TaskType.WITNESS_CANNOT_ATTEND: N_("Help because you cannot attend a hearing"),
+    TaskType.SPECIAL_MEASURES: N_("Help to give evidence (special measures)"),
+    TaskType.EXPENSES_CLAIM: N_("Your expenses claim checked"),
 }
 
 STATE = {

@@ -117,6 +117,44 @@ def confirm_availability(user: User, report: Report, hearing_event_id: int, avai
     return answer
 
 
+# What a witness can ask for, in the words staff read on the task (the witness's page has its own words).
+SPECIAL_MEASURES = {"screen": "a screen", "video_link": "giving evidence by video link",
+                    "waiting_area": "a separate waiting area", "court_visit": "a visit to the court before the day",
+                    "other": "something else"}
+EXPENSES = {"travel": "travel", "meals": "meals", "earnings": "loss of earnings", "care": "childcare or other care"}
+
+
+def _witness_request(user: User, report: Report, task_type: TaskType, title: str, note: str) -> Task:
+    """Raise a witness's request as a witness-care task, with a staff-only timeline event and the audit."""
+    if witness_link_for(user, report) is None:
+        raise DomainError(N_("You are not a witness on this case"))
+    add_timeline_event(report.id, task_type.value, title, note, actor_id=user.id)
+    task = raise_task(report, task_type, Asker.WITNESS, user, note)
+    record_audit(user.id, f"witness.{task_type.value}", "report", report.crime_number)
+    db.session.commit()
+    return task
+
+
+def ask_for_special_measures(user: User, report: Report, measures: list[str], details: str | None) -> Task:
+    """A witness asks for help to give evidence (special measures). Witness care ask the court and answer on the
+    task, which the witness reads on their case page."""
+    chosen = [SPECIAL_MEASURES[code] for code in SPECIAL_MEASURES if code in measures]
+    if not chosen:
+        raise DomainError(N_("Select at least one kind of help"), field="measures")
+    note = f"Asked for: {', '.join(chosen)}." + (f"\n{details.strip()[:1000]}" if (details or "").strip() else "")
+    return _witness_request(user, report, TaskType.SPECIAL_MEASURES, "A witness asked for special measures", note)
+
+
+def claim_expenses(user: User, report: Report, items: list[str], amount: str, details: str | None) -> Task:
+    """A witness starts an expenses claim. Witness care check it and answer on the task."""
+    chosen = [EXPENSES[code] for code in EXPENSES if code in items]
+    if not chosen:
+        raise DomainError(N_("Select what you are claiming for"), field="items")
+    note = f"Claiming £{amount.strip().lstrip('£').strip()} for {', '.join(chosen)}." + (
+        f"\n{details.strip()[:1000]}" if (details or "").strip() else "")
+    return _witness_request(user, report, TaskType.EXPENSES_CLAIM, "A witness started an expenses claim", note)
+
+
 def _owed_cannot_attend(report: Report, witness: User) -> bool:
     return db.session.scalar(select(Task.id).where(
         Task.report_id == report.id, Task.type == TaskType.WITNESS_CANNOT_ATTEND, Task.raised_by_id == witness.id,

@@ -1,5 +1,6 @@
-"""Issue 20, the first witness task: a witness who says "I cannot attend" reaches witness care the same working
-day, and reads the answer on their own case page. The victim and other witnesses never see it."""
+"""Issue 20, the witness's tasks, each end to end: "I cannot attend" reaches witness care the same working day,
+special measures within 2 working days, an expenses claim within 10; the witness reads each answer on their own
+case page. The victim and other witnesses never see them."""
 
 import re
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from portal.auth.roles import Role
 from portal.cases.models import Report, TimelineEvent
-from portal.cases.working_days import end_of_working_day
+from portal.cases.working_days import add_working_days, end_of_working_day
 from portal.extensions import db
 from portal.tasks.enums import Asker, TaskStatus, TaskTeam, TaskType
 from portal.tasks.models import Task
@@ -52,11 +53,11 @@ def finish(hearing, task_id: int, result: str, outcome: str) -> None:
     assert officer.post(f"/staff/tasks/{task_id}", data={"result": result, "outcome": outcome}).status_code == 302
 
 
-def tasks(app, number: str) -> list[Task]:
+def tasks(app, number: str, task_type: TaskType = TaskType.WITNESS_CANNOT_ATTEND) -> list[Task]:
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == number))
-        found = list(db.session.scalars(select(Task).where(Task.report_id == report.id,
-                                                           Task.type == TaskType.WITNESS_CANNOT_ATTEND)))
+        found = list(db.session.scalars(select(Task).where(Task.report_id == report.id, Task.type == task_type)
+                                        .order_by(Task.id)))
         for task in found:
             db.session.expunge(task)
         return found
@@ -117,3 +118,73 @@ def test_one_task_at_a_time_and_none_for_yes(app, hearing):
     # Each answer is on the staff timeline.
     staff_case = hearing["clients"]["officer"].get(f"/staff/cases/{hearing['number']}").get_data(as_text=True)
     assert len(re.findall("A witness said they cannot attend a hearing", staff_case)) == 3
+
+
+def test_special_measures_are_asked_for_checked_and_answered(app, hearing):
+    witness, number = hearing["clients"]["witness"], hearing["number"]
+    page = witness.get(f"/cases/{number}")
+    assert f'href="/cases/{number}/special-measures"' in page.get_data(as_text=True)
+    form = witness.get(f"/cases/{number}/special-measures")
+    assert form.status_code == 200 and "Ask for help to give evidence" in form.get_data(as_text=True)
+    assert_good_page(form)
+    # Nothing chosen, or too much said: the page says so and keeps what was typed.
+    empty = witness.post(f"/cases/{number}/special-measures", data={"details": "I am scared of him."})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "Select at least one kind of help" in html and "I am scared of him." in html
+    assert "Details must be 1000 characters or fewer" in witness.post(
+        f"/cases/{number}/special-measures", data={"measures": "screen", "details": "x" * 1001}).get_data(as_text=True)
+    assert "Select at least one kind of help" in witness.post(
+        f"/cases/{number}/special-measures", data={"measures": "<script>"}).get_data(as_text=True)
+    assert tasks(app, number, TaskType.SPECIAL_MEASURES) == []
+
+    sent = witness.post(f"/cases/{number}/special-measures",
+                        data={"measures": ["screen", "video_link"], "details": "I am scared of him."})
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/cases/{number}"
+    [task] = tasks(app, number, TaskType.SPECIAL_MEASURES)
+    assert task.team == TaskTeam.WITNESS_CARE and task.asker == Asker.WITNESS
+    assert task.request_note == "Asked for: a screen, giving evidence by video link.\nI am scared of him."
+    assert task.due_at == add_working_days(task.raised_at, 2)
+    assert "Help to give evidence (special measures)" in witness.get(f"/cases/{number}").get_data(as_text=True)
+    outcome = "The court agreed to a screen. We will show you where you will sit."
+    finish(hearing, task.id, "done", outcome)
+    assert outcome in witness.get(f"/cases/{number}").get_data(as_text=True)
+    assert outcome not in hearing["clients"]["victim"].get(f"/cases/{number}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("amount", ["abc", "-5", "9" * 5000, "12.345", "1e5"])
+def test_an_expenses_amount_that_is_not_pounds_is_refused_on_the_page(app, hearing, amount):
+    response = hearing["clients"]["witness"].post(f"/cases/{hearing['number']}/expenses",
+                                                  data={"items": "travel", "amount": amount, "details": "Bus fare"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Enter an amount in pounds, like 250 or 250.50" in html
+    assert "Bus fare" in html and tasks(app, hearing["number"], TaskType.EXPENSES_CLAIM) == []
+
+
+def test_an_expenses_claim_is_started_checked_and_answered(app, hearing):
+    witness, number = hearing["clients"]["witness"], hearing["number"]
+    form = witness.get(f"/cases/{number}/expenses")
+    assert "Claim your expenses" in form.get_data(as_text=True)
+    assert_good_page(form)
+    assert "Select what you are claiming for" in witness.post(
+        f"/cases/{number}/expenses", data={"amount": "12"}).get_data(as_text=True)
+    assert "Enter how much you are claiming" in witness.post(
+        f"/cases/{number}/expenses", data={"items": "travel"}).get_data(as_text=True)
+    sent = witness.post(f"/cases/{number}/expenses",
+                        data={"items": ["travel", "meals"], "amount": "£12.50", "details": "Two bus fares and lunch."})
+    assert sent.status_code == 302
+    [task] = tasks(app, number, TaskType.EXPENSES_CLAIM)
+    assert task.request_note == "Claiming £12.50 for travel, meals.\nTwo bus fares and lunch."
+    assert task.due_at == add_working_days(task.raised_at, 10)
+    assert "Your expenses claim checked" in witness.get(f"/cases/{number}").get_data(as_text=True)
+    finish(hearing, task.id, "done", "We have paid £12.50 into your account.")
+    assert "We have paid £12.50 into your account." in witness.get(f"/cases/{number}").get_data(as_text=True)
+
+
+def test_only_a_witness_on_the_case_can_ask(app, hearing, make_user):
+    unlinked = app.test_client()
+    sign_in_as(unlinked, make_user(Role.WITNESS))
+    for path in ("special-measures", "expenses"):
+        for client in (hearing["clients"]["victim"], unlinked):
+            assert client.get(f"/cases/{hearing['number']}/{path}").status_code == 404
+            assert client.post(f"/cases/{hearing['number']}/{path}",
+                               data={"measures": "screen", "items": "travel", "amount": "5"}).status_code == 404
