@@ -74,8 +74,10 @@ ACTIONS: dict[str, str] = {
     "tracking.opened": "opened the case with a code",
     "tracking.stopped": "stopped following the case with a code",
     "witness.availability": "gave the dates they cannot attend court",
+    "witness.expenses_claim": "started an expenses claim",
     "witness.invited": "invited a witness",
     "witness.linked": "joined the case as a witness",
+    "witness.special_measures": "asked for special measures",
     "witnesses.viewed": "viewed the witnesses",
 }
 

@@ -89,6 +89,8 @@ NOT_EXPORTED_TABLES = {
                       "for 15 minutes of use, a secret that tells the person nothing.",
     "resume_links": "Links sent to go on with an unfinished report on another device: only a hash of each is kept, "
                     "a secret that tells the person nothing. The unfinished report is in unfinished_reports.",
+    "hearing_reminders": "A note that a reminder of a hearing was sent, so none goes twice: the emails themselves "
+                         "are neutral words and a link, and the hearing is in witness_cases[].",
 }
 _ID = "The database's own number for the row."
 _LINK = "The link to the record it belongs to, which the download shows it under."

@@ -182,6 +182,10 @@ def _demo_witness(report: Report) -> None:
     witnesses.ask_for_special_measures(witness, report, ["screen", "waiting_area"],
                                        "I do not want to see him in the corridor.")
     witnesses.claim_expenses(witness, report, ["travel"], "8.40", "Two bus journeys to the pre-trial visit.")
+    # As the hearing-reminders job raises it for a witness who has not answered 7 days before.
+    raise_task(report, TaskType.WITNESS_NO_ANSWER, Asker.SYSTEM, None,
+               "A second witness, invited as neighbour@example.org, has not said whether they can attend.")
+    db.session.commit()
 
 
 # The case whose survey and check-in the output points to: decided, with a referral sent with consent.

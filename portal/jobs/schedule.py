@@ -44,6 +44,7 @@ SCHEDULE = (
     ScheduledJob("sla-alerts", tasks.raise_sla_alerts, 60, 300),
     ScheduledJob("deadline-reminders", tasks.remind_deadlines, 900, 600),
     ScheduledJob("task-reminders", tasks.remind_about_tasks, 900, 600),
+    ScheduledJob("hearing-reminders", tasks.remind_witnesses, 900, 600),
     ScheduledJob("support-offers", tasks.send_support_offers, 900, 600),
     ScheduledJob("surveys", tasks.send_surveys, 900, 600),
     ScheduledJob("insight-refresh", tasks.refresh_insight, 900, 1800),

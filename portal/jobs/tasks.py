@@ -13,6 +13,7 @@ from portal.notifications import delivery
 from portal.support.assessments import send_due_offers
 from portal.surveys.schedule import send_due
 from portal.tasks.reminders import remind_and_escalate
+from portal.tracking.reminders import send_hearing_reminders
 from portal.triage import alerts
 from portal.triage.reminders import remind_due_deadlines
 
@@ -69,6 +70,11 @@ def remind_deadlines() -> int:
 def remind_about_tasks() -> dict:
     """Warn officers of tasks due soon, and tell supervisors about overdue ones."""
     return asdict(_run(remind_and_escalate))
+
+
+def remind_witnesses() -> int:
+    """Remind witnesses of hearings 7 days and 1 day before, and raise witness care's no-answer tasks."""
+    return _run(send_hearing_reminders)
 
 
 def send_support_offers() -> int:

@@ -44,6 +44,7 @@ SUBJECTS = {
     "check_in_invite": _l("How are you getting on?"),
     "tracking_code": _l("Your code"),
     "resume_link": _l("Continue where you left off"),
+    "hearing_reminder": _l("You have a date coming up"),
 }
 
 

@@ -52,6 +52,8 @@ DUE_TIMES: dict[TaskType, DueTime] = {row.type: row for row in (
             "service standard (witnesses dropping out is a cause of failed trials)"),
     DueTime(TaskType.SPECIAL_MEASURES, "Special measures a witness asked for", TaskTeam.WITNESS_CARE, 2,
             "service standard (the court decides; the witness hears what was asked)"),
+    DueTime(TaskType.WITNESS_NO_ANSWER, "No answer from a witness 7 days before a hearing", TaskTeam.WITNESS_CARE, 1,
+            "service standard (a witness who has not answered is called before the hearing)"),
     DueTime(TaskType.EXPENSES_CLAIM, "A witness’s expenses claim to check", TaskTeam.WITNESS_CARE, 10,
             "service standard"),
 )}

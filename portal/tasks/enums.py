@@ -18,6 +18,7 @@ class TaskType(enum.StrEnum):
     WITNESS_CANNOT_ATTEND = "witness_cannot_attend"
     SPECIAL_MEASURES = "special_measures"
     EXPENSES_CLAIM = "expenses_claim"
+    WITNESS_NO_ANSWER = "witness_no_answer"
 
 
 class TaskStatus(enum.StrEnum):

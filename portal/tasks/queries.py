@@ -128,7 +128,8 @@ def tasks_on(report: Report) -> list[Task]:
 def requests_of(report: Report) -> list[Task]:
     """What the victim (or the service on their behalf) asked for on their case, newest first."""
     return list(db.session.scalars(select(Task).where(Task.report_id == report.id,
-                                                      Task.asker.in_((Asker.VICTIM, Asker.SYSTEM)))
+                                                      Task.asker.in_((Asker.VICTIM, Asker.SYSTEM)),
+                                                      Task.team != TaskTeam.WITNESS_CARE)
                                    .options(joinedload(Task.completed_by))  # who answered, in the same statement
                                    .order_by(Task.raised_at.desc(), Task.id.desc())))
 

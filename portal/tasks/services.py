@@ -142,7 +142,8 @@ def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> T
     if task.acknowledge_by is not None and task.acknowledged_at is None:
         task.acknowledged_at = now
     report = task.report
-    to_person = task.asker in (Asker.VICTIM, Asker.SYSTEM)
+    # The victim reads what they (or the service, for them) asked; never witness care's work on a witness.
+    to_person = task.asker in (Asker.VICTIM, Asker.SYSTEM) and task.team != TaskTeam.WITNESS_CARE
     add_timeline_event(report.id, "task_finished", FINISHED_TITLES[task.status], outcome,
                        actor_id=actor.id, victim=to_person, reason_code=task.type.value)
     record_audit(actor.id, f"task.{task.status.value}", "task", str(task.id), report.crime_number)

@@ -124,13 +124,13 @@ SPECIAL_MEASURES = {"screen": "a screen", "video_link": "giving evidence by vide
 EXPENSES = {"travel": "travel", "meals": "meals", "earnings": "loss of earnings", "care": "childcare or other care"}
 
 
-def _witness_request(user: User, report: Report, task_type: TaskType, title: str, note: str) -> Task:
+def _witness_request(user: User, report: Report, task_type: TaskType, title: str, note: str, action: str) -> Task:
     """Raise a witness's request as a witness-care task, with a staff-only timeline event and the audit."""
     if witness_link_for(user, report) is None:
         raise DomainError(N_("You are not a witness on this case"))
     add_timeline_event(report.id, task_type.value, title, note, actor_id=user.id)
     task = raise_task(report, task_type, Asker.WITNESS, user, note)
-    record_audit(user.id, f"witness.{task_type.value}", "report", report.crime_number)
+    record_audit(user.id, action, "report", report.crime_number)
     db.session.commit()
     return task
 
@@ -142,7 +142,8 @@ def ask_for_special_measures(user: User, report: Report, measures: list[str], de
     if not chosen:
         raise DomainError(N_("Select at least one kind of help"), field="measures")
     note = f"Asked for: {', '.join(chosen)}." + (f"\n{details.strip()[:1000]}" if (details or "").strip() else "")
-    return _witness_request(user, report, TaskType.SPECIAL_MEASURES, "A witness asked for special measures", note)
+    return _witness_request(user, report, TaskType.SPECIAL_MEASURES, "A witness asked for special measures", note,
+                            "witness.special_measures")
 
 
 def claim_expenses(user: User, report: Report, items: list[str], amount: str, details: str | None) -> Task:
@@ -152,7 +153,8 @@ def claim_expenses(user: User, report: Report, items: list[str], amount: str, de
         raise DomainError(N_("Select what you are claiming for"), field="items")
     note = f"Claiming £{amount.strip().lstrip('£').strip()} for {', '.join(chosen)}." + (
         f"\n{details.strip()[:1000]}" if (details or "").strip() else "")
-    return _witness_request(user, report, TaskType.EXPENSES_CLAIM, "A witness started an expenses claim", note)
+    return _witness_request(user, report, TaskType.EXPENSES_CLAIM, "A witness started an expenses claim", note,
+                            "witness.expenses_claim")
 
 
 def _owed_cannot_attend(report: Report, witness: User) -> bool:

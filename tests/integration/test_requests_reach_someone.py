@@ -15,7 +15,12 @@ RAISES_TASKS = {
     "tracking.add_evidence": {TaskType.INFORMATION_ADDED},
     # The same call-back, asked while following a case with a code (/track): test_track.py follows it.
     "track.ask_for_call": {TaskType.CALL_BACK},
+    # A witness's requests, for witness care: test_witness_tasks.py follows each.
+    "witnesses.availability": {TaskType.WITNESS_CANNOT_ATTEND},
+    "witness_requests.special_measures": {TaskType.SPECIAL_MEASURES},
+    "witness_requests.expenses": {TaskType.EXPENSES_CLAIM},
 }
+WITNESS_REQUESTS = {TaskType.WITNESS_CANNOT_ATTEND, TaskType.SPECIAL_MEASURES, TaskType.EXPENSES_CLAIM}
 
 NEEDS_NO_TASK = {
     # Done at once for the person themselves: nothing is asked of anyone.
@@ -51,7 +56,6 @@ NEEDS_NO_TASK = {
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
     # Shown to the officer on the case's witness page. (Witness care, a later issue, makes "cannot attend" a task.)
-    "witnesses.availability": "a witness's answer about a hearing, shown on the case's witness page",
     # Not a person's request: GOV.UK Notify's delivery receipts (a message that fails for good goes by the next
     # safe channel, or becomes a call task when none is left: portal.notifications.receipts).
     "callbacks.notify_receipts": "GOV.UK Notify's delivery receipts; a failure with no channel left is a call task",
@@ -81,4 +85,4 @@ def test_every_request_route_raises_a_task_or_says_why_not(app):
 def test_each_task_a_route_raises_is_followed_end_to_end(app):
     raised = set().union(*RAISES_TASKS.values())
     # The Right to Review shares its route with "look again"; which one is raised is tested on its own.
-    assert raised - {TaskType.RIGHT_TO_REVIEW} <= set(VICTIM_REQUESTS)
+    assert raised - {TaskType.RIGHT_TO_REVIEW} <= set(VICTIM_REQUESTS) | WITNESS_REQUESTS

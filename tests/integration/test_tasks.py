@@ -98,9 +98,10 @@ VICTIM_REQUESTS = [TaskType.CALL_BACK, TaskType.VISIT_REARRANGE, TaskType.LOOK_A
                    TaskType.PERSONAL_STATEMENT, TaskType.PROPERTY_RETURN, TaskType.INFORMATION_ADDED,
                    TaskType.CONTACT_OFFLINE]
 # The safeguarding concern, the one kind a partner raises, is walked end to end in test_partner_safeguarding.py;
-# the witness's kinds in test_witness_tasks.py.
+# the witness's kinds in test_witness_tasks.py and test_hearing_reminders.py.
 assert set(VICTIM_REQUESTS) == set(TaskType) - {TaskType.SAFEGUARDING_CONCERN, TaskType.WITNESS_CANNOT_ATTEND,
-                                                TaskType.SPECIAL_MEASURES, TaskType.EXPENSES_CLAIM}
+                                                TaskType.SPECIAL_MEASURES, TaskType.EXPENSES_CLAIM,
+                                                TaskType.WITNESS_NO_ANSWER}
 
 
 @pytest.mark.parametrize("task_type", VICTIM_REQUESTS, ids=[t.value for t in VICTIM_REQUESTS])

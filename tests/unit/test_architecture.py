@@ -26,7 +26,7 @@ WRITERS = {
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
     "portal/tasks/services.py", "portal/tasks/reminders.py", "portal/track/services.py", "portal/tracking/services.py",
-    "portal/tracking/witnesses.py",
+    "portal/tracking/witnesses.py", "portal/tracking/reminders.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
     "portal/jobs/retention.py", "portal/devtools/demo.py", "portal/devtools/generator.py",
 }
