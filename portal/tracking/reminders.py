@@ -5,7 +5,9 @@ day before each hearing, in the neutral words every email uses: a date coming up
 reminder goes once (a row per witness, hearing and kind, unique in the database), never to a closed account and
 never once the hearing has started. A hearing listed so late that the 7-day mark has passed gets the 1-day
 reminder only when that is due, or the 7-day one straight away. At the first reminder, a witness who has not said
-whether they can attend raises the "no answer" task for witness care (due in 1 working day).
+whether they can attend raises the "no answer" task for witness care (due in 1 working day). A hearing that was
+moved, adjourned or vacated gets no more reminders; the new date of a moved one gets its own
+(portal/tracking/hearings.py).
 
 Run every 15 minutes by the scheduler (`hearing-reminders`), or `flask jobs run hearing-reminders` from cron.
 """
@@ -22,6 +24,7 @@ from portal.links import absolute_url
 from portal.notifications.services import queue_email_to
 from portal.tasks.enums import Asker, TaskType
 from portal.tasks.services import raise_task
+from portal.tracking.hearings import replaced_hearings
 from portal.tracking.models import CourtAvailability, HearingReminder
 
 HEARING = "court_hearing_scheduled"
@@ -60,6 +63,8 @@ def send_hearing_reminders(now: datetime | None = None) -> int:
     if not hearings:
         return 0
     report_ids = {event.report_id for event, _starts in hearings}
+    replaced = replaced_hearings(report_ids)  # moved, adjourned or vacated: a moved one is a new hearing
+    hearings = [(event, starts) for event, starts in hearings if event.id not in replaced]
     links = db.session.execute(
         select(WitnessLink, User).join(User, User.id == WitnessLink.witness_user_id)
         .where(WitnessLink.report_id.in_(report_ids), WitnessLink.linked_at.is_not(None),

@@ -28,7 +28,7 @@ from portal.support.enums import ReferralStatus
 from portal.surveys.services import open_invitations
 from portal.tasks import queries as task_queries
 from portal.tasks import words as task_words
-from portal.tracking import queries, services, witnesses
+from portal.tracking import hearings, queries, services, witnesses
 from portal.tracking.code_rights import COMPENSATION_SCHEME_URL, WITNESS_EXPENSES_URL, rights_for_case
 from portal.tracking.rights import rights_for
 from portal.widgets import CheckboxesInput, RadioInput, TextInput
@@ -140,6 +140,7 @@ def case(crime_number: str):
     if relation == Relation.WITNESS:
         return render_template("tracking/witness_case.html", report=report,
                                timeline=witnesses.witness_timeline(report), now=utcnow(),
+                               answerable=[event.id for event in hearings.current_hearings(report)],
                                requests=task_queries.witness_requests_of(report, current_user),
                                request_words=REQUEST_WORDS)
     # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.

@@ -4,8 +4,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from portal.audit.services import record_read
 from portal.auth.access import role_required
@@ -13,9 +14,11 @@ from portal.auth.roles import Role
 from portal.auth.security import limit_code_redemption
 from portal.cases.access import Relation, case_for
 from portal.cases.forms import CrimeNumberField
+from portal.clock import TIME_PATTERN, london_datetime
 from portal.domain import DomainError
+from portal.fields import GovDateField
 from portal.forms import PortalForm, email_field, options, submit
-from portal.tracking import witnesses
+from portal.tracking import hearings, witnesses
 from portal.widgets import RadioInput, TextInput
 
 bp = Blueprint("witnesses", __name__)
@@ -116,7 +119,51 @@ def invite(crime_number: str):
         flash(_("Invitation sent. The code is %(code)s; it works once, for 14 days.", code=code), "success")
         return redirect(url_for("witnesses.invite", crime_number=crime_number))
     page = render_template("tracking/invite_witness.html", form=form, report=report,
-                           witnesses=witnesses.witnesses_on(report))
+                           witnesses=witnesses.witnesses_on(report), hearings=hearings.hearings_to_come(report))
     # Staff reading who the witnesses are is a read of case data, so it is audited like the case page.
     record_read(current_user.id, "witnesses.viewed", "report", report.crime_number)
     return page
+
+
+class HearingChangeForm(PortalForm):
+    """What happened to a hearing (staff only: English)."""
+
+    change = RadioField("What has happened to the hearing?", widget=RadioInput(),
+                        choices=options([("moved", "It has moved to a new date"),
+                                         ("adjourned", "It has been adjourned, with no new date yet"),
+                                         ("vacated", "It has been vacated: it will not go ahead")]),
+                        validators=[InputRequired(message="Select what has happened to the hearing")])
+    place = StringField("Court (if it has moved)", widget=TextInput(),
+                        validators=[Optional(), Length(max=200, message="Court must be 200 characters or fewer")])
+    starts_date = GovDateField("New date (if it has moved)", what="the new date", required=False,
+                               allow_future=True)
+    starts_time = StringField("New time (if it has moved)", widget=TextInput(),
+                              validators=[Optional(), Regexp(TIME_PATTERN, message="Enter a time like 10:00")],
+                              render_kw={"class": "govuk-input--width-5"})
+    note = TextAreaField("Note for staff (optional)", widget=GovTextArea(),
+                         validators=[Length(max=2000, message="Note must be 2000 characters or fewer")])
+    submit = submit("Save the change")
+
+
+@bp.route("/staff/cases/<crime_number>/hearings/<int:event_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER, Role.SUPERVISOR)
+def change_hearing(crime_number: str, event_id: int):
+    """Move, adjourn or vacate a hearing; whoever was told of it is told of the change."""
+    report, _relation = case_for(current_user, crime_number, Relation.POLICE)
+    hearing = next((event for event in hearings.current_hearings(report) if event.id == event_id), None)
+    if hearing is None:
+        abort(404)
+    form = HearingChangeForm()
+    if form.validate_on_submit():
+        starts = (london_datetime(form.starts_date.data, form.starts_time.data)
+                  if form.starts_date.data and form.starts_time.data else None)
+        try:
+            hearings.change_hearing(current_user, report, hearing.id, form.change.data, form.place.data, starts,
+                                    form.note.data)
+        except DomainError as error:
+            form.show_error(error.message, {"starts": "starts_date"}.get(error.field or "", error.field))
+        else:
+            flash("The change is saved. The victim and the witnesses who were told of the hearing are told of it.",
+                  "success")
+            return redirect(url_for("witnesses.invite", crime_number=report.crime_number))
+    return render_template("tracking/change_hearing.html", form=form, report=report, hearing=hearing)

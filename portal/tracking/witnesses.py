@@ -24,6 +24,7 @@ from portal.notifications.services import queue_email, queue_email_to
 from portal.tasks.enums import OWED, Asker, TaskType
 from portal.tasks.models import Task
 from portal.tasks.services import raise_task
+from portal.tracking.hearings import replaced_hearings
 from portal.tracking.models import CourtAvailability
 
 CODE_LIFETIME = timedelta(days=14)
@@ -101,7 +102,7 @@ def confirm_availability(user: User, report: Report, hearing_event_id: int, avai
     link = witness_link_for(user, report)
     hearing = db.session.get(TimelineEvent, hearing_event_id)
     if link is None or hearing is None or hearing.report_id != report.id or not hearing.visible_to_witness \
-            or hearing.reason_code != "court_hearing_scheduled":
+            or hearing.reason_code != "court_hearing_scheduled" or hearing.id in replaced_hearings([report.id]):
         raise DomainError(N_("That hearing is not part of this case"))
     answer = CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=available,
                                note=(note or "").strip()[:1000] or None, answered_at=utcnow())
