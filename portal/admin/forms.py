@@ -44,6 +44,7 @@ STAFF_ROLE_CHOICES = [
     ("partner", _l("Support organisation (partner)")),
     ("admin", _l("Administrator")),
     ("commissioner", _l("Commissioner (insight dashboard only)")),
+    ("witness_care", _l("Witness Care Unit (witness tasks and hearings only)")),
 ]
 
 

@@ -24,6 +24,7 @@ class Relation(enum.StrEnum):
     VICTIM = "victim"  # the account the report belongs to
     WITNESS = "witness"  # a witness who redeemed an invitation code
     POLICE = "police"  # officers and supervisors
+    WITNESS_CARE = "witness_care"  # the Witness Care Unit, on the witness side of any case
 
 
 def relation_to(user: User, report: Report) -> Relation | None:
@@ -32,6 +33,8 @@ def relation_to(user: User, report: Report) -> Relation | None:
         return Relation.VICTIM
     if user.role in POLICE_ROLES:
         return Relation.POLICE
+    if user.role == Role.WITNESS_CARE:
+        return Relation.WITNESS_CARE
     linked = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id,
                                                             WitnessLink.witness_user_id == user.id))
     return Relation.WITNESS if linked else None

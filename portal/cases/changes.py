@@ -42,13 +42,14 @@ class Event:
 
 
 def commit_change(actor: User, report: Report, expected_version: int, action: str, event: Event | None,
-                  target: CaseStatus | None = None, detail: str | None = None) -> Report:
+                  target: CaseStatus | None = None, detail: str | None = None,
+                  roles: frozenset = POLICE_ROLES) -> Report:
     """Validate and apply one change to a case, with its timeline, notification, clock and audit.
 
     Any refusal rolls the whole change back, including what the caller prepared.
     """
     try:
-        if actor.role not in POLICE_ROLES:
+        if actor.role not in roles:
             raise DomainError("Only police staff can change a case")
         if report.version != expected_version:
             raise StaleReport()

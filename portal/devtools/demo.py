@@ -39,6 +39,7 @@ DEMO_ACCOUNTS = [
     ("partner@example.org", Role.PARTNER),
     ("admin@example.org", Role.ADMIN),
     ("commissioner@example.org", Role.COMMISSIONER),
+    ("witness-care@example.org", Role.WITNESS_CARE),
 ]
 # How the demo staff are named on every screen: (rank, collar number, name).
 DEMO_STAFF_NAMES = {
@@ -47,6 +48,7 @@ DEMO_STAFF_NAMES = {
     "partner@example.org": (None, None, "Jo Patel"),
     "admin@example.org": (None, None, "Chris Adeyemi"),
     "commissioner@example.org": (None, None, "Robin Hale"),
+    "witness-care@example.org": (None, None, "Dana Reid"),
 }
 
 

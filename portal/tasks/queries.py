@@ -28,6 +28,7 @@ class TaskFilters:
     type: TaskType | None = None
     team: TaskTeam | None = None
     show: str = "all"
+    only_team: TaskTeam | None = None  # the one team's tasks a person may see at all (witness care's), counts too
 
 
 @dataclass
@@ -57,8 +58,13 @@ class TaskPage:
 _OWED: tuple[ColumnElement[bool], ...] = (Task.completed_at.is_(None),)
 
 
+def _scope(filters: TaskFilters) -> list[ColumnElement[bool]]:
+    """Owed tasks, of the one team this person may see if they are limited to one."""
+    return [*_OWED, *((Task.team == filters.only_team,) if filters.only_team is not None else ())]
+
+
 def _conditions(filters: TaskFilters, user: User, now: datetime) -> list:
-    conditions: list[ColumnElement[bool]] = list(_OWED)
+    conditions: list[ColumnElement[bool]] = _scope(filters)
     if filters.type is not None:
         conditions.append(Task.type == filters.type)
     if filters.team is not None:
@@ -79,13 +85,15 @@ def task_queue(filters: TaskFilters, user: User, page: int = 1, now: datetime | 
     now = now or utcnow()
     conditions = _conditions(filters, user, now)
 
+    scope = _scope(filters)
+
     def counted(*where):
-        return select(func.count()).select_from(Task).where(*_OWED, *where).scalar_subquery()
+        return select(func.count()).select_from(Task).where(*scope, *where).scalar_subquery()
 
     # Each count reads its own range of an index that holds every column it tests (ix_tasks_queue by due time,
     # ix_tasks_assignee_owed by holder), all in one statement, with the filtered total when a filter narrows the
     # queue (without one, the total is the owed count).
-    filtered = conditions != list(_OWED)
+    filtered = len(conditions) > len(scope)  # a filter adds conditions to the scope
     counts = [counted(), counted(Task.due_at < now),
               counted(Task.due_at >= now, Task.due_at <= end_of_working_day(now)),
               counted(Task.assignee_id == user.id), counted(Task.assignee_id.is_(None))]

@@ -69,8 +69,13 @@ def _task(task_id: int) -> Task:
     return task
 
 
+def may_work_on(task: Task, user: User) -> bool:
+    """Officers and supervisors work on any task; the Witness Care Unit on witness care's tasks only."""
+    return user.role in POLICE_ROLES or (user.role == Role.WITNESS_CARE and task.team == TaskTeam.WITNESS_CARE)
+
+
 def _check_can_hold(task: Task, officer: User) -> None:
-    if officer.role not in POLICE_ROLES or not officer.is_active:
+    if not may_work_on(task, officer) or not officer.is_active:
         raise DomainError("Select an active officer", field="officer")
     if task.decided_by_id is not None and officer.id == task.decided_by_id:
         raise DomainError("The officer who made the decision cannot review it. Choose someone else",
@@ -126,7 +131,7 @@ def finish_task(actor: User, task_id: int, done: bool, outcome: str | None) -> T
     task = _task(task_id)
     if task.status not in OWED:
         raise DomainError("This task is finished")
-    if actor.role not in POLICE_ROLES:
+    if not may_work_on(task, actor):
         raise DomainError("Only police staff can finish a task")
     if actor.role != Role.SUPERVISOR and task.assignee_id != actor.id:
         raise DomainError("Take the task before you finish it")

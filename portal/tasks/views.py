@@ -15,7 +15,8 @@ from portal.tasks.forms import FINISH_ADVICE, AssignTaskForm, ClaimTaskForm, Fin
 
 bp = Blueprint("tasks", __name__, url_prefix="/staff/tasks")
 
-POLICE = (Role.OFFICER, Role.SUPERVISOR)
+# Who works on tasks: officers and supervisors on all of them, the Witness Care Unit on witness care's.
+WORKERS = (Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE)
 # Who reads a finished task's outcome, and where: by whether a partner raised it.
 READER = {False: "The person who asked reads this on their case.",
           True: "The charity that raised it reads this on their referral page."}
@@ -33,7 +34,7 @@ def _choice(value, allowed):
 
 
 @bp.route("/")
-@role_required(*POLICE)
+@role_required(*WORKERS)
 def queue():
     """Every owed task, the oldest due first, with filters and counts."""
     args = request.args
@@ -41,15 +42,22 @@ def queue():
         type=TaskType(args["type"]) if _choice(args.get("type"), set(TaskType)) else None,
         team=TaskTeam(args["team"]) if _choice(args.get("team"), set(TaskTeam)) else None,
         show=_choice(args.get("show"), queries.SHOWS) or "all",
+        only_team=TaskTeam.WITNESS_CARE if current_user.role == Role.WITNESS_CARE else None,
     )
     page = queries.task_queue(filters, current_user, args.get("page", 1, type=int))
-    return render_template("tasks/queue.html", queue=page, due_times=DUE_TIMES, teams=TEAM_NAMES,
+    if filters.only_team is not None:  # the filters and the due times of that team's kinds of task only
+        due_times = {kind: row for kind, row in DUE_TIMES.items() if row.team == filters.only_team}
+        teams = {filters.only_team: TEAM_NAMES[filters.only_team]}
+    else:
+        due_times, teams = DUE_TIMES, TEAM_NAMES
+    return render_template("tasks/queue.html", queue=page, due_times=due_times, teams=teams,
                            shows=SHOW_NAMES, claim_form=ClaimTaskForm())
 
 
 def _task_or_404(task_id: int):
+    """The task, if this person may work on it (the Witness Care Unit sees witness care's only): else 404."""
     task = queries.task(task_id)
-    if task is None:
+    if task is None or not services.may_work_on(task, current_user):
         abort(404)
     return task
 
@@ -65,7 +73,7 @@ def _assign_form(task) -> AssignTaskForm | None:
 
 
 @bp.route("/<int:task_id>", methods=["GET", "POST"])
-@role_required(*POLICE)
+@role_required(*WORKERS)
 def task(task_id: int):
     """One task: what was asked, by when and why, and finishing it with an outcome."""
     found = _task_or_404(task_id)
@@ -87,13 +95,14 @@ def task(task_id: int):
 
 
 @bp.route("/<int:task_id>/claim", methods=["POST"])
-@role_required(*POLICE)
+@role_required(*WORKERS)
 def claim(task_id: int):
     """Take the task."""
+    found = _task_or_404(task_id)
     if not ClaimTaskForm().validate_on_submit():
         abort(400)
     try:
-        services.claim_task(current_user, _task_or_404(task_id).id)
+        services.claim_task(current_user, found.id)
     except DomainError as error:
         flash(error.message, "information")
     else:

@@ -17,6 +17,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.auth.roles import Role
+from portal.cases.access import POLICE_ROLES
 from portal.cases.changes import Event, commit_change
 from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.cases.timeline import add_timeline_event
@@ -28,6 +30,8 @@ from portal.links import absolute_url
 from portal.notifications.services import queue_email_to
 
 HEARING = "court_hearing_scheduled"
+# Who may change a hearing: officers, supervisors and the Witness Care Unit.
+HEARING_ROLES = POLICE_ROLES | {Role.WITNESS_CARE}
 # Each change: the reason code of the new update, its title and its standard wording, and the audit action.
 CHANGES = {
     "moved": (HEARING, N_("The hearing has moved"), N_("The hearing will now be at %(place)s on %(when)s."),
@@ -66,23 +70,23 @@ def current_hearings(report: Report, now: datetime | None = None) -> list[Timeli
 
 @dataclass(frozen=True)
 class HearingToCome:
-    """A hearing as staff see it listed: the update's id, the court and when it starts."""
+    """A hearing as staff see it listed: the update's id (and its copies' ids), the court and when it starts."""
 
     id: int
     place: str
     starts: datetime
+    ids: frozenset[int]
 
 
 def hearings_to_come(report: Report) -> list[HearingToCome]:
     """Each current hearing once (not its victim's and witnesses' copies twice), soonest first."""
-    seen, found = set(), []
+    copies: dict[tuple, list[TimelineEvent]] = {}
     for event in current_hearings(report):
-        key = (event.occurred_at, event.text_values["when"]["datetime"])
-        if key not in seen:
-            seen.add(key)
-            found.append(HearingToCome(event.id, event.text_values.get("place", ""),
-                                       datetime.fromisoformat(event.text_values["when"]["datetime"])))
-    return found
+        copies.setdefault((event.occurred_at, event.text_values["when"]["datetime"]), []).append(event)
+    return [HearingToCome(events[0].id, events[0].text_values.get("place", ""),
+                          datetime.fromisoformat(events[0].text_values["when"]["datetime"]),
+                          frozenset(event.id for event in events))
+            for events in copies.values()]
 
 
 def _copies(report: Report, event: TimelineEvent) -> list[TimelineEvent]:
@@ -124,7 +128,7 @@ def change_hearing(actor: User, report: Report, event_id: int, change: str, plac
             queue_email_to(link_witness, "case_update", sign_in_link=absolute_url("auth.login"))
     commit_change(actor, report, report.version, action,
                   Event("hearing_change", title, body, victim=victim, witness=witness, reason_code=reason,
-                        values=values))
+                        values=values), roles=HEARING_ROLES)
     return db.session.scalar(select(TimelineEvent).where(TimelineEvent.report_id == report.id,
                                                          TimelineEvent.kind == "hearing_change")
                              .order_by(TimelineEvent.id.desc()).limit(1))

@@ -109,10 +109,10 @@ def availability(crime_number: str, event_id: int):
 
 
 @bp.route("/staff/cases/<crime_number>/witnesses", methods=["GET", "POST"])
-@role_required(Role.OFFICER, Role.SUPERVISOR)
+@role_required(Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE)
 def invite(crime_number: str):
     """Invite a witness by email; the code is also shown, to give by phone or letter."""
-    report, _relation = case_for(current_user, crime_number, Relation.POLICE)
+    report, _relation = case_for(current_user, crime_number, Relation.POLICE, Relation.WITNESS_CARE)
     form = InviteForm()
     if form.validate_on_submit():
         code = witnesses.invite_witness(current_user, report, form.email.data)
@@ -146,11 +146,11 @@ class HearingChangeForm(PortalForm):
 
 
 @bp.route("/staff/cases/<crime_number>/hearings/<int:event_id>", methods=["GET", "POST"])
-@role_required(Role.OFFICER, Role.SUPERVISOR)
+@role_required(Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE)
 def change_hearing(crime_number: str, event_id: int):
     """Move, adjourn or vacate a hearing; whoever was told of it is told of the change."""
-    report, _relation = case_for(current_user, crime_number, Relation.POLICE)
-    hearing = next((event for event in hearings.current_hearings(report) if event.id == event_id), None)
+    report, _relation = case_for(current_user, crime_number, Relation.POLICE, Relation.WITNESS_CARE)
+    hearing = next((found for found in hearings.hearings_to_come(report) if event_id in found.ids), None)
     if hearing is None:
         abort(404)
     form = HearingChangeForm()

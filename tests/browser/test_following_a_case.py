@@ -161,7 +161,9 @@ def test_victim_reads_an_update_sends_a_message_and_the_officer_replies(app, new
 
 
 def test_witness_redeems_a_code_and_sees_the_court_date(app, new_context, make_account):
-    """An invited witness joins with the crime number and code, sees the hearing and says they cannot attend."""
+    """An invited witness joins with the crime number and code, sees the hearing and says they cannot attend and
+    asks for a screen; the Witness Care Unit find both tasks, move the hearing, and the witness reads the new date
+    (issue 20). axe on every page."""
     victim = make_account(Role.VICTIM)
     officer = make_account(Role.OFFICER, display_name=OFFICER_NAME)
     witness = make_account(Role.WITNESS)
@@ -236,16 +238,23 @@ def test_witness_redeems_a_code_and_sees_the_court_date(app, new_context, make_a
     expect(answer).to_contain_text("Following the case")
     expect(answer).to_contain_text("Court: cannot attend (I am abroad that week.)")
     assert_accessible(staff)
-    # Witness care find both in the task queue, under their team.
-    staff.goto(f"{staff.url.split('/staff/')[0]}/staff/tasks/?team=witness_care")
-    queue = staff.locator("main")
+    # The Witness Care Unit find both in their task queue, open the first, and go to the case's witness side.
+    care = new_context().new_page()
+    staff_sign_in(care, make_account(Role.WITNESS_CARE))
+    care.get_by_role("link", name="Witness care tasks").click()
+    queue = care.locator("main")
     expect(queue).to_contain_text("A witness cannot attend a hearing")
     expect(queue).to_contain_text("Special measures a witness asked for")
-    assert_accessible(staff)
+    assert_accessible(care)
+    care.get_by_role("link", name="A witness cannot attend a hearing").click()
+    expect(care.locator("main")).to_contain_text("I am abroad that week.")
+    assert_accessible(care)
+    care.get_by_role("link", name=crime_number).click()
+    expect(heading(care)).to_have_text("Witnesses")
+    assert_accessible(care)
 
-    # The officer moves the hearing; the witness reads the new date, and answers for it.
-    staff.go_back()
-    expect(heading(staff)).to_have_text("Witnesses")
+    # They move the hearing; the witness reads the new date, and answers for it.
+    staff = care
     staff.get_by_role("link", name=re.compile("^Change")).click()
     expect(heading(staff)).to_have_text("Change the hearing")
     assert_accessible(staff)

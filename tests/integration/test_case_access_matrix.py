@@ -48,10 +48,11 @@ HIDDEN = "hidden"  # export: 200 and the case's crime number is not in the body
 # The people. "partner_consent" works for the organisation the victim referred themselves to, with consent;
 # "partner_no_consent" works for another accredited organisation. Only the first may open that referral.
 USERS = ("anonymous", "victim", "other_victim", "witness", "unlinked_witness", "officer", "supervisor",
-         "partner_consent", "partner_no_consent", "admin")
+         "partner_consent", "partner_no_consent", "admin", "witness_care")
 ROLES = {"victim": Role.VICTIM, "other_victim": Role.VICTIM, "witness": Role.WITNESS,
          "unlinked_witness": Role.WITNESS, "officer": Role.OFFICER, "supervisor": Role.SUPERVISOR,
-         "partner_consent": Role.PARTNER, "partner_no_consent": Role.PARTNER, "admin": Role.ADMIN}
+         "partner_consent": Role.PARTNER, "partner_no_consent": Role.PARTNER, "admin": Role.ADMIN,
+         "witness_care": Role.WITNESS_CARE}
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
 # The expected outcome of every cell. Columns, in order:
 #   anonymous  victim  other_victim  witness  unlinked_witness  officer  supervisor  partner_consent  partner_no_consent
-#   admin
+#   admin  witness_care (the last column is added below the table)
 _L, _OK, _403, _404, _SH, _HI = LOGIN, OK, FORBIDDEN, NOT_FOUND, SHOWN, HIDDEN
 _ROWS = {
     #                                 anon victim other witness unlinked officer super partnerC partnerN admin
@@ -222,6 +223,11 @@ _ROWS = {
     "task_claim":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "task_assign":                     (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
 }  # fmt: skip
+# The last column, the Witness Care Unit: the witness side of any case and witness care's tasks, nothing else. The
+# world's task is the victim's call-back, which it may not open (404, as for a task that does not exist).
+WITNESS_CARE_COLUMN = {"task_queue": OK, "task": NOT_FOUND, "task_claim": NOT_FOUND, "witnesses": OK,
+                       "change_hearing": OK, "change_hearing_send": OK}
+_ROWS = {name: (*row, WITNESS_CARE_COLUMN.get(name, FORBIDDEN)) for name, row in _ROWS.items()}
 EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
 
 

@@ -68,7 +68,8 @@ UNFILLABLE = {
     "evidence_id": "uploaded files, served as they were uploaded",
 }
 ROLES = {"victim": Role.VICTIM, "witness": Role.WITNESS, "officer": Role.OFFICER, "supervisor": Role.SUPERVISOR,
-         "partner": Role.PARTNER, "admin": Role.ADMIN, "commissioner": Role.COMMISSIONER}
+         "partner": Role.PARTNER, "admin": Role.ADMIN, "commissioner": Role.COMMISSIONER,
+         "witness_care": Role.WITNESS_CARE}
 TEXT_TYPES = ("text/", "application/json", "application/xml", "image/svg+xml")
 DECISION_KINDS = ("allocate", "nfi", "attendance", "call", "escalate", "refer", "information", "duplicate")
 

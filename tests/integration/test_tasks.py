@@ -129,6 +129,8 @@ def test_a_request_becomes_a_task_that_is_seen_taken_finished_and_read(app, make
     task_page = reviewer.get(f"/staff/tasks/{task_id}")
     assert_good_page(task_page)
     assert DUE_TIMES[task_type].source in task_page.get_data(as_text=True)
+    # The case is a link to it (it was once written out as escaped markup).
+    assert f'<a class="govuk-link" href="/staff/cases/{case["number"]}">' in task_page.get_data(as_text=True)
     reviewer.post(f"/staff/tasks/{task_id}/claim")
     finished = reviewer.post(f"/staff/tasks/{task_id}", data={"result": "done",
                                                               "outcome": "I called you on 4 December."})

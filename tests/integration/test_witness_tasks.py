@@ -188,3 +188,41 @@ def test_only_a_witness_on_the_case_can_ask(app, hearing, make_user):
             assert client.get(f"/cases/{hearing['number']}/{path}").status_code == 404
             assert client.post(f"/cases/{hearing['number']}/{path}",
                                data={"measures": "screen", "items": "travel", "amount": "5"}).status_code == 404
+
+
+def test_the_witness_care_unit_works_on_witness_tasks_and_hearings_and_sees_nothing_of_the_victims(
+        app, hearing, make_user):
+    care = app.test_client()
+    sign_in_as(care, make_user(Role.WITNESS_CARE))
+    number = hearing["number"]
+    answer(hearing, "no")
+    hearing["clients"]["victim"].post(f"/cases/{number}/call", data={"note": "Evenings, please."})
+    [witness_task] = tasks(app, number)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == number))
+        victims_task = db.session.scalar(select(Task.id).where(Task.report_id == report.id,
+                                                               Task.type == TaskType.CALL_BACK))
+    # Its queue holds witness care's tasks only, and says so in its counts.
+    queue = care.get("/staff/tasks/").get_data(as_text=True)
+    assert "A witness cannot attend a hearing" in queue and "Call back requested" not in queue
+    assert f"/staff/tasks/{victims_task}" not in queue
+    assert care.get(f"/staff/tasks/{victims_task}").status_code == 404
+    assert care.post(f"/staff/tasks/{victims_task}/claim").status_code == 404
+    # The victim's side of the case is closed to it; the witness side is open.
+    assert care.get(f"/staff/cases/{number}").status_code == 403
+    assert care.get(f"/staff/cases/{number}/messages").status_code == 403
+    witnesses_page = care.get(f"/staff/cases/{number}/witnesses")
+    assert witnesses_page.status_code == 200 and "Evenings, please." not in witnesses_page.get_data(as_text=True)
+    task_page = care.get(f"/staff/tasks/{witness_task.id}").get_data(as_text=True)
+    assert f'href="/staff/cases/{number}/witnesses"' in task_page and NOTE in task_page
+    # It takes the witness's task and answers it; the witness reads the answer.
+    assert care.post(f"/staff/tasks/{witness_task.id}/claim").status_code == 302
+    assert care.post(f"/staff/tasks/{witness_task.id}", data={
+        "result": "done", "outcome": "We have asked the court for an afternoon slot."}).status_code == 302
+    assert "We have asked the court for an afternoon slot." in hearing["clients"]["witness"].get(
+        f"/cases/{number}").get_data(as_text=True)
+    # And it moves the hearing.
+    moved = care.post(f"/staff/cases/{number}/hearings/{hearing['event_id']}", data={"change": "adjourned"})
+    assert moved.status_code == 302
+    assert "The hearing has been adjourned" in hearing["clients"]["witness"].get(
+        f"/cases/{number}").get_data(as_text=True)
