@@ -25,6 +25,7 @@ from portal.i18n import select_locale
 from portal.insight.views import bp as insight_bp
 from portal.jobs.queue import register as register_job_hand_off
 from portal.messages.views import bp as messages_bp
+from portal.messages.witness_views import bp as witness_messages_bp
 from portal.notifications import hooks as notification_hooks
 from portal.pages.views import bp as pages_bp
 from portal.partners.views import bp as partners_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(track_bp)
     app.register_blueprint(data_rights_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(witness_messages_bp)
     app.register_blueprint(witnesses_bp)
     app.register_blueprint(witness_requests_bp)
     app.register_blueprint(support_bp)

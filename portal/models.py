@@ -23,7 +23,7 @@ from portal.insight.models import (
     DailySatisfaction,
     RefreshState,
 )
-from portal.messages.models import CaseMessage
+from portal.messages.models import CaseMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import Diversion, ReportDraft, ResumeLink
 from portal.support.models import (
@@ -42,7 +42,7 @@ from portal.tracking.models import CourtAvailability
 __all__ = [
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
-    "TimelineEvent", "User",
+    "TimelineEvent", "User", "WitnessMessage",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
     "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task",

@@ -40,6 +40,18 @@ def relation_to(user: User, report: Report) -> Relation | None:
     return Relation.WITNESS if linked else None
 
 
+def witness_link_for(user: User, report: Report) -> WitnessLink | None:
+    """This person's witness link to the case, if any."""
+    return db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id,
+                                                       WitnessLink.witness_user_id == user.id))
+
+
+def witness_link_on(report: Report, link_id: int) -> WitnessLink | None:
+    """One of the case's witness links, by its number; None if it is another case's."""
+    return db.session.scalar(select(WitnessLink).where(WitnessLink.id == link_id,
+                                                       WitnessLink.report_id == report.id))
+
+
 def require_victim(user: User, report: Report) -> None:
     """For services: refuse to act for someone who is not the case's victim."""
     if user is None or relation_to(user, report) != Relation.VICTIM:

@@ -70,6 +70,7 @@ EXPORTED_TABLES = {
     "case_messages": "messages[]",
     "witness_links": "witness_cases[]",
     "court_availability": "witness_cases[].court_answers[]",
+    "witness_messages": "witness_cases[].messages[]",
     "equality_records": "equality_answers[]",
 }
 # Tables linked to a person that the download leaves out, and why.
@@ -165,6 +166,7 @@ LEFT_OUT: dict[str, dict[str, str]] = {
         "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
     },
     "court_availability": {"id": _ID, "witness_link_id": _LINK},
+    "witness_messages": {"id": _ID, "witness_link_id": _LINK, "sender_id": _STAFF},
     "equality_records": {"id": _ID, "user_id": "The link to this account.", "created_at": _BOOKKEEPING},
 }
 # Columns that are in the download under another name (a link given as what it links to, for instance).
@@ -180,6 +182,7 @@ RENAMED: dict[str, dict[str, str]] = {
     "case_messages": {"report_id": "case", "from_staff": "from"},
     "witness_links": {"report_id": "crime_number"},
     "court_availability": {"hearing_event_id": "hearing"},
+    "witness_messages": {"from_staff": "from"},
     "equality_records": {"report_id": "crime_number", "updated_at": "saved_at",
                          **{question.characteristic: "answers" for question in QUESTIONS}},
 }
@@ -245,14 +248,18 @@ def personal_data(user: User) -> dict:
 
 
 def _witness_cases(user: User) -> list[dict]:
-    """Cases the person follows as a witness: the invitation, the updates shown to witnesses, their court answers."""
+    """Cases the person follows as a witness: the invitation, the updates shown to witnesses, their court answers
+    and their messages with witness care."""
     links = queries.witness_links(user)
     answers = queries.court_answers([link.id for link, _report in links])
+    messages = queries.witness_messages([link.id for link, _report in links])
     return [
         {"crime_number": report.crime_number, "invited_email": link.invited_email, "linked_at": link.linked_at,
          "updates": [_update(event) for event in witness_timeline(report)],
          "court_answers": [_record(answer, hearing={"title": hearing.shown_title, "occurred_at": hearing.occurred_at})
-                           for answer, hearing in answers[link.id]]}
+                           for answer, hearing in answers[link.id]],
+         "messages": [_record(message, **{"from": "witness care" if message.from_staff else "you"})
+                      for message in messages[link.id]]}
         for link, report in links
     ]
 

@@ -13,6 +13,7 @@ from portal.auth.roles import Role
 from portal.cases.models import EvidenceFile, Report, TimelineEvent, VictimsCodeDeadline, WitnessLink
 from portal.extensions import db
 from portal.i18n import N_
+from portal.messages.models import WitnessMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
 from portal.support.models import Consent, NeedsAssessment, Organisation, Referral
@@ -223,3 +224,13 @@ def court_answers(link_ids: list[int]) -> dict[int, list[tuple[CourtAvailability
             .order_by(CourtAvailability.answered_at, CourtAvailability.id)).tuples():
         answers[answer.witness_link_id].append((answer, hearing))
     return answers
+
+
+def witness_messages(link_ids: list[int]) -> dict[int, list[WitnessMessage]]:
+    """Each witness link's messages with witness care, oldest first."""
+    messages: dict[int, list[WitnessMessage]] = {link_id: [] for link_id in link_ids}
+    if link_ids:
+        for message in db.session.scalars(select(WitnessMessage).where(WitnessMessage.witness_link_id.in_(link_ids))
+                                          .order_by(WitnessMessage.sent_at, WitnessMessage.id)):
+            messages[message.witness_link_id].append(message)
+    return messages

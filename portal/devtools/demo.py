@@ -13,6 +13,7 @@ from portal.cases.enums import CaseStatus
 from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.messages import witness_services
 from portal.partners.services import raise_safeguarding_concern
 from portal.reporting.services import get_category, save_answers, start_draft, submit_report
 from portal.support import referrals
@@ -173,7 +174,7 @@ def _demo_tasks(victim, partner) -> list[str]:
 def _demo_witness(report: Report) -> None:
     """The demo witness follows the case listed for court, having joined with the officer's code, has said they
     cannot attend the hearing, asked for special measures and started an expenses claim: witness care has those
-    tasks open."""
+    tasks open, and a message from the witness to read."""
     witness = get_user_by_email("witness@example.org")
     code = witnesses.invite_witness(get_user_by_email("officer@example.org"), report, witness.email)
     witnesses.join_case(witness, code, report.crime_number)
@@ -184,6 +185,7 @@ def _demo_witness(report: Report) -> None:
     witnesses.ask_for_special_measures(witness, report, ["screen", "waiting_area"],
                                        "I do not want to see him in the corridor.")
     witnesses.claim_expenses(witness, report, ["travel"], "8.40", "Two bus journeys to the pre-trial visit.")
+    witness_services.send_witness_message(witness, report, "Can my partner come into the court building with me?")
     # As the hearing-reminders job raises it for a witness who has not answered 7 days before.
     raise_task(report, TaskType.WITNESS_NO_ANSWER, Asker.SYSTEM, None,
                "A second witness, invited as neighbour@example.org, has not said whether they can attend.")

@@ -1,4 +1,5 @@
-"""Message forms: a GOV.UK character count, and for the victim whether it adds to their report."""
+"""Message forms: a GOV.UK character count; for the victim whether it adds to their report; witnesses and witness
+care."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, TextAreaField
@@ -40,3 +41,19 @@ class StaffMessageForm(PortalForm):
     body = body_field(_l("Your reply"), _l("The victim reads this when they next sign in. Someone else may see "
                                     "their screen, so write nothing you would not put in a letter to them."))
     submit = submit(_l("Send reply"))
+
+
+class WitnessMessageForm(PortalForm):
+    """A witness writes to witness care."""
+
+    body = body_field(_l("Your message"), _l("For example, a question about going to court, or something that has "
+                                             "changed for you."))
+    submit = submit(_l("Send message"))
+
+
+class WitnessCareMessageForm(PortalForm):
+    """Witness care reply to a witness (staff only: English)."""
+
+    body = body_field("Your reply", "The witness reads this when they next sign in. Someone else may see their "
+                                    "screen, so write nothing you would not put in a letter to them.")
+    submit = submit("Send reply")

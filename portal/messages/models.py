@@ -1,4 +1,4 @@
-"""A message on a case, between the victim and police staff."""
+"""Messages on a case: the victim with the police, and each witness with the Witness Care Unit."""
 
 from datetime import datetime
 
@@ -15,6 +15,24 @@ class CaseMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_staff: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class WitnessMessage(Base):
+    """One message between a witness and the Witness Care Unit, in that witness's own thread on a case.
+
+    Kept apart from the victim's thread (a table of its own), so no query for one side can return the other's.
+    ``from_staff`` is true when witness care wrote it; ``read_at`` is when the other side first opened the thread.
+    """
+
+    __tablename__ = "witness_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    witness_link_id: Mapped[int] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"), index=True)
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_staff: Mapped[bool]
     body: Mapped[str] = mapped_column(Text)

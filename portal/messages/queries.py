@@ -1,12 +1,16 @@
-"""Read-only queries for message threads and unread counts."""
+"""Read-only queries for message threads and unread counts: victims' with the police, witnesses' with witness
+care."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from portal.auth.staff_names import staff_names
+from portal.cases.models import Report, WitnessLink
 from portal.extensions import db
-from portal.messages.models import CaseMessage
+from portal.messages.models import CaseMessage, WitnessMessage
 
 
 def thread(report) -> list[CaseMessage]:
@@ -37,3 +41,54 @@ def unread_for_victim(report) -> int:
 def staff_senders(messages: list[CaseMessage]) -> dict[int, str]:
     """The name of each member of staff who sent one of these messages."""
     return staff_names(m.sender_id for m in messages if m.from_staff)
+
+
+def witness_thread(link) -> list[WitnessMessage]:
+    """Every message between this witness and witness care on the case, oldest first."""
+    return list(db.session.scalars(select(WitnessMessage).where(WitnessMessage.witness_link_id == link.id)
+                                   .order_by(WitnessMessage.sent_at, WitnessMessage.id)))
+
+
+def unread_for_witness(link) -> int:
+    """How many of witness care's messages this witness has not read."""
+    return db.session.scalar(select(func.count(WitnessMessage.id))
+                             .where(WitnessMessage.witness_link_id == link.id, WitnessMessage.from_staff.is_(True),
+                                    WitnessMessage.read_at.is_(None))) or 0
+
+
+def unread_from_witnesses(link_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """For each witness thread with any (of these links, or all), how many witness messages witness care has not
+    read. One grouped query."""
+    query = (select(WitnessMessage.witness_link_id, func.count(WitnessMessage.id))
+             .where(WitnessMessage.from_staff.is_(False), WitnessMessage.read_at.is_(None))
+             .group_by(WitnessMessage.witness_link_id))
+    if link_ids is not None:
+        ids = list(link_ids)
+        if not ids:
+            return {}
+        query = query.where(WitnessMessage.witness_link_id.in_(ids))
+    return {link_id: count for link_id, count in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class WaitingThread:
+    """A witness's thread with messages witness care has not read, for witness care's list."""
+
+    crime_number: str
+    link_id: int
+    invited_email: str
+    unread: int
+    waiting_since: datetime
+
+
+def threads_waiting() -> list[WaitingThread]:
+    """Every witness thread with unread witness messages, the longest waiting first."""
+    rows = db.session.execute(
+        select(Report.crime_number, WitnessLink.id, WitnessLink.invited_email, func.count(WitnessMessage.id),
+               func.min(WitnessMessage.sent_at))
+        .join(WitnessLink, WitnessLink.id == WitnessMessage.witness_link_id)
+        .join(Report, Report.id == WitnessLink.report_id)
+        .where(WitnessMessage.from_staff.is_(False), WitnessMessage.read_at.is_(None))
+        .group_by(Report.crime_number, WitnessLink.id, WitnessLink.invited_email)
+        .order_by(func.min(WitnessMessage.sent_at), WitnessLink.id))
+    return [WaitingThread(*row) for row in rows]

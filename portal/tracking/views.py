@@ -12,7 +12,7 @@ from portal import contact_needs as needs
 from portal import postal_address as postal
 from portal.auth.access import role_required
 from portal.auth.roles import Role
-from portal.cases.access import Relation, case_for
+from portal.cases.access import Relation, case_for, witness_link_for
 from portal.cases.enums import CaseStatus
 from portal.cases.queries import cases_for, victim_timeline
 from portal.cases.status_text import STATUS_TEXT
@@ -142,7 +142,7 @@ def case(crime_number: str):
                                timeline=witnesses.witness_timeline(report), now=utcnow(),
                                answerable=[event.id for event in hearings.current_hearings(report)],
                                requests=task_queries.witness_requests_of(report, current_user),
-                               request_words=REQUEST_WORDS)
+                               request_words=REQUEST_WORDS, link=witness_link_for(current_user, report))
     # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
 
     all_referrals = referrals.referrals_for_case(report.id)

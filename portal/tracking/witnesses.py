@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.services import get_user_by_email
+from portal.cases.access import witness_link_for
 from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
@@ -78,12 +79,6 @@ def join_case(user: User, code: str, crime_number: str | None = None) -> Report:
     record_audit(user.id, "witness.linked", "report", report.crime_number)
     db.session.commit()
     return report
-
-
-def witness_link_for(user: User, report: Report) -> WitnessLink | None:
-    """This person's witness link to the case, if any."""
-    return db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id,
-                                                       WitnessLink.witness_user_id == user.id))
 
 
 def witness_timeline(report: Report) -> list[TimelineEvent]:

@@ -162,8 +162,8 @@ def test_victim_reads_an_update_sends_a_message_and_the_officer_replies(app, new
 
 def test_witness_redeems_a_code_and_sees_the_court_date(app, new_context, make_account):
     """An invited witness joins with the crime number and code, sees the hearing and says they cannot attend and
-    asks for a screen; the Witness Care Unit find both tasks, move the hearing, and the witness reads the new date
-    (issue 20). axe on every page."""
+    asks for a screen; the Witness Care Unit find both tasks, move the hearing, and the witness reads the new date;
+    the witness writes to witness care and reads their reply (issue 20). axe on every page."""
     victim = make_account(Role.VICTIM)
     officer = make_account(Role.OFFICER, display_name=OFFICER_NAME)
     witness = make_account(Role.WITNESS)
@@ -272,4 +272,28 @@ def test_witness_redeems_a_code_and_sees_the_court_date(app, new_context, make_a
     expect(timeline).to_contain_text("The hearing has moved")
     expect(timeline).to_contain_text(f"Snaresbrook Crown Court on {new_day.day} {new_day:%B} {new_day.year} at 2:00pm")
     expect(page.get_by_text("Can you attend this hearing?")).to_have_count(1)
+    assert_accessible(page)
+
+    # The witness writes to witness care; witness care see it unread, read it and reply; the witness reads the reply.
+    page.get_by_role("link", name="Send a message to witness care, and read their replies").click()
+    expect(heading(page)).to_have_text("Messages with witness care")
+    assert_accessible(page)
+    page.get_by_label("Your message").fill("Is there somewhere quiet to wait?")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your message has been sent to witness care.")
+    staff.get_by_role("link", name="Back to witness care tasks").click()
+    expect(staff.locator("#witness-messages-waiting")).to_contain_text("1 unread")
+    staff.get_by_role("link", name="Messages from witnesses").click()
+    expect(heading(staff)).to_have_text("Messages from witnesses")
+    assert_accessible(staff)
+    staff.get_by_role("link", name=witness.email).click()
+    expect(staff.locator("#message-thread")).to_contain_text("Is there somewhere quiet to wait?")
+    assert_accessible(staff)
+    staff.get_by_label("Your reply").fill("Yes: ask for the witness room at the front desk.")
+    staff.get_by_role("button", name="Send reply").click()
+    expect(staff.get_by_role("alert")).to_contain_text("Your reply has been sent.")
+    page.get_by_role("link", name="Back to the case").click()
+    expect(page.locator("#witness-care-messages")).to_contain_text("1 new message")
+    page.get_by_role("link", name="Send a message to witness care, and read their replies").click()
+    expect(page.locator("#message-thread")).to_contain_text("Yes: ask for the witness room at the front desk.")
     assert_accessible(page)

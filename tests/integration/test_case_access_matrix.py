@@ -30,6 +30,7 @@ from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
 from portal.tasks.models import Task
 from portal.tracking import services as tracking
+from portal.tracking import witnesses
 from portal.triage import wording
 from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import h1_text
@@ -63,7 +64,7 @@ class Route:
     endpoint: str
     method: str
     path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event} {service} {suggestion}
-    #            {other_suggestion} {consent} {other_consent} {referral}
+    #            {other_suggestion} {consent} {other_consent} {referral} {task} {witness_link} {other_witness_link}
     ok_location: str | None = None  # where a successful POST redirects to
     data: dict = field(default_factory=dict)
 
@@ -95,6 +96,9 @@ ROUTES = [
     Route("expenses", "witness_requests.expenses", "GET", "/cases/{cn}/expenses"),
     Route("expenses_send", "witness_requests.expenses", "POST", "/cases/{cn}/expenses", VICTIM_CASE,
           {"items": "travel", "amount": "12"}),
+    Route("witness_messages", "witness_messages.witness_thread", "GET", "/cases/{cn}/witness-care"),
+    Route("witness_messages_send", "witness_messages.witness_thread", "POST", "/cases/{cn}/witness-care",
+          "/cases/{cn}/witness-care", {"body": "Can I bring my sister on the day?"}),
     Route("staff_case", "triage.case", "GET", "/staff/cases/{cn}"),
     Route("staff_messages", "messages.staff_thread", "GET", "/staff/cases/{cn}/messages"),
     Route("claim", "triage.claim", "POST", "/staff/cases/{cn}/claim", STAFF_CASE),
@@ -117,6 +121,13 @@ ROUTES = [
     Route("change_hearing", "witnesses.change_hearing", "GET", "/staff/cases/{cn}/hearings/{hearing}"),
     Route("change_hearing_send", "witnesses.change_hearing", "POST", "/staff/cases/{cn}/hearings/{hearing}",
           "/staff/cases/{cn}/witnesses", {"change": "adjourned"}),
+    Route("witness_care_messages", "witness_messages.witness_care_thread", "GET",
+          "/staff/cases/{cn}/witnesses/{witness_link}/messages"),
+    Route("witness_care_messages_other_case", "witness_messages.witness_care_thread", "GET",
+          "/staff/cases/{cn}/witnesses/{other_witness_link}/messages"),
+    Route("witness_care_reply", "witness_messages.witness_care_thread", "POST",
+          "/staff/cases/{cn}/witnesses/{witness_link}/messages", "/staff/cases/{cn}/witnesses/{witness_link}/messages",
+          {"body": "Yes, she can wait with you."}),
     Route("export", "data_rights.download_json", "GET", "/account/data/download.json"),
     Route("support_assessment", "support.assessment", "GET", "/support/{cn}/assessment"),
     Route("support_choose", "support.choose", "GET", "/support/{cn}/choose"),
@@ -177,6 +188,8 @@ _ROWS = {
     "special_measures_send":           (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
     "expenses":                        (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
     "expenses_send":                   (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "witness_messages":                (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "witness_messages_send":           (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
     "staff_case":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_messages":                  (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "claim":                           (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
@@ -198,6 +211,9 @@ _ROWS = {
     "witnesses":                       (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "change_hearing":                  (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "change_hearing_send":             (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
+    "witness_care_messages":           (_L, _403, _403, _403, _403, _403, _403, _403, _403, _403),
+    "witness_care_messages_other_case": (_L, _403, _403, _403, _403, _403, _403, _403, _403, _403),
+    "witness_care_reply":              (_L, _403, _403, _403, _403, _403, _403, _403, _403, _403),
     "export":                          (_L, _SH, _HI, _SH, _HI, _403, _403, _403, _403, _403),
     "support_assessment":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "support_choose":                  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
@@ -224,9 +240,11 @@ _ROWS = {
     "task_assign":                     (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
 }  # fmt: skip
 # The last column, the Witness Care Unit: the witness side of any case and witness care's tasks, nothing else. The
-# world's task is the victim's call-back, which it may not open (404, as for a task that does not exist).
+# world's task is the victim's call-back, which it may not open (404, as for a task that does not exist). Only witness
+# care read and answer witnesses' messages; another case's witness under this case's number is "not found".
 WITNESS_CARE_COLUMN = {"task_queue": OK, "task": NOT_FOUND, "task_claim": NOT_FOUND, "witnesses": OK,
-                       "change_hearing": OK, "change_hearing_send": OK}
+                       "change_hearing": OK, "change_hearing_send": OK, "witness_care_messages": OK,
+                       "witness_care_messages_other_case": NOT_FOUND, "witness_care_reply": OK}
 _ROWS = {name: (*row, WITNESS_CARE_COLUMN.get(name, FORBIDDEN)) for name, row in _ROWS.items()}
 EXPECTED = {(route, user): outcome for route, row in _ROWS.items() for user, outcome in zip(USERS, row, strict=True)}
 
@@ -341,9 +359,13 @@ def make_world(app) -> World:
         support_ids = refer_both_cases(users, report.id, other.id)
         tracking.ask_for_call(db.session.get(User, users["victim"].id), report, "Evenings, please")
         task_id = db.session.scalar(select(Task.id).where(Task.report_id == report.id))
+        witness_link_id = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id))
+        witnesses.invite_witness(db.session.get(User, users["officer"].id), other, "other-wit@example.org")
+        other_witness_link_id = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == other.id))
     return World(crime_number, other_crime_number,
                  {"evidence": evidence_id, "other_evidence": other_evidence_id, "hearing": hearing_id,
-                  "other_event": other_event_id, "task": task_id, **support_ids}, users)
+                  "other_event": other_event_id, "task": task_id, "witness_link": witness_link_id,
+                  "other_witness_link": other_witness_link_id, **support_ids}, users)
 
 
 def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:

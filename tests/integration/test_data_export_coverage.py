@@ -17,7 +17,7 @@ from portal.clock import utcnow
 from portal.data_rights.export import EXPORTED_TABLES, LEFT_OUT, NOT_EXPORTED_TABLES, PDF_HEADINGS, RENAMED
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
-from portal.messages.models import CaseMessage
+from portal.messages.models import CaseMessage, WitnessMessage
 from portal.reporting.services import start_draft
 from portal.support.enums import ConsentSource, ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral, ReferralEvent
@@ -134,6 +134,8 @@ def everything(app, make_user) -> dict:
         db.session.flush()
         db.session.add(CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=False,
                                          note="I am away that week", answered_at=now))
+        db.session.add(WitnessMessage(witness_link_id=link.id, sender_id=victim.id, from_staff=False,
+                                      body="Where do I wait?", sent_at=now, read_at=now))
         db.session.commit()
     return {"victim": victim, "crime_number": crime_number, "followed": followed}
 

@@ -46,6 +46,8 @@ NEEDS_NO_TASK = {
     "reporting.resume_link": "opens the person's own draft on this device at once",
     # Messages reach the named officer's unread count on the triage queue and case page.
     "messages.victim_thread": "a message goes to the officer's unread messages on the queue and the case",
+    "witness_messages.witness_thread": "a witness's message goes to witness care's unread messages on their task "
+                                       "queue, their list of witnesses waiting and the case's witnesses page",
     # Support requests go to the charity's referral inbox, with its own first-contact due time.
     "support.assessment": "the needs assessment; its recommendation is shown at once",
     "support.choose": "the level of support; referrals it makes go to the charity's inbox with a due time",
