@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import Report, TimelineEvent
+from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.equality.questions import QUESTIONS
 from portal.extensions import db
@@ -140,6 +140,7 @@ def world(app, make_user):
             "task_id": [db.session.scalar(select(Task.id).where(Task.report_id == report.id))],
             "event_id": [db.session.scalar(select(TimelineEvent.id).where(
                 TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))],
+            "link_id": [db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id))],
         }
         stored = db.session.scalars(select(EqualityRecord)).all()
         assert len(stored) == 2 and all(all(getattr(r, c) for c in CHARACTERISTICS) for r in stored)
