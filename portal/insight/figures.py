@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from portal.cases.enums import DeadlineKind
@@ -109,13 +109,15 @@ class Figure:
     title: str
     description: str
     build: Callable[["Results"], FigureData] = field(compare=False)
+    notes: tuple[str, ...] = ()  # what counts, in plain words, shown under the table
 
 
 class Results:
     """The figures' sums for one request, each read at most once however many figures use it: from the daily
-    rollups (``portal.insight.rollups``), except the diversions, which are few and read live."""
+    rollups (``portal.insight.rollups``), except those in ``LIVE``, read live from ``portal.insight.queries``: the
+    diversions (few), the requests (percentiles) and the witness figures (months of hearing times kept in JSON)."""
 
-    LIVE = ("diversions_by_route", "requests_by_type")
+    LIVE = ("diversions_by_route", "requests_by_type", "witnesses")
 
     def __init__(self, filters: Filters):
         self.filters = filters
@@ -248,6 +250,11 @@ def _count_table(figure, group_heading, counts: list[queries.Count], labels=None
 
 
 # --- labels --------------------------------------------------------------------------------------------------
+
+
+def month_label(key: str) -> str:
+    """A month (YYYY-MM) in words: "November 2026"."""
+    return format_date(date.fromisoformat(f"{key}-01"), "MMMM yyyy")
 
 
 def week_label(key: str) -> str:
@@ -427,8 +434,47 @@ def _requests_by_type(figure, results):
                   (found.overall.people, values(found.overall)), overall_label=str(_l("All requests")))
 
 
-def _figure(figure_id, title, description, build) -> Figure:
-    figure = Figure(figure_id, title, description, lambda results: build(figure, results))
+MONTH, ALL_MONTHS = _l("Month"), _l("All months")
+CHANGE_NAMES = {"adjourned": _l("Adjourned"), "moved": _l("Moved to a new date"), "vacated": _l("Vacated")}
+
+
+def _witness_rates(figure, people_heading, rate_heading, count_heading, rates: list[queries.Rate],
+                   overall: queries.Rate) -> FigureData:
+    """A month's rate and what it is out of, both built from the witnesses in that month."""
+    groups = [(month_label(str(r.key)), r.people, [(r.people, r.percent), (r.people, r.total)]) for r in rates]
+    return _table(figure, str(MONTH), str(people_heading), [Column(str(rate_heading), PERCENT),
+                                                           Column(str(count_heading), COUNT)], groups,
+                  (overall.people, [(overall.people, overall.percent), (overall.people, overall.total)]),
+                  overall_label=str(ALL_MONTHS))
+
+
+def _cannot_attend(figure, results):
+    found = results.get("witnesses")
+    return _witness_rates(figure, _l("Witnesses answering"), _l("Said they cannot attend"), _l("Answers"),
+                          found.cannot_attend, found.cannot_attend_overall)
+
+
+def _no_reply(figure, results):
+    found = results.get("witnesses")
+    return _witness_rates(figure, _l("Witnesses asked"), _l("No answer 7 days before"), _l("Answers asked for"),
+                          found.no_reply, found.no_reply_overall)
+
+
+def _hearing_changes(figure, results):
+    """Each kind of change, with the cases behind it."""
+    found = results.get("witnesses")
+
+    def values(month: queries.HearingChanges) -> list[tuple[int, float | None]]:
+        return [month.counts[change] for change in CHANGE_NAMES]
+
+    groups = [(month_label(str(m.key)), m.people, values(m)) for m in found.changes]
+    overall = found.changes_overall
+    return _table(figure, str(MONTH), str(_l("Cases")), [Column(str(name), COUNT) for name in CHANGE_NAMES.values()],
+                  groups, (overall.people, values(overall)))
+
+
+def _figure(figure_id, title, description, build, notes=()) -> Figure:
+    figure = Figure(figure_id, title, description, lambda results: build(figure, results), tuple(notes))
     return figure
 
 
@@ -498,10 +544,44 @@ REQUESTS = [
                "were raised in the period, how many are finished, the share finished by their due time, the working "
                "days they took, and how many are still open past their due time now."), _requests_by_type),
 ]
+WITNESSES = [
+    _figure("witness-cannot-attend-by-month", _l("Witnesses who said they cannot attend a hearing, by month"),
+            _l("Of the answers witnesses gave about whether they can attend a hearing, the share that said they "
+               "cannot, by the month the answer was given."), _cannot_attend,
+            [_l("Each witness’s latest answer about each hearing counts once, in the month they gave it (London "
+                "time). If a witness changes their answer, only the new answer counts, in its own month."),
+             _l("Answers about a hearing that was later moved, adjourned or vacated still count: the witness gave "
+                "them."),
+             _l("A witness is one person invited to one case. Witnesses answering is how many gave the answers; "
+                "a witness who answered about two hearings gave two answers."),
+             _l("A dash (–) means there were no answers in that month.")]),
+    _figure("witness-no-reply-by-month", _l("Witnesses with no answer 7 days before a hearing, by month"),
+            _l("Of the witnesses asked whether they can attend a hearing, the share who had not answered 7 days "
+               "before it, by the month the hearing was due to start."), _no_reply,
+            [_l("Worked out from the witnesses’ answers, not from witness care’s “no answer” requests: a request is "
+                "raised only when the reminder goes out, only once for each witness and hearing, and never for a "
+                "closed account, so the answers are the surer record."),
+             _l("Answers asked for: one from each witness who had joined the case 7 days before a hearing, for "
+                "that hearing. They count in the month the hearing was due to start (London time), once the point "
+                "7 days before it has passed."),
+             _l("Not counted: hearings listed, or witnesses who joined the case, less than 7 days before the "
+                "hearing; and hearings moved, adjourned or vacated more than 7 days before. A moved hearing is a "
+                "new hearing, counted on its own date, so a hearing that moved is not counted twice."),
+             _l("An answer given less than 7 days before the hearing, or never, counts as no answer."),
+             _l("A dash (–) means no witness was asked about a hearing in that month.")]),
+    _figure("hearing-changes-by-month", _l("Hearings adjourned, moved and vacated, by month"),
+            _l("How many hearings were adjourned (put off until a date the court will set), moved to a new date or "
+               "vacated (cancelled), by the month the change was made."), _hearing_changes,
+            [_l("Each change is counted once, in the month it was recorded (London time), however many people "
+                "were told of it."),
+             _l("Cases is how many cases had a hearing changed. A hearing moved and then adjourned counts once as "
+                "moved and once as adjourned."),
+             _l("A month with no changes shows 0.")]),
+]
 PUBLIC = ["headline-service-levels", "triage-by-borough", "response-by-borough", "satisfaction-by-borough"]
 
 FIGURES: dict[str, Figure] = {figure.id: figure for figure in
-                              [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *REQUESTS, *SATISFACTION_BY.values(),
+                              [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *REQUESTS, *WITNESSES, *SATISFACTION_BY.values(),
                                *COPING_BY.values()]}
 # Which page each figure belongs to (its CSV is available to the same people).
 PAGES = {
@@ -509,6 +589,7 @@ PAGES = {
     "demand": [figure.id for figure in DEMAND],
     "experience": [figure.id for figure in EXPERIENCE_FIXED],
     "requests": [figure.id for figure in REQUESTS],
+    "witnesses": [figure.id for figure in WITNESSES],
 }
 
 

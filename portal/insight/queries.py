@@ -9,6 +9,10 @@ functions are the live reference the tests compare the rollups with (``tests/tes
 Requests are read live because a median cannot be added up from daily sums: one statement counts them by type,
 and one reads the two times of each finished request, for the percentiles (``portal.insight.percentiles``).
 
+Witnesses' answers about hearings and the changes to hearings are read live too, in three statements of a row per
+answer, per witness and hearing, and per change (a hearing's time is in JSON, and months are London's): see the
+section at the end.
+
 Counting people: a case (report) stands for one person. Each figure says how many distinct cases it is built
 from (``people``), which is what small-number suppression looks at.
 """
@@ -21,8 +25,8 @@ from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.cases.enums import CaseStatus, DeadlineKind, Route
-from portal.cases.models import CrimeCategory, Report, VictimsCodeDeadline
-from portal.clock import utcnow
+from portal.cases.models import CrimeCategory, Report, TimelineEvent, VictimsCodeDeadline, WitnessLink
+from portal.clock import LONDON, utcnow
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.extensions import db
 from portal.insight.filters import Filters
@@ -32,6 +36,9 @@ from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
 from portal.tasks.enums import OWED, TaskStatus, TaskType
 from portal.tasks.models import Task
+from portal.tracking.hearings import CHANGES, HEARING
+from portal.tracking.models import CourtAvailability
+from portal.tracking.reminders import REMINDERS, hearing_time
 
 SATISFIED_FROM = 4  # answers of 4 or 5 on the 1 to 5 scale count as satisfied
 MEASURES = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
@@ -520,3 +527,184 @@ def requests_by_type(filters: Filters, now: datetime | None = None) -> RequestsB
                if (counts.get(task_type) or (0, 0))[1]],
         overall=requests(None, every),
     )
+
+
+
+# --- witnesses and hearings, read live ------------------------------------------------------------------------
+#
+# Witnesses' answers about hearings, the answers owed 7 days before a hearing, and hearings moved, adjourned or
+# vacated, by calendar month in London time. A hearing is a witness-visible update listing it, with its time in
+# the update's values; a change names the updates it replaces (portal/tracking/hearings.py). The hearing's time is
+# in JSON, which SQLite and PostgreSQL read differently, so the months are worked out here over one row per answer,
+# per witness and hearing, and per change: three statements whatever the numbers. A witness (a person, for
+# small-number suppression) is a witness's link to a case; for changes to hearings, a case stands for a person.
+
+ASK_BEFORE = dict(REMINDERS)["7 days"]  # the no-answer point: the first reminder, when witness care are told
+CHANGE_OF_REASON = {reason: change for change, (reason, *_rest) in CHANGES.items()}  # moved, adjourned, vacated
+
+
+@dataclass(frozen=True)
+class HearingChanges:
+    """Changes to hearings in one month (``key``: YYYY-MM; None for the whole period)."""
+
+    key: str | None
+    people: int  # cases with any change
+    counts: dict[str, tuple[int, int]]  # by change ("moved", "adjourned", "vacated"): (cases, changes)
+
+
+@dataclass(frozen=True)
+class Witnesses:
+    """The witness figures by month (YYYY-MM, every month from the first with data to the last) and overall."""
+
+    cannot_attend: list[Rate]  # people: witnesses answering; total: answers; met: "I cannot attend"
+    cannot_attend_overall: Rate
+    no_reply: list[Rate]  # people: witnesses asked; total: answers owed; met: none given by the no-answer point
+    no_reply_overall: Rate
+    changes: list[HearingChanges]
+    changes_overall: HearingChanges
+
+
+def month_of(moment: datetime) -> str:
+    """The calendar month in London, as YYYY-MM."""
+    return f"{moment.astimezone(LONDON):%Y-%m}"
+
+
+def _months(keys: Iterable[str]) -> list[str]:
+    """Every month from the first key to the last, the months between included (a month with nothing is shown)."""
+    ordered = sorted(keys)
+    if not ordered:
+        return []
+    year, month = (int(part) for part in ordered[0].split("-"))
+    found = []
+    while (key := f"{year:04d}-{month:02d}") <= ordered[-1]:
+        found.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def _in_period(filters: Filters, moment: datetime) -> bool:
+    return ((filters.submitted_from is None or moment >= filters.submitted_from)
+            and (filters.submitted_before is None or moment < filters.submitted_before))
+
+
+def _on_cases(statement, filters: Filters, report_id):
+    """Narrowed to the filters' borough and category (the case's), joining the case only when one is on."""
+    if not (filters.borough or filters.category_id is not None):
+        return statement
+    return (statement.join(Report, Report.id == report_id)
+            .where(*report_clauses(Filters(borough=filters.borough, category_id=filters.category_id))))
+
+
+def _by_month(found: dict[str, list[tuple[int, bool]]]) -> tuple[list[Rate], Rate]:
+    """(witness, counted) pairs by month as rates, every month from the first to the last, and overall. The
+    people are the distinct witnesses."""
+    def rate(key: str | None, pairs: list[tuple[int, bool]]) -> Rate:
+        return Rate(key, len({witness for witness, _counted in pairs}), len(pairs),
+                    sum(1 for _witness, counted in pairs if counted))
+
+    every = [pair for pairs in found.values() for pair in pairs]
+    return [rate(month, found.get(month, [])) for month in _months(found)], rate(None, every)
+
+
+def _cannot_attend(filters: Filters) -> tuple[list[Rate], Rate]:
+    """Each witness's latest answer about each hearing, in the month they gave it, and whether it was "I cannot
+    attend". An answer before the period cannot be the latest when there is one in it, so only those from the
+    period's start on are read."""
+    answer = CourtAvailability
+    statement = (select(answer.witness_link_id, answer.hearing_event_id, answer.available, answer.answered_at)
+                 .join(WitnessLink, WitnessLink.id == answer.witness_link_id))
+    if filters.submitted_from is not None:
+        statement = statement.where(answer.answered_at >= filters.submitted_from)
+    latest: dict[tuple[int, int], tuple[datetime, bool]] = {}
+    for link_id, event_id, available, answered_at in db.session.execute(
+            _on_cases(statement, filters, WitnessLink.report_id).order_by(answer.answered_at, answer.id)):
+        latest[(link_id, event_id)] = (answered_at, available)
+    found: dict[str, list[tuple[int, bool]]] = {}
+    for (link_id, _event_id), (answered_at, available) in latest.items():
+        if _in_period(filters, answered_at):
+            found.setdefault(month_of(answered_at), []).append((link_id, not available))
+    return _by_month(found)
+
+
+Change = tuple[int, str, datetime, dict]  # case, change, when it was made, the update's values
+
+
+def _hearing_changes(filters: Filters) -> list[Change]:
+    """Every change to a hearing made before the period ends (the earlier ones can replace a hearing in it)."""
+    event = TimelineEvent
+    statement = select(event.report_id, event.reason_code, event.occurred_at, event.text_values).where(
+        event.kind == "hearing_change", event.reason_code.in_(list(CHANGE_OF_REASON)))
+    if filters.submitted_before is not None:
+        statement = statement.where(event.occurred_at < filters.submitted_before)
+    return [(report_id, CHANGE_OF_REASON[reason], occurred_at, values or {})
+            for report_id, reason, occurred_at, values in db.session.execute(
+                _on_cases(statement, filters, event.report_id))]
+
+
+def _replaced_at(changes: list[Change]) -> dict[int, datetime]:
+    """When each replaced hearing update was first replaced (values["replaces"]: their ids, comma-separated)."""
+    replaced: dict[int, datetime] = {}
+    for _report_id, _change, occurred_at, values in changes:
+        for part in str(values.get("replaces", "")).split(","):
+            if part.strip().isdigit():
+                event_id = int(part)
+                replaced[event_id] = min(occurred_at, replaced.get(event_id, occurred_at))
+    return replaced
+
+
+def _no_reply(filters: Filters, now: datetime, replaced: dict[int, datetime]) -> tuple[list[Rate], Rate]:
+    """For each witness and hearing, in the month the hearing starts: had the witness said whether they can attend
+    by 7 days before it (the no-answer point)? Counted once that point has passed, for a hearing listed and a
+    witness who joined the case by then, and a hearing not moved, adjourned or vacated by then (a moved hearing is
+    a new hearing, counted on its own)."""
+    event, link, answer = TimelineEvent, WitnessLink, CourtAvailability
+    first_answer = (select(func.min(answer.answered_at))
+                    .where(answer.witness_link_id == link.id, answer.hearing_event_id == event.id)
+                    .correlate(event, link).scalar_subquery())
+    statement = (select(event, link.id, link.linked_at, first_answer)
+                 .join(link, link.report_id == event.report_id)
+                 .where(event.reason_code == HEARING, event.visible_to_witness.is_(True),
+                        link.linked_at.is_not(None)))
+    if filters.submitted_before is not None:  # listed by the no-answer point, which is before the hearing
+        statement = statement.where(event.occurred_at < filters.submitted_before)
+    found: dict[str, list[tuple[int, bool]]] = {}
+    for hearing, link_id, linked_at, answered_at in db.session.execute(
+            _on_cases(statement, filters, event.report_id)):
+        starts = hearing_time(hearing)
+        if starts is None or not _in_period(filters, starts):
+            continue
+        point = starts - ASK_BEFORE
+        replaced_at = replaced.get(hearing.id)
+        if point > now or hearing.occurred_at > point or linked_at > point \
+                or (replaced_at is not None and replaced_at <= point):
+            continue
+        found.setdefault(month_of(starts), []).append((link_id, answered_at is None or answered_at > point))
+    return _by_month(found)
+
+
+def _changes_by_month(filters: Filters, changes: list[Change]) -> tuple[list[HearingChanges], HearingChanges]:
+    """Changes made in the period, by the month they were made and by kind, every month from the first to the
+    last, and overall."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for report_id, change, occurred_at, _values in changes:
+        if _in_period(filters, occurred_at):
+            found.setdefault(month_of(occurred_at), []).append((report_id, change))
+
+    def summed(key: str | None, made: list[tuple[int, str]]) -> HearingChanges:
+        counts = {change: (len({case_id for case_id, kind in made if kind == change}),
+                           sum(1 for _case_id, kind in made if kind == change)) for change in CHANGES}
+        return HearingChanges(key, len({case_id for case_id, _kind in made}), counts)
+
+    every = [made for made_in_month in found.values() for made in made_in_month]
+    return [summed(month, found.get(month, [])) for month in _months(found)], summed(None, every)
+
+
+def witnesses(filters: Filters, now: datetime | None = None) -> Witnesses:
+    """The witness figures for the filters. The period is on when the answer was given, when the hearing starts
+    and when the change was made; the borough and category are the case's. Three statements."""
+    now = now or utcnow()
+    cannot_attend, cannot_attend_overall = _cannot_attend(filters)
+    changes = _hearing_changes(filters)
+    no_reply, no_reply_overall = _no_reply(filters, now, _replaced_at(changes))
+    by_month, changes_overall = _changes_by_month(filters, changes)
+    return Witnesses(cannot_attend, cannot_attend_overall, no_reply, no_reply_overall, by_month, changes_overall)

@@ -111,6 +111,18 @@ def requests():
                  due_times=DUE_TIMES.values())
 
 
+@bp.route("/witnesses")
+@role_required(*DASHBOARD_ROLES)
+def witnesses():
+    """Witnesses: the share who said they cannot attend a hearing, the share with no answer 7 days before one, and
+    hearings adjourned, moved and vacated, by month (read live)."""
+    return _page("insight/witnesses.html", figures.PAGES["witnesses"], as_of=figures_worked_out_now(),
+                 dates_are=(_("Answers given, hearings due and changes made in this month or later. For example, "
+                              "4 2026"),
+                            _("Answers given, hearings due and changes made in this month or earlier. For example, "
+                              "6 2026")))
+
+
 @bp.route("/figures/<figure_id>.csv")
 @role_required(*DASHBOARD_ROLES)
 def figure_csv(figure_id: str):
