@@ -58,6 +58,15 @@ def require_victim(user: User, report: Report) -> None:
         raise DomainError(N_("That case is not linked to your account"))
 
 
+def require_person(user: User, report: Report, witness_link: WitnessLink | None) -> None:
+    """For services acting for one person on a case: the victim (no witness link), or the witness the link joined.
+    Anyone else is refused as for a case that is not theirs."""
+    if witness_link is None:
+        require_victim(user, report)
+    elif user is None or witness_link.report_id != report.id or witness_link.witness_user_id != user.id:
+        raise DomainError(N_("That case is not linked to your account"))
+
+
 def case_for(user: User, crime_number: str, *allowed: Relation) -> tuple[Report, Relation]:
     """The case and the person's relation to it, or a 404 if the case is missing or not theirs in these roles."""
     report = db.session.scalar(select(Report).where(Report.crime_number == (crime_number or "").upper()[:20]))

@@ -3,13 +3,20 @@
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.cases.models import CrimeCategory, Report, TimelineEvent
+from portal.cases.models import CrimeCategory, Report, TimelineEvent, WitnessLink
 from portal.extensions import db
 
 
 def cases_for(user: User) -> list[Report]:
     """Reports linked to this person's account, newest first."""
     return list(db.session.scalars(select(Report).where(Report.reporter_user_id == user.id)
+                                   .order_by(Report.submitted_at.desc())))
+
+
+def cases_as_witness(user: User) -> list[Report]:
+    """Cases this person follows as a witness."""
+    return list(db.session.scalars(select(Report).join(WitnessLink, WitnessLink.report_id == Report.id)
+                                   .where(WitnessLink.witness_user_id == user.id)
                                    .order_by(Report.submitted_at.desc())))
 
 

@@ -99,6 +99,8 @@ _STAFF = "Which member of staff: staff are not named to the people they help."
 _POLICE_VIEW = "The police's own assessment, for staff only."
 _TARGETS = ("The police's own targets for the report. The promises made to the person, and whether each was kept, "
             "are in victims_code.")
+_WHOSE = ("Whose support it is: empty for the victim's, else the witness's link to the case (a witness's own support "
+          "is under witness_cases[].support).")
 _BOOKKEEPING = "When the database row was written or last changed; the download gives the times that mean something."
 _WORKING_NOTE = "The organisation's own working notes, never shown to the person."
 # Columns of the exported tables that are not in the download, and why. Every other column is, under its own name
@@ -140,10 +142,10 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     },
     "victims_code_deadlines": {"id": _ID, "report_id": _LINK,
                                "reminded_at": "When the officer was reminded of the promise."},
-    "needs_assessments": {"id": _ID, "report_id": _LINK},
-    "consents": {"id": _ID, "report_id": _LINK, "recorded_by_id": _STAFF},
+    "needs_assessments": {"id": _ID, "report_id": _LINK, "witness_link_id": _WHOSE},
+    "consents": {"id": _ID, "report_id": _LINK, "recorded_by_id": _STAFF, "witness_link_id": _WHOSE},
     "referrals": {
-        "id": _ID, "report_id": _LINK, "suggested_by_id": _STAFF, "note": _WORKING_NOTE,
+        "id": _ID, "report_id": _LINK, "suggested_by_id": _STAFF, "note": _WORKING_NOTE, "witness_link_id": _WHOSE,
         "consent_id": "The consent it was sent under, which is in consents.",
         "version": "A counter that stops two people overwriting each other's changes.",
     },
@@ -249,17 +251,19 @@ def personal_data(user: User) -> dict:
 
 def _witness_cases(user: User) -> list[dict]:
     """Cases the person follows as a witness: the invitation, the updates shown to witnesses, their court answers
-    and their messages with witness care."""
+    their messages with witness care and their own support."""
     links = queries.witness_links(user)
     answers = queries.court_answers([link.id for link, _report in links])
     messages = queries.witness_messages([link.id for link, _report in links])
+    support = queries.witness_support([link.id for link, _report in links])
     return [
         {"crime_number": report.crime_number, "invited_email": link.invited_email, "linked_at": link.linked_at,
          "updates": [_update(event) for event in witness_timeline(report)],
          "court_answers": [_record(answer, hearing={"title": hearing.shown_title, "occurred_at": hearing.occurred_at})
                            for answer, hearing in answers[link.id]],
          "messages": [_record(message, **{"from": "witness care" if message.from_staff else "you"})
-                      for message in messages[link.id]]}
+                      for message in messages[link.id]],
+         "support": _support(support[link.id])}
         for link, report in links
     ]
 
@@ -349,14 +353,19 @@ def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRe
         "files": [_file(item) for item in report.evidence],
         "timeline": [_update(event) for event in events],
         "victims_code": [_record(deadline) for deadline in records.deadlines],
-        "support": {
-            "needs_assessments": [_record(assessment) for assessment in records.assessments],
-            "consents": [_record(consent, organisation=consent.organisation.name) for consent in records.consents],
-            "referrals": [_referral(referral) for referral in records.referrals],
-        },
+        "support": _support(records),
         "surveys": [_record(survey) for survey in records.surveys],
         "check_ins": [_check_in(check_in, records.referrals) for check_in in records.check_ins],
         "requests": [_record(task) for task in records.requests],
+    }
+
+
+def _support(records) -> dict:
+    """One person's support on a case: their needs assessments, consents and referrals."""
+    return {
+        "needs_assessments": [_record(assessment) for assessment in records.assessments],
+        "consents": [_record(consent, organisation=consent.organisation.name) for consent in records.consents],
+        "referrals": [_referral(referral) for referral in records.referrals],
     }
 
 

@@ -127,7 +127,7 @@ def _referral_reads(user: User, limit: int) -> list[Viewing]:
                  Referral.sent_at.is_not(None), Referral.sent_at <= AuditEvent.occurred_at)))
         .join(Report, Report.id == Referral.report_id)
         .join(Organisation, Organisation.id == Referral.organisation_id)
-        .where(Report.reporter_user_id == user.id)
+        .where(Report.reporter_user_id == user.id, Referral.witness_link_id.is_(None))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     )
@@ -187,11 +187,14 @@ def case_records(report_ids: list[int]) -> dict[int, CaseRecords]:
         return {}
     deadlines = _by_report(select(VictimsCodeDeadline).where(VictimsCodeDeadline.report_id.in_(report_ids))
                            .order_by(VictimsCodeDeadline.due_at, VictimsCodeDeadline.id))
-    assessments = _by_report(select(NeedsAssessment).where(NeedsAssessment.report_id.in_(report_ids))
+    # The victim's own support only: a witness's on the same case is the witness's (in their witness_cases).
+    assessments = _by_report(select(NeedsAssessment).where(NeedsAssessment.report_id.in_(report_ids),
+                                                           NeedsAssessment.witness_link_id.is_(None))
                              .order_by(NeedsAssessment.id))
-    consents = _by_report(select(Consent).where(Consent.report_id.in_(report_ids))
+    consents = _by_report(select(Consent).where(Consent.report_id.in_(report_ids), Consent.witness_link_id.is_(None))
                           .order_by(Consent.given_at, Consent.id))
-    referrals = _by_report(select(Referral).where(Referral.report_id.in_(report_ids))
+    referrals = _by_report(select(Referral).where(Referral.report_id.in_(report_ids),
+                                                  Referral.witness_link_id.is_(None))
                            .options(selectinload(Referral.events)).order_by(Referral.created_at, Referral.id))
     surveys = _by_report(select(Survey).where(Survey.report_id.in_(report_ids)).order_by(Survey.invited_at, Survey.id))
     check_ins = _by_report(select(CheckIn).where(CheckIn.report_id.in_(report_ids))
@@ -234,3 +237,33 @@ def witness_messages(link_ids: list[int]) -> dict[int, list[WitnessMessage]]:
                                           .order_by(WitnessMessage.sent_at, WitnessMessage.id)):
             messages[message.witness_link_id].append(message)
     return messages
+
+
+@dataclass(frozen=True)
+class WitnessSupport:
+    """A witness's own support on one case."""
+
+    assessments: list[NeedsAssessment]
+    consents: list[Consent]
+    referrals: list[Referral]
+
+
+def witness_support(link_ids: list[int]) -> dict[int, WitnessSupport]:
+    """Each witness link's own assessments, consents and referrals (with their histories), oldest first."""
+    found = {link_id: WitnessSupport([], [], []) for link_id in link_ids}
+    if not link_ids:
+        return found
+    for assessment in db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.witness_link_id.in_(link_ids))
+                                         .order_by(NeedsAssessment.id)):
+        if assessment.witness_link_id is not None:
+            found[assessment.witness_link_id].assessments.append(assessment)
+    for consent in db.session.scalars(select(Consent).where(Consent.witness_link_id.in_(link_ids))
+                                      .order_by(Consent.given_at, Consent.id)):
+        if consent.witness_link_id is not None:
+            found[consent.witness_link_id].consents.append(consent)
+    for referral in db.session.scalars(select(Referral).where(Referral.witness_link_id.in_(link_ids))
+                                       .options(selectinload(Referral.events))
+                                       .order_by(Referral.created_at, Referral.id)):
+        if referral.witness_link_id is not None:
+            found[referral.witness_link_id].referrals.append(referral)
+    return found

@@ -16,6 +16,7 @@ from portal.support.assessments import LEVEL_WORDS, latest_assessment
 from portal.support.enums import ConsentScope
 from portal.support.matching import LANGUAGE_NAMES
 from portal.support.models import Referral
+from portal.support.referrals import WITNESS_SCOPES
 
 CHANNEL_WORDS = dict(CHANNELS)
 CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),
@@ -84,11 +85,14 @@ class CaseView:
     description: str | None
     shared: tuple[str, ...]
     not_shared: tuple[str, ...]
+    # A witness's own referral: the person is a witness on the case, not its victim.
+    for_witness: bool = False
 
 
-def _needs(report) -> CommunicationNeeds | None:
-    assessment = latest_assessment(report.id)
-    from_report = tuple(contact_needs.describe(report))
+def _needs(report, witness_link_id: int | None = None) -> CommunicationNeeds | None:
+    assessment = latest_assessment(report.id, witness_link_id)
+    # The needs the victim gave when reporting are theirs: a witness's come from their own assessment only.
+    from_report = tuple(contact_needs.describe(report)) if witness_link_id is None else ()
     if assessment is None:
         return CommunicationNeeds(None, False, False, False, None, None, from_report) if from_report else None
     language = assessment.language if assessment.language and assessment.language != "en" else None
@@ -109,22 +113,30 @@ def case_view(referral: Referral) -> CaseView | None:
     if report is None:
         return None
     covered = {scope for scope in ConsentScope if consent.covers(scope)}
+    for_witness = referral.witness_link_id is not None
+    offered = [scope for scope in ConsentScope if not for_witness or scope.value in WITNESS_SCOPES]
     category_and_dates = contact = description = None
     if ConsentScope.CATEGORY_AND_DATES in covered:
         category_and_dates = CategoryAndDates(
             category=report.category.name, occurred_on=report.occurred_on,
             occurred_until=report.occurred_until, reported_at=report.submitted_at, borough=report.borough)
-    if ConsentScope.CONTACT_DETAILS in covered:
+    if ConsentScope.CONTACT_DETAILS in covered and for_witness:
+        witness = queries.witness_for(referral)
+        contact = ContactDetails(
+            name=str(_l("Not given: a witness on the case")), email=witness.email if witness else None, phone=None,
+            safe_channels=(str(CHANNEL_WORDS.get("email", "email")),) if witness else (), safe_times=None,
+            voicemail_allowed=False, needs=_needs(report, referral.witness_link_id))
+    elif ConsentScope.CONTACT_DETAILS in covered:
         contact = ContactDetails(
             name=report.contact_name, email=report.contact_email, phone=report.contact_phone,
             safe_channels=tuple(str(CHANNEL_WORDS.get(c, c)) for c in report.safe_channels or ()),
             safe_times=report.safe_times, voicemail_allowed=report.voicemail_allowed,
             needs=_needs(report))
-    if ConsentScope.DESCRIPTION in covered:
+    if ConsentScope.DESCRIPTION in covered and not for_witness:
         description = report.description
     return CaseView(
         reference=referral.reference,
         support_level=LEVEL_WORDS.get(referral.support_level, referral.support_level),
         category_and_dates=category_and_dates, contact=contact, description=description,
-        shared=tuple(str(SCOPE_WORDS[s]) for s in ConsentScope if s in covered),
-        not_shared=tuple(str(SCOPE_WORDS[s]) for s in ConsentScope if s not in covered))
+        shared=tuple(str(SCOPE_WORDS[s]) for s in offered if s in covered),
+        not_shared=tuple(str(SCOPE_WORDS[s]) for s in offered if s not in covered), for_witness=for_witness)

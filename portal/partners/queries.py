@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
 from portal.auth.models import User
-from portal.cases.models import Report
+from portal.cases.models import Report, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.paging import page_within
@@ -148,6 +148,14 @@ def count_visible(organisation_id: int) -> int:
 def report_for(referral: Referral) -> Report | None:
     """The case a referral was made from."""
     return db.session.get(Report, referral.report_id)
+
+
+def witness_for(referral: Referral) -> User | None:
+    """For a witness's own referral, the witness's account (None for the victim's, or a link no longer used)."""
+    if referral.witness_link_id is None:
+        return None
+    link = db.session.get(WitnessLink, referral.witness_link_id)
+    return db.session.get(User, link.witness_user_id) if link is not None and link.witness_user_id else None
 
 
 def concerns_raised(referral: Referral) -> list[Task]:

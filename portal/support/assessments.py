@@ -1,4 +1,6 @@
-"""Needs assessments and the victim's choice of support level: the only code that writes them."""
+"""Needs assessments and the person's choice of support level: the only code that writes them.
+
+A victim's assessment has no witness link; a witness's has theirs, and is theirs alone (see `latest_assessment`)."""
 
 from dataclasses import asdict
 from datetime import timedelta
@@ -8,9 +10,9 @@ from sqlalchemy import select
 from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.cases import victims_code
-from portal.cases.access import require_victim
+from portal.cases.access import require_person
 from portal.cases.enums import DeadlineKind
-from portal.cases.models import Report, VictimsCodeDeadline
+from portal.cases.models import Report, VictimsCodeDeadline, WitnessLink
 from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError
@@ -18,7 +20,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
-from portal.support.models import NeedsAssessment
+from portal.support.models import NeedsAssessment, whose
 from portal.support.recommendation import NeedsAnswers, SupportLevel, recommend
 
 LEVEL_NAMES = {SupportLevel.INFORMATION: "information", SupportLevel.CONTACT: "contact",
@@ -45,10 +47,11 @@ def _answers_json(answers: NeedsAnswers) -> dict:
 
 def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, language: str | None = None,
                     interpreter: bool = False, bsl: bool = False, easy_read: bool = False,
-                    contact_method: str | None = None, contact_time: str | None = None) -> NeedsAssessment:
-    """Record the victim's answers and the recommendation. Taking it meets the promise to offer support."""
+                    contact_method: str | None = None, contact_time: str | None = None,
+                    witness_link: WitnessLink | None = None) -> NeedsAssessment:
+    """Record the person's answers and the recommendation. A victim taking it meets the promise to offer support."""
     try:
-        require_victim(user, report)
+        require_person(user, report, witness_link)
         if contact_method and contact_method not in CONTACT_METHODS:
             raise DomainError(N_("Select how you would like to be contacted"), field="contact_method")
         contact_time = (contact_time or "").strip() or None
@@ -64,21 +67,24 @@ def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, langua
     advice = recommend(answers)
     now = utcnow()
     assessment = NeedsAssessment(
-        report_id=report.id, answers=_answers_json(answers), recommended_level=LEVEL_NAMES[advice.level],
+        report_id=report.id, witness_link_id=witness_link.id if witness_link else None,
+        answers=_answers_json(answers), recommended_level=LEVEL_NAMES[advice.level],
         recommended_peer=advice.peer, reasons=list(advice.reasons), language=language, interpreter=interpreter,
         bsl=bsl, easy_read=easy_read, contact_method=contact_method, contact_time=contact_time)
     db.session.add(assessment)
-    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
-    record_audit(user.id, "support.assessed", "report", report.crime_number)
+    if witness_link is None:
+        victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    record_audit(user.id, "support.assessed", "report", report.crime_number, "as a witness" if witness_link else None)
     db.session.commit()
     return assessment
 
 
 def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool) -> NeedsAssessment:
-    """The victim picks a level, which may differ from the one recommended. They can change it later."""
+    """The person picks a level, which may differ from the one recommended. They can change it later."""
     report = db.session.get(Report, assessment.report_id)
+    witness_link = db.session.get(WitnessLink, assessment.witness_link_id) if assessment.witness_link_id else None
     try:
-        require_victim(user, report)
+        require_person(user, report, witness_link)
         if level not in CHOOSABLE_LEVELS:
             raise DomainError(N_("Select the support you want"), field="level")
     except DomainError:
@@ -89,17 +95,19 @@ def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool
     assessment.wants_peer = bool(peer)
     assessment.chosen_at = utcnow()
     words = N_("%(level)s, and a peer-support group.") if peer else N_("%(level)s.")
-    add_timeline_event(report.id, "support", N_("You changed the support you want") if changed
-                       else N_("You chose the support you want"), words, actor_id=user.id, victim=True,
-                       values={"level": LEVEL_WORDS[level]})
+    if witness_link is None:  # witnesses share one timeline, so a witness's own support is not written on it
+        add_timeline_event(report.id, "support", N_("You changed the support you want") if changed
+                           else N_("You chose the support you want"), words, actor_id=user.id, victim=True,
+                           values={"level": LEVEL_WORDS[level]})
     record_audit(user.id, "support.level_chosen", "report", report.crime_number, f"{level} peer={bool(peer)}")
     db.session.commit()
     return assessment
 
 
-def latest_assessment(report_id: int) -> NeedsAssessment | None:
-    """The assessment that counts: the most recent."""
-    return db.session.scalar(select(NeedsAssessment).where(NeedsAssessment.report_id == report_id)
+def latest_assessment(report_id: int, witness_link_id: int | None = None) -> NeedsAssessment | None:
+    """The assessment that counts: the most recent, of the victim (no link) or of the witness with this link."""
+    return db.session.scalar(select(NeedsAssessment).where(NeedsAssessment.report_id == report_id,
+                                                           whose(NeedsAssessment, witness_link_id))
                              .order_by(NeedsAssessment.id.desc()).limit(1))
 
 

@@ -14,6 +14,13 @@ from portal.database import Base, TimestampMixin, enum_column
 from portal.support.enums import ConsentScope, ConsentSource, Delivery, ReferralStatus, ServiceKind
 
 
+def whose(model, witness_link_id: int | None):
+    """The condition for one person's support rows (assessments, consents, referrals) on a case: the victim's
+    (no witness link) or one witness's. Every query for a person's support uses it, so neither sees the other's."""
+    column = model.witness_link_id
+    return column.is_(None) if witness_link_id is None else column == witness_link_id
+
+
 class Organisation(TimestampMixin, Base):
     """A charity or community group that receives referrals. Listed only while approved and accredited."""
 
@@ -92,6 +99,10 @@ class NeedsAssessment(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # Whose support this is: None for the case's victim, else the witness (by their link to the case). A witness's
+    # support is theirs alone: the victim's pages and download never show it, nor the witness the victim's.
+    witness_link_id: Mapped[int | None] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"),
+                                                        index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     recommended_level: Mapped[str] = mapped_column(String(20))
     recommended_peer: Mapped[bool] = mapped_column(default=False)
@@ -116,6 +127,10 @@ class Consent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # Whose support this is: None for the case's victim, else the witness (by their link to the case). A witness's
+    # support is theirs alone: the victim's pages and download never show it, nor the witness the victim's.
+    witness_link_id: Mapped[int | None] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"),
+                                                        index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     scopes: Mapped[list] = mapped_column(JSON, default=list)
     source: Mapped[ConsentSource] = mapped_column(enum_column(ConsentSource, 10))
@@ -146,6 +161,10 @@ class Referral(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # Whose support this is: None for the case's victim, else the witness (by their link to the case). A witness's
+    # support is theirs alone: the victim's pages and download never show it, nor the witness the victim's.
+    witness_link_id: Mapped[int | None] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"),
+                                                        index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     service_id: Mapped[int] = mapped_column(ForeignKey("support_services.id", ondelete="CASCADE"), index=True)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="SET NULL"))

@@ -17,9 +17,9 @@ from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases import victims_code
-from portal.cases.access import POLICE_ROLES, require_victim
+from portal.cases.access import POLICE_ROLES, require_person, require_victim
 from portal.cases.enums import DeadlineKind
-from portal.cases.models import Report
+from portal.cases.models import Report, WitnessLink
 from portal.cases.timeline import add_timeline_event
 from portal.cases.working_days import add_working_days
 from portal.clock import utcnow
@@ -27,14 +27,16 @@ from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
-from portal.notifications.services import notify_victim, queue_email
+from portal.notifications.services import notify_victim, queue_email, queue_email_to
 from portal.support import referral_text
 from portal.support.enums import ConsentScope, ConsentSource, ServiceKind
 from portal.support.enums import ReferralStatus as S
-from portal.support.models import Consent, Organisation, Referral, ReferralEvent, SupportService
+from portal.support.models import Consent, Organisation, Referral, ReferralEvent, SupportService, whose
 from portal.support.referral_states import OPEN_STATUSES, TAKING_A_PLACE, VISIBLE_TO_PARTNER, check_transition
 
 NOTE_MAX = 2000
+# What a witness may share about a case: what kind of crime and when, and their own contact details.
+WITNESS_SCOPES = frozenset({ConsentScope.CATEGORY_AND_DATES.value, ConsentScope.CONTACT_DETAILS.value})
 LEVELS = ("contact", "specialist", "peer", "restorative")
 
 
@@ -123,12 +125,12 @@ def _check_level(service: SupportService, level: str) -> None:
         raise DomainError(N_("This service does not offer that kind of support"), field="level")
 
 
-def _check_can_refer(report: Report, service: SupportService, level: str) -> None:
-    """A fitting level, a service taking referrals, and only one open referral to it at a time."""
+def _check_can_refer(report: Report, service: SupportService, level: str, witness_link_id: int | None = None) -> None:
+    """A fitting level, a service taking referrals, and only one open referral to it at a time for each person."""
     _check_level(service, level)
     _check_taking_referrals(service)
     already = db.session.scalar(select(Referral.id).where(
-        Referral.report_id == report.id, Referral.service_id == service.id,
+        Referral.report_id == report.id, Referral.service_id == service.id, whose(Referral, witness_link_id),
         Referral.status.in_(list(OPEN_STATUSES | {S.PROPOSED}))))
     if already:
         raise DomainError(N_("There is already an open referral to this service"), field="service")
@@ -141,8 +143,9 @@ def _new_reference() -> str:
 
 
 def _new_referral(report: Report, service: SupportService, level: str, status: S,
-                  suggested_by: User | None = None) -> Referral:
-    referral = Referral(reference=_new_reference(), report_id=report.id, organisation_id=service.organisation_id,
+                  suggested_by: User | None = None, witness_link_id: int | None = None) -> Referral:
+    referral = Referral(reference=_new_reference(), report_id=report.id, witness_link_id=witness_link_id,
+                        organisation_id=service.organisation_id,
                         service_id=service.id, status=status, support_level=level,
                         suggested_by_id=suggested_by.id if suggested_by else None)
     referral.service = service
@@ -170,14 +173,25 @@ def _history(referral: Referral, actor: User | None, change: Change, now: dateti
 
 def _write(actor: User, referral: Referral, report: Report, change: Change, now: datetime,
            notify: bool) -> None:
-    """The shared writes of every change: history, the victim's timeline, the audit and the victim's email."""
+    """The shared writes of every change: history, the audit, and for the victim their timeline and their email.
+    A witness's referral is theirs alone: it is not written on the case's timeline (the victim's, or the one all
+    witnesses share); the witness follows it on their support page and is emailed a neutral line."""
     _history(referral, actor, change, now)
-    if change.victim_title:
+    if change.victim_title and referral.witness_link_id is None:
         add_timeline_event(report.id, "support", change.victim_title, change.victim_body, actor_id=actor.id,
                            victim=True, reason_code=change.reason_code, values=change.values)
     record_audit(actor.id, change.action, "referral", referral.reference, report.crime_number)
-    if notify and not report.safeguarding:
+    if notify and referral.witness_link_id is not None:
+        witness = _witness_of(referral.witness_link_id)
+        if witness is not None and witness.is_active:
+            queue_email_to(witness, "case_update", sign_in_link=absolute_url("auth.login"))
+    elif notify and not report.safeguarding:
         notify_victim(report)
+
+
+def _witness_of(witness_link_id: int) -> User | None:
+    link = db.session.get(WitnessLink, witness_link_id)
+    return db.session.get(User, link.witness_user_id) if link is not None and link.witness_user_id else None
 
 
 def _commit() -> None:
@@ -198,21 +212,28 @@ def _refuse(error: DomainError) -> None:
 
 
 def refer_with_consent(user: User, report: Report, service: SupportService, level: str,
-                       scopes: Iterable[str]) -> Referral:
-    """The victim chooses a service and agrees what to share: the referral is sent at once."""
+                       scopes: Iterable[str], witness_link: WitnessLink | None = None) -> Referral:
+    """The victim, or a witness on the case, chooses a service and agrees what to share: the referral is sent at
+    once. A witness can share only the kind of crime and its dates, and their own contact details: what the victim
+    said happened is not theirs to share."""
+    link_id = witness_link.id if witness_link else None
     try:
-        require_victim(user, report)
-        _check_can_refer(report, service, level)
+        require_person(user, report, witness_link)
+        _check_can_refer(report, service, level, link_id)
         chosen = _clean_scopes(scopes)
+        if witness_link is not None and not set(chosen) <= WITNESS_SCOPES:
+            raise DomainError(N_("Select what to share from the list"), field="scopes")
     except DomainError as error:
         _refuse(error)
     now = utcnow()
-    consent = Consent(report_id=report.id, organisation_id=service.organisation_id, scopes=chosen,
-                      source=ConsentSource.ONLINE, given_at=now, given_by="the victim, online")
+    consent = Consent(report_id=report.id, witness_link_id=link_id, organisation_id=service.organisation_id,
+                      scopes=chosen, source=ConsentSource.ONLINE, given_at=now,
+                      given_by="the witness, online" if witness_link else "the victim, online")
     db.session.add(consent)
-    referral = _new_referral(report, service, level, S.SENT)
+    referral = _new_referral(report, service, level, S.SENT, witness_link_id=link_id)
     _mark_sent(referral, consent, now)
-    victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
+    if witness_link is None:
+        victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)
     _write(user, referral, report, Change(
         "referral.sent", S.SENT, N_("You asked to be referred to %(organisation)s"),
         N_("Service: %(service)s. You agreed to share: %(shared)s."),
@@ -268,10 +289,12 @@ def turn_down_proposal(user: User, referral: Referral) -> Referral:
 
 
 def withdraw_consent(user: User, consent: Consent) -> Consent:
-    """The victim takes back their consent. The organisation loses access to every referral it covered, at once."""
+    """The victim or witness takes back their consent. The organisation loses access to every referral it covered,
+    at once."""
     report = db.session.get(Report, consent.report_id)
+    witness_link = db.session.get(WitnessLink, consent.witness_link_id) if consent.witness_link_id else None
     try:
-        require_victim(user, report)
+        require_person(user, report, witness_link)
         if not consent.is_active:
             raise DomainError(N_("You have already withdrawn this consent"))
     except DomainError as error:
@@ -288,9 +311,10 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
     if consent.organisation.email:
         queue_email(consent.organisation.email, "partner_referral_withdrawn", locale=DEFAULT_LANGUAGE,
                     sign_in_link=absolute_url("auth.login"))
-    add_timeline_event(report.id, "support", N_("You withdrew your consent for %(organisation)s"),
-                       N_("They can no longer see any of your details."), actor_id=user.id, victim=True,
-                       values={"organisation": consent.organisation.name})
+    if witness_link is None:
+        add_timeline_event(report.id, "support", N_("You withdrew your consent for %(organisation)s"),
+                           N_("They can no longer see any of your details."), actor_id=user.id, victim=True,
+                           values={"organisation": consent.organisation.name})
     record_audit(user.id, "consent.withdrawn", "consent", str(consent.id), report.crime_number)
     _commit()
     return consent
@@ -479,15 +503,18 @@ def close(partner: User, referral: Referral, expected_version: int, outcome: str
 # Reading ----------------------------------------------------------------------------------------------------
 
 
-def referrals_for_case(report_id: int) -> list[Referral]:
-    """Every referral on a case, newest first, for the victim and police staff."""
-    return list(db.session.scalars(select(Referral).where(Referral.report_id == report_id)
+def referrals_for_case(report_id: int, witness_link_id: int | None = None) -> list[Referral]:
+    """Every referral of one person on a case, newest first: the victim's (for them and police staff), or the
+    witness's with this link (for them)."""
+    return list(db.session.scalars(select(Referral).where(Referral.report_id == report_id,
+                                                          whose(Referral, witness_link_id))
                                    .order_by(Referral.id.desc())))
 
 
-def consents_for_case(report_id: int) -> list[Consent]:
-    """Every consent given on a case, newest first."""
-    return list(db.session.scalars(select(Consent).where(Consent.report_id == report_id)
+def consents_for_case(report_id: int, witness_link_id: int | None = None) -> list[Consent]:
+    """Every consent one person gave on a case (the victim, or the witness with this link), newest first."""
+    return list(db.session.scalars(select(Consent).where(Consent.report_id == report_id,
+                                                         whose(Consent, witness_link_id))
                                    .order_by(Consent.given_at.desc(), Consent.id.desc())))
 
 

@@ -1,4 +1,5 @@
-"""Support pages for victims: needs assessment, support levels, the directory, consent and referral tracking."""
+"""Support pages for victims and witnesses: needs assessment, support levels, the directory, consent and referral
+tracking. A witness's support is their own (by their link to the case): neither they nor the victim see the other's."""
 
 import re
 from collections import defaultdict
@@ -11,13 +12,13 @@ from markupsafe import Markup, escape
 
 from portal.auth.access import public, role_required
 from portal.auth.roles import Role
-from portal.cases.access import Relation, case_for
-from portal.cases.queries import cases_for
+from portal.cases.access import Relation, case_for, witness_link_for
+from portal.cases.queries import cases_as_witness, cases_for
 from portal.domain import DomainError
 from portal.forms import PortalForm, options
 from portal.i18n import uk_date
 from portal.reporting.services import get_category, list_categories
-from portal.support import assessments, directory, referrals, schedules
+from portal.support import assessments, directory, referral_text, referrals, schedules
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.forms import (
     LEVEL_HINTS,
@@ -97,17 +98,36 @@ def _case(crime_number: str):
     return case_for(current_user, crime_number, Relation.VICTIM)[0]
 
 
+def _person_case(crime_number: str):
+    """The case and, for a witness, their link to it (None for the victim): 'not found' for anyone else."""
+    report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
+    link = witness_link_for(current_user, report) if relation == Relation.WITNESS else None
+    if relation == Relation.WITNESS and link is None:
+        abort(404)
+    return report, link
+
+
+def _link_id(link) -> int | None:
+    return link.id if link is not None else None
+
+
 def _to_case(report):
     return redirect(url_for("tracking.case", crime_number=report.crime_number))
 
 
 @bp.route("/")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def index():
-    """Get support: the victim's cases, each with a way to start or change support, and the directory and guides."""
+    """Get support: the person's cases as victim and as witness, each with a way to start or change their support,
+    and the directory and guides."""
     cases = cases_for(current_user)
     latest = {report.id: assessments.latest_assessment(report.id) for report in cases}
-    return render_template("support/index.html", cases=cases, latest=latest)
+    witness_cases = []
+    for report in cases_as_witness(current_user):
+        link = witness_link_for(current_user, report)
+        if link is not None:
+            witness_cases.append((report, assessments.latest_assessment(report.id, link.id)))
+    return render_template("support/index.html", cases=cases, latest=latest, witness_cases=witness_cases)
 
 
 def _previous_answers(assessment) -> dict:
@@ -131,12 +151,12 @@ def _previous_answers(assessment) -> dict:
 
 
 @bp.route("/<crime_number>/assessment", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def assessment(crime_number: str):
     """A few questions about how the crime is affecting the person, and how to communicate with them."""
-    report = _case(crime_number)
+    report, link = _person_case(crime_number)
     if request.method == "GET":
-        form = AssessmentForm(**_previous_answers(assessments.latest_assessment(report.id)))
+        form = AssessmentForm(**_previous_answers(assessments.latest_assessment(report.id, _link_id(link))))
     else:
         form = AssessmentForm()
     if form.validate_on_submit():
@@ -152,12 +172,12 @@ def assessment(crime_number: str):
                 current_user, report, answers, language=form.language.data,
                 interpreter="interpreter" in communication, bsl="bsl" in communication,
                 easy_read="easy_read" in communication, contact_method=form.contact_method.data or None,
-                contact_time=form.contact_time.data)
+                contact_time=form.contact_time.data, witness_link=link)
         except DomainError as error:
             getattr(form, error.field or "daily_life", form.daily_life).errors.append(error.message)
         else:
             return redirect(url_for("support.choose", crime_number=report.crime_number))
-    return render_template("support/assessment.html", form=form, report=report)
+    return render_template("support/assessment.html", form=form, report=report, as_witness=link is not None)
 
 
 def _level_items(recommended: str) -> list[dict]:
@@ -174,11 +194,11 @@ def _level_items(recommended: str) -> list[dict]:
 
 
 @bp.route("/<crime_number>/choose", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def choose(crime_number: str):
-    """The recommended level with its reasons; the victim chooses, and can come back to change it."""
-    report = _case(crime_number)
-    latest = assessments.latest_assessment(report.id)
+    """The recommended level with its reasons; the person chooses, and can come back to change it."""
+    report, link = _person_case(crime_number)
+    latest = assessments.latest_assessment(report.id, _link_id(link))
     if latest is None:
         return redirect(url_for("support.assessment", crime_number=report.crime_number))
     if request.method == "GET" and latest.chosen_level:
@@ -191,13 +211,14 @@ def choose(crime_number: str):
         except DomainError as error:
             form.level.errors.append(error.message)
         else:
-            flash(_("We have saved your choice. You can change it at any time from your case page."), "success")
+            flash(_("We have saved your choice. You can change it at any time from ‘Get support’.") if link
+                  else _("We have saved your choice. You can change it at any time from your case page."), "success")
             if chosen.chosen_level == "information" and not chosen.wants_peer:
                 return redirect(url_for("support.guide", category_code=report.category.code)
                                 if report.category.active else url_for("support.guides"))
             return redirect(url_for("support.services", crime_number=report.crime_number))
     return render_template("support/choose.html", form=form, report=report, assessment=latest,
-                           level_items=_level_items(latest.recommended_level))
+                           level_items=_level_items(latest.recommended_level), as_witness=link is not None)
 
 
 def _matches(report, latest, level: str) -> list:
@@ -209,18 +230,18 @@ def _matches(report, latest, level: str) -> list:
             for match in best_matches(need, directory.candidates_for(need))]
 
 
-def _open_service_ids(report) -> set[int]:
-    """Services this case already has a live referral or suggestion with."""
+def _open_service_ids(report, link=None) -> set[int]:
+    """Services this person already has a live referral or suggestion with on the case."""
     live = OPEN_STATUSES | {ReferralStatus.PROPOSED}
-    return {r.service_id for r in referrals.referrals_for_case(report.id) if r.status in live}
+    return {r.service_id for r in referrals.referrals_for_case(report.id, _link_id(link)) if r.status in live}
 
 
 @bp.route("/<crime_number>/services")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def services(crime_number: str):
-    """The services and groups that best fit the case and the victim's needs, and why."""
-    report = _case(crime_number)
-    latest = assessments.latest_assessment(report.id)
+    """The services and groups that best fit the case and the person's needs, and why."""
+    report, link = _person_case(crime_number)
+    latest = assessments.latest_assessment(report.id, _link_id(link))
     if latest is None:
         return redirect(url_for("support.assessment", crime_number=report.crime_number))
     if latest.chosen_level is None:
@@ -229,7 +250,11 @@ def services(crime_number: str):
     group_matches = _matches(report, latest, "peer") if latest.wants_peer else None
     return render_template("support/services.html", report=report, assessment=latest,
                            service_matches=service_matches, group_matches=group_matches,
-                           already=_open_service_ids(report))
+                           already=_open_service_ids(report, link), as_witness=link is not None,
+                           referrals=referrals.referrals_for_case(report.id, link.id) if link else [],
+                           referral_words={"words_for": referral_text.words_for,
+                                           "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
+                                           "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM})
 
 
 def _listed_or_404(service_id: int):
@@ -259,18 +284,23 @@ def _full_message(service) -> str:
 
 
 @bp.route("/<crime_number>/refer/<int:service_id>", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def refer(crime_number: str, service_id: int):
-    """Consent: which organisation, and which parts of the case to share. Sending it makes the referral."""
-    report = _case(crime_number)
+    """Consent: which organisation, and which parts of the case to share. Sending it makes the referral. A witness
+    can share the kind of crime and its dates, and their own contact details only."""
+    report, link = _person_case(crime_number)
     service = _listed_or_404(service_id)
     form = ConsentForm()
+    if link is not None:
+        form.scopes.choices = [choice for choice in form.scopes.choices
+                               if choice.value in referrals.WITNESS_SCOPES]
     service_error = _full_message(service) if referrals.is_full(service) else None
     if service_error is None and form.validate_on_submit():
         organisation = service.organisation.name
         try:
             referrals.refer_with_consent(current_user, report, service, _referral_level(
-                service, assessments.latest_assessment(report.id)), form.scopes.data)
+                service, assessments.latest_assessment(report.id, _link_id(link))), form.scopes.data,
+                witness_link=link)
         except DomainError as error:
             if error.field == "scopes":
                 form.scopes.errors.append(error.message)
@@ -279,14 +309,18 @@ def refer(crime_number: str, service_id: int):
         else:
             flash(_("We have sent your referral to %(organisation)s. You can follow it here.",
                     organisation=organisation), "success")
+            if link is not None:  # a witness follows their own referrals on their support page, not the case's
+                return redirect(url_for("support.services", crime_number=report.crime_number))
             return _to_case(report)
     return render_template("support/refer.html", form=form, report=report, service=service,
-                           service_error=service_error, scope_items=_scope_items())
+                           service_error=service_error, scope_items=_scope_items(link is not None),
+                           as_witness=link is not None)
 
 
-def _scope_items() -> list[dict]:
-    """A hint under each part of the case that can be shared."""
-    return [{"hint": {"text": str(SCOPE_HINTS[scope])}} for scope in SCOPE_WORDS]
+def _scope_items(as_witness: bool = False) -> list[dict]:
+    """A hint under each part of the case that can be shared (for a witness, the parts a witness may share)."""
+    return [{"hint": {"text": str(SCOPE_HINTS[scope])}} for scope in SCOPE_WORDS
+            if not as_witness or scope in referrals.WITNESS_SCOPES]
 
 
 def _suggestion_or_404(report, referral_id: int):
@@ -326,24 +360,25 @@ def suggestion(crime_number: str, referral_id: int):
 
 
 @bp.route("/<crime_number>/consents")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def consents(crime_number: str):
-    """Every consent given on the case, with a way to withdraw each active one."""
-    report = _case(crime_number)
+    """Every consent the person gave on the case, with a way to withdraw each active one."""
+    report, link = _person_case(crime_number)
     services_by_consent = defaultdict(list)
-    for referral in referrals.referrals_for_case(report.id):
+    for referral in referrals.referrals_for_case(report.id, _link_id(link)):
         if referral.consent_id:
             services_by_consent[referral.consent_id].append(referral.service.name)
-    return render_template("support/consents.html", report=report,
-                           consents=referrals.consents_for_case(report.id), services_by_consent=services_by_consent)
+    return render_template("support/consents.html", report=report, as_witness=link is not None,
+                           consents=referrals.consents_for_case(report.id, _link_id(link)),
+                           services_by_consent=services_by_consent)
 
 
 @bp.route("/<crime_number>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def withdraw(crime_number: str, consent_id: int):
     """Check, then withdraw one consent. The organisation loses access at once."""
-    report = _case(crime_number)
-    consent = next((c for c in referrals.consents_for_case(report.id) if c.id == consent_id), None)
+    report, link = _person_case(crime_number)
+    consent = next((c for c in referrals.consents_for_case(report.id, _link_id(link)) if c.id == consent_id), None)
     if consent is None:
         abort(404)
     back = redirect(url_for("support.consents", crime_number=report.crime_number))

@@ -121,7 +121,8 @@ def _referrals_missing_check_ins(now: datetime, limit: int) -> list:
              .join(Consent, Consent.id == Referral.consent_id)
              .join(Report, Report.id == Referral.report_id)
              .join(User, User.id == Report.reporter_user_id)
-             .where(Referral.sent_at.is_not(None), Referral.sent_at <= now,
+             # Check-ins ask the victim how they are coping; a witness's own referral has none.
+             .where(Referral.witness_link_id.is_(None), Referral.sent_at.is_not(None), Referral.sent_at <= now,
                     Referral.sent_at >= now - timedelta(weeks=max(CHECK_IN_WEEKS)) - OFFER_WINDOW,
                     Referral.status != ReferralStatus.WITHDRAWN, Consent.withdrawn_at.is_(None),
                     *_askable(), or_(*missing))

@@ -14,7 +14,7 @@ from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for, witness_link_for
 from portal.cases.enums import CaseStatus
-from portal.cases.queries import cases_for, victim_timeline
+from portal.cases.queries import cases_as_witness, cases_for, victim_timeline
 from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.domain import DomainError
@@ -126,7 +126,7 @@ def my_cases():
     cases = cases_for(current_user)
     return render_template("tracking/my_cases.html", cases=cases, status_text=STATUS_TEXT,
                            last_updates=queries.last_updates([c.id for c in cases]),
-                           witness_cases=witnesses.cases_as_witness(current_user))
+                           witness_cases=cases_as_witness(current_user))
 
 
 REQUEST_WORDS = {"asked_for": task_words.ASKED_FOR, "state": task_words.STATE, "colours": task_words.STATE_COLOURS}

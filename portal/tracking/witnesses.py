@@ -170,10 +170,3 @@ def witnesses_on(report: Report) -> list[dict]:
                 .order_by(CourtAvailability.answered_at)):
             answers[answer.witness_link_id] = answer
     return [{"link": link, "answer": answers.get(link.id)} for link in links]
-
-
-def cases_as_witness(user: User) -> list[Report]:
-    """Cases this person follows as a witness."""
-    return list(db.session.scalars(select(Report).join(WitnessLink, WitnessLink.report_id == Report.id)
-                                   .where(WitnessLink.witness_user_id == user.id)
-                                   .order_by(Report.submitted_at.desc())))

@@ -215,15 +215,15 @@ _ROWS = {
     "witness_care_messages_other_case": (_L, _403, _403, _403, _403, _403, _403, _403, _403, _403),
     "witness_care_reply":              (_L, _403, _403, _403, _403, _403, _403, _403, _403, _403),
     "export":                          (_L, _SH, _HI, _SH, _HI, _403, _403, _403, _403, _403),
-    "support_assessment":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_choose":                  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_services":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_refer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_assessment":              (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "support_choose":                  (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "support_services":                (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "support_refer":                   (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
     "support_suggestion":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "support_suggestion_of_other_case": (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_consents":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_withdraw":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "support_withdraw_other_case":     (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_consents":                (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "support_withdraw":                (_L, _OK, _404, _404, _404, _403, _403, _403, _403, _403),
+    "support_withdraw_other_case":     (_L, _404, _404, _404, _404, _403, _403, _403, _403, _403),
     "staff_new_referral":              (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_record_consent":            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_record_consent_other_case": (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
@@ -357,6 +357,12 @@ def make_world(app) -> World:
             TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
         other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
         support_ids = refer_both_cases(users, report.id, other.id)
+        # The witness's own support: an assessment and a choice, so their support pages open (the victim's consent
+        # is not theirs: withdrawing it is "not found" for them).
+        witness = db.session.get(User, users["witness"].id)
+        link = db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id))
+        own = assessments.save_assessment(witness, report, NeedsAnswers(daily_life=Impact.A_LITTLE), witness_link=link)
+        assessments.choose_level(witness, own, "contact", peer=False)
         tracking.ask_for_call(db.session.get(User, users["victim"].id), report, "Evenings, please")
         task_id = db.session.scalar(select(Task.id).where(Task.report_id == report.id))
         witness_link_id = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id))
