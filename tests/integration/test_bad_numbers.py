@@ -35,7 +35,7 @@ NOT_PAGES = (".pdf", ".json", ".csv")  # downloads carry no forms
 IN_RANGE_BUT_ABSENT = str(2**31 - 1)  # fits the column, matches nothing
 DATE_PARTS = ("day", "month", "year")
 A_REAL_DATE = {"day": "1", "month": "2", "year": "2026"}
-INSIGHT_PAGES = ("/insight/", "/insight/demand", "/insight/experience", "/insight/requests")
+INSIGHT_PAGES = ("/insight/", "/insight/demand", "/insight/experience", "/insight/requests", "/insight/witnesses")
 
 
 def kinds_allowed(app, endpoint: str) -> list[str | None]:

@@ -46,6 +46,7 @@ BUDGET = {
     # read live, not from the rollups: user, categories (the filter), the counts by type and overall (one
     # statement), the two times of each finished request (for the percentiles)
     "insight requests": (Role.COMMISSIONER, 4),
+    "insight witnesses": (Role.COMMISSIONER, 5),
     "insight public summary": (None, 5),
 }
 
@@ -105,6 +106,7 @@ def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
         "insight demand": "/insight/demand",
         "insight experience": "/insight/experience",
         "insight requests": "/insight/requests",
+        "insight witnesses": "/insight/witnesses",
         "insight public summary": "/insight/public",
     }
 
