@@ -63,45 +63,43 @@ class ExpensesForm(PortalForm):
     submit = submit(_l("Send claim"))
 
 
-def _done(crime_number: str):
-    flash(_("Sent. Witness care will answer here, under ‘What you asked us’."), "success")
-    return redirect(url_for("tracking.case", crime_number=crime_number))
+def _request_page(crime_number: str, form: PortalForm, send, error_field, title: str, intro: str):
+    """One witness request: the form, and on a valid answer the service call that raises witness care's task."""
+    report, _relation = case_for(current_user, crime_number, Relation.WITNESS)
+    if form.validate_on_submit():
+        try:
+            send(report)
+        except DomainError as error:
+            error_field.errors.append(error.message)
+        else:
+            flash(_("Sent. Witness care will answer here, under ‘What you asked us’."), "success")
+            return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return render_template("tracking/witness_request.html", form=form, report=report, title=title, intro=intro)
 
 
 @bp.route("/cases/<crime_number>/special-measures", methods=["GET", "POST"])
 @role_required(Role.VICTIM, Role.WITNESS)
 def special_measures(crime_number: str):
     """A witness asks for help to give evidence."""
-    report, _relation = case_for(current_user, crime_number, Relation.WITNESS)
     form = SpecialMeasuresForm()
-    if form.validate_on_submit():
-        try:
-            witnesses.ask_for_special_measures(current_user, report, form.measures.data, form.details.data)
-        except DomainError as error:
-            form.measures.errors.append(error.message)
-        else:
-            return _done(report.crime_number)
-    return render_template("tracking/witness_request.html", form=form, report=report,
-                           title=_("Ask for help to give evidence"),
-                           intro=_("Special measures can make giving evidence easier. Witness care will ask the court "
-                                   "and tell you the answer on your case page."))
+    return _request_page(
+        crime_number, form,
+        lambda report: witnesses.ask_for_special_measures(current_user, report, form.measures.data,
+                                                          form.details.data),
+        form.measures, _("Ask for help to give evidence"),
+        _("Special measures can make giving evidence easier. Witness care will ask the court and tell you the answer "
+          "on your case page."))
 
 
 @bp.route("/cases/<crime_number>/expenses", methods=["GET", "POST"])
 @role_required(Role.VICTIM, Role.WITNESS)
 def expenses(crime_number: str):
     """A witness starts an expenses claim."""
-    report, _relation = case_for(current_user, crime_number, Relation.WITNESS)
     form = ExpensesForm()
-    if form.validate_on_submit():
-        try:
-            witnesses.claim_expenses(current_user, report, form.items.data, form.amount.data, form.details.data)
-        except DomainError as error:
-            form.items.errors.append(error.message)
-        else:
-            return _done(report.crime_number)
-    return render_template("tracking/witness_request.html", form=form, report=report,
-                           title=_("Claim your expenses"),
-                           intro=_("You can claim for travel, meals, loss of earnings and care when you go to court "
-                                   "as a witness. Witness care check your claim and tell you the answer on your case "
-                                   "page. Keep your receipts."))
+    return _request_page(
+        crime_number, form,
+        lambda report: witnesses.claim_expenses(current_user, report, form.items.data, form.amount.data,
+                                                form.details.data),
+        form.items, _("Claim your expenses"),
+        _("You can claim for travel, meals, loss of earnings and care when you go to court as a witness. Witness care "
+          "check your claim and tell you the answer on your case page. Keep your receipts."))

@@ -73,6 +73,8 @@ def test_a_witness_is_referred_with_consent_and_follows_their_own_referral(app, 
     assert_good_page(services)
     html = services.get_data(as_text=True)
     assert "Your referrals" in html and "Witness Help Camden" in html and "You already have a referral here" in html
+    chosen = witness.get("/support/").get_data(as_text=True)
+    assert "Your support and referrals" in chosen and f"/support/{number}/services" in chosen
     consents = witness.get(f"/support/{number}/consents")
     assert_good_page(consents)
     assert "Witness Help Camden" in consents.get_data(as_text=True)
