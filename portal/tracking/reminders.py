@@ -12,6 +12,7 @@ moved, adjourned or vacated gets no more reminders; the new date of a moved one 
 Run every 15 minutes by the scheduler (`hearing-reminders`), or `flask jobs run hearing-reminders` from cron.
 """
 
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -69,29 +70,31 @@ def send_hearing_reminders(now: datetime | None = None) -> int:
         select(WitnessLink, User).join(User, User.id == WitnessLink.witness_user_id)
         .where(WitnessLink.report_id.in_(report_ids), WitnessLink.linked_at.is_not(None),
                User.is_active_account.is_(True))).all()
+    links_on: dict[int, list] = defaultdict(list)  # each case's joined witnesses with open accounts
+    for link, witness in links:
+        links_on[link.report_id].append((link, witness))
     event_ids = [event.id for event, _starts in hearings]
-    sent_before = {(row.witness_link_id, row.hearing_event_id, row.kind) for row in db.session.scalars(
-        select(HearingReminder).where(HearingReminder.hearing_event_id.in_(event_ids)))}
+    sent_before: dict[tuple[int, int], set[str]] = defaultdict(set)  # (witness link, hearing): kinds already sent
+    for row in db.session.scalars(select(HearingReminder).where(HearingReminder.hearing_event_id.in_(event_ids))):
+        sent_before[(row.witness_link_id, row.hearing_event_id)].add(row.kind)
     answered = set(db.session.execute(select(CourtAvailability.witness_link_id, CourtAvailability.hearing_event_id)
                                       .where(CourtAvailability.hearing_event_id.in_(event_ids))).tuples())
     sent = 0
     for event, starts in hearings:
         kind = due_reminder(starts, now)
-        for link, witness in links:
-            if link.report_id != event.report_id:
-                continue
-            already = {sent_kind for link_id, event_id, sent_kind in sent_before
-                       if (link_id, event_id) == (link.id, event.id)}
+        for link, witness in links_on[event.report_id]:
+            already = sent_before[(link.id, event.id)]
             if kind in already:
                 continue
             db.session.add(HearingReminder(witness_link_id=link.id, hearing_event_id=event.id, kind=kind,
                                            sent_at=now))
             queue_email_to(witness, "hearing_reminder", sign_in_link=absolute_url("auth.login"))
-            if not already and (link.id, event.id) not in answered:
+            first = not already
+            already.add(kind)
+            if first and (link.id, event.id) not in answered:
                 raise_task(db.session.get(Report, event.report_id), TaskType.WITNESS_NO_ANSWER, Asker.SYSTEM, None,
                            f"The witness invited as {link.invited_email} has not said whether they can attend the "
                            f"hearing on {starts.astimezone(LONDON):%d %B %Y at %H:%M}.", now=now)
-            sent_before.add((link.id, event.id, kind))
             sent += 1
     db.session.commit()
     return sent
