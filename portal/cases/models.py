@@ -273,6 +273,14 @@ class WitnessLink(TimestampMixin, Base):
     witness_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     linked_at: Mapped[datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # How it is safe to write to the witness (portal.notifications.services.queue_for_witness): any of "email"
+    # (their account's address), "text" and "letter"; None means email, as every witness is written to until they
+    # say otherwise. The mobile number and the name and postal address are kept only while text or letter is safe.
+    safe_channels: Mapped[list | None] = mapped_column(JSON)
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_address: Mapped[str | None] = mapped_column(Text)
+    contact_address_postcode: Mapped[str | None] = mapped_column(String(10))
 
 
 class SlaAlert(Base):

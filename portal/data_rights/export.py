@@ -258,6 +258,8 @@ def _witness_cases(user: User) -> list[dict]:
     support = queries.witness_support([link.id for link, _report in links])
     return [
         {"crime_number": report.crime_number, "invited_email": link.invited_email, "linked_at": link.linked_at,
+         "safe_channels": link.safe_channels, "contact_phone": link.contact_phone, "contact_name": link.contact_name,
+         "contact_address": link.contact_address, "contact_address_postcode": link.contact_address_postcode,
          "updates": [_update(event) for event in witness_timeline(report)],
          "court_answers": [_record(answer, hearing={"title": hearing.shown_title, "occurred_at": hearing.occurred_at})
                            for answer, hearing in answers[link.id]],

@@ -22,7 +22,7 @@ from portal.i18n import N_
 from portal.links import absolute_url
 from portal.messages.models import WitnessMessage
 from portal.messages.services import clean_body
-from portal.notifications.services import queue_email_to
+from portal.notifications.services import queue_for_witness
 
 
 def _own_link(user: User, report: Report) -> WitnessLink:
@@ -52,7 +52,8 @@ def send_witness_message(user: User, report: Report, body: str) -> WitnessMessag
 
 @refusals_roll_back
 def send_witness_care_message(actor: User, link: WitnessLink, body: str) -> WitnessMessage:
-    """Witness care write to a witness. The witness is emailed that there is a message, if their account is open."""
+    """Witness care write to a witness. The witness is told there is a message by their safe channel, if their
+    account is open."""
     if not _is_witness_care(actor):
         raise DomainError(N_("Only the Witness Care Unit can reply to a witness"))
     witness = db.session.get(User, link.witness_user_id) if link.witness_user_id is not None else None
@@ -64,8 +65,7 @@ def send_witness_care_message(actor: User, link: WitnessLink, body: str) -> Witn
     db.session.add(message)
     report = db.session.get(Report, link.report_id)
     record_audit(actor.id, "message.sent", "report", report.crime_number if report else None, "to a witness")
-    if witness.is_active:
-        queue_email_to(witness, "new_message", sign_in_link=absolute_url("auth.login"))
+    queue_for_witness(link, witness, "new_message", sign_in_link=absolute_url("auth.login"))
     db.session.commit()
     return message
 

@@ -23,14 +23,17 @@ REPORTER_TEMPLATES = frozenset({
 # What a person asks for on a page, sent at once by the email or text they chose: a code to follow a case, a link
 # to go on with an unfinished report (portal.notifications.services.queue_requested).
 REQUESTED_TEMPLATES = frozenset({"tracking_code", "resume_link"})
-TEXT_TEMPLATES = REPORTER_TEMPLATES | REQUESTED_TEMPLATES
+# What a witness may be told, by whichever channel is safe for them (queue_for_witness): always in neutral words.
+WITNESS_TEMPLATES = frozenset({"case_update", "new_message", "hearing_reminder"})
+TEXT_TEMPLATES = REPORTER_TEMPLATES | REQUESTED_TEMPLATES | WITNESS_TEMPLATES
+LETTER_TEMPLATES = REPORTER_TEMPLATES | WITNESS_TEMPLATES
 
 
 def template_path(channel: Channel, template: str) -> str:
     """The template file for a message of this kind on this channel."""
     if channel is Channel.TEXT and template not in TEXT_TEMPLATES:
         raise ValueError(f"{template!r} is not sent as a text message")
-    if channel is Channel.LETTER and template not in REPORTER_TEMPLATES:
+    if channel is Channel.LETTER and template not in LETTER_TEMPLATES:
         raise ValueError(f"{template!r} is not sent as a letter")
     return f"{FOLDERS[channel]}/{template}.txt"
 

@@ -5,6 +5,7 @@ who reported go through one gate (queue_for_reporter), which chooses the channel
 whichever is safe for them and possible; when none is, a person is asked to call (portal.notifications.hooks).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import has_request_context
@@ -132,6 +133,36 @@ def queue_email_to(account, template: str, **context) -> OutboxMessage:
     `neutral=` for a message about one report; a staff or partner email is never neutral."""
     neutral = context.pop("neutral", True) and not account.is_staff
     return queue_email(account.email, template, locale=account_language(account), neutral=neutral, **context)
+
+
+@dataclass(frozen=True)
+class _WitnessReached:
+    """A witness as the channel chooser reads a person: their account, and the channels and details they gave."""
+
+    safe_channels: list
+    reporter: object
+    reporter_user_id: int
+    contact_phone: str | None
+    contact_name: str | None
+    contact_address: str | None
+    contact_address_postcode: str | None
+    contact_email: None = None
+
+
+def queue_for_witness(link, account, template: str, **context) -> OutboxMessage | None:
+    """The one way to write to a witness about a case they follow (`link`, their witness link): by the first safe
+    channel they gave, as for the person who reported (email to their account's address unless they said otherwise,
+    else a text message, else a letter), in their language and neutral words. Never to a closed account. Nothing
+    is queued if no channel works, which the witness's contact form does not allow."""
+    if account is None or not account.is_active_account:
+        return None
+    found = destinations(_WitnessReached(
+        safe_channels=list(link.safe_channels or ["email"]), reporter=account, reporter_user_id=account.id,
+        contact_phone=link.contact_phone, contact_name=link.contact_name, contact_address=link.contact_address,
+        contact_address_postcode=link.contact_address_postcode))
+    if not found:
+        return None
+    return _queue(found[0], template, locale=account_language(account), neutral=True, context=context)
 
 
 def next_contact_time(report, now: datetime | None = None) -> datetime:

@@ -27,7 +27,7 @@ from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
-from portal.notifications.services import notify_victim, queue_email, queue_email_to
+from portal.notifications.services import notify_victim, queue_email, queue_for_witness
 from portal.support import referral_text
 from portal.support.enums import ConsentScope, ConsentSource, ServiceKind
 from portal.support.enums import ReferralStatus as S
@@ -175,23 +175,21 @@ def _write(actor: User, referral: Referral, report: Report, change: Change, now:
            notify: bool) -> None:
     """The shared writes of every change: history, the audit, and for the victim their timeline and their email.
     A witness's referral is theirs alone: it is not written on the case's timeline (the victim's, or the one all
-    witnesses share); the witness follows it on their support page and is emailed a neutral line."""
+    witnesses share); the witness follows it on their support page and is told there is an update by their safe
+    channel, in neutral words."""
     _history(referral, actor, change, now)
     if change.victim_title and referral.witness_link_id is None:
         add_timeline_event(report.id, "support", change.victim_title, change.victim_body, actor_id=actor.id,
                            victim=True, reason_code=change.reason_code, values=change.values)
     record_audit(actor.id, change.action, "referral", referral.reference, report.crime_number)
     if notify and referral.witness_link_id is not None:
-        witness = _witness_of(referral.witness_link_id)
-        if witness is not None and witness.is_active:
-            queue_email_to(witness, "case_update", sign_in_link=absolute_url("auth.login"))
+        link = db.session.get(WitnessLink, referral.witness_link_id)
+        if link is not None and link.witness_user_id is not None:
+            queue_for_witness(link, db.session.get(User, link.witness_user_id), "case_update",
+                              sign_in_link=absolute_url("auth.login"))
     elif notify and not report.safeguarding:
         notify_victim(report)
 
-
-def _witness_of(witness_link_id: int) -> User | None:
-    link = db.session.get(WitnessLink, witness_link_id)
-    return db.session.get(User, link.witness_user_id) if link is not None and link.witness_user_id else None
 
 
 def _commit() -> None:

@@ -27,7 +27,7 @@ from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
-from portal.notifications.services import queue_email_to
+from portal.notifications.services import queue_for_witness
 
 HEARING = "court_hearing_scheduled"
 # Who may change a hearing: officers, supervisors and the Witness Care Unit.
@@ -122,10 +122,10 @@ def change_hearing(actor: User, report: Report, event_id: int, change: str, plac
     if (note or "").strip():
         add_timeline_event(report.id, "note", "About the hearing change", note.strip()[:2000], actor_id=actor.id)
     if witness:
-        for link_witness in db.session.scalars(select(User).join(WitnessLink, WitnessLink.witness_user_id == User.id)
-                                               .where(WitnessLink.report_id == report.id,
-                                                      User.is_active_account.is_(True))):
-            queue_email_to(link_witness, "case_update", sign_in_link=absolute_url("auth.login"))
+        for link, link_witness in db.session.execute(
+                select(WitnessLink, User).join(User, WitnessLink.witness_user_id == User.id)
+                .where(WitnessLink.report_id == report.id, User.is_active_account.is_(True))).tuples():
+            queue_for_witness(link, link_witness, "case_update", sign_in_link=absolute_url("auth.login"))
     commit_change(actor, report, report.version, action,
                   Event("hearing_change", title, body, victim=victim, witness=witness, reason_code=reason,
                         values=values), roles=HEARING_ROLES)

@@ -22,7 +22,7 @@ from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.clock import LONDON, utcnow
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_email_to
+from portal.notifications.services import queue_for_witness
 from portal.tasks.enums import Asker, TaskType
 from portal.tasks.services import raise_task
 from portal.tracking.hearings import replaced_hearings
@@ -88,7 +88,7 @@ def send_hearing_reminders(now: datetime | None = None) -> int:
                 continue
             db.session.add(HearingReminder(witness_link_id=link.id, hearing_event_id=event.id, kind=kind,
                                            sent_at=now))
-            queue_email_to(witness, "hearing_reminder", sign_in_link=absolute_url("auth.login"))
+            queue_for_witness(link, witness, "hearing_reminder", sign_in_link=absolute_url("auth.login"))
             first = not already
             already.add(kind)
             if first and (link.id, event.id) not in answered:

@@ -1,25 +1,26 @@
 """Witnesses join a case with a one-time code; officers invite them; witnesses answer about court dates."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from portal import postal_address as postal
 from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.auth.security import limit_code_redemption
-from portal.cases.access import Relation, case_for
+from portal.cases.access import Relation, case_for, witness_link_for
 from portal.cases.forms import CrimeNumberField
 from portal.clock import TIME_PATTERN, london_datetime
 from portal.domain import DomainError
 from portal.fields import GovDateField
 from portal.forms import PortalForm, email_field, options, submit
 from portal.tracking import hearings, witnesses
-from portal.widgets import RadioInput, TextInput
+from portal.widgets import CheckboxesInput, RadioInput, TextInput
 
 bp = Blueprint("witnesses", __name__)
 
@@ -43,6 +44,37 @@ class InviteForm(PortalForm):
 
     email = email_field(_l("Witness’s email address"))
     submit = submit(_l("Send invitation"))
+
+
+class WitnessContactForm(PortalForm):
+    """How it is safe to write to a witness: email, text message or letter, with the number or address each needs."""
+
+    channels = SelectMultipleField(_l("How is it safe for us to contact you?"), widget=CheckboxesInput(),
+                                   choices=options([("email", _l("Email")), ("text", _l("Text message")),
+                                                    ("letter", _l("Letter"))]),
+                                   description=_l("Leave out any that someone else might see or hear."),
+                                   validate_choice=False,  # the service refuses anything not on the list
+                                   validators=[InputRequired(
+                                       message=_l("Select at least one safe way to contact you"))])
+    # Shown under "Text message", and under "Letter" the name and postal address to write to.
+    mobile_number = StringField(_l("Mobile phone number"), widget=TextInput(),
+                                description=_l("We will only use it to send you text messages."),
+                                validators=[Length(max=30, message=_l("Enter a UK mobile number, like 07700 900982"))],
+                                render_kw={"autocomplete": "tel", "class": "govuk-input--width-20"})
+    contact_name = StringField(_l("Full name"), widget=TextInput(),
+                               validators=[Length(max=200, message=_l("Name must be 200 characters or fewer"))],
+                               render_kw={"autocomplete": "name", "spellcheck": "false"})
+    address_line_1 = postal.line_1_field()
+    address_line_2 = postal.line_2_field()
+    address_town = postal.town_field()
+    address_postcode = postal.postcode_field()
+    submit = submit(_l("Save"))
+
+    def address(self) -> postal.PostalAddress | None:
+        """The address typed, when a letter is safe."""
+        if "letter" not in (self.channels.data or []):
+            return None
+        return postal.PostalAddress.typed(*(getattr(self, name).data for name in postal.FIELDS))
 
 
 class AvailabilityForm(PortalForm):
@@ -84,6 +116,33 @@ def join_by_link(code: str):
         return render_template("auth/link_invalid.html", message=error.message), 400
     flash(_("You are now following this case as a witness."), "success")
     return redirect(url_for("tracking.case", crime_number=report.crime_number))
+
+
+@bp.route("/cases/<crime_number>/witness-contact", methods=["GET", "POST"])
+@role_required(Role.VICTIM, Role.WITNESS)
+def contact(crime_number: str):
+    """A witness says how it is safe to write to them: every message about the case follows it."""
+    report, _relation = case_for(current_user, crime_number, Relation.WITNESS)
+    link = witness_link_for(current_user, report)
+    if link is None:
+        abort(404)
+    if request.method == "GET":
+        form = WitnessContactForm(channels=link.safe_channels or ["email"], mobile_number=link.contact_phone or "",
+                                  contact_name=link.contact_name or "",
+                                  **postal.PostalAddress.kept(link.contact_address,
+                                                              link.contact_address_postcode).form_data())
+    else:
+        form = WitnessContactForm()
+    if form.validate_on_submit():
+        try:
+            witnesses.set_contact(current_user, report, form.channels.data, form.mobile_number.data,
+                                  form.contact_name.data, form.address())
+        except DomainError as error:
+            getattr(form, error.field or "channels").errors.append(error.message)
+        else:
+            flash(_("Your preferences are saved."), "success")
+            return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return render_template("tracking/witness_contact.html", form=form, report=report, email=current_user.email)
 
 
 @bp.route("/cases/<crime_number>/hearings/<int:event_id>", methods=["POST"])

@@ -21,7 +21,9 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
+from portal.notifications.channels import uk_mobile
 from portal.notifications.services import queue_email, queue_email_to
+from portal.postal_address import PostalAddress
 from portal.tasks.enums import OWED, Asker, TaskType
 from portal.tasks.models import Task
 from portal.tasks.services import raise_task
@@ -170,3 +172,42 @@ def witnesses_on(report: Report) -> list[dict]:
                 .order_by(CourtAvailability.answered_at)):
             answers[answer.witness_link_id] = answer
     return [{"link": link, "answer": answers.get(link.id)} for link in links]
+
+
+WITNESS_CHANNELS = ("email", "text", "letter")
+
+
+def set_contact(user: User, report: Report, channels: list[str], mobile: str | None, name: str | None,
+                address: PostalAddress | None) -> WitnessLink:
+    """A witness says how it is safe to write to them about the case: any of email (to their account's address),
+    text message (to a UK mobile) and letter (to their name and a UK postal address). Details for a channel no
+    longer safe are deleted. Every later message to them follows it (portal.notifications.services.queue_for_witness).
+    """
+    link = witness_link_for(user, report)
+    try:
+        if link is None:
+            raise DomainError(N_("That case is not linked to your account"))
+        chosen = [channel for channel in WITNESS_CHANNELS if channel in (channels or [])]
+        if not chosen or len(chosen) != len(set(channels or [])):
+            raise DomainError(N_("Select at least one safe way to contact you"), field="channels")
+        if "text" in chosen and uk_mobile(mobile) is None:
+            raise DomainError(N_("Enter a UK mobile number, like 07700 900982"), field="mobile_number")
+        name = " ".join((name or "").split())[:200]
+        kept = PostalAddress()
+        if "letter" in chosen:
+            if not name:
+                raise DomainError(N_("Enter your full name"), field="contact_name")
+            kept = address or PostalAddress()
+            problems = kept.problems()
+            if problems:
+                raise DomainError(problems[0][1], field=problems[0][0])
+    except DomainError:
+        db.session.rollback()
+        raise
+    link.safe_channels = chosen
+    link.contact_phone = " ".join((mobile or "").split()) if "text" in chosen else None
+    link.contact_name = name if "letter" in chosen else None
+    link.contact_address, link.contact_address_postcode = kept.lines or None, kept.kept_postcode
+    record_audit(user.id, "case.preferences_changed", "report", report.crime_number, "as a witness")
+    db.session.commit()
+    return link

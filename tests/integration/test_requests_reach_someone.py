@@ -35,6 +35,7 @@ NEEDS_NO_TASK = {
     "track.start": "sends a code to follow the case at once", "track.code": "opens the case at once",
     "track.stop": "this browser stops following the case at once",
     "tracking.preferences": "changes how we keep in touch; every notification reads it at once",
+    "witnesses.contact": "changes how we write to the witness; every message to them reads it at once",
     "equality.index": "optional monitoring, kept apart from the case and used only in aggregate",
     "equality.delete": "deletes the person's own answers at once",
     "equality.report_answers": "optional monitoring, kept apart from the case and used only in aggregate",
