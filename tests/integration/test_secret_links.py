@@ -16,8 +16,9 @@ from tests.conftest import SmtpSink, free_port, outbox_rows
 # Every other name a path part has on this site, none of them a secret. A new name must be added here or to
 # SECRET_PARTS (portal/secret_paths.py), so a new route with a secret in its path cannot be logged in full.
 NOT_SECRET = {
-    "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind", "link_id",
-    "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id", "user_id", "weeks",
+    "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind",
+    "link_id", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id", "user_id",
+    "weeks",
 }
 SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>",
                  "/report/resume/<token>"}
