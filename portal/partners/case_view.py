@@ -104,6 +104,20 @@ def _needs(report, witness_link_id: int | None = None) -> CommunicationNeeds | N
         contact_time=assessment.contact_time, contact_needs=from_report)
 
 
+def _witness_contact(report, referral: Referral) -> ContactDetails:
+    """A witness's own details, by the channels they said are safe (their account's email only while email is)."""
+    found = queries.witness_for(referral)
+    link, account = found if found is not None else (None, None)
+    safe = list((link.safe_channels if link is not None else None) or ["email"])
+    return ContactDetails(
+        name=(link.contact_name if link is not None and link.contact_name else None)
+        or str(_l("Not given: a witness on the case")),
+        email=account.email if account is not None and "email" in safe else None,
+        phone=link.contact_phone if link is not None and "text" in safe else None,
+        safe_channels=tuple(str(CHANNEL_WORDS.get(c, c)) for c in safe) if account is not None else (),
+        safe_times=None, voicemail_allowed=False, needs=_needs(report, referral.witness_link_id))
+
+
 def case_view(referral: Referral) -> CaseView | None:
     """The parts of the case this referral's consent covers, or None if there is no active consent."""
     consent = referral.consent
@@ -121,11 +135,7 @@ def case_view(referral: Referral) -> CaseView | None:
             category=report.category.name, occurred_on=report.occurred_on,
             occurred_until=report.occurred_until, reported_at=report.submitted_at, borough=report.borough)
     if ConsentScope.CONTACT_DETAILS in covered and for_witness:
-        witness = queries.witness_for(referral)
-        contact = ContactDetails(
-            name=str(_l("Not given: a witness on the case")), email=witness.email if witness else None, phone=None,
-            safe_channels=(str(CHANNEL_WORDS.get("email", "email")),) if witness else (), safe_times=None,
-            voicemail_allowed=False, needs=_needs(report, referral.witness_link_id))
+        contact = _witness_contact(report, referral)
     elif ConsentScope.CONTACT_DETAILS in covered:
         contact = ContactDetails(
             name=report.contact_name, email=report.contact_email, phone=report.contact_phone,

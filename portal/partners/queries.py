@@ -150,12 +150,12 @@ def report_for(referral: Referral) -> Report | None:
     return db.session.get(Report, referral.report_id)
 
 
-def witness_for(referral: Referral) -> User | None:
-    """For a witness's own referral, the witness's account (None for the victim's, or a link no longer used)."""
-    if referral.witness_link_id is None:
-        return None
-    link = db.session.get(WitnessLink, referral.witness_link_id)
-    return db.session.get(User, link.witness_user_id) if link is not None and link.witness_user_id else None
+def witness_for(referral: Referral) -> tuple[WitnessLink, User] | None:
+    """For a witness's own referral, their link to the case (with how it is safe to reach them) and their account
+    (None for the victim's referral, or a link no longer used)."""
+    link = db.session.get(WitnessLink, referral.witness_link_id) if referral.witness_link_id is not None else None
+    account = db.session.get(User, link.witness_user_id) if link is not None and link.witness_user_id else None
+    return (link, account) if link is not None and account is not None else None
 
 
 def concerns_raised(referral: Referral) -> list[Task]:

@@ -153,3 +153,13 @@ def test_a_witness_cannot_share_what_the_victim_told_the_police(app, support, sc
     assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(Referral)).all() == []
+
+
+def test_the_charity_reaches_a_witness_only_by_the_ways_they_said_are_safe(app, support):
+    number = support["number"]
+    assert support["clients"]["witness"].post(f"/cases/{number}/witness-contact", data={
+        "channels": ["text"], "mobile_number": "07700 900982"}).status_code == 302
+    number, referral = referred(app, support)
+    text = support["clients"]["partner"].get(f"/partner/referrals/{referral.reference}").get_data(as_text=True)
+    assert "07700 900982" in text and "Text message" in text
+    assert support["people"]["witness"].email not in text  # email is not safe for them
