@@ -32,6 +32,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SERVICE_NAME = "Report a crime and get support"
+    # Where fraud, scams and cyber crime are reported instead (the national service), linked from the fraud page.
+    FRAUD_REPORTING_URL = os.environ.get("FRAUD_REPORTING_URL", "https://www.actionfraud.police.uk/")
     # For people who asked for messages from a name that does not mention the police: the words neutral emails
     # use instead of SERVICE_NAME (translated), and the From header they are sent with. Unset, the neutral sender
     # is MAIL_DEFAULT_SENDER's address under the neutral name: "Online account" <no-reply@...>.

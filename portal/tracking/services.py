@@ -48,7 +48,7 @@ def answer_visit(user, report, accept: bool, preferred: str | None) -> TimelineE
     preferred = (preferred or "").strip()[:500]
     if not accept and not preferred:
         raise DomainError(N_("Tell us when would suit you better"), field="preferred")
-    title = "You accepted the visit time" if accept else "You asked for a different visit time"
+    title = N_("You accepted the visit time") if accept else N_("You asked for a different visit time")
     event = add_timeline_event(report.id, "visit_answer", title, None if accept else preferred, actor_id=user.id,
                                victim=True)
     if not accept:

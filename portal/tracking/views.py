@@ -1,5 +1,7 @@
 """A victim's own cases: status in plain words and the timeline."""
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -129,6 +131,8 @@ def my_cases():
                            witness_cases=cases_as_witness(current_user))
 
 
+# The decisions that propose a visit (portal.triage.services.arrange_attendance); the time is in their values.
+VISIT_DECISIONS = frozenset({"attendance", "officer_follow_up_visit"})
 REQUEST_WORDS = {"asked_for": task_words.ASKED_FOR, "state": task_words.STATE, "colours": task_words.STATE_COLOURS}
 
 
@@ -152,13 +156,24 @@ def case(crime_number: str):
                "status_words": referral_text.STATUS_WORDS, "words_for": referral_text.words_for,
                "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
                "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
-    return render_template("tracking/case.html", report=report, timeline=victim_timeline(report),
+    timeline = victim_timeline(report)
+    return render_template("tracking/case.html", report=report, timeline=timeline,
                            status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
                            call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
                            visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
+                           visit_at=proposed_visit(timeline),
                            support=support, invitations=open_invitations(report.id),
                            requests=task_queries.requests_of(report), now=utcnow(),
                            request_words=REQUEST_WORDS)
+
+
+def proposed_visit(timeline) -> datetime | None:
+    """When the latest visit the police proposed is (from the decision on the timeline), if there is one."""
+    for event in reversed(timeline):
+        if event.reason_code in VISIT_DECISIONS:
+            when = ((event.text_values or {}).get("when") or {}).get("datetime")
+            return datetime.fromisoformat(when) if when else None
+    return None
 
 
 @bp.route("/<crime_number>/call", methods=["POST"])

@@ -1,0 +1,62 @@
+"""Issue 21 (the usability walk), the parts built so far: each test would catch its problem again."""
+
+import re
+from datetime import timedelta
+
+from portal.auth.roles import Role
+from portal.clock import LONDON, utcnow
+from tests.conftest import sign_in_as
+from tests.pagecheck import assert_good_page
+from tests.triage_helpers import make_report, report_state
+from tests.wizard import answer, start
+
+
+def page_title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S).group(1).strip()
+
+
+def test_the_home_page_title_names_the_service_once(app, client):
+    title = page_title(client.get("/"))
+    assert title == "Report a crime and get support"
+    assert page_title(client.get("/cookies")) == "Cookies – Report a crime and get support"  # others: page – service
+
+
+def test_the_fraud_page_links_to_the_national_service(app, client):
+    start(client)
+    answer(client, "safety-now", {"danger_now": "no"})
+    answer(client, "immediate-risk", {"immediate_risk": "no"})
+    page = client.get(answer(client, "what-happened", {"category": "fraud"}))
+    assert_good_page(page)
+    html = page.get_data(as_text=True)
+    link = re.search(r'<p class="govuk-body" id="report-fraud">(.*?)</p>', html, re.S).group(1)
+    assert f'<a class="govuk-link" href="{app.config["FRAUD_REPORTING_URL"]}">report fraud online</a>' in link
+    assert "0300 123 2040" in link and "&lt;a" not in link
+
+
+def _visit_proposed(app, make_user, victim, hours_ahead_days: int = 3):
+    crime_number = make_report(app, user=victim)
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    day = (utcnow() + timedelta(days=hours_ahead_days)).astimezone(LONDON).date()
+    officer.post(f"/staff/cases/{crime_number}/decide/attendance", data={
+        "version": str(report_state(app, crime_number).version), "visit_date-day": str(day.day),
+        "visit_date-month": str(day.month), "visit_date-year": str(day.year), "visit_time": "14:30"})
+    return crime_number, day
+
+
+def test_the_visit_question_shows_the_time_proposed(app, client, signed_in, make_user):
+    victim = signed_in(Role.VICTIM)
+    crime_number, day = _visit_proposed(app, make_user, victim)
+    html = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    shown = re.search(r'<p class="govuk-body" id="visit-time">(.*?)</p>', html, re.S).group(1)
+    assert shown == f"We would like to visit you on {day.day} {day:%B} {day.year} at 2:30pm."
+    assert html.index('id="visit-time"') < html.index("Does this time suit you?")
+
+
+def test_the_visit_answer_reads_in_the_person_s_language(app, client, signed_in, make_user):
+    victim = signed_in(Role.VICTIM)
+    crime_number, _day = _visit_proposed(app, make_user, victim)
+    assert client.post(f"/cases/{crime_number}/visit", data={"answer": "accept"}).status_code == 302
+    client.post("/language", data={"language": "pl", "next": f"/cases/{crime_number}"})
+    polish = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "Zaakceptowano termin wizyty" in polish and "You accepted the visit time" not in polish
