@@ -98,6 +98,8 @@ def page_context() -> dict:
         "service_name": gettext(current_app.config["SERVICE_NAME"]),
         "language": language,
         "direction": text_direction(language),
+        # The comma between items of a line ("Bicycle theft, 3 December 2026"): Arabic writes its own.
+        "comma": "، " if language == "ar" else ", ",
         "show_language_switcher": not english_only_area(),
         "other_languages": [(code, name) for code, name in LANGUAGES.items() if code != language],
         # Where the language switcher brings the person back to: this page (a form's page after a POST).

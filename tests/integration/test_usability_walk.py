@@ -60,3 +60,15 @@ def test_the_visit_answer_reads_in_the_person_s_language(app, client, signed_in,
     client.post("/language", data={"language": "pl", "next": f"/cases/{crime_number}"})
     polish = client.get(f"/cases/{crime_number}").get_data(as_text=True)
     assert "Zaakceptowano termin wizyty" in polish and "You accepted the visit time" not in polish
+
+
+def test_an_arabic_date_line_uses_the_arabic_comma(app, client, signed_in):
+    victim = signed_in(Role.VICTIM)
+    make_report(app, user=victim)
+    client.post("/language", data={"language": "ar", "next": "/cases/"})
+    for url in ("/cases/", "/support/"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(r"\S، \d{1,2} \S+ \d{4}", html), url  # "category، date"
+        assert not re.search(r"\S, \d{1,2} \S+ \d{4}", html), url
+    client.post("/language", data={"language": "en", "next": "/cases/"})
+    assert re.search(r"\S, \d{1,2} [A-Z][a-z]+ \d{4}", client.get("/cases/").get_data(as_text=True))
