@@ -79,3 +79,23 @@ STATUS_TEXT: dict[S, StatusText] = {
         N_("Closed"), N_("We have finished our work on this case."), N_("If anything else happens, you can report it.")
     ),
 }
+
+# Each status's GOV.UK tag colour, by stage, so a list of cases can be read at a glance: new (blue), being looked
+# at (light blue), being investigated (purple), going to court (pink), finished with a result (green), and ended
+# without one or passed elsewhere (grey). The words always say the status too: colour alone never carries it.
+STATUS_COLOURS: dict[S, str] = {
+    S.RECEIVED: "blue",
+    S.TRIAGED: "light-blue",
+    S.NO_FURTHER_INVESTIGATION: "grey",
+    S.UNDER_INVESTIGATION: "purple",
+    S.ATTENDANCE_ARRANGED: "purple",
+    S.REFERRED_ELSEWHERE: "grey",
+    S.SUSPECT_IDENTIFIED: "purple",
+    S.SUSPECT_ARRESTED: "purple",
+    S.SUSPECT_INTERVIEWED: "purple",
+    S.RELEASED_UNDER_INVESTIGATION: "purple",
+    S.CHARGED: "pink",
+    S.COURT_HEARING_SCHEDULED: "pink",
+    S.OUTCOME: "green",
+    S.CLOSED: "grey",
+}

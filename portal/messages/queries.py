@@ -31,6 +31,18 @@ def unread_for_staff(report_ids: Iterable[int]) -> dict[int, int]:
     )}
 
 
+def unread_for_victims(report_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these cases with any, how many staff messages the victim has not read. One grouped query."""
+    ids = list(report_ids)
+    if not ids:
+        return {}
+    return {report_id: count for report_id, count in db.session.execute(
+        select(CaseMessage.report_id, func.count(CaseMessage.id))
+        .where(CaseMessage.report_id.in_(ids), CaseMessage.from_staff.is_(True), CaseMessage.read_at.is_(None))
+        .group_by(CaseMessage.report_id)
+    )}
+
+
 def unread_for_victim(report) -> int:
     """How many staff messages on the case the victim has not read."""
     return db.session.scalar(select(func.count(CaseMessage.id))

@@ -21,6 +21,12 @@ def unread_messages_for_victim(report) -> int:
     return queries.unread_for_victim(report)
 
 
+@bp.app_template_global("unread_messages_for_victims")
+def unread_messages_for_victims(report_ids: list[int]) -> dict[int, int]:
+    """For the victim's list of cases: each case's staff messages they have not read yet."""
+    return queries.unread_for_victims(report_ids)
+
+
 def _field_error(form, error: DomainError) -> None:
     """Show a service's refusal on the message field."""
     form.body.errors = [*form.body.errors, error.message]

@@ -17,7 +17,7 @@ from portal.auth.roles import Role
 from portal.cases.access import Relation, case_for, witness_link_for
 from portal.cases.enums import CaseStatus
 from portal.cases.queries import cases_as_witness, cases_for, victim_timeline
-from portal.cases.status_text import STATUS_TEXT
+from portal.cases.status_text import STATUS_COLOURS, STATUS_TEXT
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.forms import PortalForm, options, submit
@@ -127,6 +127,7 @@ def my_cases():
     """Every case linked to the signed-in person."""
     cases = cases_for(current_user)
     return render_template("tracking/my_cases.html", cases=cases, status_text=STATUS_TEXT,
+                           status_colours=STATUS_COLOURS,
                            last_updates=queries.last_updates([c.id for c in cases]),
                            witness_cases=cases_as_witness(current_user))
 

@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 from portal.auth.roles import Role
+from portal.cases.enums import CaseStatus
+from portal.cases.status_text import STATUS_COLOURS
 from portal.clock import LONDON, utcnow
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
@@ -72,3 +74,24 @@ def test_an_arabic_date_line_uses_the_arabic_comma(app, client, signed_in):
         assert not re.search(r"\S, \d{1,2} \S+ \d{4}", html), url
     client.post("/language", data={"language": "en", "next": "/cases/"})
     assert re.search(r"\S, \d{1,2} [A-Z][a-z]+ \d{4}", client.get("/cases/").get_data(as_text=True))
+
+
+def test_the_case_list_colours_each_stage_and_shows_unread_messages(app, client, signed_in, make_user):
+    victim = signed_in(Role.VICTIM)
+    new_case = make_report(app, user=victim)
+    visited, _day = _visit_proposed(app, make_user, victim)
+    officer = app.test_client()
+    sign_in_as(officer, make_user(Role.OFFICER))
+    assert officer.post(f"/staff/cases/{visited}/messages", data={"body": "We will ring first."}).status_code == 302
+    html = client.get("/cases/").get_data(as_text=True)
+    items = dict(re.findall(r'href="/cases/(CR-[^"]+)">.*?</a>(.*?)</li>', html, re.S))
+    assert 'govuk-tag govuk-tag--blue app-tag--one-line">Received' in items[new_case]
+    assert 'govuk-tag govuk-tag--purple app-tag--one-line">Visit arranged' in items[visited]
+    assert "1 new message" in items[visited] and "new message" not in items[new_case]
+    client.get(f"/cases/{visited}/messages")  # read it
+    assert "new message" not in client.get("/cases/").get_data(as_text=True)
+
+
+def test_every_status_has_its_own_stage_colour():
+    assert set(STATUS_COLOURS) == set(CaseStatus)
+    assert len(set(STATUS_COLOURS.values())) >= 5
