@@ -297,3 +297,26 @@ def test_witness_redeems_a_code_and_sees_the_court_date(app, new_context, make_a
     page.get_by_role("link", name="Send a message to witness care, and read their replies").click()
     expect(page.locator("#message-thread")).to_contain_text("Yes: ask for the witness room at the front desk.")
     assert_accessible(page)
+
+
+def test_case_list_tags_stay_on_one_line_on_a_phone(app, new_context, make_account):
+    """At 375 px wide, every status tag on the case list is one line tall (as tall as the shortest), in each colour."""
+    from portal.cases.enums import CaseStatus  # noqa: PLC0415 - this test alone sets statuses directly
+    from portal.cases.models import Report  # noqa: PLC0415
+
+    victim = make_account(Role.VICTIM)
+    numbers = [victims_case(app, victim) for _status in CaseStatus]
+    with app.app_context():  # one case in each status: the list's presentation is what is tested here
+        for number, status in zip(numbers, CaseStatus, strict=True):
+            db.session.query(Report).filter_by(crime_number=number).update({"status": status})
+        db.session.commit()
+    page = new_context(viewport={"width": 375, "height": 667}).new_page()
+    sign_in(page, victim.email, victim.password)
+    page.goto("/cases/")
+    expect(heading(page)).to_have_text("Your cases")
+    boxes = [tag.bounding_box() for tag in page.locator("#cases .govuk-tag").all()]
+    heights = [box["height"] for box in boxes]
+    assert len(heights) == len(CaseStatus)
+    assert all(box["x"] + box["width"] <= 375 for box in boxes), "a tag runs off the screen"
+    assert max(heights) - min(heights) < 1, f"a tag wraps onto more lines: {heights}"
+    assert_accessible(page)
