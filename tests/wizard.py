@@ -19,7 +19,7 @@ BIKE_THEFT = [
     ("suspect", {"suspect_description": ""}),
     ("witnesses", {"other_witnesses": ""}),
     ("evidence", {"action": "continue"}),
-    ("contact", {"contact_name": "Sam Victim", "contact_email": "sam@example.org"}),
+    ("contact", {"contact_name": "Sam Victim", "contact_email": "sam@example.org", "contact_phone": "020 7946 0018"}),
     ("safe-contact", {"safe_channels": ["email", "phone"], "voicemail_allowed": "no", "neutral_sender": "yes"}),
     ("follow-up", {"follow_up": "call"}),
     ("new-demand", {"would_have_reported": "no"}),

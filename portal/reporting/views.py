@@ -260,12 +260,22 @@ def question(slug: str):
 
 
 def _consistent(slug: str, form, answers: dict) -> bool:
-    """Checks across pages: text messages need the UK mobile number asked for on the contact page."""
+    """Checks across pages: text messages need the UK mobile number asked for on the contact page, and a call
+    needs a phone number and a phone call marked as safe."""
     if (slug == "safe-contact" and "text" in (form.safe_channels.data or [])
             and uk_mobile(answers.get("contact_phone")) is None):
         form.safe_channels.errors.append(_("To get text messages, go back and enter a UK mobile number, or select "
                                            "another safe way to contact you"))
         return False
+    if slug == "follow-up" and form.follow_up.data == "call":
+        if not (answers.get("contact_phone") or "").strip():
+            form.follow_up.errors.append(_("To get a call, go back and enter a phone number, or choose another "
+                                           "answer"))
+            return False
+        if "phone" not in (answers.get("safe_channels") or []):
+            form.follow_up.errors.append(_("You said a phone call is not a safe way to contact you. To get a call, "
+                                           "go back and select phone call, or choose another answer"))
+            return False
     return True
 
 

@@ -99,7 +99,8 @@ BIKE_THEFT = (
     Question("Do you know anything about who did it?"),
     Question("Did anyone else see what happened?"),
     Question(EVIDENCE),
-    Question("Your contact details", (text("Full name", "Sam Victim"), text("Email address", "sam@example.org"))),
+    Question("Your contact details", (text("Full name", "Sam Victim"), text("Email address", "sam@example.org"),
+                                      text("Phone number", "020 7946 0018"))),
     Question("Contacting you safely", (
         checkbox("Email", SAFE_CHANNELS), checkbox("Phone call", SAFE_CHANNELS),
         radio("Can we leave a voicemail?", "No"),

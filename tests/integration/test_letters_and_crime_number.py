@@ -33,8 +33,9 @@ def until_address(client) -> str:
 
 
 def finish(client) -> None:
-    """Answer the questions after the address."""
-    for slug, data in BIKE_THEFT[[slug for slug, _data in BIKE_THEFT].index("follow-up"):]:
+    """Answer the questions after the address (a visit, not a call: a phone call is not among these safe ways)."""
+    steps = steps_with({"follow-up": {"follow_up": "visit"}})
+    for slug, data in steps[[slug for slug, _data in steps].index("follow-up"):]:
         answer(client, slug, data)
 
 

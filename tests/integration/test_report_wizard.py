@@ -102,7 +102,8 @@ def test_the_confirmation_is_only_for_the_browser_that_submitted(app, client):
 def test_no_email_is_sent_when_email_is_not_a_safe_channel(app, client):
     """Safe-contact preferences are respected from the first message: letter only, so a letter and no email."""
     steps = steps_with({"safe-contact": {"safe_channels": ["letter"], "voicemail_allowed": "no",
-                                         "neutral_sender": "yes"}})
+                                         "neutral_sender": "yes"},
+                        "follow-up": {"follow_up": "none"}})
     steps.insert([slug for slug, _data in steps].index("safe-contact") + 1, ("postal-address", {
         "address_line_1": "10 Station Road", "address_town": "London", "address_postcode": "NW1 2DB"}))
     walk(client, steps)

@@ -22,7 +22,8 @@ WRITTEN = {"Is there any news?", "We are still looking into it.", "Evenings", "S
            "My bike was taken.", "Outside the station", "Outside the station, Camden", "Black Raleigh bicycle",
            "My bike was locked to the railings and was gone when I came back.",
            # Answers joined on check your answers: what the person wrote, a postcode, an amount.
-           "Black Raleigh bicycle (£250)", "Outside the station, NW1 2DB, Camden", "Sam Victim, sam@example.org"}
+           "Black Raleigh bicycle (£250)", "Outside the station, NW1 2DB, Camden", "Sam Victim, sam@example.org",
+           "Sam Victim, sam@example.org, 020 7946 0018", "020 7946 0018"}
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from portal.clock import LONDON, utcnow
 from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.triage_helpers import make_report, report_state
-from tests.wizard import answer, start
+from tests.wizard import BIKE_THEFT, answer, error_messages, start, steps_with, walk
 
 
 def page_title(response) -> str:
@@ -95,3 +95,32 @@ def test_the_case_list_colours_each_stage_and_shows_unread_messages(app, client,
 def test_every_status_has_its_own_stage_colour():
     assert set(STATUS_COLOURS) == set(CaseStatus)
     assert len(set(STATUS_COLOURS.values())) >= 5
+
+
+def _up_to_follow_up(client, phone: str, channels: list[str]):
+    steps = steps_with({"contact": {**dict(BIKE_THEFT)["contact"], "contact_phone": phone},
+                        "safe-contact": {**dict(BIKE_THEFT)["safe-contact"], "safe_channels": channels}})
+    slugs = [slug for slug, _data in steps]
+    walk(client, steps[: slugs.index("follow-up")])
+
+
+def test_a_call_needs_a_phone_number_and_a_phone_call_marked_safe(app, client):
+    _up_to_follow_up(client, "", ["email", "phone"])
+    refused = client.post("/report/follow-up", data={"follow_up": "call"})
+    assert refused.status_code == 200
+    assert error_messages(refused) == ["Error: To get a call, go back and enter a phone number, or choose another "
+                                       "answer"]
+    assert client.post("/report/follow-up", data={"follow_up": "none"}).status_code == 302  # another answer is fine
+
+
+def test_a_call_is_refused_when_a_phone_call_is_not_safe(app, client):
+    _up_to_follow_up(client, "020 7946 0018", ["email"])
+    refused = client.post("/report/follow-up", data={"follow_up": "call"})
+    assert error_messages(refused) == ["Error: You said a phone call is not a safe way to contact you. To get a call, "
+                                       "go back and select phone call, or choose another answer"]
+    assert client.post("/report/follow-up", data={"follow_up": "visit"}).status_code == 302
+
+
+def test_a_call_with_a_phone_number_marked_safe_is_accepted(app, client):
+    _up_to_follow_up(client, "020 7946 0018", ["email", "phone"])
+    assert client.post("/report/follow-up", data={"follow_up": "call"}).status_code == 302
