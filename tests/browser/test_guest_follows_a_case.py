@@ -148,7 +148,8 @@ def questions(first: str, stop_before: str | None = None) -> list[Question]:
     titles = [q.heading for q in BIKE_THEFT]
     end = titles.index(stop_before) if stop_before else len(titles)
     chosen = list(BIKE_THEFT[titles.index(first):end])
-    return [Question(CONTACT, (text("Full name", "Sam Guest"), text("Email address", GUEST_EMAIL)))
+    return [Question(CONTACT, (text("Full name", "Sam Guest"), text("Email address", GUEST_EMAIL),
+                                 text("Phone number", "020 7946 0018")))
             if q.heading == CONTACT else q for q in chosen]
 
 

@@ -96,7 +96,8 @@ def answers_for(index: int) -> list:
         "property": {"has_property": "no"},
         "property-item": None,
         "property-list": None,
-        "contact": {"contact_name": f"Person {index}", "contact_email": f"person{index}@example.org"},
+        "contact": {"contact_name": f"Person {index}", "contact_email": f"person{index}@example.org",
+                    "contact_phone": "020 7946 0018"},
     })
 
 
