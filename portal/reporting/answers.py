@@ -8,7 +8,7 @@ from wtforms.validators import Length
 from portal import contact_needs
 from portal.i18n import uk_date
 from portal.postal_address import PostalAddress
-from portal.reporting import forms
+from portal.reporting import forms, money
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.reporting.journey import Answers, Step, applicable_steps
 
@@ -182,7 +182,7 @@ def describe_item(item: dict) -> str:
     """'Black bicycle (£250, damaged)'."""
     extras = []
     if item.get("value"):
-        extras.append("£" + item["value"].replace("£", "").strip())
+        extras.append(money.shown(item["value"]))
     if item.get("damaged"):
         extras.append(_("damaged"))
     return item["description"] + (f" ({', '.join(extras)})" if extras else "")

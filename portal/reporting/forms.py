@@ -10,6 +10,7 @@ from portal import postal_address as postal
 from portal.fields import GovDateField
 from portal.forms import PortalForm, options, submit
 from portal.notifications.channels import uk_mobile
+from portal.reporting import money
 from portal.reporting.boroughs import BOROUGHS
 from portal.widgets import CharacterCount, CheckboxesInput, CheckboxInput, RadioInput, TextInput
 
@@ -202,6 +203,14 @@ class HasPropertyForm(PortalForm):
     submit = submit(_l("Continue"))
 
 
+def _an_amount(form, field) -> None:
+    """An amount of money written any of the usual ways (see portal.reporting.money)."""
+    try:
+        money.parse_pounds(field.data)
+    except money.MoneyError as error:
+        raise ValidationError(error.message) from None
+
+
 class PropertyItemForm(PortalForm):
     """One item and its value."""
 
@@ -213,9 +222,9 @@ class PropertyItemForm(PortalForm):
     )
     item_value = StringField(
         _l("Roughly how much was it worth, in pounds? (optional)"), widget=TextInput(),
-        validators=[Optional(), Regexp(r"^£?\s*\d{1,7}(\.\d{1,2})?$",
-                                       message=_l("Enter an amount in pounds, like 250 or 250.50"))],
-        render_kw={"class": "govuk-input--width-10", "inputmode": "decimal"},
+        description=_l("For example, 450 or £1,200.50"),
+        validators=[Optional(), _an_amount],
+        render_kw={"class": "govuk-input--width-10", "inputmode": "decimal", "spellcheck": False},
     )
     item_damaged = BooleanField(_l("It was damaged, not taken"), widget=CheckboxInput())
     submit = submit(_l("Add item"))
@@ -226,6 +235,14 @@ class AddAnotherForm(PortalForm):
 
     add_another = radios(_l("Do you need to add another item?"), YES_NO,
                          _l("Select yes if you need to add another item"))
+    submit = submit(_l("Continue"))
+
+
+class RemoveItemForm(PortalForm):
+    """Are you sure you want to remove this item?"""
+
+    remove = radios(_l("Are you sure you want to remove this item?"), YES_NO,
+                    _l("Select yes if you want to remove this item"))
     submit = submit(_l("Continue"))
 
 

@@ -32,6 +32,7 @@ from portal.notifications.models import Channel
 from portal.notifications.services import queue_for_reporter, queue_requested
 from portal.postal_address import PostalAddress
 from portal.reporting import evidence as evidence_store
+from portal.reporting import money
 from portal.reporting.journey import first_incomplete, stop_page, wants_letters
 from portal.reporting.models import Diversion, ReportDraft, ResumeLink
 
@@ -309,15 +310,6 @@ def remove_evidence(draft: ReportDraft, evidence_id: int) -> None:
 # Submission ----------------------------------------------------------------------------------
 
 
-def _pence(value: str | None) -> int | None:
-    """'£250.50' → 25050."""
-    if not value:
-        return None
-    pounds = value.replace("£", "").strip()
-    whole, _, fraction = pounds.partition(".")
-    return int(whole) * 100 + int((fraction + "00")[:2])
-
-
 def submit_report(draft: ReportDraft, user: User | None) -> Report:
     """Turn a complete draft into a report with a crime number, in one transaction.
 
@@ -377,7 +369,7 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         contact_needs.apply(report, answers.get("contact_needs") or [], answers.get("interpreter_language"))
         if answers.get("has_property") == "yes":
             report.property_items = [
-                PropertyItem(description=item["description"], value_pence=_pence(item.get("value")),
+                PropertyItem(description=item["description"], value_pence=money.pence(item.get("value")),
                              damaged=bool(item.get("damaged")))
                 for item in answers.get("property_items", [])
             ]

@@ -28,9 +28,9 @@ from portal.forms import options
 from portal.notifications.channels import uk_mobile
 from portal.postal_address import FIELDS as ADDRESS_FIELDS
 from portal.reporting import answers as answer_helpers
-from portal.reporting import services
+from portal.reporting import money, services
 from portal.reporting.evidence import evidence_path
-from portal.reporting.forms import ContinueForm, DeclarationForm, SaveForLaterForm
+from portal.reporting.forms import ContinueForm, DeclarationForm, RemoveItemForm, SaveForLaterForm
 from portal.reporting.journey import (
     BY_SLUG,
     SUBMITTED_KEY,
@@ -245,18 +245,60 @@ def question(slug: str):
     if slug == "evidence":
         return _evidence_page(draft, step)
     form_class = answer_helpers.form_for(step)
-    form = form_class() if request.method == "POST" else form_class(data=answer_helpers.form_data_for(step, answers))
+    if request.method == "POST":
+        form = form_class()
+    elif slug == "property-item" and _item_changed(answers.get("property_items", [])) is not None:
+        form = form_class(data=_item_data(answers["property_items"][_item_changed(answers["property_items"])]))
+    else:
+        form = form_class(data=answer_helpers.form_data_for(step, answers))
     categories = _prepare(slug, form)
     if request.method == "POST" and form.validate() and _consistent(slug, form, answers):
         updates, remove, go_to = _updates_for(slug, form, answers, categories)
         answers = services.save_answers(draft, updates, remove)
         return _to(go_to or next_after(slug, answers))
     number, total = position(slug, answers)
+    changing = _item_changed(answers.get("property_items", [])) if slug == "property-item" else None
     return render_template(
         "reporting/question.html", form=form, step=step, number=number, total=total,
-        back_link=_back_link(slug, answers), helpers=answer_helpers, categories=categories,
-        items=answers.get("property_items", []),
+        back_link=(url_for("reporting.question", slug="property-list") if changing is not None
+                   else _back_link(slug, answers)),
+        helpers=answer_helpers, categories=categories, items=answers.get("property_items", []),
+        action=url_for("reporting.question", slug=slug, item=changing + 1 if changing is not None else None),
     )
+
+
+def _item_changed(items: list) -> int | None:
+    """The index of the item being changed (the page's ?item=, counting from 1), or None when adding one."""
+    number = request.args.get("item", type=int)
+    return number - 1 if number is not None and 1 <= number <= len(items) else None
+
+
+def _item_data(item: dict) -> dict:
+    """An item kept in the answers, as its form shows it."""
+    return {"item_description": item["description"],
+            "item_value": money.shown(item["value"]).removeprefix("£") if item.get("value") else "",
+            "item_damaged": bool(item.get("damaged"))}
+
+
+@bp.route("/property-list/<int:number>/remove", methods=["GET", "POST"])
+@public
+def remove_item(number: int):
+    """Are you sure you want to remove an item? Yes takes it off the list."""
+    draft = _draft()
+    if draft is None:
+        return redirect(url_for("reporting.start"))
+    answers = draft.answers or {}
+    items = list(answers.get("property_items", []))
+    if not can_visit("property-list", answers) or not 1 <= number <= len(items):
+        return redirect(url_for("reporting.resume"))
+    form = RemoveItemForm()
+    if form.validate_on_submit():
+        if form.remove.data == "yes":
+            del items[number - 1]
+            services.save_answers(draft, {"property_items": items}, () if items else ("property_items",))
+        return redirect(url_for("reporting.question", slug="property-list"))
+    return render_template("reporting/remove_item.html", form=form, item=items[number - 1], number=number,
+                           describe=answer_helpers.describe_item, heading_params=answer_helpers.heading_params)
 
 
 def _consistent(slug: str, form, answers: dict) -> bool:
@@ -298,9 +340,16 @@ def _updates_for(slug, form, answers, categories):
         remove = ("property_items", "property_done") if values["has_property"] == "no" else ()
         return values, remove, None
     if slug == "property-item":
-        item = {"description": values["item_description"], "value": values["item_value"] or None,
+        value = values["item_value"]
+        item = {"description": values["item_description"],
+                "value": money.stored(money.parse_pounds(value)) if value else None,
                 "damaged": bool(values["item_damaged"])}
-        return {"property_items": [*answers.get("property_items", []), item]}, ("property_done",), "property-list"
+        items = list(answers.get("property_items", []))
+        changing = _item_changed(items)
+        if changing is None:
+            return {"property_items": [*items, item]}, ("property_done",), "property-list"
+        items[changing] = item
+        return {"property_items": items}, (), "property-list"
     if slug == "property-list":
         if values["add_another"] == "yes":
             return {}, ("property_done",), "property-item"

@@ -65,6 +65,7 @@ UNFILLABLE = {
     "token": "one-time links from emails (sign-in, password reset, report claims): no case or equality data",
     "filename": "static files",
     "slug": "report wizard questions, which need a draft and show only the draft's answers",
+    "number": "removing an item from the report wizard's property list: needs a draft and shows only its answers",
     "evidence_id": "uploaded files, served as they were uploaded",
 }
 ROLES = {"victim": Role.VICTIM, "witness": Role.WITNESS, "officer": Role.OFFICER, "supervisor": Role.SUPERVISOR,

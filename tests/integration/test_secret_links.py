@@ -17,7 +17,8 @@ from tests.conftest import SmtpSink, free_port, outbox_rows
 # SECRET_PARTS (portal/secret_paths.py), so a new route with a secret in its path cannot be logged in full.
 NOT_SECRET = {
     "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind",
-    "link_id", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id", "user_id",
+    "link_id", "number", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id",
+    "user_id",
     "weeks",
 }
 SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>",
