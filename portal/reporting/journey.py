@@ -164,7 +164,20 @@ def next_after(slug: str, answers: Answers) -> str:
     return incomplete.slug if incomplete else "check-answers"
 
 
-def position(slug: str, answers: Answers) -> tuple[int, int]:
-    """Question number and how many there are, for the progress caption."""
-    slugs = [s.slug for s in applicable_steps(answers)]
-    return (slugs.index(slug) + 1 if slug in slugs else len(slugs)), len(slugs)
+# The report's parts, in order, for the progress caption: "Part 2 of 4: What happened". Counting parts rather than
+# questions means the caption never goes down when an answer adds questions (a hate incident, items, a letter).
+PARTS = (_l("Your safety"), _l("What happened"), _l("How we contact you"), _l("Check and send"))
+_FIRST_OF_PART = ("safety-now", "what-happened", "contact", "check-answers")
+
+
+def part_of(slug: str) -> int:
+    """The part (counting from 1) a question, or check answers, belongs to."""
+    order = [step.slug for step in STEPS] + ["check-answers"]
+    starts = [order.index(first) for first in _FIRST_OF_PART]
+    return sum(1 for start in starts if order.index(slug) >= start)
+
+
+def position(slug: str) -> tuple[int, int, str]:
+    """The part a page belongs to, how many parts there are, and the part's name, for the progress caption."""
+    number = part_of(slug)
+    return number, len(PARTS), str(PARTS[number - 1])

@@ -256,10 +256,10 @@ def question(slug: str):
         updates, remove, go_to = _updates_for(slug, form, answers, categories)
         answers = services.save_answers(draft, updates, remove)
         return _to(go_to or next_after(slug, answers))
-    number, total = position(slug, answers)
+    number, total, part = position(slug)
     changing = _item_changed(answers.get("property_items", [])) if slug == "property-item" else None
     return render_template(
-        "reporting/question.html", form=form, step=step, number=number, total=total,
+        "reporting/question.html", form=form, step=step, number=number, total=total, part=part,
         back_link=(url_for("reporting.question", slug="property-list") if changing is not None
                    else _back_link(slug, answers)),
         helpers=answer_helpers, categories=categories, items=answers.get("property_items", []),
@@ -388,9 +388,9 @@ def _evidence_page(draft, step):
 def _evidence_template(draft, form) -> str:
     """The evidence page: the files so far, the upload form and Continue."""
     answers = draft.answers or {}
-    number, total = position("evidence", answers)
+    number, total, part = position("evidence")
     return render_template("reporting/evidence.html", form=form, continue_form=ContinueForm(),
-                           step=BY_SLUG["evidence"], number=number, total=total,
+                           step=BY_SLUG["evidence"], number=number, total=total, part=part,
                            files=services.draft_evidence(draft), back_link=_back_link("evidence", answers))
 
 
@@ -446,7 +446,9 @@ def check_answers():
     category = services.get_category(answers.get("category", ""))
     rows = answer_helpers.summary_rows(answers, category.title if category else None,
                                        [f.original_name for f in services.draft_evidence(draft)])
+    number, total, part = position("check-answers")
     return render_template("reporting/check_answers.html", form=form, rows=rows,
+                           number=number, total=total, part=part,
                            is_information=category is not None and category.route == Route.INFORMATION,
                            back_link=url_for("reporting.question", slug="new-demand"))
 
