@@ -42,6 +42,8 @@ class Config:
     # Where the "Exit this page" button finally lands: a neutral, busy site.
     EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
     CRIME_NUMBER_PREFIX = os.environ.get("CRIME_NUMBER_PREFIX", "CR")
+    # Information reports (lost property: not a crime) get a reference number of their own: IR-26-0001234-X.
+    INFORMATION_REPORT_PREFIX = os.environ.get("INFORMATION_REPORT_PREFIX", "IR")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _env_int("MAIL_PORT", 1025)
@@ -92,6 +94,8 @@ class Config:
     # Links to an unfinished report sent to guests, and codes to follow a case asked for, per address.
     RESUME_LINK_RATE_LIMIT = "5 per hour"
     TRACK_CODE_RATE_LIMIT = "20 per hour"
+    # Anonymous feedback sent from one address.
+    FEEDBACK_RATE_LIMIT = "5 per minute;30 per day"
     # How many proxies in front of the app may be believed about the client's address (X-Forwarded-For) and
     # scheme. 0 (the default) believes none: set it to the number of proxies you run, never more.
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
@@ -172,6 +176,10 @@ class Config:
             raise ConfigError("DATABASE_URL is not set.")
         if not re.fullmatch(r"[A-Z]{1,4}", self.CRIME_NUMBER_PREFIX or ""):
             raise ConfigError("CRIME_NUMBER_PREFIX must be 1 to 4 capital letters.")
+        if not re.fullmatch(r"[A-Z]{1,4}", self.INFORMATION_REPORT_PREFIX or "") \
+                or self.INFORMATION_REPORT_PREFIX == self.CRIME_NUMBER_PREFIX:
+            raise ConfigError("INFORMATION_REPORT_PREFIX must be 1 to 4 capital letters, other than the crime "
+                              "number's.")
 
 
 class DevelopmentConfig(Config):
@@ -214,6 +222,7 @@ class TestingConfig(Config):
     JOIN_CODE_RATE_LIMIT = "10000 per minute"
     RESUME_LINK_RATE_LIMIT = "10000 per minute"
     TRACK_CODE_RATE_LIMIT = "10000 per minute"
+    FEEDBACK_RATE_LIMIT = "10000 per minute"
     MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

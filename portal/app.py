@@ -21,6 +21,7 @@ from portal.devmail.views import bp as devmail_bp
 from portal.devtools.baseline import register as register_baseline
 from portal.equality.views import bp as equality_bp
 from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from portal.feedback.views import bp as feedback_bp
 from portal.i18n import select_locale
 from portal.insight.views import bp as insight_bp
 from portal.jobs.queue import register as register_job_hand_off
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(equality_bp)
     app.register_blueprint(insight_bp)
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(callbacks_bp)
     register_baseline(app)
     if app.config["DEV_MAIL_VIEWER"]:

@@ -147,7 +147,8 @@ def retention_apply():
     """Delete drafts untouched for 30 days, sent emails past their keeping time and long-expired links."""
     done = apply_retention()
     click.echo(f"deleted {done.drafts} draft(s), {done.sent_messages} sent message(s), {done.spent_tokens} link(s), "
-               f"{done.old_sessions} old session record(s), {done.failed_attempts} old sign-in failure(s)")
+               f"{done.old_sessions} old session record(s), {done.failed_attempts} old sign-in failure(s), "
+               f"{done.feedback_comments} old feedback comment(s)")
 
 
 @click.group()

@@ -15,6 +15,7 @@ from portal.cases.models import (
     WitnessLink,
 )
 from portal.equality.models import EqualityRecord
+from portal.feedback.models import Feedback
 from portal.insight.models import (
     DailyCoping,
     DailyDeadlines,
@@ -45,5 +46,5 @@ __all__ = [
     "TimelineEvent", "User", "WitnessMessage",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
-    "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task",
+    "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task", "Feedback",
 ]

@@ -92,6 +92,9 @@ NOT_EXPORTED_TABLES = {
                     "a secret that tells the person nothing. The unfinished report is in unfinished_reports.",
     "hearing_reminders": "A note that a reminder of a hearing was sent, so none goes twice: the emails themselves "
                          "are neutral words and a link, and the hearing is in witness_cases[].",
+    "service_feedback": "Anonymous feedback on the service (/feedback): a rating, an optional comment, the day and "
+                        "the kind of page, with no account, report, address or time of day, so no row can be found "
+                        "for one person. It is not personal data.",
 }
 _ID = "The database's own number for the row."
 _LINK = "The link to the record it belongs to, which the download shows it under."

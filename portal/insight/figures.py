@@ -117,7 +117,7 @@ class Results:
     rollups (``portal.insight.rollups``), except those in ``LIVE``, read live from ``portal.insight.queries``: the
     diversions (few), the requests (percentiles) and the witness figures (months of hearing times kept in JSON)."""
 
-    LIVE = ("diversions_by_route", "requests_by_type", "witnesses")
+    LIVE = ("diversions_by_route", "requests_by_type", "witnesses", "feedback_ratings")
 
     def __init__(self, filters: Filters):
         self.filters = filters
@@ -414,6 +414,34 @@ def _coping_by(dimension):
     return build
 
 
+RATING_NAMES = {"5": _l("Very satisfied"), "4": _l("Satisfied"), "3": _l("Neither satisfied nor dissatisfied"),
+                "2": _l("Dissatisfied"), "1": _l("Very dissatisfied")}
+ANSWERS = _l("Answers")
+
+
+def _feedback_by_rating(figure, results):
+    return _count_table(figure, str(_l("Rating")), results.get("feedback_ratings"),
+                        labels=lambda key: RATING_NAMES[key], heading=ANSWERS)
+
+
+def _feedback_satisfied(figure, results):
+    counts = results.get("feedback_ratings")
+    answers = sum(count.people for count in counts)
+    satisfied = sum(count.people for count in counts if int(count.key) >= queries.SATISFIED_FROM)
+    rate = queries.Rate(None, answers, answers, satisfied)
+    return _table(figure, str(_l("Measure")), str(ANSWERS), [Column(str(_l("Share")), PERCENT)],
+                  [(str(_l("Satisfied or very satisfied")), answers, [(answers, rate.percent)])], total_shown=False)
+
+
+FEEDBACK_NOTES = (
+    _l("From the anonymous feedback page that the banner at the top of every page links to. Anyone can give "
+       "feedback, with or without a report, so these are not the same people as the survey answers above."),
+    _l("Counted by the day it was given (London time). Feedback says nothing about a borough or a crime category, "
+       "so those filters do not apply to it. Each answer counts as one person."),
+    _l("Comments are not shown: even without names, what someone wrote could identify them."),
+)
+
+
 def _requests_by_type(figure, results):
     """Every column of a type's row, each with the cases behind it: a percentile over fewer than 10 cases' finished
     requests is hidden like any other figure."""
@@ -523,6 +551,12 @@ EXPERIENCE_FIXED = [
     _figure("coping-change-peer-vs-other", _l("Coping and recovery: peer-support groups against other support"),
             _l("The change in the mean of the five check-in scores (1 to 5) from the referral to 12 weeks later. "
                "A positive change means people were coping better."), _coping_by("peer")),
+    _figure("feedback-by-rating", _l("Feedback on the service, by rating"),
+            _l("How many people answered “Overall, how did you feel about the service you received today?” with "
+               "each rating."), _feedback_by_rating, FEEDBACK_NOTES),
+    _figure("feedback-satisfied", _l("Feedback on the service: share satisfied"),
+            _l("The share of feedback answers that were “Satisfied” or “Very satisfied”."), _feedback_satisfied,
+            FEEDBACK_NOTES[1:2]),
 ]
 SATISFACTION_BY = {
     dimension: _figure(f"satisfaction-by-{dimension.replace('_', '-')}",

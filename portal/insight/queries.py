@@ -3,8 +3,9 @@ database, and returns plain dataclasses: never a row per case.
 
 The pages read the same figures from the daily rollups (``portal.insight.rollups``). What stays in use here:
 the dataclasses, the group and measure expressions the refresh job builds the rollups with
-(``portal.insight.refresh``), the diversions and the requests (read live) and the categories. The other query
-functions are the live reference the tests compare the rollups with (``tests/test_insight_rollups.py``).
+(``portal.insight.refresh``), the diversions, the requests and the feedback ratings (read live) and the
+categories. The other query functions are the live reference the tests compare the rollups with
+(``tests/test_insight_rollups.py``).
 
 Requests are read live because a median cannot be added up from daily sums: one statement counts them by type,
 and one reads the two times of each finished request, for the percentiles (``portal.insight.percentiles``).
@@ -29,6 +30,7 @@ from portal.cases.models import CrimeCategory, Report, TimelineEvent, VictimsCod
 from portal.clock import LONDON, utcnow
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.extensions import db
+from portal.feedback.models import RATINGS, Feedback
 from portal.insight.filters import Filters
 from portal.insight.percentiles import percentile, working_days_taken
 from portal.reporting.models import Diversion
@@ -321,6 +323,20 @@ def diversions_by_route(filters: Filters) -> list[Count]:
     rows: dict[Route, int] = {route: count for route, count in db.session.execute(
         select(Diversion.route, func.count(Diversion.id)).where(*clauses).group_by(Diversion.route))}
     return [Count(route.value, rows.get(route, 0)) for route in (Route.FRAUD, Route.SPECIALIST)]
+
+
+def feedback_ratings(filters: Filters) -> list[Count]:
+    """Anonymous feedback (/feedback) by rating, best first, counted by the London day it was given. Each answer
+    counts as one person. Feedback has no borough or category (it says nothing about anyone's case), so only the
+    dates apply."""
+    clauses = []
+    if filters.date_from is not None:
+        clauses.append(Feedback.given_on >= filters.date_from)
+    if filters.date_to is not None:
+        clauses.append(Feedback.given_on <= filters.date_to)
+    rows: dict[int, int] = {rating: count for rating, count in db.session.execute(
+        select(Feedback.rating, func.count(Feedback.id)).where(*clauses).group_by(Feedback.rating))}
+    return [Count(str(rating), rows.get(rating, 0)) for rating in reversed(RATINGS)]
 
 
 def reports_by_week(filters: Filters) -> list[Count]:

@@ -14,6 +14,7 @@ from portal.auth.backoff import forget_old_failures
 from portal.auth.models import AccountSession, AccountToken
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.feedback.services import forget_old_comments
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.reporting.services import purge_old_drafts
 
@@ -32,13 +33,14 @@ class RetentionReport:
     spent_tokens: int = 0
     old_sessions: int = 0
     failed_attempts: int = 0
+    feedback_comments: int = 0
 
 
 def apply_retention(now: datetime | None = None) -> RetentionReport:
     """Delete old unfinished reports (30 days), sent and failed messages past the outbox's keeping time (they
     hold email addresses, phone numbers and postal addresses), sign-in links long expired, records of sessions
     over a month past any use, and counted sign-in failures over a day old (the back-off reads no further
-    back). Idempotent."""
+    back), and the comments of anonymous feedback after 180 days (the rating and day stay). Idempotent."""
     now = now or utcnow()
     report = RetentionReport(drafts=purge_old_drafts(now))
     keep = timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
@@ -55,5 +57,6 @@ def apply_retention(now: datetime | None = None) -> RetentionReport:
         delete(AccountSession).where(AccountSession.last_seen_at < now - timedelta(days=OLD_SESSION_DAYS))
     ).rowcount
     report.failed_attempts = forget_old_failures(now)
+    report.feedback_comments = forget_old_comments(now)
     db.session.commit()
     return report

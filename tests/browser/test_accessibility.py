@@ -25,6 +25,8 @@ PUBLIC_PAGES = {
     "/insight/public": "How the online reporting service is performing",
     "/track": "Follow your case",
     "/equality/report": "This link has expired",  # without a report just made in this browser
+    "/feedback": "Give feedback on this service",
+    "/feedback/thank-you": "Thank you for your feedback",
 }
 SIGNED_IN_PAGES = {
     "/account": "Your account",
@@ -119,3 +121,24 @@ def test_victim_signs_in_without_javascript(new_context, make_account, live_serv
 
     page.get_by_role("main").get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("You have signed out.")
+
+
+def test_feedback_from_the_banner_with_an_error_then_sent(page: Page):
+    """The banner's feedback link opens the form; leaving out the rating shows GOV.UK's error, which passes axe;
+    choosing one (and typing a comment, counted as it is typed) sends it and thanks the person."""
+    page.goto("/track")
+    page.locator(".govuk-phase-banner").get_by_role("link", name="feedback").click()
+    expect(heading(page)).to_have_text("Give feedback on this service")
+    assert page.url.endswith("/feedback?from=/track")
+
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page).to_have_title(re.compile(r"^Error: Give feedback on this service"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select how you felt about the service")
+    assert_accessible(page)
+
+    page.get_by_label("Satisfied", exact=True).check()
+    page.get_by_label("How could we improve this service? (optional)").fill("Quicker replies, please.")
+    expect(page.locator(".govuk-character-count__status")).to_contain_text("characters remaining")
+    page.get_by_role("button", name="Send feedback").click()
+    expect(heading(page)).to_have_text("Thank you for your feedback")
+    assert_accessible(page)

@@ -42,7 +42,8 @@ BUDGET = {
     "partner referral": (Role.PARTNER, 7),
     "insight overview": (Role.COMMISSIONER, 8),
     "insight demand": (Role.COMMISSIONER, 7),
-    "insight experience": (Role.COMMISSIONER, 8),
+    # + the anonymous feedback by rating, read live (one grouped statement for both feedback figures)
+    "insight experience": (Role.COMMISSIONER, 9),
     # read live, not from the rollups: user, categories (the filter), the counts by type and overall (one
     # statement), the two times of each finished request (for the percentiles)
     "insight requests": (Role.COMMISSIONER, 4),

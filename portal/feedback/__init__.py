@@ -1,0 +1,1 @@
+"""Anonymous feedback on the service, from the phase banner's link."""
