@@ -42,6 +42,8 @@ class Config:
     # Where the "Exit this page" button finally lands: a neutral, busy site.
     EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")
     CRIME_NUMBER_PREFIX = os.environ.get("CRIME_NUMBER_PREFIX", "CR")
+    # Information reports (lost property: not a crime) get a reference number of their own: IR-26-0001234-X.
+    INFORMATION_REPORT_PREFIX = os.environ.get("INFORMATION_REPORT_PREFIX", "IR")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _env_int("MAIL_PORT", 1025)
@@ -174,6 +176,10 @@ class Config:
             raise ConfigError("DATABASE_URL is not set.")
         if not re.fullmatch(r"[A-Z]{1,4}", self.CRIME_NUMBER_PREFIX or ""):
             raise ConfigError("CRIME_NUMBER_PREFIX must be 1 to 4 capital letters.")
+        if not re.fullmatch(r"[A-Z]{1,4}", self.INFORMATION_REPORT_PREFIX or "") \
+                or self.INFORMATION_REPORT_PREFIX == self.CRIME_NUMBER_PREFIX:
+            raise ConfigError("INFORMATION_REPORT_PREFIX must be 1 to 4 capital letters, other than the crime "
+                              "number's.")
 
 
 class DevelopmentConfig(Config):

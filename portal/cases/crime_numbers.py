@@ -51,7 +51,7 @@ def format_crime_number(prefix: str, year: int, sequence: int) -> str:
     return str(CrimeNumber(prefix, year % 100, sequence))
 
 
-def parse_crime_number(text: str, prefix: str) -> CrimeNumber:
+def parse_crime_number(text: str, prefix: str, *other_prefixes: str) -> CrimeNumber:
     """Read a typed crime number, forgiving case, spaces and missing hyphens.
 
     Raises InvalidCrimeNumber with a message fit to show the user.
@@ -60,9 +60,9 @@ def parse_crime_number(text: str, prefix: str) -> CrimeNumber:
     if len(cleaned) > 40:
         raise InvalidCrimeNumber(f"Crime number must be in the format {prefix}-26-0001234-X")
     match = _PATTERN.match(cleaned)
-    if match is None or match["prefix"] != prefix:
+    if match is None or match["prefix"] not in (prefix, *other_prefixes):
         raise InvalidCrimeNumber(f"Crime number must be in the format {prefix}-26-0001234-X")
-    number = CrimeNumber(prefix, int(match["year"]), int(match["seq"]))
+    number = CrimeNumber(match["prefix"], int(match["year"]), int(match["seq"]))
     if number.sequence == 0 or match["check"] != number.check_letter:
         raise InvalidCrimeNumber("Check the crime number: it looks like it has been mistyped")
     return number

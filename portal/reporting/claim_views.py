@@ -22,7 +22,8 @@ class ClaimForm(PortalForm):
     """Crime number and the email used in the report."""
 
     crime_number = CrimeNumberField(
-        _l("Crime number"), widget=TextInput(), description=_l("For example, CR-26-0001234-X"),
+        _l("Crime number or reference number"), widget=TextInput(),
+        description=_l("For example, CR-26-0001234-X, or IR-26-0001234-X for lost property"),
         validators=[DataRequired(message=_l("Enter your crime number"))],
         render_kw={"class": "govuk-input--width-20", "spellcheck": "false", "autocomplete": "off"},
     )

@@ -328,8 +328,11 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
     now = utcnow()
     try:
         sequence = next_sequence_value(now.year % 100)
+        # One sequence for both kinds of number, so the digits alone never name two reports.
+        prefix = current_app.config["INFORMATION_REPORT_PREFIX" if category.route == Route.INFORMATION
+                                    else "CRIME_NUMBER_PREFIX"]
         report = Report(
-            crime_number=format_crime_number(current_app.config["CRIME_NUMBER_PREFIX"], now.year, sequence),
+            crime_number=format_crime_number(prefix, now.year, sequence),
             status=CaseStatus.RECEIVED,
             is_information_report=category.route == Route.INFORMATION,
             reporter_user_id=user.id if user else None,
@@ -393,7 +396,8 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
         # used, a call task), never in quiet hours. The crime number goes in this message alone, and only when
         # the person asked for it.
         queue_for_reporter(report, "report_received", sign_in_link=absolute_url("auth.login"),
-                           crime_number=report.crime_number if report.crime_number_in_confirmation else None)
+                           crime_number=report.crime_number if report.crime_number_in_confirmation else None,
+                           information=report.is_information_report)
         _delete_resume_links(draft)
         db.session.delete(draft)
         db.session.commit()

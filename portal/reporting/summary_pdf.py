@@ -30,9 +30,10 @@ def report_summary_pdf(report: Report, language: str | None = None) -> bytes:
 
 
 def _summary(report: Report, language: str) -> bytes:
-    doc = Document(language, _("Crime report summary"))
-    doc.heading(_("Crime report summary"), 18)
-    doc.row(_("Crime number"), report.crime_number)
+    title = _("Information report summary") if report.is_information_report else _("Crime report summary")
+    doc = Document(language, title)
+    doc.heading(title, 18)
+    doc.row(_("Reference number") if report.is_information_report else _("Crime number"), report.crime_number)
     doc.row(_("Submitted"), uk_datetime(report.submitted_at))
     doc.row(_("What happened"), report.category.title)
     when = uk_date(report.occurred_on)

@@ -12,8 +12,9 @@ from portal.widgets import TextInput
 class CrimeNumberForm(PortalForm):
     """The crime number of the case to follow."""
 
-    crime_number = CrimeNumberField(_l("Crime number"), widget=TextInput(),
-                                    description=_l("For example, CR-26-0001234-X"),
+    crime_number = CrimeNumberField(_l("Crime number or reference number"), widget=TextInput(),
+                                    description=_l("For example, CR-26-0001234-X, or IR-26-0001234-X for lost "
+                                                   "property"),
                                     validators=[DataRequired(message=_l("Enter the crime number"))],
                                     render_kw={"class": "govuk-input--width-20", "spellcheck": "false"})
     submit = submit(_l("Send me a code"))
