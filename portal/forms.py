@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -37,6 +37,13 @@ class PortalForm(FlaskForm):
             filters.append(_drop_nul)
             if unbound_field.field_class.__name__ in ("StringField", "TextAreaField", "EmailField", "TelField"):
                 filters.append(_strip)
+            if issubclass(unbound_field.field_class, SelectField):
+                # A value that is not one of the choices (a hostile or stale post) gets the question's own
+                # "Select ..." message, not WTForms' "Not a valid choice."
+                required = [v for v in unbound_field.kwargs.get("validators") or ()
+                            if isinstance(v, InputRequired | DataRequired) and v.message]
+                if required and "invalid_choice_message" not in unbound_field.kwargs:
+                    options["invalid_choice_message"] = required[0].message
             return unbound_field.bind(form=form, **options)
 
     # The field that shows a service's error when the error names no field of this form.

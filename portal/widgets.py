@@ -2,6 +2,7 @@
 
 - A ``class`` given in ``render_kw`` becomes the component's ``classes`` (the macros otherwise drop it).
 - Radios and checkboxes with no description get no empty hint.
+- Radios can have the "or" divider before a choice.
 """
 
 from flask_babel import gettext as _
@@ -37,7 +38,16 @@ class TextInput(_ClassesFromRenderKw, gov.GovTextInput):
 
 
 class RadioInput(_NoEmptyHint, gov.GovRadioInput):
-    """GOV.UK radios."""
+    """GOV.UK radios. ``dividerBefore`` (a choice's value) puts the "or" divider before that choice."""
+
+    def map_gov_params(self, field, **kwargs):
+        """Build the parameters, then add the divider if one was asked for."""
+        params = super().map_gov_params(field, **kwargs)
+        before = params.pop("dividerBefore", None)
+        values = [item.get("value") for item in params["items"]]
+        if before in values:
+            params["items"].insert(values.index(before), {"divider": _("or")})
+        return params
 
 
 class CheckboxesInput(_NoEmptyHint, gov.GovCheckboxesInput):

@@ -189,5 +189,8 @@ def describe_item(item: dict) -> str:
 
 
 def category_hints(categories) -> list[dict]:
-    """Per-option hints for the 'What happened?' radios, in the same order as the choices."""
-    return [{"hint": {"text": c.hint_text}} if c.hint else {} for c in categories]
+    """Per-option hints for the 'What happened?' radios, in the same order as the choices (the categories, then
+    "Something else" and "I'm not sure")."""
+    return [*({"hint": {"text": c.hint_text}} if c.hint else {} for c in categories),
+            {"hint": {"text": _("For example, a burglary, a robbery or an assault")}},
+            {"hint": {"text": _("We will help you decide where to report it")}}]

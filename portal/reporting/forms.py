@@ -72,6 +72,10 @@ class ImmediateRiskForm(PortalForm):
     submit = submit(_l("Continue"))
 
 
+# Offered after the categories (their codes are portal.reporting.journey.NOT_LISTED).
+NOT_LISTED_CHOICES = [("something_else", _l("Something else")), ("not_sure", _l("I’m not sure"))]
+
+
 class CategoryForm(PortalForm):
     """What happened. Choices come from the crime categories table."""
 

@@ -107,12 +107,18 @@ STEPS: tuple[Step, ...] = (
 
 BY_SLUG = {step.slug: step for step in STEPS}
 
+# "Something else" and "I'm not sure", offered after the categories: not categories themselves, they lead to a
+# page that helps the person decide where to report (here, 101, or another service).
+NOT_LISTED = ("something_else", "not_sure")
+HELP_CHOOSING = "help_choosing"  # the category_route saved for either
+
 # Where an answer stops the online journey, and the page it goes to instead.
 STOP_PAGES: tuple[tuple[Callable[[Answers], bool], str], ...] = (
     (lambda a: a.get("danger_now") == "yes", "call-999"),
     (lambda a: a.get("immediate_risk") == "yes", "urgent-help"),
     (lambda a: _route(a) == Route.FRAUD, "fraud"),
     (lambda a: _route(a) == Route.SPECIALIST, "specialist-support"),
+    (lambda a: _route(a) == HELP_CHOOSING, "help-choosing"),
 )
 
 

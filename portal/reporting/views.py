@@ -30,9 +30,17 @@ from portal.postal_address import FIELDS as ADDRESS_FIELDS
 from portal.reporting import answers as answer_helpers
 from portal.reporting import money, services
 from portal.reporting.evidence import evidence_path
-from portal.reporting.forms import ContinueForm, DeclarationForm, RemoveItemForm, SaveForLaterForm
+from portal.reporting.forms import (
+    NOT_LISTED_CHOICES,
+    ContinueForm,
+    DeclarationForm,
+    RemoveItemForm,
+    SaveForLaterForm,
+)
 from portal.reporting.journey import (
     BY_SLUG,
+    HELP_CHOOSING,
+    NOT_LISTED,
     SUBMITTED_KEY,
     applicable_steps,
     can_visit,
@@ -51,6 +59,7 @@ STOP_PAGES = {
     "urgent-help": "reporting/stop_urgent.html",
     "fraud": "reporting/divert_fraud.html",
     "specialist-support": "reporting/divert_specialist.html",
+    "help-choosing": "reporting/help_choosing.html",
 }
 # How many links to go on with a report one address may be sent in an hour (the setting RESUME_LINK_RATE_LIMIT).
 RESUME_LINK_RATE_LIMIT = "5 per hour"
@@ -326,13 +335,15 @@ def _prepare(slug: str, form):
     if slug != "what-happened":
         return None
     categories = services.list_categories()
-    form.category.choices = options((c.code, c.title) for c in categories)
+    form.category.choices = options([*((c.code, c.title) for c in categories), *NOT_LISTED_CHOICES])
     return categories
 
 
 def _updates_for(slug, form, answers, categories):
     """What to save for a question, what to forget, and any page to go to instead of the next one."""
     values = answer_helpers.answers_from(form)
+    if slug == "what-happened" and values["category"] in NOT_LISTED:
+        return {"category": values["category"], "category_route": HELP_CHOOSING}, (), None
     if slug == "what-happened":
         chosen = next(c for c in categories if c.code == values["category"])
         return {"category": chosen.code, "category_route": chosen.route.value}, (), None
@@ -489,7 +500,17 @@ def stop(page: str):
         abort(404)
     draft = _draft()
     services.record_diversion(draft, page)
-    return render_template(template, back_link=_stop_back_link(page, draft))
+    return render_template(template, back_link=_stop_back_link(page, draft),
+                           **(_help_choosing(draft) if page == "help-choosing" else {}))
+
+
+def _help_choosing(draft) -> dict:
+    """What the page that helps someone decide needs: which of the two they chose, and the categories by route."""
+    categories = services.list_categories()
+    return {"choice": (draft.answers or {}).get("category") if draft else None,
+            "online": [c for c in categories if c.route in (Route.SELF_SERVICE, Route.HATE_INCIDENT)],
+            "information": [c for c in categories if c.route == Route.INFORMATION],
+            "specialist": [c for c in categories if c.route == Route.SPECIALIST]}
 
 
 def _stop_back_link(page: str, draft) -> str:

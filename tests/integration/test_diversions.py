@@ -35,7 +35,7 @@ def test_the_fraud_page_counts_one_diversion_per_unfinished_report(app, ctx, cli
 
 
 def test_stop_pages_and_visits_without_a_report_count_nothing(app, ctx, client):
-    for page in ("call-999", "urgent-help", "fraud", "specialist-support"):
+    for page in ("call-999", "urgent-help", "fraud", "specialist-support", "help-choosing"):
         assert client.get(f"/report/help/{page}").status_code == 200
     assert diversions() == []
 

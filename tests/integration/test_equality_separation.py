@@ -136,7 +136,7 @@ def world(app, make_user):
             "consent_id": [referral.consent_id], "service_id": [service.id], "organisation_id": [charity.id],
             "user_id": [users["partner"].id, users["officer"].id],
             "kind": [*DECISION_KINDS, *(kind.value for kind in SurveyKind)], "weeks": list(CHECK_IN_WEEKS),
-            "page": ["call-999", "urgent-help", "fraud", "specialist-support"],
+            "page": ["call-999", "urgent-help", "fraud", "specialist-support", "help-choosing"],
             "category_code": [report.category.code], "code": [report.category.code],
             "task_id": [db.session.scalar(select(Task.id).where(Task.report_id == report.id))],
             "event_id": [db.session.scalar(select(TimelineEvent.id).where(

@@ -17,6 +17,7 @@ def slugs(answers):
     ({"danger_now": "no", "immediate_risk": "no", "category_route": "specialist"}, "specialist-support"),
     ({"danger_now": "no", "immediate_risk": "no", "category_route": "self_service"}, None),
     ({"danger_now": "no", "immediate_risk": "no", "category_route": "information"}, None),
+    ({"danger_now": "no", "immediate_risk": "no", "category_route": "help_choosing"}, "help-choosing"),
 ])
 def test_stop_pages_follow_the_answers(answers, page):
     """Danger, risk and the category's route decide whether the online report stops."""
