@@ -69,6 +69,11 @@ class Report(TimestampMixin, Base):
 
     reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     reporter_role: Mapped[ReporterRole] = mapped_column(enum_column(ReporterRole, 20))
+    # Asked only of someone reporting for someone else: whether the victim is a person or a business, their name
+    # if given, and whether they know about the report (yes, no or not_sure).
+    victim_kind: Mapped[str | None] = mapped_column(String(20))
+    victim_name: Mapped[str | None] = mapped_column(String(200))
+    victim_knows: Mapped[str | None] = mapped_column(String(10))
     category_id: Mapped[int] = mapped_column(ForeignKey("crime_categories.id"))
 
     occurred_on: Mapped[date]

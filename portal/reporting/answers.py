@@ -9,7 +9,7 @@ from portal import contact_needs
 from portal.i18n import uk_date
 from portal.postal_address import PostalAddress
 from portal.reporting import forms, money
-from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
+from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS, VICTIM_KINDS, VICTIM_KNOWS
 from portal.reporting.journey import Answers, Step, applicable_steps
 
 NOT_ANSWER_FIELDS = {"csrf_token", "submit", "file"}
@@ -110,6 +110,10 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
         elif slug == "who":
             roles = {"victim": _("The victim"), "witness": _("A witness"), "on_behalf": _("Someone else")}
             add(slug, _("Reporting as"), roles.get(answers.get("reporter_role")))
+        elif slug == "someone-else":
+            kind = _labels(VICTIM_KINDS).get(answers.get("victim_kind"))
+            add(slug, _("Who the victim is"), ", ".join(str(p) for p in (kind, answers.get("victim_name")) if p))
+            add(slug, _("Do they know you are reporting this"), _labels(VICTIM_KNOWS).get(answers.get("victim_knows")))
         elif slug == "when":
             add(slug, _("When it happened"), describe_when(answers))
         elif slug == "where":

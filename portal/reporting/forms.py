@@ -112,6 +112,27 @@ class ThirdPartyForm(PortalForm):
             raise ValidationError(_l("Enter the name of the organisation"))
 
 
+VICTIM_KINDS = [("person", _l("A person")), ("business", _l("A business or organisation"))]
+VICTIM_KNOWS = [("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("I do not know"))]
+
+
+class SomeoneElseForm(PortalForm):
+    """Who the victim is, when someone reports for them, and whether they know about the report."""
+
+    victim_kind = radios(_l("Who is the victim?"), VICTIM_KINDS,
+                         _l("Select whether the victim is a person or a business or organisation"))
+    victim_name = StringField(
+        _l("Their name, or the business’s name (optional)"), widget=TextInput(),
+        validators=[Optional(), Length(max=200, message=_l("Name must be 200 characters or fewer"))],
+        render_kw={"autocomplete": "off"},
+    )
+    victim_knows = radios(_l("Do they know you are reporting this?"), VICTIM_KNOWS,
+                          _l("Select whether they know you are reporting this"),
+                          _l("If they do not know, an officer may need to speak to them before anything else "
+                             "happens"))
+    submit = submit(_l("Continue"))
+
+
 class ReporterForm(PortalForm):
     """Who is reporting."""
 

@@ -34,6 +34,10 @@ def _is_crime(answers: Answers) -> bool:
     return _route(answers) != Route.INFORMATION
 
 
+def _for_someone_else(answers: Answers) -> bool:
+    return answers.get("reporter_role") == "on_behalf"
+
+
 def _has_property(answers: Answers) -> bool:
     return answers.get("has_property") == "yes"
 
@@ -78,6 +82,8 @@ STEPS: tuple[Step, ...] = (
     Step("third-party", _l("Are you reporting this through a community organisation?"), "ThirdPartyForm",
          _answered("via_third_party"), applies=_is_hate, single_question=False),
     Step("who", _l("Who are you reporting as?"), "ReporterForm", _answered("reporter_role")),
+    Step("someone-else", _l("The person or business you are reporting for"), "SomeoneElseForm",
+         _answered("victim_kind", "victim_knows"), applies=_for_someone_else, single_question=False),
     Step("when", _l("When did it happen?"), "WhenForm", _answered("occurred_on"), single_question=False),
     Step("where", _l("Where did it happen?"), "WhereForm", _answered("borough"), single_question=False),
     Step("description", _l("Tell us what happened"), "DescriptionForm", _answered("description")),
@@ -106,6 +112,9 @@ STEPS: tuple[Step, ...] = (
 )
 
 BY_SLUG = {step.slug: step for step in STEPS}
+
+# The answers about the victim that only someone reporting for someone else gives.
+VICTIM_FIELDS = ("victim_kind", "victim_name", "victim_knows")
 
 # "Something else" and "I'm not sure", offered after the categories: not categories themselves, they lead to a
 # page that helps the person decide where to report (here, 101, or another service).

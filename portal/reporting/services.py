@@ -310,6 +310,14 @@ def remove_evidence(draft: ReportDraft, evidence_id: int) -> None:
 # Submission ----------------------------------------------------------------------------------
 
 
+def _victim(answers: dict) -> dict:
+    """Who the victim is, kept only when the person reported for someone else."""
+    if answers.get("reporter_role") != ReporterRole.ON_BEHALF:
+        return {}
+    return {"victim_kind": answers["victim_kind"], "victim_name": answers.get("victim_name") or None,
+            "victim_knows": answers["victim_knows"]}
+
+
 def submit_report(draft: ReportDraft, user: User | None) -> Report:
     """Turn a complete draft into a report with a crime number, in one transaction.
 
@@ -337,6 +345,7 @@ def submit_report(draft: ReportDraft, user: User | None) -> Report:
             is_information_report=category.route == Route.INFORMATION,
             reporter_user_id=user.id if user else None,
             reporter_role=ReporterRole(answers["reporter_role"]),
+            **_victim(answers),
             category=category,
             occurred_on=date.fromisoformat(answers["occurred_on"]),
             occurred_until=date.fromisoformat(answers["occurred_until"]) if answers.get("occurred_until") else None,

@@ -42,6 +42,7 @@ from portal.reporting.journey import (
     HELP_CHOOSING,
     NOT_LISTED,
     SUBMITTED_KEY,
+    VICTIM_FIELDS,
     applicable_steps,
     can_visit,
     first_incomplete,
@@ -347,6 +348,8 @@ def _updates_for(slug, form, answers, categories):
     if slug == "what-happened":
         chosen = next(c for c in categories if c.code == values["category"])
         return {"category": chosen.code, "category_route": chosen.route.value}, (), None
+    if slug == "who" and values["reporter_role"] != "on_behalf":
+        return values, VICTIM_FIELDS, None  # asked only of someone reporting for someone else
     if slug == "property":
         remove = ("property_items", "property_done") if values["has_property"] == "no" else ()
         return values, remove, None

@@ -220,7 +220,10 @@ def test_lost_property_becomes_an_information_report_without_suspect_questions(a
 @pytest.mark.parametrize("role", ["witness", "on_behalf"])
 def test_witnesses_and_people_reporting_for_someone_else_can_report(app, client, role):
     """Reporting as a witness or on someone's behalf is recorded."""
-    walk(client, steps_with({"who": {"reporter_role": role}}))
+    steps = steps_with({"who": {"reporter_role": role}})
+    if role == "on_behalf":  # one more question: who the victim is (tests/integration/test_reporting_for_someone_else)
+        steps.insert(4, ("someone-else", {"victim_kind": "person", "victim_knows": "yes"}))
+    walk(client, steps)
     assert load_report(app, submit(client)).reporter_role.value == role
 
 
