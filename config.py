@@ -96,6 +96,8 @@ class Config:
     TRACK_CODE_RATE_LIMIT = "20 per hour"
     # Anonymous feedback sent from one address.
     FEEDBACK_RATE_LIMIT = "5 per minute;30 per day"
+    # Generated cases `flask demo-data` loads for the insight pages (portal/devtools/demo.py).
+    DEMO_VOLUME = _env_int("DEMO_VOLUME", 3000)
     # How many proxies in front of the app may be believed about the client's address (X-Forwarded-For) and
     # scheme. 0 (the default) believes none: set it to the number of proxies you run, never more.
     TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
@@ -223,6 +225,7 @@ class TestingConfig(Config):
     RESUME_LINK_RATE_LIMIT = "10000 per minute"
     TRACK_CODE_RATE_LIMIT = "10000 per minute"
     FEEDBACK_RATE_LIMIT = "10000 per minute"
+    DEMO_VOLUME = 0  # the demo-data tests run it often; tests/integration/test_demo_volume.py loads the real 3,000
     MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server
     PUBLIC_BASE_URL = "http://localhost"

@@ -2,8 +2,10 @@
 
 import io
 import os
+import time
 from datetime import timedelta
 
+from flask import current_app
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -12,7 +14,9 @@ from portal.auth.services import create_user, get_user_by_email
 from portal.cases.enums import CaseStatus
 from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
+from portal.devtools.generator import generate
 from portal.extensions import db
+from portal.insight.refresh import refresh
 from portal.messages import witness_services
 from portal.partners.services import raise_safeguarding_concern
 from portal.reporting.services import get_category, save_answers, start_draft, submit_report
@@ -76,9 +80,36 @@ def load_demo_data() -> list[str]:
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.extend(_demo_other_channels())
+    lines.extend(_demo_volume(current_app.config["DEMO_VOLUME"]))
     lines.append("Staff sign in with a code from an authenticator app set up with the TOTP secret,")
     lines.append("or print one with: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     return lines
+
+
+# Generated cases behind the insight pages (portal/devtools/generator.py), over about the last 6 months.
+DEMO_VOLUME = 3000
+DEMO_VOLUME_DAYS = 183
+
+
+def _demo_volume(count: int = DEMO_VOLUME) -> list[str]:
+    """Enough generated cases for the insight pages to show figures, not "fewer than 10". Guarded: skipped when the
+    database already holds that many cases (a second run, or after `flask generate-cases`). Quiet: no generated
+    person is written to, then or by the jobs (the generator meets every support offer; the people have no
+    accounts, so no surveys or check-ins go out)."""
+    if count <= 0:  # DEMO_VOLUME=0: none wanted
+        return []
+    existing = db.session.scalar(select(func.count()).select_from(Report))
+    if existing >= count:
+        return [f"Generated cases: skipped, the database already holds {existing} cases"]
+    started = time.perf_counter()
+    written = generate(count, seed=21, batch=1000, spread=timedelta(days=DEMO_VOLUME_DAYS), quiet=True,
+                       dense=True)
+    generated = time.perf_counter() - started
+    refresh(everything=True)
+    return [f"Generated cases: {count} over the last {DEMO_VOLUME_DAYS} days, with {written['referrals']} referrals, "
+            f"{written['surveys']} surveys, {written['check_ins']} check-ins, {written['equality_records']} equality "
+            f"answers, {written['tasks']} requests and {written['feedback']} feedback ratings, in {generated:.1f} s "
+            f"(insight figures worked out in {time.perf_counter() - started - generated:.1f} s)"]
 
 
 DEMO_REPORTS = [

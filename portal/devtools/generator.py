@@ -20,7 +20,12 @@ dashboard reads:
 - satisfaction surveys after the decision (about 40% of triaged reports) and at closure (about 30% of closed
   ones), answered by about half, with about 70% satisfied overall and lower in a few boroughs and for disabled
   victims, so the gaps show;
-- equality records (given with the report, not by account) for about 35% of reports, with London-like mixes.
+- equality records (given with the report, not by account) for about 35% of reports, with London-like mixes;
+- anonymous feedback (/feedback) from about one case in ten, a few days after reporting, about two thirds satisfied.
+
+``quiet`` (the demo data uses it) leaves nothing for the jobs to write to a generated person about: every
+promise to offer support is met (an open one is offered, by email, by ``flask support send-offers``). Surveys
+and check-ins go only to people with accounts, and generated cases have none.
 
 The gaps are invented for testing the dashboard. They describe no real borough or group.
 """
@@ -46,6 +51,7 @@ from portal.cases.working_days import add_working_days
 from portal.clock import LONDON, utcnow
 from portal.equality.models import PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
+from portal.feedback.models import Feedback
 from portal.reporting.boroughs import BOROUGHS
 from portal.support.enums import ConsentSource, Delivery, ReferralStatus, ServiceKind
 from portal.support.models import Consent, Organisation, Referral, SupportService
@@ -195,11 +201,11 @@ def _description(rng: random.Random, code: str) -> str:
     return f"{text} {detail}" if rng.random() < 0.7 else text
 
 
-def _submitted_at(rng: random.Random, now: datetime) -> datetime:
-    """When the case came in: a few in the last hour, the rest over the last year."""
+def _submitted_at(rng: random.Random, now: datetime, spread: timedelta = SPREAD) -> datetime:
+    """When the case came in: a few in the last hour, the rest over the spread (a year unless told)."""
     if rng.random() < RECENT_SHARE:
         return now - timedelta(seconds=rng.uniform(0, 3600))
-    return now - timedelta(seconds=rng.uniform(3600, SPREAD.total_seconds()))
+    return now - timedelta(seconds=rng.uniform(3600, spread.total_seconds()))
 
 
 def _status(rng: random.Random, age: timedelta, information: bool) -> CaseStatus:
@@ -220,9 +226,10 @@ def _occurred_on(rng: random.Random, submitted: datetime, today: date) -> date:
     return max(submitted.date() - timedelta(days=lag), today - timedelta(days=365))
 
 
-def _case(rng: random.Random, now: datetime, category: CrimeCategory, staff: list[int]) -> dict:
+def _case(rng: random.Random, now: datetime, category: CrimeCategory, staff: list[int],
+          spread: timedelta = SPREAD) -> dict:
     """One report's columns (everything but its crime number)."""
-    submitted = _submitted_at(rng, now)
+    submitted = _submitted_at(rng, now, spread)
     information = category.route == Route.INFORMATION
     status = _status(rng, now - submitted, information)
     borough = _weighted(rng, BOROUGH_WEIGHTS)
@@ -359,6 +366,10 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # Cope-and-recover check-ins: share answered by week; how scores move (on the 1 to 5 scale) by week, and the
 # extra for peer support. Each item has its own offset; confidence in the justice system moves half as much.
 CHECK_IN_ANSWERED = {0: 0.60, 4: 0.45, 12: 0.35}
+# For a few thousand cases (the demo data), more referrals and more check-ins answered than real life, so that the
+# coping figures' breakdowns (33 boroughs among them) have groups of 10 to show.
+DENSE_REFERRAL_FACTOR = 2.2
+DENSE_CHECK_IN_ANSWERED = {0: 0.85, 4: 0.75, 12: 0.70}
 CHECK_IN_GAIN = {0: 0.0, 4: 0.35, 12: 0.7}
 PEER_EXTRA_GAIN = {0: 0.0, 4: 0.15, 12: 0.35}
 CHECK_IN_ITEMS = {"coping": (0.0, 1.0), "safety": (0.2, 1.0), "wellbeing": (-0.1, 1.0),
@@ -379,6 +390,10 @@ COMMENTS = (
     "I did not understand what happens next.", "Thank you for the updates.", "Nothing seemed to happen.",
     "It was easy to use on my phone.", "I had to repeat myself.",
 )
+# Anonymous feedback from the banner's link: from about one case in ten, rated 5 (very satisfied) to 1.
+FEEDBACK_SHARE = 0.10
+FEEDBACK_RATINGS = {5: 36, 4: 31, 3: 13, 2: 10, 1: 10}
+FEEDBACK_COMMENT_SHARE = 0.3
 
 # Equality monitoring, by report: share of reports, and mixes roughly like London in the 2021 Census, with
 # "prefer not to say" at 5 to 10%. Disability is drawn for everyone first, so satisfaction can depend on it.
@@ -478,8 +493,9 @@ class _Extras:
     """Builds the rows that go with one batch of inserted reports; holds them until the batch is written."""
 
     def __init__(self, rng: random.Random, now: datetime, services: list[dict], staff: list[int],
-                 working_days: _WorkingDays) -> None:
+                 working_days: _WorkingDays, quiet: bool = False, dense: bool = False) -> None:
         self.rng, self.now, self.staff, self.working_days = rng, now, staff, working_days
+        self.quiet, self.dense = quiet, dense
         self.services_by_level = {level: [s for s in services if level in s["levels"]]
                                   for level in SUPPORT_LEVEL_WEIGHTS}
         self.deadlines: list[dict] = []
@@ -488,6 +504,7 @@ class _Extras:
         self.referrals: list[dict] = []  # each with "_consent" (a consent row or None) and "_person" (latent)
         self.check_ins: list[dict] = []
         self.tasks: list[dict] = []
+        self.feedback: list[dict] = []
         self.written: Counter = Counter()
 
     # Deadlines -----------------------------------------------------------------------------------------------
@@ -513,8 +530,11 @@ class _Extras:
                        submitted, row["response_due_at"], row["first_response_at"])
         if not row["is_information_report"]:
             due = self.working_days.after(submitted, 2)
+            met = self._met(submitted, due, OFFER_ON_TIME, OFFER_LATE, 1.1)
+            if self.quiet:  # an open promise would be offered, by email, by the send-offers job
+                met = min(met or _at(due, _hours(self.rng, 1, 72, 6)), self.now)
             self._deadline(report_id, DeadlineKind.SUPPORT_REFERRAL, "Offer a referral to support services",
-                           submitted, due, self._met(submitted, due, OFFER_ON_TIME, OFFER_LATE, 1.1))
+                           submitted, due, met)
         if row["status"] == CaseStatus.NO_FURTHER_INVESTIGATION and row["triaged_at"] is not None:
             decided = row["triaged_at"]
             due = self.working_days.after(decided, 5)
@@ -591,6 +611,7 @@ class _Extras:
         if row["is_information_report"] or now - row["submitted_at"] < timedelta(hours=2):
             return
         share = REFERRAL_SHARE_WITNESS if row["reporter_role"] == ReporterRole.WITNESS else REFERRAL_SHARE_VICTIM
+        share *= DENSE_REFERRAL_FACTOR if self.dense else 1
         if rng.random() >= share:
             return
         level = _weighted(rng, SUPPORT_LEVEL_WEIGHTS)
@@ -673,7 +694,8 @@ class _Extras:
                    "weeks": weeks, "due_at": due, "invited_at": invited, "answered_at": None}
             row.update(dict.fromkeys(CHECK_IN_ITEMS))
             answered = _at(invited, _hours(rng, 0.1, 168, 10))
-            if rng.random() < CHECK_IN_ANSWERED[weeks] and answered <= self.now:
+            if rng.random() < (DENSE_CHECK_IN_ANSWERED if self.dense else CHECK_IN_ANSWERED)[weeks] \
+                    and answered <= self.now:
                 gain = CHECK_IN_GAIN[weeks] + (PEER_EXTRA_GAIN[weeks] if peer else 0)
                 row["answered_at"] = answered
                 for item, (offset, share) in CHECK_IN_ITEMS.items():
@@ -693,6 +715,17 @@ class _Extras:
         self.surveys_for(report_id, row, disabled)
         self.referral_for(report_id, row, person)
         self.task_for(report_id, row)
+        self.feedback_for(row)
+
+    # Feedback: anonymous, so nothing links it to the case ---------------------------------------------------------
+    def feedback_for(self, row: dict) -> None:
+        rng = self.rng
+        if rng.random() >= FEEDBACK_SHARE:
+            return
+        given = min(_at(row["submitted_at"], _hours(rng, 0, 24 * 7, 1)), self.now)
+        self.feedback.append({"given_on": given.astimezone(LONDON).date(), "rating": _weighted(rng, FEEDBACK_RATINGS),
+                              "comment": rng.choice(COMMENTS) if rng.random() < FEEDBACK_COMMENT_SHARE else None,
+                              "page": None})
 
     # Tasks: about one case in twelve asks for something; most are answered, some on time and some late ------------
     def task_for(self, report_id: int, row: dict) -> None:
@@ -739,9 +772,11 @@ class _Extras:
             db.session.execute(insert(CheckIn), self.check_ins, execution_options=options)
         if self.tasks:
             db.session.execute(insert(Task), self.tasks, execution_options=options)
+        if self.feedback:
+            db.session.execute(insert(Feedback), self.feedback, execution_options=options)
         self.written.update(deadlines=len(self.deadlines), equality_records=len(self.equality),
                             surveys=len(self.surveys), referrals=len(self.referrals), check_ins=len(self.check_ins),
-                            tasks=len(self.tasks))
+                            tasks=len(self.tasks), feedback=len(self.feedback))
 
 
 def reserve_sequence(year: int, count: int) -> int:
@@ -795,14 +830,12 @@ def _insert_batch(rows: list[dict], prefix: str, extras: _Extras | None = None) 
     db.session.commit()
 
 
-@click.command("generate-cases")
-@click.option("--count", default=100_000, show_default=True, type=click.IntRange(min=0), help="Cases to create.")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same cases).")
-@click.option("--batch", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per INSERT batch.")
-@with_appcontext
-def generate_cases(count: int, seed: int, batch: int):
-    """Bulk-insert realistic synthetic cases for load testing. Never run against production data."""
-    started = time.perf_counter()
+def generate(count: int, *, seed: int = 1, batch: int = 5000, spread: timedelta = SPREAD, quiet: bool = False,
+             dense: bool = False, progress=None) -> Counter:
+    """Bulk-insert count synthetic cases submitted over the spread (and what goes with them), committing each batch;
+    return how many rows of each kind were written. ``quiet``: nothing left for the jobs to write to a generated
+    person about; ``dense``: more referrals and check-ins answered (DENSE_...), for a few thousand cases.
+    ``progress(done)`` is called after each batch."""
     rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
     prefix = current_app.config["CRIME_NUMBER_PREFIX"]
     categories = list(db.session.scalars(
@@ -820,16 +853,34 @@ def generate_cases(count: int, seed: int, batch: int):
     done = 0
     while done < count:
         size = min(batch, count - done)
-        rows = [_case(rng, now, _weighted(rng, category_weights), staff) for _ in range(size)]
+        rows = [_case(rng, now, _weighted(rng, category_weights), staff, spread) for _ in range(size)]
         try:
-            extras = _Extras(rng, now, services, staff, working_days)
+            extras = _Extras(rng, now, services, staff, working_days, quiet, dense)
             _insert_batch(rows, prefix, extras)
         except Exception:
             db.session.rollback()
             raise
         written.update(extras.written)
         done += size
-        click.echo(f"  {done}/{count} cases ({time.perf_counter() - started:.1f} s)")
+        if progress is not None:
+            progress(done)
+    written["cases"] = count
+    return written
+
+
+@click.command("generate-cases")
+@click.option("--count", default=100_000, show_default=True, type=click.IntRange(min=0), help="Cases to create.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same cases).")
+@click.option("--batch", default=5000, show_default=True, type=click.IntRange(min=1), help="Rows per INSERT batch.")
+@click.option("--days", default=SPREAD.days, show_default=True, type=click.IntRange(min=1),
+              help="Spread the cases over this many days before now.")
+@with_appcontext
+def generate_cases(count: int, seed: int, batch: int, days: int):
+    """Bulk-insert realistic synthetic cases for load testing. Never run against production data."""
+    started = time.perf_counter()
+    written = generate(count, seed=seed, batch=batch, spread=timedelta(days=days), progress=lambda done: click.echo(
+        f"  {done}/{count} cases ({time.perf_counter() - started:.1f} s)"))
     click.echo(f"generated {count} cases in {time.perf_counter() - started:.1f} s")
     click.echo("with " + ", ".join(f"{written[name]} {name.replace('_', ' ')}" for name in
-                                   ("deadlines", "referrals", "check_ins", "surveys", "equality_records", "tasks")))
+                                   ("deadlines", "referrals", "check_ins", "surveys", "equality_records", "tasks",
+                                    "feedback")))

@@ -1,0 +1,102 @@
+"""The demo data's generated cases (portal/devtools/demo.py, _demo_volume): enough that the insight pages show
+figures rather than "fewer than 10", loaded once, and never a message to a generated person, then or from the jobs.
+
+Made once for the module (3,000 cases take a second or two on SQLite); each test is rolled back to them."""
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.roles import Role
+from portal.cases.models import Report
+from portal.devtools.demo import DEMO_VOLUME, _demo_volume
+from portal.extensions import db
+from portal.feedback.models import Feedback
+from portal.insight import figures, queries
+from portal.insight.suppression import FEWER_THAN, HIDDEN
+from portal.notifications.models import OutboxMessage
+from portal.support.assessments import send_due_offers
+from portal.surveys.schedule import send_due
+from portal.tasks.reminders import remind_and_escalate
+from portal.tracking.reminders import send_hearing_reminders
+from portal.triage.alerts import raise_sla_alerts
+from portal.triage.reminders import remind_due_deadlines
+from tests.conftest import kept_for_the_module, new_user, sign_in_as
+from tests.integration.test_insight import table
+
+# Every insight page and what it shows, the experience page broken down every way. Not the witnesses page: the
+# generator makes no witnesses or hearings (the demo's own court case has one witness).
+PAGES = {
+    "/insight/": figures.PAGES["service"],
+    "/insight/demand": figures.PAGES["demand"],
+    **{f"/insight/experience?by={dimension}": [*figures.PAGES["experience"], figures.SATISFACTION_BY[dimension].id,
+                                               figures.COPING_BY[dimension].id] for dimension in queries.DIMENSIONS},
+    "/insight/requests": figures.PAGES["requests"],
+    "/insight/public": figures.PUBLIC,
+}
+NOT_SHOWN = {FEWER_THAN, HIDDEN, "–", ""}
+
+
+@pytest.fixture(scope="module")
+def volume(app) -> Iterator[dict]:
+    """The generated cases, the line the demo prints, and a commissioner."""
+    with kept_for_the_module(app):
+        with app.app_context():
+            lines = _demo_volume(DEMO_VOLUME)
+            db.session.remove()
+        yield {"lines": lines, "commissioner": new_user(app, Role.COMMISSIONER)}
+
+
+def test_the_demo_loads_its_cases_once(app, volume):
+    from config import Config
+
+    assert Config.DEMO_VOLUME == DEMO_VOLUME  # what `flask demo-data` loads unless DEMO_VOLUME says otherwise
+    assert volume["lines"][0].startswith(f"Generated cases: {DEMO_VOLUME} over the last 183 days")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Report)) == DEMO_VOLUME
+        assert db.session.scalar(select(func.count()).select_from(Feedback)) > 100
+        again = _demo_volume(DEMO_VOLUME)  # running `flask demo-data` again
+        assert again == [f"Generated cases: skipped, the database already holds {DEMO_VOLUME} cases"]
+        assert db.session.scalar(select(func.count()).select_from(Report)) == DEMO_VOLUME
+
+
+def test_flask_demo_data_loads_them_as_configured(app, volume, monkeypatch):
+    """`flask demo-data` loads DEMO_VOLUME cases (none in the other tests, which run it often)."""
+    monkeypatch.setitem(app.config, "DEMO_VOLUME", DEMO_VOLUME)
+    output = app.test_cli_runner().invoke(args=["demo-data"]).output
+    assert "Generated cases: skipped, the database already holds" in output
+
+
+def test_no_generated_person_is_written_to_by_any_job(app, volume):
+    """Support offers, surveys, check-ins and hearing reminders find nobody to write to; the staff jobs write to
+    staff only."""
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert send_due_offers() == 0
+        counts = send_due()
+        assert (counts.surveys, counts.check_ins, counts.emails) == (0, 0, 0)
+        assert send_hearing_reminders() == 0
+        raise_sla_alerts()
+        remind_due_deadlines()
+        remind_and_escalate()
+        generated = set(db.session.scalars(select(Report.contact_email)))
+        recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
+        assert recipients & generated == set()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_insight_figure_shows_some_numbers(app, client, volume, path):
+    """With the demo's cases, no figure on any insight page is all "fewer than 10" (or empty)."""
+    sign_in_as(client, volume["commissioner"])
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    hidden = []
+    for figure_id in PAGES[path]:
+        rows = table(html, figure_id)
+        shown = [cell for label, cells in rows.items() if label not in ("", "Total", "All", "All requests")
+                 for cell in cells[:1 if figure_id.startswith("satisfaction-by-") else None] if cell not in NOT_SHOWN]
+        if not shown:
+            hidden.append(figure_id)
+    assert hidden == []
