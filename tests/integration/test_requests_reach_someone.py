@@ -58,6 +58,7 @@ NEEDS_NO_TASK = {
     # Answers the service asked for: they feed the insight pages.
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
+    "feedback.give": "anonymous feedback on the service, counted on the insight pages; the page says we cannot reply",
     # Shown to the officer on the case's witness page. (Witness care, a later issue, makes "cannot attend" a task.)
     # Not a person's request: GOV.UK Notify's delivery receipts (a message that fails for good goes by the next
     # safe channel, or becomes a call task when none is left: portal.notifications.receipts).
