@@ -112,7 +112,8 @@ def _link_id(link) -> int | None:
 
 
 def _to_case(report):
-    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    """Back to the victim's own support on the case, where their referrals and suggestions are listed."""
+    return redirect(url_for("tracking.support", crime_number=report.crime_number))
 
 
 @bp.route("/")

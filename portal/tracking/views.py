@@ -41,7 +41,7 @@ bp = Blueprint("tracking", __name__, url_prefix="/cases")
 class CallForm(PortalForm):
     """Ask for a call."""
 
-    note = TextAreaField(_l("Anything you want us to know before we call (optional)"),
+    note = TextAreaField(_l("Anything you want us to know before we call (optional)"), id="call-note",
                          validators=[Length(max=1000, message=_l("Note must be 1000 characters or fewer"))])
     submit = submit(_l("Ask for a call"))
 
@@ -140,7 +140,12 @@ REQUEST_WORDS = {"asked_for": task_words.ASKED_FOR, "state": task_words.STATE, "
 @bp.route("/<crime_number>")
 @role_required(Role.VICTIM, Role.WITNESS)
 def case(crime_number: str):
-    """One case. Anyone else's case is 'not found', never 'forbidden', so existence is not revealed."""
+    """One case. Anyone else's case is 'not found', never 'forbidden', so existence is not revealed.
+
+    The victim's overview: the status and what happens next, their named contact, and what is waiting for them
+    (a visit to answer, new messages, a survey or check-in, support to decide on). The rest is on the case's other
+    pages (updates, messages, support, what you told us, your rights), each one link away in the case's navigation.
+    """
     report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
     if relation == Relation.WITNESS:
         return render_template("tracking/witness_case.html", report=report,
@@ -148,24 +153,51 @@ def case(crime_number: str):
                                answerable=[event.id for event in hearings.current_hearings(report)],
                                requests=task_queries.witness_requests_of(report, current_user),
                                request_words=REQUEST_WORDS, link=witness_link_for(current_user, report))
-    # The victim's support: the latest assessment and choice, referrals, and suggestions waiting for an answer.
+    visit_proposed = report.status == CaseStatus.ATTENDANCE_ARRANGED
+    return render_template("tracking/case.html", report=report, status=STATUS_TEXT[report.status],
+                           officer=queries.officer_name(report), visit_form=VisitForm(),
+                           visit_proposed=visit_proposed,
+                           visit_at=proposed_visit(victim_timeline(report)) if visit_proposed else None,
+                           support=_support(report, suggestions_only=True), invitations=open_invitations(report.id))
 
+
+def _support(report, suggestions_only: bool = False) -> dict:
+    """The victim's support: the latest assessment and choice, suggestions waiting for an answer, and (unless only
+    the suggestions are wanted) referrals and the words for their states."""
     all_referrals = referrals.referrals_for_case(report.id)
     support = {"assessment": assessments.latest_assessment(report.id), "level_words": assessments.LEVEL_WORDS,
-               "referrals": [r for r in all_referrals if r.status != ReferralStatus.PROPOSED],
                "suggestions": [r for r in all_referrals if r.status == ReferralStatus.PROPOSED],
-               "status_words": referral_text.STATUS_WORDS, "words_for": referral_text.words_for,
-               "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
-               "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
-    timeline = victim_timeline(report)
-    return render_template("tracking/case.html", report=report, timeline=timeline,
-                           status=STATUS_TEXT[report.status], officer=queries.officer_name(report),
-                           call_form=CallForm(), visit_form=VisitForm(), rights=rights_for(report.id),
-                           visit_proposed=report.status == CaseStatus.ATTENDANCE_ARRANGED,
-                           visit_at=proposed_visit(timeline),
-                           support=support, invitations=open_invitations(report.id),
-                           requests=task_queries.requests_of(report), now=utcnow(),
-                           request_words=REQUEST_WORDS)
+               "status_words": referral_text.STATUS_WORDS}
+    if not suggestions_only:
+        support |= {"referrals": [r for r in all_referrals if r.status != ReferralStatus.PROPOSED],
+                    "words_for": referral_text.words_for, "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
+                    "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
+    return support
+
+
+@bp.route("/<crime_number>/updates")
+@role_required(Role.VICTIM)
+def updates(crime_number: str):
+    """What has happened on the case so far, and what the victim asked us with our answers."""
+    report = _own_or_404(crime_number)
+    return render_template("tracking/updates.html", report=report, timeline=victim_timeline(report),
+                           requests=task_queries.requests_of(report), now=utcnow(), request_words=REQUEST_WORDS)
+
+
+@bp.route("/<crime_number>/support")
+@role_required(Role.VICTIM)
+def support(crime_number: str):
+    """The victim's support on this case: their choice, suggestions, referrals, and what they agreed to share."""
+    report = _own_or_404(crime_number)
+    return render_template("tracking/support.html", report=report, support=_support(report))
+
+
+@bp.route("/<crime_number>/what-you-told-us")
+@role_required(Role.VICTIM)
+def what_you_told_us(crime_number: str):
+    """The report as the victim gave it, its PDF, and a way to add a photo or PDF."""
+    report = _own_or_404(crime_number)
+    return render_template("tracking/what_you_told_us.html", report=report)
 
 
 def proposed_visit(timeline) -> datetime | None:
@@ -177,18 +209,17 @@ def proposed_visit(timeline) -> datetime | None:
     return None
 
 
-@bp.route("/<crime_number>/call", methods=["POST"])
+@bp.route("/<crime_number>/call", methods=["GET", "POST"])
 @role_required(Role.VICTIM)
 def ask_for_call(crime_number: str):
-    """Ask to talk to someone about the case."""
+    """Ask to talk to someone about the case (a page of its own: one question, and room to say why)."""
     report = _own_or_404(crime_number)
     form = CallForm()
     if form.validate_on_submit():
         services.ask_for_call(current_user, report, form.note.data)
         flash(_("We will call you, using the safe contact details you gave us."), "success")
-    else:
-        flash(form.note.errors[0] if form.note.errors else _("Try again"), "information")
-    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+        return redirect(url_for("tracking.updates", crime_number=report.crime_number))
+    return render_template("tracking/call.html", report=report, form=form)
 
 
 @bp.route("/<crime_number>/visit", methods=["POST"])
@@ -242,7 +273,7 @@ def preferences(crime_number: str):
             getattr(form, error.field or "every_days").errors.append(error.message)
         else:
             flash(_("Your preferences are saved."), "success")
-            return redirect(url_for("tracking.case", crime_number=report.crime_number))
+            return redirect(url_for("tracking.updates", crime_number=report.crime_number))
     return render_template("tracking/preferences.html", form=form, report=report)
 
 
@@ -259,16 +290,18 @@ def make_request(crime_number: str, kind: str):
         flash(error.message, "information")
     else:
         flash(_("We have your request. You will see our answer here."), "success")
-    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return redirect(url_for("tracking.updates", crime_number=report.crime_number))
 
 
 @bp.route("/<crime_number>/your-rights")
 @role_required(Role.VICTIM)
 def code_rights(crime_number: str):
-    """The 12 rights of the Victims' Code, each linked to where it is met; compensation, property, expenses."""
+    """Whether we met the Code's promises on this case; the 12 rights of the Victims' Code, each linked to where it
+    is met; compensation, property, the Victim Personal Statement, expenses."""
     report = _own_or_404(crime_number)
     return render_template("tracking/code_rights.html", report=report, rights=rights_for_case(report.crime_number),
-                           compensation_url=COMPENSATION_SCHEME_URL, expenses_url=WITNESS_EXPENSES_URL)
+                           promises=rights_for(report.id), compensation_url=COMPENSATION_SCHEME_URL,
+                           expenses_url=WITNESS_EXPENSES_URL)
 
 
 @bp.route("/<crime_number>/restorative-justice")
@@ -320,4 +353,4 @@ def add_evidence(crime_number: str):
             flash(error.message, "information")
         else:
             flash(_("Your file has been added to the case."), "success")
-    return redirect(url_for("tracking.case", crime_number=report.crime_number))
+    return redirect(url_for("tracking.what_you_told_us", crime_number=report.crime_number))

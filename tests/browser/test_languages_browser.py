@@ -85,7 +85,11 @@ def test_a_victim_reports_a_bicycle_theft_and_follows_it_in_their_language(
     for name, path in (("40-case", f"/cases/{crime_number}"), ("41-preferences", f"/cases/{crime_number}/preferences"),
                        ("42-rights", f"/cases/{crime_number}/your-rights"),
                        ("43-restorative-justice", f"/cases/{crime_number}/restorative-justice"),
-                       ("44-easy-read-rights", "/easy-read/rights"), ("45-my-cases", "/cases/")):
+                       ("44-easy-read-rights", "/easy-read/rights"), ("45-my-cases", "/cases/"),
+                       ("46-updates", f"/cases/{crime_number}/updates"),
+                       ("47-support", f"/cases/{crime_number}/support"),
+                       ("48-what-you-told-us", f"/cases/{crime_number}/what-you-told-us"),
+                       ("49-messages", f"/cases/{crime_number}/messages"), ("50-call", f"/cases/{crime_number}/call")):
         page.goto(path)
         check_and_keep(page, language, direction, name)
     page.goto(f"/cases/{crime_number}/preferences")

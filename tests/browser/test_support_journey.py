@@ -61,7 +61,8 @@ def test_victim_joins_a_peer_group_and_the_charity_makes_contact(app, new_contex
     victim_page.get_by_label("Your name, how to contact you, and your communication needs").check()
     victim_page.get_by_role("button", name="Agree and send the referral").click()
 
-    expect(heading(victim_page)).to_contain_text(crime_number)
+    expect(heading(victim_page)).to_have_text("Support for you")  # the case's own support page
+    expect(victim_page.locator("main .govuk-caption-l")).to_contain_text(crime_number)
     referrals = victim_page.locator("#support-referrals")
     expect(referrals).to_contain_text(CHARITY)
     expect(referrals).to_contain_text("Sent")

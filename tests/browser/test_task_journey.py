@@ -49,17 +49,23 @@ def test_a_victim_asks_for_a_call_an_officer_finishes_it_and_the_victim_reads_th
         crime_number = make_report(app, user=db.session.get(User, victim.id))
         db.session.remove()
 
-    # The victim asks for a call on their case page.
+    # The victim asks for a call from their case page; what they asked is on the case's updates.
     page = new_context().new_page()
     sign_in(page, victim.email, victim.password)
     expect(heading(page)).to_have_text("Your account")
+    page.goto(f"/cases/{crime_number}/updates")
+    expect(heading(page)).to_have_text("Updates on your case")
+    expect(page.get_by_role("heading", name="What you asked us")).to_have_count(0)
     page.goto(f"/cases/{crime_number}")
     expect(heading(page)).to_have_text(f"Your case {crime_number}")
-    expect(page.get_by_role("heading", name="What you asked us")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("link", name="Ask for a call").click()
+    expect(heading(page)).to_have_text("Ask for a call")
     assert_accessible(page)
     page.get_by_label("Anything you want us to know before we call (optional)").fill(THEIR_WORDS)
     page.get_by_role("button", name="Ask for a call").click()
     expect(page.get_by_role("alert")).to_contain_text("We will call you, using the safe contact details you gave us.")
+    expect(heading(page)).to_have_text("Updates on your case")
     expect(page.get_by_role("heading", name="What you asked us")).to_be_visible()
     asked_on, due_on = promised_dates(app, crime_number)
     request = page.locator("#requests li").filter(has=page.get_by_role("heading", name="A call from us"))
@@ -106,7 +112,7 @@ def test_a_victim_asks_for_a_call_an_officer_finishes_it_and_the_victim_reads_th
 
     # The victim reads the outcome.
     page.reload()
-    expect(heading(page)).to_have_text(f"Your case {crime_number}")
+    expect(heading(page)).to_have_text("Updates on your case")
     request = page.locator("#requests li").filter(has=page.get_by_role("heading", name="A call from us"))
     expect(request.get_by_role("heading")).to_have_text("A call from us Done")
     expect(request).to_contain_text(OUTCOME)

@@ -70,20 +70,25 @@ class Route:
 
 
 VICTIM_CASE = "/cases/{cn}"
+VICTIM_UPDATES = "/cases/{cn}/updates"  # where a victim's request is answered
 STAFF_CASE = "/staff/cases/{cn}"
 
 ROUTES = [
     Route("case", "tracking.case", "GET", "/cases/{cn}"),
-    Route("call", "tracking.ask_for_call", "POST", "/cases/{cn}/call", VICTIM_CASE),
+    Route("updates", "tracking.updates", "GET", "/cases/{cn}/updates"),
+    Route("case_support", "tracking.support", "GET", "/cases/{cn}/support"),
+    Route("what_you_told_us", "tracking.what_you_told_us", "GET", "/cases/{cn}/what-you-told-us"),
+    Route("call_page", "tracking.ask_for_call", "GET", "/cases/{cn}/call"),
+    Route("call", "tracking.ask_for_call", "POST", "/cases/{cn}/call", VICTIM_UPDATES),
     Route("visit", "tracking.answer_visit", "POST", "/cases/{cn}/visit", VICTIM_CASE),
     Route("preferences", "tracking.preferences", "GET", "/cases/{cn}/preferences"),
-    Route("request_review", "tracking.make_request", "POST", "/cases/{cn}/requests/review", VICTIM_CASE),
-    Route("request_statement", "tracking.make_request", "POST", "/cases/{cn}/requests/statement", VICTIM_CASE),
-    Route("request_property", "tracking.make_request", "POST", "/cases/{cn}/requests/property", VICTIM_CASE),
+    Route("request_review", "tracking.make_request", "POST", "/cases/{cn}/requests/review", VICTIM_UPDATES),
+    Route("request_statement", "tracking.make_request", "POST", "/cases/{cn}/requests/statement", VICTIM_UPDATES),
+    Route("request_property", "tracking.make_request", "POST", "/cases/{cn}/requests/property", VICTIM_UPDATES),
     Route("summary_pdf", "tracking.summary_pdf", "GET", "/cases/{cn}/summary.pdf"),
     Route("code_rights", "tracking.code_rights", "GET", "/cases/{cn}/your-rights"),
     Route("restorative_justice", "tracking.restorative_justice", "GET", "/cases/{cn}/restorative-justice"),
-    Route("add_evidence", "tracking.add_evidence", "POST", "/cases/{cn}/evidence", VICTIM_CASE),
+    Route("add_evidence", "tracking.add_evidence", "POST", "/cases/{cn}/evidence", "/cases/{cn}/what-you-told-us"),
     Route("evidence", "tracking.evidence", "GET", "/cases/{cn}/evidence/{evidence}"),
     Route("evidence_of_other_case", "tracking.evidence", "GET", "/cases/{cn}/evidence/{other_evidence}"),
     Route("messages", "messages.victim_thread", "GET", "/cases/{cn}/messages"),
@@ -172,6 +177,10 @@ _L, _OK, _403, _404, _SH, _HI = LOGIN, OK, FORBIDDEN, NOT_FOUND, SHOWN, HIDDEN
 _ROWS = {
     #                                 anon victim other witness unlinked officer super partnerC partnerN admin
     "case":                            (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "updates":                         (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "case_support":                    (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "what_you_told_us":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "call_page":                       (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "call":                            (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "visit":                           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "preferences":                     (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
@@ -559,7 +568,7 @@ def test_witness_view_is_redacted(app, make_user, tmp_path, monkeypatch):
     # Every marker really was recorded somewhere the victim or the police can see it, so its absence below means
     # something.
     seen_by_others = "".join(page.get_data(as_text=True) for page in (
-        victim_client.get(f"/cases/{crime_number}"), victim_client.get(f"/cases/{crime_number}/messages"),
+        victim_client.get(f"/cases/{crime_number}/updates"), victim_client.get(f"/cases/{crime_number}/messages"),
         victim_client.get(f"/cases/{crime_number}/preferences"), officer_client.get(cases)))
     assert [m for m in MARKERS.values() if m not in seen_by_others] == []
 
@@ -639,7 +648,7 @@ def test_a_tracking_view_shows_one_case_and_no_more_than_its_victim_sees(app, wo
     tracked = client.get("/track/case")
     html = tracked.get_data(as_text=True)
     assert world.crime_number in html and world.other_crime_number not in html
-    victims_own = client_for(app, world, "victim").get(f"/cases/{world.crime_number}")
+    victims_own = client_for(app, world, "victim").get(f"/cases/{world.crime_number}/updates")
     titles = timeline_titles(tracked)
     assert titles and titles == timeline_titles(victims_own)
     for marker in ("Escalated to the safeguarding route", "Correction recorded"):

@@ -123,7 +123,7 @@ def test_demo_victim_sees_a_survey_and_a_check_in_waiting(app, client, ctx):
     page = client.get(case_path)
     assert page.status_code == 200 and h1_text(page) == f"Your case {crime_number}"
     text = text_of(page)
-    assert "We would like to hear from you" in text
+    assert "Waiting for you" in text  # at the top of the case's overview
     assert "Tell us what you think about our decision" in text
     assert "How are you getting on? 5 short questions" in text
     html = page.get_data(as_text=True)

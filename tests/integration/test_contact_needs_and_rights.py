@@ -125,7 +125,7 @@ def test_asking_for_property_back_is_on_the_timeline(app, client, make_user):
         titles = [e.title for e in db.session.scalars(select(TimelineEvent).where(TimelineEvent.kind ==
                                                                                   "request_property"))]
     assert titles == ["You asked for your property to be returned"]
-    assert "You asked for your property to be returned" in client.get(f"/cases/{crime_number}").get_data(
+    assert "You asked for your property to be returned" in client.get(f"/cases/{crime_number}/updates").get_data(
         as_text=True)
 
 

@@ -57,7 +57,8 @@ def test_a_moved_hearing_is_read_by_everyone_told_and_reminders_follow_the_new_d
     assert f"/hearings/{hearing['event_id']}\"" not in witness_page and witness_page.count("Can you attend") == 1
     assert hearing["clients"]["witness"].post(f"/cases/{number}/hearings/{hearing['event_id']}",
                                               data={"available": "yes"}).status_code == 404
-    assert "The hearing has moved" in hearing["clients"]["victim"].get(f"/cases/{number}").get_data(as_text=True)
+    assert "The hearing has moved" in hearing["clients"]["victim"].get(f"/cases/{number}/updates").get_data(
+        as_text=True)
 
     # Reminders: none for the old date, both for the new one.
     assert run_at(app, old_start - timedelta(days=7) + timedelta(minutes=1)) == 0

@@ -181,7 +181,7 @@ def test_adding_information_puts_it_on_the_victims_timeline(app, client, victim_
                                                                  TimelineEvent.kind == "information_added")).all()
         assert (event.title, event.visible_to_victim, event.actor_id) == ("You added information", True, victim.id)
         assert event.body == "I remembered the suspect wore a green hat."
-    case_html = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    case_html = client.get(f"/cases/{crime_number}/updates").get_data(as_text=True)
     timeline = case_html[case_html.index('id="timeline"'):]
     assert "You added information" in timeline and "green hat" in timeline and "Plain question" not in timeline
     assert len(messages_on(app, crime_number)) == 2

@@ -27,8 +27,19 @@ VICTIM_CASES = {SMALL: 2, LARGE: 20}  # cases linked to the victim's account
 BUDGET = {
     # user, cases, their latest updates, unread messages
     "victim case list": (Role.VICTIM, 5),  # 5: the unread messages of every case, in one grouped query
-    # + the case's requests ("What you asked us")
-    "victim case page": (Role.VICTIM, 10),
+    # the overview (issue 21): user, case, support suggestions, the latest assessment (the offer), surveys
+    # waiting, unread messages (7: and the timeline, only while a visit is proposed, for its time; the named
+    # officer when there is one). It was 10 with the timeline, requests and rights on it
+    "victim case page": (Role.VICTIM, 7),
+    # the case's other pages (issue 21), each after the user and the case:
+    # the timeline, and the requests with who answered them ("What you asked us")
+    "victim case updates": (Role.VICTIM, 4),
+    # the latest assessment, the referrals with their organisations and services
+    "victim case support": (Role.VICTIM, 4),
+    # the files
+    "victim case what you told us": (Role.VICTIM, 3),
+    # the Victims' Code promises and whether each was met
+    "victim case rights": (Role.VICTIM, 3),
     # the queue over every status, so that both data sets list rows: user, count, a page of reports, overdue
     # deadlines, unread messages, claimers' names, headline counts
     # (some of the first page claimed by an officer in both data sets, so that their names are looked up in both)
@@ -98,6 +109,10 @@ def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
     return {
         "victim case list": "/cases/",
         "victim case page": f"/cases/{victim_case}",
+        "victim case updates": f"/cases/{victim_case}/updates",
+        "victim case support": f"/cases/{victim_case}/support",
+        "victim case what you told us": f"/cases/{victim_case}/what-you-told-us",
+        "victim case rights": f"/cases/{victim_case}/your-rights",
         "triage queue": "/staff/triage?status=all",
         "staff case page": f"/staff/cases/{victim_case}",
         "task queue": "/staff/tasks/",
@@ -145,7 +160,9 @@ def measured(app, make_user) -> tuple[dict, dict]:
 def test_every_main_page_is_in_the_budget_table(app):
     """The table covers the pages people use most (a page added to the service is added here)."""
     rules = {rule.rule for rule in app.url_map.iter_rules()}
-    for page in ("/cases/", "/cases/<crime_number>", "/staff/triage", "/staff/cases/<crime_number>",
+    for page in ("/cases/", "/cases/<crime_number>", "/cases/<crime_number>/updates", "/cases/<crime_number>/support",
+                 "/cases/<crime_number>/what-you-told-us", "/cases/<crime_number>/your-rights",
+                 "/staff/triage", "/staff/cases/<crime_number>",
                  "/partner/referrals", "/partner/referrals/<reference>", "/insight/", "/insight/demand",
                  "/insight/experience", "/insight/requests", "/insight/public"):
         assert page in rules

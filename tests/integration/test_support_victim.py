@@ -95,7 +95,9 @@ def test_the_case_page_offers_support_and_the_support_page_lists_the_cases(app, 
     html = page.get_data(as_text=True)
     assert "You can choose support" in text_of(page)
     assert f'href="/support/{crime_number}/assessment"' in html
-    assert 'href="/support/' + crime_number + '/consents"' in html
+    support = client.get(f"/cases/{crime_number}/support")  # the case's own support page
+    assert_good_page(support)
+    assert 'href="/support/' + crime_number + '/consents"' in support.get_data(as_text=True)
 
     index = client.get("/support/")
     assert_good_page(index)
@@ -211,17 +213,17 @@ def test_the_recommendation_shows_its_reasons_and_the_victim_can_choose_otherwis
     assert chosen.headers["Location"] == "/support/guides/bicycle_theft"
     guide = client.get(chosen.headers["Location"])
     assert "We have saved your choice" in text_of(guide)
-    case = text_of(client.get(f"/cases/{crime_number}"))
+    case = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "The support you chose: Information to help yourself." in case
-    assert "You chose the support you want" in case
+    assert "You chose the support you want" in text_of(client.get(f"/cases/{crime_number}/updates"))
 
     again = client.get(f"/support/{crime_number}/choose")
     assert re.search(r'value="information"\s+checked', again.get_data(as_text=True))
     changed = choose(client, crime_number, "contact", peer=True)
     assert changed.headers["Location"] == f"/support/{crime_number}/services"
-    case = text_of(client.get(f"/cases/{crime_number}"))
+    case = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "The support you chose: A call from a support worker, and a peer-support group." in case
-    assert "You changed the support you want" in case
+    assert "You changed the support you want" in text_of(client.get(f"/cases/{crime_number}/updates"))
 
 
 # Matching -----------------------------------------------------------------------------------------------------------
@@ -304,14 +306,14 @@ def test_a_victim_goes_from_crime_number_to_a_place_in_a_peer_group(app, client,
     assert count(app, Referral) == 0 and count(app, Consent) == 0
 
     sent = client.post(refer_url, data={"scopes": ["category_and_dates", "contact_details"]})
-    assert sent.status_code == 302 and sent.headers["Location"] == f"/cases/{crime_number}"
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/cases/{crime_number}/support"
     referral = the_referral(app)
     assert (referral.status, referral.support_level) == (ReferralStatus.SENT, "peer")
     with app.app_context():
         consent = db.session.scalar(select(Consent))
         assert consent.scopes == ["category_and_dates", "contact_details"] and consent.given_at is not None
 
-    case = client.get(f"/cases/{crime_number}")
+    case = client.get(f"/cases/{crime_number}/support")
     assert_good_page(case)
     words = text_of(case)
     assert "We have sent your referral to Camden Victim Support" in words
@@ -320,14 +322,15 @@ def test_a_victim_goes_from_crime_number_to_a_place_in_a_peer_group(app, client,
 
     partner = partner_of(make_user, world["organisation"])
     act(app, referrals.accept, partner, referral.id)
-    words = text_of(client.get(f"/cases/{crime_number}"))
+    words = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "Place confirmed The group has a place for you." in words
 
     act(app, referrals.record_contact, partner, referral.id, "reached")
-    assert "Contacted The organisation has been in touch with you." in text_of(client.get(f"/cases/{crime_number}"))
+    assert "Contacted The organisation has been in touch with you." in text_of(
+        client.get(f"/cases/{crime_number}/support"))
 
     act(app, referrals.close, partner, referral.id, "joined_group")
-    words = text_of(client.get(f"/cases/{crime_number}"))
+    words = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "Closed The organisation has finished working with you on this referral." in words
     assert "Outcome: You have a place in the group." in words
 
@@ -345,7 +348,7 @@ def test_a_declined_referral_shows_the_reason_in_plain_words(app, client, signed
     assert referral.support_level == "contact"
 
     act(app, referrals.decline, partner_of(make_user, world["organisation"]), referral.id, "lack_of_capacity")
-    page = client.get(f"/cases/{crime_number}")
+    page = client.get(f"/cases/{crime_number}/support")
     words = text_of(page)
     assert "Not accepted The organisation cannot take your referral." in words
     assert ("Reason: The organisation has no space to help anyone new at the moment. This is not about you."
@@ -366,7 +369,7 @@ def test_unable_to_contact_is_explained(app, client, signed_in, make_user):
     partner = partner_of(make_user, world["organisation"])
     act(app, referrals.accept, partner, referral.id)
     act(app, referrals.record_contact, partner, referral.id, "no_answer", give_up=True)
-    words = text_of(client.get(f"/cases/{crime_number}"))
+    words = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "Could not reach you The organisation tried to contact you but could not reach you." in words
 
 
@@ -474,15 +477,16 @@ def test_the_victim_agrees_to_an_officers_suggestion_choosing_what_to_share(app,
     assert the_referral(app).status == ReferralStatus.PROPOSED
 
     agreed = client.post(url, data={"decision": "yes", "scopes": ["category_and_dates", "contact_details"]})
-    assert agreed.headers["Location"] == f"/cases/{crime_number}"
+    assert agreed.headers["Location"] == f"/cases/{crime_number}/support"
     referral = the_referral(app)
     assert referral.status == ReferralStatus.SENT and referral.consent_id is not None
-    words = text_of(client.get(f"/cases/{crime_number}"))
+    assert "Support we suggest" not in text_of(client.get(f"/cases/{crime_number}"))  # no longer waiting
+    words = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "Support we suggest" not in words
     assert "Sent We have sent your referral." in words
 
     late = client.get(url)
-    assert late.status_code == 302 and late.headers["Location"] == f"/cases/{crime_number}"
+    assert late.status_code == 302 and late.headers["Location"] == f"/cases/{crime_number}/support"
 
 
 def test_the_victim_says_no_to_a_suggestion_and_nothing_is_shared(app, client, signed_in, make_user):
@@ -492,10 +496,10 @@ def test_the_victim_says_no_to_a_suggestion_and_nothing_is_shared(app, client, s
     crime_number = make_report(app, user=victim)
     referral_id = propose(app, make_user, crime_number, world["service"])
     response = client.post(f"/support/{crime_number}/suggestions/{referral_id}", data={"decision": "no"})
-    assert response.headers["Location"] == f"/cases/{crime_number}"
+    assert response.headers["Location"] == f"/cases/{crime_number}/support"
     assert the_referral(app).status == ReferralStatus.WITHDRAWN
     assert count(app, Consent) == 0
-    words = text_of(client.get(f"/cases/{crime_number}"))
+    words = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "You said no. Nothing was shared with Camden Victim Support." in words
 
 
@@ -541,9 +545,10 @@ def test_withdrawing_consent_is_shown_and_ends_the_partners_access(app, client, 
     assert referral.status == ReferralStatus.WITHDRAWN
     with app.app_context():
         assert not referrals.partner_can_see(db.session.get(User, partner.id), db.session.get(Referral, referral.id))
-    case = text_of(client.get(f"/cases/{crime_number}"))
+    case = text_of(client.get(f"/cases/{crime_number}/support"))
     assert "Withdrawn You stopped this referral. The organisation can no longer see any of your details." in case
-    assert "You withdrew your consent for Camden Victim Support" in case
+    assert "You withdrew your consent for Camden Victim Support" in text_of(
+        client.get(f"/cases/{crime_number}/updates"))
 
     again = client.post(withdraw_url)
     assert again.headers["Location"] == f"/support/{crime_number}/consents"
@@ -636,8 +641,8 @@ def test_only_victims_and_witnesses_use_the_case_support_pages(app, client, sign
     assert client.get("/support/guides").status_code == 200
 
 
-def test_the_case_page_reads_support_in_a_fixed_number_of_statements(app, client, signed_in):
-    """More referrals do not mean more SQL on the victim's case page."""
+def test_the_case_pages_read_support_in_a_fixed_number_of_statements(app, client, signed_in):
+    """More referrals do not mean more SQL on the victim's case overview or the case's support page."""
     from tests.sql_counting import counting_statements
 
     victim = signed_in(Role.VICTIM)
@@ -648,13 +653,16 @@ def test_the_case_page_reads_support_in_a_fixed_number_of_statements(app, client
     assess(client, crime_number)
     choose(client, crime_number, "contact")
 
-    def statements_after(referred: int) -> int:
+    def statements_after(referred: int) -> tuple[int, int]:
         client.post(f"/support/{crime_number}/refer/{service_ids[referred - 1]}",
                     data={"scopes": ["category_and_dates"]})
-        client.get(f"/cases/{crime_number}")
-        with counting_statements(app) as statements:
-            assert client.get(f"/cases/{crime_number}").status_code == 200
-        return len(statements)
+        counts = []
+        for path in (f"/cases/{crime_number}", f"/cases/{crime_number}/support"):
+            client.get(path)
+            with counting_statements(app) as statements:
+                assert client.get(path).status_code == 200
+            counts.append(len(statements))
+        return counts[0], counts[1]
 
     one = statements_after(1)
     for referred in (2, 3):

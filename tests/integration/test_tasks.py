@@ -114,7 +114,7 @@ def test_a_request_becomes_a_task_that_is_seen_taken_finished_and_read(app, make
     assert due == due_at(task_type, raised)[1]
 
     # The victim sees the request and the date we promised.
-    page = case["victim"].get(f"/cases/{case['number']}").get_data(as_text=True)
+    page = case["victim"].get(f"/cases/{case['number']}/updates").get_data(as_text=True)
     assert "What you asked us" in page and "We promised to answer by" in page
 
     # Someone whose job it is sees it in the queue, takes it and finishes it.
@@ -136,7 +136,7 @@ def test_a_request_becomes_a_task_that_is_seen_taken_finished_and_read(app, make
                                                               "outcome": "I called you on 4 December."})
     assert finished.headers["Location"] == "/staff/tasks/"
 
-    page = case["victim"].get(f"/cases/{case['number']}").get_data(as_text=True)
+    page = case["victim"].get(f"/cases/{case['number']}/updates").get_data(as_text=True)
     assert "I called you on 4 December." in page and "Done" in page
     with app.app_context():
         task = db.session.get(Task, task_id)
@@ -185,7 +185,7 @@ def test_a_late_request_says_so_to_the_victim(app, case):
         task = db.session.scalar(select(Task))
         task.due_at = utcnow() - timedelta(days=1)
         db.session.commit()
-    page = case["victim"].get(f"/cases/{case['number']}").get_data(as_text=True)
+    page = case["victim"].get(f"/cases/{case['number']}/updates").get_data(as_text=True)
     assert "This is late. We promised to answer by" in page
     queue = case["officer"].get("/staff/tasks/?show=overdue").get_data(as_text=True)
     assert "Overdue" in queue and case["number"] in queue
@@ -290,7 +290,7 @@ def test_a_report_only_a_person_can_reach_asks_someone_to_call(app, answers, exp
             assert tasks[0].due_at == add_working_days(tasks[0].raised_at, 1)
 
 
-def test_the_victims_case_page_reads_answered_requests_in_one_statement(app, case, make_user):
+def test_the_victims_updates_page_reads_answered_requests_in_one_statement(app, case, make_user):
     """Who answered each request comes with the requests: more answered requests, no more statements."""
     def answer_all():
         with app.app_context():
@@ -302,7 +302,7 @@ def test_the_victims_case_page_reads_answered_requests_in_one_statement(app, cas
 
     def statements() -> int:
         with counting_statements(app) as seen:
-            page = case["victim"].get(f"/cases/{case['number']}").get_data(as_text=True)
+            page = case["victim"].get(f"/cases/{case['number']}/updates").get_data(as_text=True)
         assert "Answerer" in page
         return len(seen)
 

@@ -60,7 +60,7 @@ def test_the_visit_answer_reads_in_the_person_s_language(app, client, signed_in,
     crime_number, _day = _visit_proposed(app, make_user, victim)
     assert client.post(f"/cases/{crime_number}/visit", data={"answer": "accept"}).status_code == 302
     client.post("/language", data={"language": "pl", "next": f"/cases/{crime_number}"})
-    polish = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    polish = client.get(f"/cases/{crime_number}/updates").get_data(as_text=True)  # the timeline
     assert "Zaakceptowano termin wizyty" in polish and "You accepted the visit time" not in polish
 
 

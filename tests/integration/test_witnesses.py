@@ -180,19 +180,19 @@ def test_the_victim_reads_their_own_report_downloads_it_and_asks_for_a_review(ap
 
     victim = signed_in(Role.VICTIM)
     crime_number = make_report(app, user=victim, description="Taken from the rack at 9am.")
-    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    page = client.get(f"/cases/{crime_number}/what-you-told-us").get_data(as_text=True)
     assert "What you told us" in page and "Taken from the rack at 9am." in page
     pdf = client.get(f"/cases/{crime_number}/summary.pdf")
     assert crime_number in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert client.post(f"/cases/{crime_number}/requests/review").status_code == 302
-    assert "There is no decision to review" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "There is no decision to review" in client.get(f"/cases/{crime_number}/updates").get_data(as_text=True)
     officer_client = app.test_client()
     sign_in_as(officer_client, make_user(Role.OFFICER))
     officer_client.post(f"/staff/cases/{crime_number}/decide/nfi", data={
         "version": str(report_state(app, crime_number).version), "reason_code": "no_realistic_prospect"})
     client.post(f"/cases/{crime_number}/requests/review")
     client.post(f"/cases/{crime_number}/requests/statement")
-    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    page = client.get(f"/cases/{crime_number}/updates").get_data(as_text=True)
     assert "You asked for the decision to be reviewed" in page
     assert "You asked to make a Victim Personal Statement" in page
 
@@ -210,11 +210,12 @@ def test_a_victim_adds_a_photo_after_reporting(app, client, signed_in, tmp_path,
     Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
     client.post(f"/cases/{crime_number}/evidence", data={"file": (io.BytesIO(buffer.getvalue()), "scratch.png")},
                 content_type="multipart/form-data")
-    page = client.get(f"/cases/{crime_number}").get_data(as_text=True)
-    assert "You added a file" in page and "scratch.png" in page
+    assert "You added a file" in client.get(f"/cases/{crime_number}/updates").get_data(as_text=True)
+    assert "scratch.png" in client.get(f"/cases/{crime_number}/what-you-told-us").get_data(as_text=True)
     client.post(f"/cases/{crime_number}/evidence", data={"file": (io.BytesIO(b"<html>"), "x.jpg")},
                 content_type="multipart/form-data")
-    assert "The selected file must be a JPG, PNG or PDF" in client.get(f"/cases/{crime_number}").get_data(as_text=True)
+    assert "The selected file must be a JPG, PNG or PDF" in client.get(
+        f"/cases/{crime_number}/what-you-told-us").get_data(as_text=True)
 
 
 def test_staff_reading_the_witness_list_is_audited(app, client, signed_in):
