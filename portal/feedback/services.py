@@ -1,10 +1,11 @@
 """Keeping anonymous feedback: what is stored (a rating, a comment, the day, a page's pattern) and how long."""
 
 import re
+import typing
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from portal.clock import LONDON, utcnow
 from portal.domain import DomainError, refusals_roll_back
@@ -58,6 +59,8 @@ def record_feedback(rating: int, comment: str | None = None, page: str | None = 
 def forget_old_comments(now: datetime | None = None, keep_days: int = COMMENT_KEEP_DAYS) -> int:
     """Empty the comments given more than keep_days ago (the caller commits); how many were emptied."""
     before = (now or utcnow()).astimezone(LONDON).date() - timedelta(days=keep_days)
-    return db.session.execute(
+    # An UPDATE's result is a CursorResult, which has the rowcount (Session.execute is typed as a plain Result).
+    emptied = typing.cast(CursorResult, db.session.execute(
         update(Feedback).where(Feedback.given_on < before, Feedback.comment.is_not(None)).values(comment=None)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
+    return emptied.rowcount
