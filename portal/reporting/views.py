@@ -120,14 +120,22 @@ def _back_link(slug: str, answers: dict) -> str:
     slugs = [s.slug for s in applicable_steps(answers)]
     if slug in slugs and slugs.index(slug) > 0:
         return url_for("reporting.question", slug=slugs[slugs.index(slug) - 1])
-    return url_for("reporting.start")
+    return url_for("pages.start")
+
+
+@bp.app_context_processor
+def _unfinished_report() -> dict:
+    """For the service's start page (pages.start): whether this browser or person has a report not yet sent, asked
+    only where a page uses it."""
+    return {"unfinished_report": lambda: _draft() is not None}
 
 
 @bp.route("/")
 @public
 def start():
-    """What the service is for, what you need, and Start now (or continue a saved report)."""
-    return render_template("reporting/start.html", draft=_draft(), form=ContinueForm())
+    """Not a second start page: the service's start page (/) is the one. With a report in progress, this goes on
+    with it; without one, to the start page."""
+    return redirect(url_for("reporting.resume") if _draft() is not None else url_for("pages.start"))
 
 
 @bp.route("/start", methods=["POST"])
@@ -519,4 +527,4 @@ def _help_choosing(draft) -> dict:
 def _stop_back_link(page: str, draft) -> str:
     """Back to the question whose answer led here."""
     slug = {"call-999": "safety-now", "urgent-help": "immediate-risk"}.get(page, "what-happened")
-    return url_for("reporting.question", slug=slug) if draft else url_for("reporting.start")
+    return url_for("reporting.question", slug=slug) if draft else url_for("pages.start")

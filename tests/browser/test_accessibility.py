@@ -19,7 +19,6 @@ PUBLIC_PAGES = {
     "/cookies": "Cookies",
     "/accessibility": "Accessibility statement",
     "/privacy": "Privacy notice",
-    "/report/": "Report a crime online",
     "/support/directory": "Find support services and groups",
     "/support/guides": "Guides: what to do after a crime",
     "/insight/public": "How the online reporting service is performing",

@@ -136,11 +136,9 @@ def answer_by_pointer(page: Page, question: Question) -> None:
 
 
 def start_report(page: Page) -> None:
-    """From the service's front page, follow "Report a crime" and "Start now"."""
+    """From the service's start page, press "Report a crime": the first question follows at once."""
     page.goto("/")
     page.get_by_role("button", name="Report a crime").click()
-    expect(heading(page)).to_have_text("Report a crime online")
-    page.get_by_role("button", name="Start now").click()
 
 
 def answer_until(page: Page, stop_before: str | None = None, questions=BIKE_THEFT) -> list[Question]:
@@ -260,8 +258,6 @@ def test_bicycle_theft_by_keyboard_alone_with_axe_on_every_page(page: Page, reco
     page.goto("/")
     checked_page("Report a crime and get support")
     press_button_by_keyboard(page, "Report a crime")
-    checked_page("Report a crime online")
-    press_button_by_keyboard(page, "Start now")
 
     for question in BIKE_THEFT:
         checked_page(question.heading)

@@ -356,8 +356,10 @@ def test_a_signed_in_person_can_resume_on_another_device(app, client, make_user)
     walk(client, BIKE_THEFT[:5])
     other_device = app.test_client()
     sign_in_as(other_device, user)
-    start_page = other_device.get("/report/").get_data(as_text=True)
+    start_page = other_device.get("/").get_data(as_text=True)
     assert "You have a report you have not finished" in start_page
+    assert 'id="start-report"' not in start_page  # nothing on the page starts again without asking
+    assert other_device.get("/report/").headers["Location"] == "/report/continue"  # /report/ goes straight on
     assert other_device.get("/report/continue").headers["Location"] == "/report/where"
 
 
@@ -365,8 +367,9 @@ def test_a_guest_draft_is_not_visible_to_another_browser(app, client):
     """Without the browser's own token, nobody else can open a guest's answers."""
     walk(client, BIKE_THEFT[:5])
     stranger = app.test_client()
-    assert "You have a report you have not finished" not in stranger.get("/report/").get_data(as_text=True)
+    assert "You have a report you have not finished" not in stranger.get("/").get_data(as_text=True)
     assert stranger.get("/report/when").headers["Location"] == "/report/"
+    assert stranger.get("/report/").headers["Location"] == "/"  # one start page: the service's own
 
 
 def test_drafts_older_than_30_days_are_deleted_by_the_command(app, client):

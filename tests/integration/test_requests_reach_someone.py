@@ -43,6 +43,7 @@ NEEDS_NO_TASK = {
     "reporting.begin": "starts a draft report", "reporting.question": "an answer in a draft report",
     "reporting.check_answers": "submits the report to the triage queue, which has its own clocks",
     "reporting.remove_evidence": "edits the person's own draft",
+    "reporting.remove_item": "edits the person's own draft",
     "reporting.save_for_later": "sends the person a link to their own draft at once",
     "reporting.resume_link": "opens the person's own draft on this device at once",
     # Messages reach the named officer's unread count on the triage queue and case page.
