@@ -28,7 +28,7 @@ For each size:
    time, for --duration seconds. With --baseline paired (the default) the baseline page runs the same way just
    before each endpoint, and the endpoint's ratio is its requests per second divided by that baseline run's: the
    machine is shared, and pairing keeps drift in its other load out of the ratio. With --baseline once, the
-   baseline runs first and last and every ratio uses the first run. A report is a wizard of 37 requests, so its
+   baseline runs first and last and every ratio uses the first run. A report is a wizard of 45 requests, so its
    row is the rate of the wizard's requests, all steps together; its submit POST is also shown on its own.
 7. Phase "mix": every user class at once with their weights (load_locustfile.py), --mix-users users with a think
    time of --mix-wait seconds between requests, for --mix-duration seconds after a --mix-ramp seconds start
@@ -93,13 +93,13 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # alone; the wizard runs last of them because the reports it submits join the triage queue.
 BASELINE_CLASS = "BaselineUser"
 BASELINE = "baseline GET /benchmark/baseline/<id>"
-WIZARD_ALL = "report wizard, all 37 requests"
+# The start page, the start, each question read and answered, check answers, the submit and the confirmation.
+WIZARD_ALL = f"report wizard, all {2 + 2 * len(BIKE_THEFT) + 3} requests"
 # A run in which an endpoint got no finished request is repeated for twice as long, up to this.
 LONGEST_RUN_SECONDS = 120
 SUBMIT = "POST /report/check-answers (submit)"
 ENDPOINTS = (
     ("StartPageUser", "GET / (start page)"),
-    ("ReportStartUser", "GET /report/ (report start)"),
     ("MyCasesUser", "GET /cases/ (victim's cases)"),
     ("VictimCaseUser", "GET /cases/<crime_number> (victim case)"),
     ("TriageQueueUser", "GET /staff/triage (triage queue)"),
@@ -288,7 +288,6 @@ def count_statements(database_url: str, plan: dict) -> dict[str, str]:
     gets = {
         BASELINE: (None, f"/benchmark/baseline/{plan['baseline_id']}"),
         "GET / (start page)": (None, "/"),
-        "GET /report/ (report start)": (None, "/report/"),
         "GET /cases/ (victim's cases)": (victim["id"], "/cases/"),
         "GET /cases/<crime_number> (victim case)": (victim["id"], f"/cases/{victim['cases'][0]}"),
         "GET /staff/triage (triage queue)": (plan["officer"]["id"], "/staff/triage"),
@@ -307,7 +306,7 @@ def count_statements(database_url: str, plan: dict) -> dict[str, str]:
             counts[name] = str(counted(client, "GET", url))
         # The wizard: every step, the submit on its own, and the whole walk.
         client = app.test_client()
-        steps = [counted(client, "GET", "/report/"), counted(client, "POST", "/report/start", expect=302)]
+        steps = [counted(client, "GET", "/"), counted(client, "POST", "/report/start", expect=302)]
         for slug, data in BIKE_THEFT:
             steps.append(counted(client, "GET", f"/report/{slug}"))
             steps.append(counted(client, "POST", f"/report/{slug}", data=data, expect=302))

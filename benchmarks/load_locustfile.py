@@ -31,7 +31,6 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # The request names (table rows). The wizard's rows are shared by every step.
 BASELINE = "baseline GET /benchmark/baseline/<id>"
 START = "GET / (start page)"
-REPORT_START = "GET /report/ (report start)"
 WIZARD_BEGIN = "POST /report/start"
 WIZARD_GET = "GET /report/<step>"
 WIZARD_POST = "POST /report/<step>"
@@ -96,16 +95,6 @@ class StartPageUser(_PortalUser):
         self.get("/", START)
 
 
-class ReportStartUser(_PortalUser):
-    """Anonymous: the report start page."""
-
-    weight = 15
-
-    @task
-    def read_report_start(self) -> None:
-        self.get("/report/", REPORT_START)
-
-
 class WizardUser(_PortalUser):
     """Anonymous: a full report through the wizard, every step read and answered, then submitted."""
 
@@ -114,7 +103,7 @@ class WizardUser(_PortalUser):
     @task
     def submit_report(self) -> None:
         self.client.cookies.clear()
-        page = self.get("/report/", REPORT_START)
+        page = self.get("/", START)  # the service's start page starts the report
         self.post("/report/start", WIZARD_BEGIN, {}, page)
         for slug, data in BIKE_THEFT:
             page = self.get(f"/report/{slug}", WIZARD_GET)

@@ -14,7 +14,8 @@ BASE_ANSWERS = {
     "reporter_role": "victim", "borough": "Camden", "location": "Outside the station",
     "description": "My bike was taken.", "has_property": "no", "suspect_description": "", "other_witnesses": "",
     "evidence_done": True, "contact_name": "Sam Victim", "contact_email": "sam@example.org",
-    "safe_channels": ["email"], "voicemail_allowed": "no", "neutral_sender": "yes", "follow_up": "call",
+    "safe_channels": ["email"], "voicemail_allowed": "no", "neutral_sender": "yes", "contact_needs": [],
+    "follow_up": "call",
     "would_have_reported": "no",
     # Asked (and kept) only when "letter" is among the safe channels; otherwise the service ignores it.
     "address_line_1": "10 Station Road", "address_line_2": "", "address_town": "London", "address_postcode": "NW1 2DB",

@@ -20,10 +20,53 @@ BIKE_THEFT = [
     ("witnesses", {"other_witnesses": ""}),
     ("evidence", {"action": "continue"}),
     ("contact", {"contact_name": "Sam Victim", "contact_email": "sam@example.org", "contact_phone": "020 7946 0018"}),
-    ("safe-contact", {"safe_channels": ["email", "phone"], "voicemail_allowed": "no", "neutral_sender": "yes"}),
+    ("safe-contact", {"safe_channels": ["email", "phone"]}),
+    ("voicemail", {"voicemail_allowed": "no"}),
+    ("message-words", {"neutral_sender": "yes"}),
+    ("contact-needs", {}),
     ("follow-up", {"follow_up": "call"}),
     ("new-demand", {"would_have_reported": "no"}),
 ]
+
+
+# How it is safe to contact the person is asked over several pages. A test may give every answer about it as one
+# "safe-contact" step (as the page once was): `split_contact` shares them out among the pages.
+CONTACT_PAGES = {
+    "safe-contact": ("safe_channels", "safe_times"),
+    "voicemail": ("voicemail_allowed",),  # only when a phone call is safe
+    "message-words": ("neutral_sender", "crime_number_in_confirmation"),
+    "contact-needs": ("contact_needs", "interpreter_language"),
+}
+LATER_CONTACT_PAGES = ("voicemail", "message-words", "contact-needs")
+CONTACT_DEFAULTS = {"voicemail_allowed": "no", "neutral_sender": "yes"}
+
+
+def split_contact(steps: list) -> list:
+    """The steps with the answers about contacting the person on the pages that ask them. Later pages are kept
+    where the steps had them (or their answers were given), just before the follow-up question; the voicemail
+    page only when a phone call is safe."""
+    slugs = [slug for slug, _data in steps]
+    if "safe-contact" not in slugs:
+        return steps
+    given = dict(steps[slugs.index("safe-contact")][1])
+    answers = {key: value for slug, data in steps if slug in LATER_CONTACT_PAGES for key, value in data.items()}
+    answers.update(given)
+    wanted = [page for page in LATER_CONTACT_PAGES
+              if page in slugs or any(key in given for key in CONTACT_PAGES[page])]
+    if "phone" in (answers.get("safe_channels") or []):
+        if wanted and "voicemail" not in wanted:
+            wanted.insert(0, "voicemail")
+    elif "voicemail" in wanted:
+        wanted.remove("voicemail")
+    rest = [(slug, data) for slug, data in steps if slug not in LATER_CONTACT_PAGES]
+    at = [slug for slug, _data in rest].index("safe-contact")
+    rest[at] = ("safe-contact", {key: answers[key] for key in CONTACT_PAGES["safe-contact"] if key in answers})
+    later = [(page, {key: answers.get(key, CONTACT_DEFAULTS.get(key)) for key in CONTACT_PAGES[page]
+                     if key in answers or key in CONTACT_DEFAULTS}) for page in wanted]
+    rest_slugs = [slug for slug, _data in rest]
+    at = rest_slugs.index("follow-up") if "follow-up" in rest_slugs else len(rest)
+    rest[at:at] = later
+    return rest
 
 
 def steps_with(replacements: dict, steps=None) -> list:
@@ -35,7 +78,7 @@ def steps_with(replacements: dict, steps=None) -> list:
                 continue
             data = replacements[slug]
         result.append((slug, data))
-    return result
+    return split_contact(result)
 
 
 def start(client):
@@ -59,7 +102,7 @@ def walk(client, steps=BIKE_THEFT, check_pages=True) -> str:
     """Answer each question in turn; return where the last answer led."""
     start(client)
     location = None
-    for slug, data in steps:
+    for slug, data in split_contact(list(steps)):
         location = answer(client, slug, data, check_pages)
     return location
 

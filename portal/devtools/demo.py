@@ -164,7 +164,8 @@ def _demo_reports(victim) -> list[str]:
             "reporter_role": "victim", "occurred_on": (utcnow().date() - timedelta(days=index + 1)).isoformat(),
             "suspect_description": "", "other_witnesses": "", "evidence_done": True,
             "contact_name": "Demo Victim", "contact_email": victim.email, "safe_channels": ["email"],
-            "voicemail_allowed": "no", "neutral_sender": "yes", "would_have_reported": "no", **extra,
+            "voicemail_allowed": "no", "neutral_sender": "yes", "contact_needs": [], "would_have_reported": "no",
+            **extra,
         })
         report = submit_report(draft, victim)
         for step in path:
@@ -268,7 +269,8 @@ def _demo_other_channels() -> list[str]:
             "occurred_on": (utcnow().date() - timedelta(days=index + 1)).isoformat(), "borough": "Camden",
             "location": "Outside the flats", "description": "Someone sprayed paint on my front door.",
             "has_property": "no", "suspect_description": "", "other_witnesses": "", "evidence_done": True,
-            "voicemail_allowed": "no", "follow_up": "none", "would_have_reported": "no", **contact,
+            "voicemail_allowed": "no", "contact_needs": [], "follow_up": "none", "would_have_reported": "no",
+            **contact,
         })
         submit_report(draft, None)
     return ["Demo text message and letter (reports by people for whom email is not safe): at /dev/mail/"]

@@ -141,22 +141,24 @@ def summary_rows(answers: Answers, category_name: str | None, evidence_names: li
             parts = [", ".join(labels.get(c, c) for c in answers.get("safe_channels", []))]
             if answers.get("safe_times"):
                 parts.append(answers["safe_times"])
-            parts.append(_("Voicemail allowed") if answers.get("voicemail_allowed") == "yes" else _("No voicemail"))
-            if answers.get("neutral_sender") == "yes":
-                parts.append(_("Messages must not mention the police"))
             add(slug, _("Safe ways to contact you"), "; ".join(parts))
+        elif slug == "voicemail":
+            add(slug, _("Voicemail"), _("Voicemail allowed") if answers.get("voicemail_allowed") == "yes"
+                else _("No voicemail"))
+        elif slug == "message-words":
+            add(slug, _("Messages must not mention the police"), yes_no.get(answers.get("neutral_sender")))
             add(slug, _("Crime number in your confirmation"),
                 _("Yes") if answers.get("crime_number_in_confirmation") else _("No"))
+        elif slug == "contact-needs":
             needs = answers.get("contact_needs") or []
-            if needs:
-                need_labels = _labels(contact_needs.NEEDS)
-                language_labels = _labels(contact_needs.INTERPRETER_LANGUAGES)
-                described = [need_labels.get(n, n) for n in needs]
-                if "interpreter" in needs and answers.get("interpreter_language"):
-                    language = answers["interpreter_language"]
-                    described[needs.index("interpreter")] = _("An interpreter (%(language)s)",
-                                                              language=language_labels.get(language, language))
-                add(slug, _("Help to talk with us"), "; ".join(described))
+            need_labels = _labels(contact_needs.NEEDS)
+            language_labels = _labels(contact_needs.INTERPRETER_LANGUAGES)
+            described = [need_labels.get(n, n) for n in needs]
+            if "interpreter" in needs and answers.get("interpreter_language"):
+                language = answers["interpreter_language"]
+                described[needs.index("interpreter")] = _("An interpreter (%(language)s)",
+                                                          language=language_labels.get(language, language))
+            add(slug, _("Help to talk with us"), "; ".join(described) if described else _("None"))
         elif slug == "postal-address":
             address = PostalAddress.of_answers(answers)
             add(slug, _("Postal address"), "\n".join(filter(None, (address.lines, address.kept_postcode))))

@@ -329,7 +329,7 @@ class ContactForm(PortalForm):
 
 
 class SafeContactForm(PortalForm):
-    """How it is safe to contact the person."""
+    """How, and when, it is safe to contact the person."""
 
     safe_channels = SelectMultipleField(
         _l("How is it safe for us to contact you?"), choices=options(CHANNELS), widget=CheckboxesInput(),
@@ -339,7 +339,20 @@ class SafeContactForm(PortalForm):
     safe_times = StringField(_l("When is it safe to contact you? (optional)"), widget=TextInput(),
                              description=_l("For example, weekdays after 6pm"),
                              validators=[Length(max=200, message=_l("Answer must be 200 characters or fewer"))])
-    voicemail_allowed = radios(_l("Can we leave a voicemail?"), YES_NO, _l("Select yes if we can leave a voicemail"))
+    submit = submit(_l("Continue"))
+
+
+class VoicemailForm(PortalForm):
+    """Asked only when a phone call is safe."""
+
+    voicemail_allowed = radios(_l("Can we leave a voicemail?"), YES_NO, _l("Select yes if we can leave a voicemail"),
+                               hint=_l("Say no if someone else might listen to your voicemail."))
+    submit = submit(_l("Continue"))
+
+
+class MessageWordsForm(PortalForm):
+    """What the messages say: a name that does not mention the police, and the crime number if asked for."""
+
     neutral_sender = radios(_l("Should our messages come from a name that does not mention the police?"), YES_NO,
                             _l("Select yes if our messages should not mention the police"))
     # The one exception to "no case details in messages", off unless the person ticks it. The warning is the hint,
@@ -349,6 +362,12 @@ class SafeContactForm(PortalForm):
         description=_l("Insurers often ask for the crime number. Anyone who can read your emails or texts would see "
                        "it, and would know you reported a crime. We will also show you the number when you send "
                        "your report."))
+    submit = submit(_l("Continue"))
+
+
+class ContactNeedsForm(PortalForm):
+    """Help to talk with us: an interpreter (and its language), BSL, large print."""
+
     contact_needs = needs.needs_question(_l("Do you need any help to talk with us? (optional)"))
     interpreter_language = needs.language_question()
     submit = submit(_l("Continue"))

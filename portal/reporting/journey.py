@@ -47,6 +47,10 @@ def wants_letters(answers: Answers) -> bool:
     return "letter" in (answers.get("safe_channels") or [])
 
 
+def _phone_is_safe(answers: Answers) -> bool:
+    return "phone" in (answers.get("safe_channels") or [])
+
+
 def _address_given(answers: Answers) -> bool:
     """An address was saved, and it will do (an address saved any other way sends the person back to it)."""
     return "address_line_1" in answers and not PostalAddress.of_answers(answers).problems()
@@ -105,6 +109,12 @@ STEPS: tuple[Step, ...] = (
          single_question=False),
     Step("postal-address", _l("What is your postal address?"), "PostalAddressForm", _address_given,
          applies=wants_letters, single_question=False),
+    Step("voicemail", _l("Can we leave a voicemail?"), "VoicemailForm", _answered("voicemail_allowed"),
+         applies=_phone_is_safe),
+    Step("message-words", _l("What our messages say"), "MessageWordsForm", _answered("neutral_sender"),
+         single_question=False),
+    Step("contact-needs", _l("Help to talk with us"), "ContactNeedsForm", _answered("contact_needs"),
+         single_question=False),
     Step("follow-up", _l("Would you like us to contact you about this?"), "FollowUpForm",
          _answered("follow_up")),
     Step("new-demand", _l("If you could not report this online, would you have reported it another way?"),

@@ -376,8 +376,11 @@ def _updates_for(slug, form, answers, categories):
         if values["add_another"] == "yes":
             return {}, ("property_done",), "property-item"
         return {"property_done": True}, (), None
-    if slug == "safe-contact" and not wants_letters(values):
-        return values, ADDRESS_FIELDS, None  # an address typed before is not kept once a letter is not safe
+    if slug == "safe-contact":
+        # An address typed before is not kept once a letter is not safe, nor a voicemail answer once a call is not.
+        forget = (*(() if wants_letters(values) else ADDRESS_FIELDS),
+                  *(() if "phone" in values["safe_channels"] else ("voicemail_allowed",)))
+        return values, forget, None
     if slug == "third-party" and values["via_third_party"] == "no":
         values["third_party_organisation"] = ""
     return values, (), None

@@ -65,7 +65,7 @@ def test_a_victim_reports_a_bicycle_theft_and_follows_it_in_their_language(
     for number, (slug, data) in enumerate(BIKE_THEFT, start=1):
         page.wait_for_url(re.compile(rf"/report/{slug}$"))
         check_and_keep(page, language, direction, f"{number:02d}-{slug}")
-        if slug == "safe-contact":
+        if slug == "contact-needs":
             data = {**data, "contact_needs": ["interpreter"], "interpreter_language": interpreter}
         answer_by_name(page, data)
 

@@ -101,10 +101,11 @@ BIKE_THEFT = (
     Question(EVIDENCE),
     Question("Your contact details", (text("Full name", "Sam Victim"), text("Email address", "sam@example.org"),
                                       text("Phone number", "020 7946 0018"))),
-    Question("Contacting you safely", (
-        checkbox("Email", SAFE_CHANNELS), checkbox("Phone call", SAFE_CHANNELS),
-        radio("Can we leave a voicemail?", "No"),
-        radio("Should our messages come from a name that does not mention the police?", "Yes"))),
+    Question("Contacting you safely", (checkbox("Email", SAFE_CHANNELS), checkbox("Phone call", SAFE_CHANNELS))),
+    Question("Can we leave a voicemail?", (radio("Can we leave a voicemail?", "No"),)),
+    Question("What our messages say", (
+        radio("Should our messages come from a name that does not mention the police?", "Yes"),)),
+    Question("Help to talk with us"),
     Question("Would you like us to contact you about this?", (
         radio("Would you like us to contact you about this?", "Yes, please call me"),)),
     Question("If you could not report this online, would you have reported it another way?", (

@@ -34,8 +34,8 @@ def until_address(client) -> str:
 
 def finish(client) -> None:
     """Answer the questions after the address (a visit, not a call: a phone call is not among these safe ways)."""
-    steps = steps_with({"follow-up": {"follow_up": "visit"}})
-    for slug, data in steps[[slug for slug, _data in steps].index("follow-up"):]:
+    steps = steps_with({"safe-contact": WITH_LETTER, "follow-up": {"follow_up": "visit"}})
+    for slug, data in steps[[slug for slug, _data in steps].index("message-words"):]:
         answer(client, slug, data)
 
 
@@ -81,7 +81,7 @@ def test_choosing_letter_asks_for_an_address_which_is_kept_shown_and_downloaded(
                                       ("Postcode", "address_postcode", "postal-code")):
         assert re.search(rf'<label[^>]*for="{name}"[^>]*>\s*{re.escape(label)}\s*</label>', html), label
         assert re.search(rf'<input[^>]*name="{name}"[^>]*autocomplete="{autocomplete}"', html), name
-    assert answer(client, "postal-address", ADDRESS) == "/report/follow-up"
+    assert answer(client, "postal-address", ADDRESS) == "/report/message-words"
     finish(client)
 
     check = client.get("/report/check-answers")
@@ -165,7 +165,9 @@ def test_unticking_letter_drops_the_address_typed_before(app, client):
     answer(client, "postal-address", ADDRESS)
     finish(client)
     assert "Postal address" in client.get("/report/check-answers").get_data(as_text=True)
-    assert answer(client, "safe-contact", SAFE_CONTACT) == "/report/check-answers"
+    # A phone call is safe now, so the voicemail question is asked (it was not, with a letter alone).
+    assert answer(client, "safe-contact", SAFE_CONTACT) == "/report/voicemail"
+    assert answer(client, "voicemail", {"voicemail_allowed": "no"}) == "/report/check-answers"
     assert not any(key.startswith("address_") for key in draft_answers(app))
     assert "Postal address" not in client.get("/report/check-answers").get_data(as_text=True)
     crime_number = submit(client)
@@ -264,16 +266,16 @@ def test_the_crime_number_is_left_out_of_the_confirmation_unless_asked_for(app, 
     """The box is unticked to begin with, with the warning above it and read with it; left alone, the
     confirmation email has no crime number and the report records no opt-in."""
     start(client)
-    for slug, data in BIKE_THEFT[: [slug for slug, _data in BIKE_THEFT].index("safe-contact")]:
+    for slug, data in BIKE_THEFT[: [slug for slug, _data in BIKE_THEFT].index("message-words")]:
         answer(client, slug, data)
-    html = client.get("/report/safe-contact").get_data(as_text=True)
+    html = client.get("/report/message-words").get_data(as_text=True)
     box = re.search(r'<input[^>]*name="crime_number_in_confirmation"[^>]*>', html).group(0)
     assert "checked" not in box
     hint_id = re.search(r'aria-describedby="([^"]+)"', box).group(1)
     hint = re.search(rf'id="{hint_id}"[^>]*>(.*?)</div>', html, re.S).group(1)
     assert OPT_IN_WARNING in " ".join(hint.split())
     assert html.index(OPT_IN_WARNING) < html.index(box) < html.index(OPT_IN_LABEL)
-    for slug, data in BIKE_THEFT[[slug for slug, _data in BIKE_THEFT].index("safe-contact"):]:
+    for slug, data in BIKE_THEFT[[slug for slug, _data in BIKE_THEFT].index("message-words"):]:
         answer(client, slug, data)
     assert "Crime number in your confirmation" in client.get("/report/check-answers").get_data(as_text=True)
     crime_number = submit(client)

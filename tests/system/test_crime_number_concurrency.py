@@ -51,6 +51,7 @@ def bicycle_theft_answers(index: int = 0, *, with_property: bool = False) -> dic
         "safe_channels": ["email"],
         "voicemail_allowed": "no",
         "neutral_sender": "yes",
+        "contact_needs": [],
         "follow_up": "none",
         "would_have_reported": "yes",
     }

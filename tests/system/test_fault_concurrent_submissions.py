@@ -122,7 +122,7 @@ class Person:
 
     def walk_to_check_answers(self) -> None:
         """Start a report, answer every question, and open the check-answers page."""
-        start_page = self.request("GET", "/report/")
+        start_page = self.request("GET", "/")  # the service's start page starts the report
         self.token = CSRF_TOKEN.search(start_page.text).group(1)
         started = self.request("POST", "/report/start")
         assert started.status_code == 302, (self.index, started.status_code)

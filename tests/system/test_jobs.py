@@ -138,7 +138,7 @@ def test_every_scheduled_job_runs_on_a_worker_without_failing(redis_app, sink_fo
                (queue.fetch_job(f"{entry.name}-{int(1_800_000_000 // entry.interval())}") for entry in SCHEDULE)}
     assert results["deliver-outbox"] == {"sent": 0, "failed": 0}
     assert results["retention"] == {"drafts": 0, "sent_messages": 0, "spent_tokens": 0, "old_sessions": 0,
-                                    "failed_attempts": 0}
+                                    "failed_attempts": 0, "feedback_comments": 0}
     assert results["sla-alerts"] == 0 and results["deadline-reminders"] == 0
 
 
