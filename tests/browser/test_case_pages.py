@@ -6,6 +6,7 @@ layout by eye."""
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -89,13 +90,16 @@ def test_on_a_phone_the_status_next_step_contact_and_visit_fit_the_first_screen(
     assert_accessible(page)
 
 
-def test_every_page_about_the_case_is_one_link_away_and_passes_axe(app, new_context, make_account):
-    """At 1280 × 800: the sub-navigation on the overview and every other page of the case, the page you are on
-    marked as current; each page's own content; axe on each; a screenshot of each kept."""
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_every_page_about_the_case_is_one_link_away_and_passes_axe(app, new_context, make_account, screen):
+    """At 375 × 667 and at 1280 × 800: the sub-navigation on the overview and every other page of the case, the
+    page you are on marked as current; each page's own content; nothing wider than the screen; axe on each; a
+    screenshot of each kept."""
     victim = make_account(Role.VICTIM)
     officer = make_account(Role.OFFICER, display_name=OFFICER_NAME)
     crime_number = case_with_a_visit_to_answer(app, victim, officer)
-    page = new_context(viewport=DESKTOP).new_page()
+    viewport = PHONE if screen == "phone" else DESKTOP
+    page = new_context(viewport=viewport).new_page()
     open_case(page, victim, crime_number)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -107,8 +111,9 @@ def test_every_page_about_the_case_is_one_link_away_and_passes_axe(app, new_cont
         expect(current).to_have_count(1)
         expect(current).to_have_text(link)
         expect(nav.get_by_role("listitem")).to_have_count(len(PAGES))
-        page.screenshot(path=str(SCREENSHOTS / f"desktop-{index + 1}-{link.lower().replace(' ', '-')}.png"),
+        page.screenshot(path=str(SCREENSHOTS / f"{screen}-{index + 1}-{link.lower().replace(' ', '-')}.png"),
                         full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], f"{link} is too wide"
         assert_accessible(page)
         main = page.locator("main")
         if link == "Overview":
@@ -134,7 +139,7 @@ def test_every_page_about_the_case_is_one_link_away_and_passes_axe(app, new_cont
     nav.get_by_role("link", name="Overview", exact=True).click()
     page.locator("#talk-to-someone + ul").get_by_role("link", name="Ask for a call").click()
     expect(heading(page)).to_have_text("Ask for a call")
-    page.screenshot(path=str(SCREENSHOTS / "desktop-7-ask-for-a-call.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{screen}-7-ask-for-a-call.png"), full_page=True)
     assert_accessible(page)
     page.get_by_role("button", name="Ask for a call").click()
     expect(page.get_by_role("alert")).to_contain_text("We will call you")
