@@ -15,7 +15,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect, sync_playwright
+from werkzeug.datastructures import Headers
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.auth.roles import Role
@@ -301,3 +302,14 @@ def fake_exit_site(page: Page, exit_url: str) -> str:
     """The page's requests for the exit site get a stand-in page titled "Weather"; returns its URL."""
     serve_fake_exit_site(page, exit_url)
     return exit_url
+
+
+class SentPage:
+    """A page as the server sent it to the browser, in the shape tests.pagecheck reads (a Flask response's)."""
+
+    def __init__(self, response: Response):
+        self.headers = Headers([(h["name"], h["value"]) for h in response.headers_array()])
+        self._text = response.text()
+
+    def get_data(self, as_text: bool = False) -> str:
+        return self._text

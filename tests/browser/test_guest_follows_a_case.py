@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page, Response, expect
-from werkzeug.datastructures import Headers
 
 from portal.devmail.sink import start_sink
 from portal.extensions import db
 from portal.notifications.delivery import deliver_pending
-from tests.browser.conftest import assert_accessible, heading, serving
+from tests.browser.conftest import SentPage, assert_accessible, heading, serving
 from tests.browser.test_report_journey import (
     BIKE_THEFT,
     CHECK_ANSWERS,
@@ -92,17 +91,6 @@ def dev_service(make_app, tmp_path: Path) -> Iterator[DevService]:
 # --- Checking every page ---------------------------------------------------------------------
 
 
-class _Sent:
-    """A page as the server sent it, in the shape tests.pagecheck reads (a Flask response's)."""
-
-    def __init__(self, response: Response):
-        self.headers = Headers([(h["name"], h["value"]) for h in response.headers_array()])
-        self._text = response.text()
-
-    def get_data(self, as_text: bool = False) -> str:
-        return self._text
-
-
 class Device:
     """One browser context (a phone or a computer) whose every page is checked as it is shown."""
 
@@ -129,7 +117,7 @@ class Device:
         assert_accessible(page)
         shown = self._sent[page]
         assert shown.url == page.url, f"the last page sent was {shown.url}, the tab shows {page.url}"
-        problems = page_problems(_Sent(shown))
+        problems = page_problems(SentPage(shown))
         assert not problems, f"{page.url}:\n" + "\n".join(problems)
         self.pages_checked += 1
 

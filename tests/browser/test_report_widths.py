@@ -13,10 +13,9 @@ import re
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Response, expect
-from werkzeug.datastructures import Headers
 
 from tests import wizard
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import SentPage, assert_accessible
 from tests.browser.test_languages_browser import answer_by_name
 from tests.pagecheck import page_problems
 from tests.paths import ARTIFACTS
@@ -51,17 +50,6 @@ JOURNEYS = {
 }
 
 
-class _Sent:
-    """A page as the server sent it, in the shape tests.pagecheck reads (a Flask response's)."""
-
-    def __init__(self, response: Response):
-        self.headers = Headers([(h["name"], h["value"]) for h in response.headers_array()])
-        self._text = response.text()
-
-    def get_data(self, as_text: bool = False) -> str:
-        return self._text
-
-
 class Screen:
     """One tab on one screen size whose every page is checked and kept as a screenshot."""
 
@@ -88,7 +76,7 @@ class Screen:
         assert_accessible(page)
         assert self._sent is not None and self._sent.url == page.url, \
             f"the last page sent was {self._sent and self._sent.url}, the tab shows {page.url}"
-        problems = page_problems(_Sent(self._sent))
+        problems = page_problems(SentPage(self._sent))
         assert not problems, f"{page.url}:\n" + "\n".join(problems)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         page.screenshot(path=str(ARTEFACTS / f"{self.prefix}-{self.count:02d}-{name}.png"), full_page=True)
