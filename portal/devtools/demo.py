@@ -95,7 +95,8 @@ def _demo_volume(count: int = DEMO_VOLUME) -> list[str]:
     """Enough generated cases for the insight pages to show figures, not "fewer than 10". Guarded: skipped when the
     database already holds that many cases (a second run, or after `flask generate-cases`). Quiet: no generated
     person is written to, then or by the jobs (the generator meets every support offer; the people have no
-    accounts, so no surveys or check-ins go out)."""
+    accounts, so no surveys or check-ins go out; the witnesses at court have none either, and every hearing is
+    over, so no hearing reminder is due)."""
     if count <= 0:  # DEMO_VOLUME=0: none wanted
         return []
     existing = db.session.scalar(select(func.count()).select_from(Report))
@@ -103,12 +104,13 @@ def _demo_volume(count: int = DEMO_VOLUME) -> list[str]:
         return [f"Generated cases: skipped, the database already holds {existing} cases"]
     started = time.perf_counter()
     written = generate(count, seed=21, batch=1000, spread=timedelta(days=DEMO_VOLUME_DAYS), quiet=True,
-                       dense=True)
+                       dense=True, court=True)
     generated = time.perf_counter() - started
     refresh(everything=True)
     return [f"Generated cases: {count} over the last {DEMO_VOLUME_DAYS} days, with {written['referrals']} referrals, "
             f"{written['surveys']} surveys, {written['check_ins']} check-ins, {written['equality_records']} equality "
-            f"answers, {written['tasks']} requests and {written['feedback']} feedback ratings, in {generated:.1f} s "
+            f"answers, {written['tasks']} requests, {written['feedback']} feedback ratings and {written['witnesses']} "
+            f"witnesses at {written['hearings']} hearings, in {generated:.1f} s "
             f"(insight figures worked out in {time.perf_counter() - started - generated:.1f} s)"]
 
 

@@ -22,6 +22,9 @@ dashboard reads:
   victims, so the gaps show;
 - equality records (given with the report, not by account) for about 35% of reports, with London-like mixes;
 - anonymous feedback (/feedback) from about one case in ten, a few days after reporting, about two thirds satisfied.
+- with ``court`` (the demo data): for the cases at court, hearings (all over by now), some moved, adjourned or
+  vacated, the witnesses following them (without accounts) and their answers about attending, mostly more than
+  7 days before the hearing and about one in six "I cannot attend".
 
 ``quiet`` (the demo data uses it) leaves nothing for the jobs to write to a generated person about: every
 promise to offer support is met (an open one is offered, by email, by ``flask support send-offers``). Surveys
@@ -30,6 +33,7 @@ and check-ins go only to people with accounts, and generated cases have none.
 The gaps are invented for testing the dashboard. They describe no real borough or group.
 """
 
+import hashlib
 import random
 import time
 from collections import Counter
@@ -46,9 +50,16 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.crime_numbers import format_crime_number
 from portal.cases.enums import CaseStatus, DeadlineKind, FollowUp, ReporterRole, Route
-from portal.cases.models import CrimeCategory, CrimeNumberSequence, Report, TimelineEvent, VictimsCodeDeadline
+from portal.cases.models import (
+    CrimeCategory,
+    CrimeNumberSequence,
+    Report,
+    TimelineEvent,
+    VictimsCodeDeadline,
+    WitnessLink,
+)
 from portal.cases.working_days import add_working_days
-from portal.clock import LONDON, utcnow
+from portal.clock import LONDON, london_datetime, utcnow
 from portal.equality.models import PREFER_NOT_TO_SAY, EqualityRecord
 from portal.extensions import db
 from portal.feedback.models import Feedback
@@ -59,6 +70,9 @@ from portal.surveys.models import CheckIn, Survey, SurveyKind
 from portal.tasks.due_times import DUE_TIMES, due_at
 from portal.tasks.enums import Asker, TaskStatus, TaskType
 from portal.tasks.models import Task
+from portal.tracking.hearings import CHANGES, HEARING
+from portal.tracking.models import CourtAvailability
+from portal.triage.wording import KEY_EVENTS
 
 TRIAGE_WITHIN = timedelta(minutes=45)
 RESPOND_WITHIN = timedelta(hours=48)
@@ -417,6 +431,31 @@ EQUALITY_MIX = {
     "mental_health": {"yes": 12, "no": 81, PREFER_NOT_TO_SAY: 7},
 }
 
+# Court, for the demo data only (``court``): cases charged or at court get hearings, witnesses who follow them,
+# the witnesses' answers about attending, and some hearings moved, adjourned or vacated, so the witnesses page has
+# figures. Every generated hearing starts in the past, and no generated witness has an account, so the hearing
+# reminders (which go to joined witnesses' accounts, before a hearing) never write to one.
+# The share of cases at each status with a hearing listed: a charged case may still wait for its first, and a few
+# closed cases were closed after the court's decision (never an information report).
+COURT_SHARE = {CaseStatus.CHARGED: 0.6, CaseStatus.COURT_HEARING_SCHEDULED: 1.0, CaseStatus.OUTCOME: 1.0,
+               CaseStatus.CLOSED: 0.06}
+COURTS = ("Highbury Corner Magistrates' Court", "Westminster Magistrates' Court", "Thames Magistrates' Court",
+          "Croydon Magistrates' Court", "Stratford Magistrates' Court", "Willesden Magistrates' Court",
+          "Bromley Magistrates' Court", "Uxbridge Magistrates' Court", "Wood Green Crown Court",
+          "Snaresbrook Crown Court", "Southwark Crown Court", "Inner London Crown Court")
+HEARING_STARTS = ("10:00", "10:00", "10:30", "14:00")  # London time
+WITNESS_COUNTS = {1: 25, 2: 35, 3: 25, 4: 15}  # witnesses invited to follow a case at court
+WITNESS_JOINED = 0.9  # of those invited, the share who joined the case
+# Each answer owed (a joined witness and a hearing): given more than 7 days before the hearing, given later, or
+# never (the rest); and the share of answers that say "I cannot attend".
+ANSWER_ON_TIME, ANSWER_LATE = 0.74, 0.12
+CANNOT_ATTEND = 0.16
+# What happens to each hearing before it starts (None: it goes ahead), and the chance an adjourned case is listed
+# again. At most three changes a case.
+HEARING_CHANGES = {None: 52, "moved": 20, "adjourned": 18, "vacated": 10}
+RELISTED = 0.7
+CANNOT_ATTEND_TITLE = "A witness said they cannot attend a hearing"  # as portal.tracking.witnesses writes it
+
 
 def _at(base: datetime, seconds: float) -> datetime:
     """A moment some seconds after another."""
@@ -493,9 +532,15 @@ class _Extras:
     """Builds the rows that go with one batch of inserted reports; holds them until the batch is written."""
 
     def __init__(self, rng: random.Random, now: datetime, services: list[dict], staff: list[int],
-                 working_days: _WorkingDays, quiet: bool = False, dense: bool = False) -> None:
+                 working_days: _WorkingDays, quiet: bool = False, dense: bool = False,
+                 court_rng: random.Random | None = None) -> None:
         self.rng, self.now, self.staff, self.working_days = rng, now, staff, working_days
         self.quiet, self.dense = quiet, dense
+        self.court_rng = court_rng  # court: witnesses and hearings, from their own stream (the rest stays the same)
+        self.witness_links: list[dict] = []
+        self.hearing_events: list[dict] = []  # hearings and changes, each with "_replaces" (the event it replaces)
+        self.answers: list[dict] = []  # each with "_link" and "_hearing"
+        self.staff_notes: list[dict] = []  # "a witness said they cannot attend", on the timeline for staff
         self.services_by_level = {level: [s for s in services if level in s["levels"]]
                                   for level in SUPPORT_LEVEL_WEIGHTS}
         self.deadlines: list[dict] = []
@@ -716,6 +761,157 @@ class _Extras:
         self.referral_for(report_id, row, person)
         self.task_for(report_id, row)
         self.feedback_for(row)
+        if self.court_rng is not None:
+            self.court_for(report_id, row)
+
+    # Court: hearings, their changes, witnesses and their answers (see COURT_SHARE) ------------------------------
+    def _hearing_start(self, listed: datetime) -> datetime:
+        """A weekday morning or afternoon (London) two to eight weeks after the hearing was listed."""
+        rng = self.court_rng
+        day = (listed + timedelta(days=rng.triangular(14, 56, 28))).astimezone(LONDON).date()
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return london_datetime(day, rng.choice(HEARING_STARTS))
+
+    def _hearing_event(self, row: dict, report_id: int, listed: datetime, starts: datetime, place: str,
+                       kind: str = "update", change: str | None = None, replaces: dict | None = None) -> dict:
+        """A hearing update as portal.triage.services.post_update writes it (one copy, for the victim unless
+        safeguarding, and for the witnesses), or a change as portal.tracking.hearings.change_hearing does."""
+        if change is None:
+            reason, title, body = HEARING, KEY_EVENTS[CaseStatus.COURT_HEARING_SCHEDULED].title, \
+                KEY_EVENTS[CaseStatus.COURT_HEARING_SCHEDULED].body
+        else:
+            reason, title, body, _action = CHANGES[change]
+        values = {"place": place, "when": {"datetime": starts.isoformat()}} if change in (None, "moved") else {}
+        event = {"report_id": report_id, "occurred_at": listed, "actor_id": row["named_officer_id"], "kind": kind,
+                 "title": title, "body": body, "visible_to_victim": not row["safeguarding"],
+                 "visible_to_witness": True, "reason_code": reason, "text_values": values, "_replaces": replaces,
+                 "_starts": starts if reason == HEARING else None, "_replaced_at": None}
+        self.hearing_events.append(event)
+        return event
+
+    def court_for(self, report_id: int, row: dict) -> None:
+        """For a case at court: its hearings (all started before now), what changed them, its witnesses and their
+        answers about attending."""
+        rng, share = self.court_rng, COURT_SHARE.get(row["status"], 0)
+        if not share or row["is_information_report"] or rng.random() >= share:
+            return
+        latest = self.now - timedelta(days=1)  # every hearing is over: nothing left to remind anyone of
+        listed = _at(row["submitted_at"], rng.triangular(2, 30, 7) * DAY)  # charged, then listed
+        starts = self._hearing_start(listed)
+        if starts > latest:
+            return
+        place = rng.choice(COURTS)
+        hearing = self._hearing_event(row, report_id, listed, starts, place)
+        hearings = [hearing]
+        for _ in range(3):
+            change = _weighted(rng, HEARING_CHANGES)
+            if change is None:
+                break
+            # Made in the weeks before (an adjournment often on the day), never before the hearing was listed.
+            earliest = max(_at(hearing["occurred_at"], DAY), starts - timedelta(days=28))
+            made = starts - timedelta(hours=rng.uniform(1, 4)) if change == "adjourned" and rng.random() < 0.5 \
+                else _at(earliest, rng.uniform(0, max(0.0, (starts - earliest).total_seconds() - HOUR)))
+            moved_to = self._hearing_start(made) if change == "moved" else None
+            if moved_to is not None and moved_to > latest:
+                change, moved_to = "adjourned", None
+            hearing["_replaced_at"] = made
+            changed = self._hearing_event(row, report_id, made, moved_to or starts, place, "hearing_change", change,
+                                          hearing)
+            if change == "moved":
+                hearing, starts = changed, moved_to
+                hearings.append(hearing)
+                continue
+            if change == "vacated" or rng.random() >= RELISTED:
+                break
+            relisted = _at(made, rng.triangular(3, 42, 10) * DAY)
+            starts = self._hearing_start(relisted)
+            if starts > latest:
+                break
+            hearing = self._hearing_event(row, report_id, relisted, starts, place)
+            hearings.append(hearing)
+        self._witnesses_for(report_id, row, hearings)
+
+    def _witnesses_for(self, report_id: int, row: dict, hearings: list[dict]) -> None:
+        rng = self.court_rng
+        first_listed = hearings[0]["occurred_at"]
+        for number in range(_weighted(rng, WITNESS_COUNTS)):
+            invited = max(_at(first_listed, rng.triangular(-14, 10, -2) * DAY), _at(row["submitted_at"], HOUR))
+            joined = _at(invited, _hours(rng, 0.2, 120, 8))
+            token = f"generated-witness:{report_id}:{number}:{rng.getrandbits(64):016x}"
+            link = {"report_id": report_id,
+                    "invited_email": f"{rng.choice(FIRST_NAMES).lower()}.{rng.choice(LAST_NAMES).lower()}"
+                                     f"{rng.randint(1, 9999)}@example.org".replace(" ", "").replace("'", ""),
+                    "code_hash": hashlib.sha256(token.encode()).hexdigest(),
+                    "code_expires_at": invited + timedelta(days=14), "witness_user_id": None,
+                    "linked_at": joined if rng.random() < WITNESS_JOINED and joined <= self.now else None,
+                    "invited_by_id": row["named_officer_id"], "safe_channels": None, "contact_phone": None,
+                    "contact_name": None, "contact_address": None, "contact_address_postcode": None,
+                    "created_at": invited, "updated_at": joined if joined <= self.now else invited}
+            self.witness_links.append(link)
+            if link["linked_at"] is not None:
+                for hearing in hearings:
+                    self._answer(link, hearing)
+
+    def _answer(self, link: dict, hearing: dict) -> None:
+        """The witness's answer about one hearing: mostly more than 7 days before it, some later, some never.
+        Never after the hearing was replaced (a replaced hearing is not asked about)."""
+        rng, starts = self.court_rng, hearing["_starts"]
+        opens = max(link["linked_at"], hearing["occurred_at"])
+        closes = min(starts, hearing["_replaced_at"] or starts)
+        if opens >= closes:
+            return
+        point = min(starts - timedelta(days=7), closes)
+        roll = rng.random()
+        if roll < ANSWER_ON_TIME and opens < point:
+            answered = _at(opens, min(rng.triangular(0, 10, 1) * DAY, (point - opens).total_seconds() * 0.99))
+        elif roll < ANSWER_ON_TIME + ANSWER_LATE:
+            late_from = max(opens, point)
+            answered = _at(late_from, rng.uniform(0, (closes - late_from).total_seconds()))
+        else:
+            return
+        available = rng.random() >= CANNOT_ATTEND
+        self.answers.append({"_link": link, "_hearing": hearing, "available": available, "note": None,
+                             "answered_at": answered})
+        if not available:  # staff see it on the timeline (witness care's task is not generated)
+            self.staff_notes.append({"report_id": link["report_id"], "occurred_at": answered, "actor_id": None,
+                                     "kind": "witness_cannot_attend", "title": CANNOT_ATTEND_TITLE, "body": None,
+                                     "visible_to_victim": False, "visible_to_witness": False})
+
+    def write_court(self, options: dict) -> None:
+        """Insert the witness links, then the hearings and their changes a round at a time (a change names the id
+        of the hearing it replaces), then the answers."""
+        if self.witness_links:
+            rows = [{k: v for k, v in link.items() if not k.startswith("_")} for link in self.witness_links]
+            ids = db.session.scalars(insert(WitnessLink).returning(WitnessLink.id, sort_by_parameter_order=True),
+                                     rows, execution_options=options).all()
+            for link, link_id in zip(self.witness_links, ids, strict=True):
+                link["_id"] = link_id
+        pending = self.hearing_events
+        while pending:
+            ready = [e for e in pending if e["_replaces"] is None or "_id" in e["_replaces"]]
+            pending = [e for e in pending if e["_replaces"] is not None and "_id" not in e["_replaces"]]
+            rows = []
+            for event in ready:
+                row = {k: v for k, v in event.items() if not k.startswith("_")}
+                if event["_replaces"] is not None:
+                    row["text_values"] = {"replaces": str(event["_replaces"]["_id"])} | row["text_values"]
+                rows.append(row)
+            ids = db.session.scalars(insert(TimelineEvent).returning(TimelineEvent.id, sort_by_parameter_order=True),
+                                     rows, execution_options=options).all()
+            for event, event_id in zip(ready, ids, strict=True):
+                event["_id"] = event_id
+        if self.staff_notes:
+            db.session.execute(insert(TimelineEvent), self.staff_notes, execution_options=options)
+        if self.answers:
+            db.session.execute(insert(CourtAvailability), [
+                {"witness_link_id": a["_link"]["_id"], "hearing_event_id": a["_hearing"]["_id"],
+                 "available": a["available"], "note": None, "answered_at": a["answered_at"]} for a in self.answers],
+                execution_options=options)
+        self.written.update(witnesses=len(self.witness_links),
+                            hearings=sum(1 for e in self.hearing_events if e["reason_code"] == HEARING),
+                            hearing_changes=sum(1 for e in self.hearing_events if e["kind"] == "hearing_change"),
+                            court_answers=len(self.answers))
 
     # Feedback: anonymous, so nothing links it to the case ---------------------------------------------------------
     def feedback_for(self, row: dict) -> None:
@@ -774,6 +970,7 @@ class _Extras:
             db.session.execute(insert(Task), self.tasks, execution_options=options)
         if self.feedback:
             db.session.execute(insert(Feedback), self.feedback, execution_options=options)
+        self.write_court(options)
         self.written.update(deadlines=len(self.deadlines), equality_records=len(self.equality),
                             surveys=len(self.surveys), referrals=len(self.referrals), check_ins=len(self.check_ins),
                             tasks=len(self.tasks), feedback=len(self.feedback))
@@ -831,12 +1028,14 @@ def _insert_batch(rows: list[dict], prefix: str, extras: _Extras | None = None) 
 
 
 def generate(count: int, *, seed: int = 1, batch: int = 5000, spread: timedelta = SPREAD, quiet: bool = False,
-             dense: bool = False, progress=None) -> Counter:
+             dense: bool = False, court: bool = False, progress=None) -> Counter:
     """Bulk-insert count synthetic cases submitted over the spread (and what goes with them), committing each batch;
     return how many rows of each kind were written. ``quiet``: nothing left for the jobs to write to a generated
-    person about; ``dense``: more referrals and check-ins answered (DENSE_...), for a few thousand cases.
-    ``progress(done)`` is called after each batch."""
+    person about; ``dense``: more referrals and check-ins answered (DENSE_...), for a few thousand cases;
+    ``court``: hearings, witnesses and their answers for the cases at court (COURT_SHARE), drawn from a stream of
+    their own so the rest is the same with or without them. ``progress(done)`` is called after each batch."""
     rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
+    court_rng = random.Random(f"{seed}:court") if court else None  # noqa: S311 - synthetic test data
     prefix = current_app.config["CRIME_NUMBER_PREFIX"]
     categories = list(db.session.scalars(
         select(CrimeCategory).where(CrimeCategory.active.is_(True), CrimeCategory.route.in_(REPORTABLE_ROUTES))
@@ -855,7 +1054,7 @@ def generate(count: int, *, seed: int = 1, batch: int = 5000, spread: timedelta 
         size = min(batch, count - done)
         rows = [_case(rng, now, _weighted(rng, category_weights), staff, spread) for _ in range(size)]
         try:
-            extras = _Extras(rng, now, services, staff, working_days, quiet, dense)
+            extras = _Extras(rng, now, services, staff, working_days, quiet, dense, court_rng)
             _insert_batch(rows, prefix, extras)
         except Exception:
             db.session.rollback()
