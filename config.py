@@ -32,6 +32,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SERVICE_NAME = "Report a crime and get support"
+    # The organisation that runs the service, named in the header and footer. This is not a service on GOV.UK, so
+    # it carries no crown, GOV.UK logotype or Crown copyright. The default is a made-up name for demonstrations, not
+    # a real force's; ORGANISATION_LOGO is a file in static/ drawn light on the dark header, or empty for none.
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Demonstration Police Service")
+    ORGANISATION_LOGO = os.environ.get("ORGANISATION_LOGO", "images/organisation-logo.svg")
     # Where fraud, scams and cyber crime are reported instead (the national service), linked from the fraud page.
     FRAUD_REPORTING_URL = os.environ.get("FRAUD_REPORTING_URL", "https://www.actionfraud.police.uk/")
     # For people who asked for messages from a name that does not mention the police: the words neutral emails

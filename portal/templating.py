@@ -23,6 +23,7 @@ from portal.i18n import (
     uk_date,
     uk_datetime,
 )
+from portal.navigation import case_work_navigation
 
 
 class TemplateGlobals(ChainMap):
@@ -73,6 +74,7 @@ def configure_jinja(app: Flask) -> None:
 
     app.add_template_global(describe, "contact_needs_words")
     app.add_template_global(reused)
+    app.add_template_global(case_work_navigation)
     app.add_template_global(govuk_attributes)
     app.context_processor(page_context)
 
@@ -96,6 +98,7 @@ def page_context() -> dict:
     return {
         # The service's name is in the catalogue (the start page's heading), so it follows the page's language.
         "service_name": gettext(current_app.config["SERVICE_NAME"]),
+        "organisation_name": gettext(current_app.config["ORGANISATION_NAME"]),
         "language": language,
         "direction": text_direction(language),
         # The comma between items of a line ("Bicycle theft, 3 December 2026"): Arabic writes its own.

@@ -144,10 +144,18 @@ def test_security_headers_on_every_page(client):
 
 
 def test_static_assets_are_served_and_cacheable(client):
-    """The committed GOV.UK Frontend assets are served from /assets."""
-    with client.get("/assets/govuk-frontend.min.css") as response:
-        assert response.status_code == 200
-        assert "no-store" not in response.headers.get("Cache-Control", "")
-    with client.get("/assets/GOVUK_FRONTEND_VERSION") as response:
-        version = response.get_data(as_text=True).strip()
-    assert version == "6.3.0"
+    """The committed GOV.UK Frontend and MoJ Frontend assets are served from /assets; the stylesheet uses the
+    Arial/Helvetica stack and loads no GDS Transport font (reserved for GOV.UK)."""
+    for asset in ("portal-frontend.min.css", "govuk-frontend.min.js", "moj-frontend.min.js",
+                  "images/app-icon.svg", "images/organisation-logo.svg"):
+        with client.get(f"/assets/{asset}") as response:
+            assert response.status_code == 200, asset
+            assert "no-store" not in response.headers.get("Cache-Control", "")
+            body = response.get_data(as_text=True)
+        if asset.endswith(".css"):
+            assert "GDS Transport" not in body and "@font-face" not in body
+            assert "font-family:arial,helvetica,sans-serif" in body
+            assert ".moj-primary-navigation" in body and ".govuk-summary-list" in body
+    for name, expected in (("GOVUK_FRONTEND_VERSION", "6.3.0"), ("MOJ_FRONTEND_VERSION", "11.1.0")):
+        with client.get(f"/assets/{name}") as response:
+            assert response.get_data(as_text=True).strip() == expected
