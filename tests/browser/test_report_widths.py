@@ -12,20 +12,14 @@ is saved under test-artifacts/report-widths/ for people to look at.
 import re
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Response, expect
+from playwright.sync_api import expect
 
 from tests import wizard
-from tests.browser.conftest import SentPage, assert_accessible
+from tests.browser.screens import SCREENS, Screen
 from tests.browser.test_languages_browser import answer_by_name
-from tests.pagecheck import page_problems
 from tests.paths import ARTIFACTS
 
 ARTEFACTS = ARTIFACTS / "report-widths"
-
-SCREENS = {
-    "phone": {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True},
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-}
 
 CRIME_NUMBER = re.compile(r"^CR-\d{2}-\d{7}-[A-Z]$")
 REFERENCE_NUMBER = re.compile(r"^IR-\d{2}-\d{7}-[A-Z]$")
@@ -50,61 +44,13 @@ JOURNEYS = {
 }
 
 
-class Screen:
-    """One tab on one screen size whose every page is checked and kept as a screenshot."""
-
-    def __init__(self, context: BrowserContext, screen: str, journey: str, width: int):
-        self.page = context.new_page()
-        self.prefix = f"{screen}-{journey}"
-        self.width = width
-        self.count = 0
-        self._sent: Response | None = None
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        for old in ARTEFACTS.glob(f"{self.prefix}-*.png"):  # an earlier run's pages, perhaps no longer in the wizard
-            old.unlink()
-
-        def keep(response: Response) -> None:
-            if response.request.is_navigation_request() and response.frame == self.page.main_frame \
-                    and response.status == 200:
-                self._sent = response
-
-        self.page.on("response", keep)
-
-    def check(self, name: str) -> None:
-        """axe, the page checks and the width, then a screenshot named `nn-name`."""
-        page = self.page
-        assert_accessible(page)
-        assert self._sent is not None and self._sent.url == page.url, \
-            f"the last page sent was {self._sent and self._sent.url}, the tab shows {page.url}"
-        problems = page_problems(SentPage(self._sent))
-        assert not problems, f"{page.url}:\n" + "\n".join(problems)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(ARTEFACTS / f"{self.prefix}-{self.count:02d}-{name}.png"), full_page=True)
-        assert scroll_width <= self.width, \
-            f"{page.url} is {scroll_width} px wide on a {self.width} px screen: {wider_than(page, self.width)}"
-        self.count += 1
-
-
-def wider_than(page: Page, width: int) -> list[str]:
-    """The innermost elements that reach past the right-hand edge of the screen, for the failure message."""
-    return page.evaluate("""width => {
-        const wide = [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > width + 0.5);
-        return wide.filter(e => !wide.some(o => o !== e && e.contains(o))).slice(0, 5)
-            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                      + (typeof e.className === 'string' && e.className.trim()
-                         ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
-                      + ` (right edge ${Math.round(e.getBoundingClientRect().right)} px)`);
-    }""", width)
-
-
 @pytest.mark.parametrize("journey", JOURNEYS, ids=list(JOURNEYS))
 @pytest.mark.parametrize("screen", SCREENS, ids=list(SCREENS))
 def test_the_report_fits_and_passes_axe_on_every_page(new_context, screen: str, journey: str):
     options = SCREENS[screen]
     steps_of, panel_words, number_shape, words = JOURNEYS[journey]
     steps = steps_of()
-    tab = Screen(new_context(**options), screen, journey, options["viewport"]["width"])
+    tab = Screen(new_context(**options), ARTEFACTS, f"{screen}-{journey}", options["viewport"]["width"])
     page = tab.page
 
     page.goto("/")
