@@ -24,7 +24,7 @@ NOT_PAGES = {"data_rights.download_json", "data_rights.download_pdf", "tracking.
              "reporting.summary_pdf", "tracking.evidence", "pages.exit_page", "pages.health", "auth.keep_alive"}
 # Proper names and codes that are the same in every language, and words Polish spells as English does.
 ALLOWED = {"GOV.UK", "English", "Polski", "العربية", "BSL", "PDF", "JPG", "PNG", "CSV", "JSON", "IOPC",
-           "Open Government Licence v3.0", "© Crown copyright", "Beta", "Menu", "Status", "Online"}
+           "Beta", "Menu", "Status", "Online"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 

@@ -16,11 +16,15 @@ class _PageParser(HTMLParser):
         self.post_forms_without_token = 0
         self._post_form_has_token: bool | None = None  # inside a POST form: whether its CSRF token was seen
         self.script_nonces: list[str | None] = []
+        self.classes: set[str] = set()
+        self.text: list[str] = []
+        self.organisation = ""  # the text of the header's organisation name
         self._in = None
         self._buffer: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        self.classes.update((attributes.get("class") or "").split())
         if "id" in attributes:
             self.ids.append(attributes["id"])
         if tag == "form" and not attributes.get("action"):
@@ -32,18 +36,20 @@ class _PageParser(HTMLParser):
             self._post_form_has_token = True
         if tag == "script":
             self.script_nonces.append(attributes.get("nonce"))
-        if tag in ("h1", "title"):
-            self._in = tag
+        if tag in ("h1", "title") or (tag == "span" and "app-header__organisation" in (attributes.get("class") or "")):
+            self._in = "organisation" if tag == "span" else tag
             self._buffer = []
 
     def handle_endtag(self, tag):
         if tag == "form" and self._post_form_has_token is not None:
             self.post_forms_without_token += not self._post_form_has_token
             self._post_form_has_token = None
-        if tag == self._in:
+        if tag == self._in or (tag == "span" and self._in == "organisation"):
             text = " ".join("".join(self._buffer).split())
             if tag == "h1":
                 self.h1_texts.append(text)
+            elif self._in == "organisation":
+                self.organisation = text
             elif not self.title:  # the document title, not an SVG's <title>
                 self.title = text
             self._in = None
@@ -51,12 +57,35 @@ class _PageParser(HTMLParser):
     def handle_data(self, data):
         if self._in:
             self._buffer.append(data)
+        self.text.append(data)
 
 
 def csp_nonce(response) -> str | None:
     """The script nonce the Content-Security-Policy header allows."""
     match = re.search(r"script-src[^;]*'nonce-([^']+)'", response.headers.get("Content-Security-Policy", ""))
     return match.group(1) if match else None
+
+
+# What only services on GOV.UK may show (GOV.UK Frontend's header, crown, logotype and crown copyright); this is a
+# police service with its own brand (issue 22), so no page may carry them.
+GOV_UK_ONLY_CLASSES = frozenset({"govuk-header", "govuk-header__logotype", "govuk-logo", "govuk-footer__crown",
+                                 "govuk-footer__copyright-logo", "govuk-header__link--homepage"})
+
+
+def brand_problems(parser: _PageParser) -> list[str]:
+    """The page claims to be GOV.UK, or does not name the organisation that runs the service in its header."""
+    problems = []
+    claimed = sorted(parser.classes & GOV_UK_ONLY_CLASSES)
+    if claimed:
+        problems.append(f"GOV.UK's own header or footer parts: {claimed}")
+    text = " ".join("".join(parser.text).split())
+    if "Crown copyright" in text:
+        problems.append("says Crown copyright")
+    if "govuk-generic-header" not in parser.classes or not parser.organisation:
+        problems.append("no header naming the organisation (the generic header with app-header__organisation)")
+    elif parser.organisation == "GOV.UK":
+        problems.append("the header's home link says GOV.UK")
+    return problems
 
 
 def page_problems(response) -> list[str]:
@@ -83,7 +112,7 @@ def page_problems(response) -> list[str]:
         problems.append(f"{len(bad_scripts)} <script> element(s) without the CSP nonce")
     if "no-store" not in response.headers.get("Cache-Control", ""):
         problems.append("Cache-Control is not no-store")
-    return problems
+    return problems + brand_problems(parser)
 
 
 def assert_good_page(response) -> None:

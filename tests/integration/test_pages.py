@@ -19,7 +19,8 @@ def _page(app, html: str, csp: str = "script-src 'self' 'nonce-abc'", cache: str
     return app.response_class(html, headers={"Content-Security-Policy": csp, "Cache-Control": cache})
 
 
-GOOD = ('<html><head><title>Heading – Service</title></head><body><h1 id="a">Heading</h1>'
+GOOD = ('<html><head><title>Heading – Service</title></head><body><div class="govuk-generic-header"><a href="/">'
+        '<span class="app-header__organisation">Example Police</span></a></div><h1 id="a">Heading</h1>'
         '<form action="/x"></form><form method="post" action="/y"><input type="hidden" name="csrf_token" '
         'value="t"></form><script nonce="abc">1</script></body></html>')
 
@@ -40,8 +41,11 @@ def test_the_page_checks_pass_a_good_page(app):
     (GOOD, {"cache": "private"}, "Cache-Control is not no-store"),
     (GOOD.replace('name="csrf_token"', 'name="token"'), {}, "1 POST form(s) without a CSRF token"),
     (GOOD.replace('value="t"', 'value=""'), {}, "1 POST form(s) without a CSRF token"),
+    (GOOD.replace("Example Police", ""), {}, "no header naming the organisation"),
+    (GOOD.replace('<h1 id="a">', '<p>© Crown copyright</p><h1 id="a">'), {}, "says Crown copyright"),
+    (GOOD.replace('class="govuk-generic-header"', 'class="govuk-header"'), {}, "GOV.UK's own header"),
 ], ids=["two-h1", "no-h1", "title", "duplicate-id", "form-action", "script-nonce", "csp", "cache", "csrf",
-        "csrf-empty"])
+        "csrf-empty", "no-organisation", "crown-copyright", "govuk-header"])
 def test_the_page_checks_name_each_problem(app, html, headers, expected):
     """Each kind of broken page is caught, and the problem is named."""
     problems = page_problems(_page(app, html, **headers))
