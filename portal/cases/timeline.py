@@ -24,3 +24,10 @@ def add_timeline_event(report_id: int, kind: str, title: str, body: str | None =
     )
     db.session.add(event)
     return event
+
+
+def as_read(title: str, body: str | None, values: dict | None) -> tuple[str, str | None]:
+    """An event's title and body as the victim will read them (in the page's language, values filled in), by the
+    same code that shows a recorded event, without recording anything: the preview of a message not yet sent."""
+    unsaved = TimelineEvent(title=title, body=body, text_values=values or None)
+    return unsaved.shown_title, unsaved.shown_body

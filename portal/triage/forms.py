@@ -141,32 +141,91 @@ class DuplicateForm(VersionedForm):
     submit = submit(_l("Record decision"))
 
 
+# The status radio's value for an update in the officer's own words that changes no status.
+PROGRESS = "progress"
+PROGRESS_CHOICE = (PROGRESS, _l("A progress update in your own words (the status does not change)"))
+
+
+def _time_value(field) -> str:
+    """A time as typed, or empty."""
+    return (field.data or "").strip()
+
+
 class UpdateForm(VersionedForm):
-    """A key event in the investigation."""
+    """A key event in the investigation, or a progress update in the officer's own words.
+
+    When it happened is needed for a key event; the court, date and time of the hearing for a hearing; the
+    officer's words for a progress update. The page shows every question (no conditional reveal: GOV.UK Frontend's
+    script puts aria-expanded on the radio, which axe rejects), so each says when it is needed, and a missing answer
+    gets its own message. The service checks the same again.
+    """
 
     status = RadioField(_l("What has happened?"), widget=RadioInput(),
                         validators=[InputRequired(message=_l("Select what has happened"))])
-    happened_date = GovDateField(_l("Date it happened"), what=_l("the date it happened"))
-    happened_time = time_field("Time it happened")
-    hearing_place = StringField(_l("Court (for a hearing)"), widget=TextInput(),
+    happened_date = GovDateField(_l("Date it happened"), what=_l("the date it happened"), required=False,
+                                 description=_l("For example, 27 3 2026. Not needed for a progress update."))
+    happened_time = StringField(_l("Time it happened"), widget=TextInput(),
+                                description=_l("Use the 24-hour clock, for example 14:30. Not needed for a "
+                                               "progress update."),
                                 validators=[Optional(),
-                                            Length(max=200, message=_l("Court must be 200 characters or fewer"))])
+                                            Regexp(TIME_PATTERN, message=_l("Enter the time it happened in the "
+                                                                            "24-hour clock, like 14:30"))],
+                                render_kw={"class": "govuk-input--width-5"})
+    hearing_place = StringField(_l("Court"), widget=TextInput(), description=_l("For example, Wood Green Crown Court"),
+                                validators=[Length(max=200, message=_l("Court must be 200 characters or fewer"))])
     hearing_date = GovDateField(_l("Date of the hearing"), what=_l("the date of the hearing"), required=False,
                                 allow_future=True)
     hearing_time = StringField(_l("Time of the hearing"), widget=TextInput(),
-                               validators=[Optional(), Regexp(TIME_PATTERN, message=_l("Enter a time like 10:00"))],
+                               description=_l("Use the 24-hour clock, for example 10:00"),
+                               validators=[Optional(), Regexp(TIME_PATTERN, message=_l(
+                                   "Enter the time of the hearing in the 24-hour clock, like 10:00"))],
                                render_kw={"class": "govuk-input--width-5"})
-    body = message_field("Anything to add for the victim (optional)",
-                         "This is added under the standard wording for the event.")
+    body = TextAreaField(_l("Your words for the victim (optional for a key event)"), widget=GovCharacterCount(),
+                         description=_l("For a progress update, this is the whole update. For a key event, it is "
+                                        "added under the standard wording."),
+                         validators=[Length(max=TEXT_MAX, message=_l("Your words must be %(max)d characters or fewer",
+                                                                     max=TEXT_MAX))])
     victim = BooleanField(_l("The victim can see this update"), widget=CheckboxInput(), default=True)
-    witness = BooleanField(_l("Witnesses can see this update"), widget=CheckboxInput())
+    witness = BooleanField(_l("Witnesses can see this update"), widget=CheckboxInput(),
+                           description=_l("Witnesses see the standard wording only, never your own words."))
     submit = submit(_l("Post update"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields each kind of update needs, each with its own message."""
+        valid = super().validate(extra_validators)
+        chosen = self.status.data if not self.status.errors else None
+        needed: list[tuple] = []
+        if chosen == PROGRESS:
+            needed.append((self.body, bool(self.body.data), _l("Enter what you want to tell the victim")))
+        elif chosen:
+            needed += [(self.happened_date, self.happened_date.data is not None, _l("Enter the date it happened")),
+                       (self.happened_time, bool(_time_value(self.happened_time)), _l("Enter the time it happened"))]
+        if chosen == CaseStatus.COURT_HEARING_SCHEDULED.value:
+            needed += [(self.hearing_place, bool(self.hearing_place.data), _l("Enter the court")),
+                       (self.hearing_date, self.hearing_date.data is not None, _l("Enter the date of the hearing")),
+                       (self.hearing_time, bool(_time_value(self.hearing_time)), _l("Enter the time of the hearing"))]
+        for field, given, message in needed:
+            if not given and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    @property
+    def is_progress(self) -> bool:
+        """An update in the officer's own words that changes no status."""
+        return self.status.data == PROGRESS
 
 
 def update_choices(allowed) -> list:
     """The key events that may follow the case's current status."""
     return options((s.value, wording.KEY_EVENTS[s].title)
                    for s in CaseStatus if s in allowed and s in wording.KEY_EVENTS)
+
+
+def update_form_choices(allowed) -> list:
+    """The update page's choices: the key events that may follow, then a progress update (none without them)."""
+    key_events = update_choices(allowed)
+    return [*key_events, *options([PROGRESS_CHOICE])] if key_events else []
 
 
 class EnhancedRightsForm(VersionedForm):

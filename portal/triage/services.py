@@ -3,6 +3,7 @@ which validates the transition, checks the version the officer saw (optimistic l
 queues the victim's notification, keeps the Victims' Code clock and audits, in one transaction.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -47,6 +48,76 @@ def _clean_text(text: str | None, default: str | None = None) -> str | None:
 
 
 
+# What a decision tells the victim ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionInputs:
+    """What the officer gave for a decision, as far as it bears on the victim's message."""
+
+    reason_code: str | None = None
+    officer: User | None = None
+    visit_at: datetime | None = None
+    agency_code: str | None = None
+    body: str | None = None
+    officer_initiated: bool = False
+
+
+# Put in a preview where the officer has not given the value yet (a recorded decision always has it).
+STAND_INS = {"officer": "[the officer you choose]", "when": "[the date and time of the visit]"}
+
+
+def decision_event(kind: str, given: DecisionInputs) -> Event | None:
+    """The timeline event a decision writes, and so the message the victim reads: the officer's own words, or the
+    standard wording with its values. The services record exactly this and the decision pages preview it (through
+    portal.cases.timeline.as_read), so the two cannot drift. None when it cannot be worded yet (no reason or agency
+    chosen) or the victim is not told (an escalation)."""
+    body = given.body
+    if kind == "nfi":
+        reason = wording.NFI_REASONS.get(given.reason_code or "")
+        if reason is None:
+            return None
+        return Event("decision", reason.title, f"{_clean_text(body, reason.body)}\n\n{wording.NFI_NEXT_STEPS}",
+                     victim=True, reason_code=given.reason_code)
+    if kind == "allocate":
+        template = wording.DECISIONS["allocate"]
+        name = officer_display_name(given.officer) if given.officer is not None else STAND_INS["officer"]
+        text, values = _worded(template.body, body, {"officer": name})
+        return Event("decision", template.title, text, victim=True, reason_code="allocate", values=values)
+    if kind == "attendance":
+        template = wording.DECISIONS["follow_up_visit" if given.officer_initiated else "attendance"]
+        when = {"datetime": given.visit_at.isoformat()} if given.visit_at is not None else STAND_INS["when"]
+        text, values = _worded(template.body, body, {"when": when})
+        code = "officer_follow_up_visit" if given.officer_initiated else "attendance"
+        return Event("decision", template.title, text, victim=True, reason_code=code, values=values)
+    if kind == "call":
+        template = wording.DECISIONS["follow_up_call"]
+        return Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                     reason_code="officer_follow_up_call")
+    if kind == "refer":
+        agency = wording.REFER_AGENCIES.get(given.agency_code or "")
+        if agency is None:
+            return None
+        return Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
+                     reason_code=given.agency_code)
+    if kind == "information":
+        template = wording.DECISIONS["information_only"]
+        return Event("decision", template.title, _clean_text(body, template.body), victim=True,
+                     reason_code="information_only")
+    if kind == "duplicate":
+        template = wording.DECISIONS["duplicate"]
+        return Event("decision", template.title, template.body, victim=True, reason_code="duplicate")
+    return None
+
+
+def _decision_event(kind: str, given: DecisionInputs) -> Event:
+    """The event a decision being recorded writes (its inputs were checked, so there is one)."""
+    event = decision_event(kind, given)
+    if event is None:
+        raise DomainError("This decision cannot be worded")
+    return event
+
+
 # Taking a report -----------------------------------------------------------------------------------
 
 
@@ -77,14 +148,12 @@ def assign_report(actor: User, report: Report, expected_version: int, officer: U
 def decide_no_further_investigation(actor: User, report: Report, expected_version: int, reason_code: str,
                                     body: str | None = None) -> Report:
     """Screen the report out, explaining why, what could reopen it, and the right to review."""
-    reason = wording.NFI_REASONS.get(reason_code)
-    if reason is None:
+    if reason_code not in wording.NFI_REASONS:
         raise DomainError("Select the reason for the decision", field="reason_code")
-    text = f"{_clean_text(body, reason.body)}\n\n{wording.NFI_NEXT_STEPS}"
+    event = _decision_event("nfi", DecisionInputs(reason_code=reason_code, body=body))
     told = not report.safeguarding
     victims_code.record_decision_not_to_investigate(report, utcnow(), told)
-    return commit_change(actor, report, expected_version, "decision.no_further_investigation",
-                         Event("decision", reason.title, text, victim=True, reason_code=reason_code),
+    return commit_change(actor, report, expected_version, "decision.no_further_investigation", event,
                          CaseStatus.NO_FURTHER_INVESTIGATION, detail=reason_code)
 
 
@@ -94,12 +163,9 @@ def allocate_for_investigation(actor: User, report: Report, expected_version: in
     """Give the case to a named officer, who becomes the victim's contact."""
     if officer.role not in STAFF_ROLES or not officer.is_active:
         raise DomainError("Select an active officer", field="officer")
+    event = _decision_event("allocate", DecisionInputs(officer=officer, body=body))
     report.named_officer_id = officer.id
-    template = wording.DECISIONS["allocate"]
-    text, values = _worded(template.body, body, {"officer": officer_display_name(officer)})
-    return commit_change(actor, report, expected_version, "decision.allocate",
-                         Event("decision", template.title, text, victim=True, reason_code="allocate",
-                                values=values),
+    return commit_change(actor, report, expected_version, "decision.allocate", event,
                          CaseStatus.UNDER_INVESTIGATION, detail=staff_name(officer))
 
 
@@ -109,22 +175,18 @@ def arrange_attendance(actor: User, report: Report, expected_version: int, visit
     """Arrange a visit at a proposed time the victim can accept or change."""
     if visit_at <= utcnow():
         raise DomainError("The visit must be in the future", field="visit_at")
-    template = wording.DECISIONS["follow_up_visit" if officer_initiated else "attendance"]
-    text, values = _worded(template.body, body, {"when": {"datetime": visit_at.isoformat()}})
-    code = "officer_follow_up_visit" if officer_initiated else "attendance"
-    return commit_change(actor, report, expected_version, f"decision.{code}",
-                         Event("decision", template.title, text, victim=True, reason_code=code, values=values),
+    event = _decision_event("attendance", DecisionInputs(visit_at=visit_at, body=body,
+                                                          officer_initiated=officer_initiated))
+    return commit_change(actor, report, expected_version, f"decision.{event.reason_code}", event,
                          CaseStatus.ATTENDANCE_ARRANGED, detail=visit_at.isoformat())
 
 
 @refusals_roll_back
 def request_call(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
     """The officer decides to call, even though the victim did not ask."""
-    template = wording.DECISIONS["follow_up_call"]
+    event = _decision_event("call", DecisionInputs(body=body))
     target = CaseStatus.TRIAGED if report.status == CaseStatus.RECEIVED else None
-    return commit_change(actor, report, expected_version, "decision.officer_follow_up_call",
-                         Event("decision", template.title, _clean_text(body, template.body), victim=True,
-                                reason_code="officer_follow_up_call"), target)
+    return commit_change(actor, report, expected_version, "decision.officer_follow_up_call", event, target)
 
 
 @refusals_roll_back
@@ -147,25 +209,22 @@ def escalate(actor: User, report: Report, expected_version: int, note: str) -> R
 def refer_elsewhere(actor: User, report: Report, expected_version: int, agency_code: str,
                     body: str | None = None) -> Report:
     """Pass the report to another agency."""
-    agency = wording.REFER_AGENCIES.get(agency_code)
-    if agency is None:
+    if agency_code not in wording.REFER_AGENCIES:
         raise DomainError("Select where the report is going", field="agency")
-    return commit_change(actor, report, expected_version, "decision.refer_elsewhere",
-                         Event("decision", agency.title, _clean_text(body, agency.body), victim=True,
-                                reason_code=agency_code), CaseStatus.REFERRED_ELSEWHERE, detail=agency_code)
+    event = _decision_event("refer", DecisionInputs(agency_code=agency_code, body=body))
+    return commit_change(actor, report, expected_version, "decision.refer_elsewhere", event,
+                         CaseStatus.REFERRED_ELSEWHERE, detail=agency_code)
 
 
 @refusals_roll_back
 def record_information_only(actor: User, report: Report, expected_version: int, body: str | None = None) -> Report:
     """Not a crime: keep it as information and close it."""
-    template = wording.DECISIONS["information_only"]
+    event = _decision_event("information", DecisionInputs(body=body))
     # Information reports are not crimes: no referral to victim support is owed. (Before the report changes, so
     # the query's autoflush does not bump the version the officer saw.)
     victims_code.cancel_open(report, DeadlineKind.SUPPORT_REFERRAL)
     report.is_information_report = True
-    return commit_change(actor, report, expected_version, "decision.information_only",
-                         Event("decision", template.title, _clean_text(body, template.body), victim=True,
-                                reason_code="information_only"), CaseStatus.CLOSED)
+    return commit_change(actor, report, expected_version, "decision.information_only", event, CaseStatus.CLOSED)
 
 
 @refusals_roll_back
@@ -175,29 +234,34 @@ def link_duplicate(actor: User, report: Report, expected_version: int, original_
     if original is None or original.id == report.id:
         raise DomainError("Enter the crime number of a different report", field="original")
     report.duplicate_of_id = original.id
-    template = wording.DECISIONS["duplicate"]
     return commit_change(actor, report, expected_version, "decision.duplicate",
-                         Event("decision", template.title, template.body, victim=True, reason_code="duplicate"),
-                         CaseStatus.CLOSED, detail=original.crime_number)
+                         _decision_event("duplicate", DecisionInputs()), CaseStatus.CLOSED,
+                         detail=original.crime_number)
 
 
 # During an investigation -----------------------------------------------------------------------------
 
 
 @refusals_roll_back
-def post_update(actor: User, report: Report, expected_version: int, status: CaseStatus, body: str | None,
-                happened_at: datetime, victim: bool, witness: bool, hearing_place: str | None = None,
+def post_update(actor: User, report: Report, expected_version: int, status: CaseStatus | None, body: str | None,
+                happened_at: datetime | None, victim: bool, witness: bool, hearing_place: str | None = None,
                 hearing_at: datetime | None = None) -> Report:
-    """A key event in the investigation, from its template plus the officer's words."""
+    """A key event in the investigation, from its template plus the officer's words; or, with no status, a
+    progress update in the officer's own words that changes no status."""
+    if status is None:
+        return _post_progress(actor, report, expected_version, body, victim, witness)
     if status not in KEY_EVENTS:
         raise DomainError("Select what has happened", field="status")
+    if happened_at is None:
+        raise DomainError("Enter the date and time it happened", field="happened_date")
     if happened_at > utcnow():
-        raise DomainError("When it happened must be in the past", field="happened_at")
+        raise DomainError("When it happened must be in the past", field="happened_date")
     template = wording.KEY_EVENTS[status]
     if status == CaseStatus.COURT_HEARING_SCHEDULED:
-        if not hearing_place or hearing_at is None:
+        place = (hearing_place or "").strip()
+        if not place or hearing_at is None:
             raise DomainError("Enter the court and the date of the hearing", field="hearing_place")
-        values = {"place": hearing_place, "when": {"datetime": hearing_at.isoformat()}}
+        values = {"place": place, "when": {"datetime": hearing_at.isoformat()}}
     else:
         values = None
     standard = template.body
@@ -214,6 +278,22 @@ def post_update(actor: User, report: Report, expected_version: int, status: Case
     return commit_change(actor, report, expected_version, f"update.{status.value}",
                          Event("update", template.title, text, victim=victim, witness=witness,
                                 reason_code=status.value, values=values), status)
+
+
+def _post_progress(actor: User, report: Report, expected_version: int, body: str | None, victim: bool,
+                   witness: bool) -> Report:
+    """The officer tells the victim how things are going, in their own words. No status changes and no key-event
+    clock starts; telling the victim counts as an update (commit_change keeps that clock and notifies them)."""
+    text = _clean_text(body)
+    if not text:
+        raise DomainError("Enter what you want to tell the victim", field="body")
+    if witness:
+        # Witnesses only ever get standard wording: an officer's own words are for the victim.
+        raise DomainError("A progress update is for the victim only. Untick ‘Witnesses can see this update’",
+                          field="witness")
+    return commit_change(actor, report, expected_version, "update.progress",
+                         Event("progress", wording.PROGRESS_UPDATE_TITLE, text, victim=victim,
+                                reason_code="progress"))
 
 
 @refusals_roll_back

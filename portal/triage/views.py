@@ -1,5 +1,7 @@
 """Staff pages: the triage queue, the case page, decisions and updates. Officers and supervisors only."""
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,8 +11,9 @@ from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.cases import victims_code
 from portal.cases.access import Relation, case_for
+from portal.cases.timeline import as_read
 from portal.cases.transitions import AWAITING_TRIAGE, allowed_next
-from portal.clock import london_datetime, utcnow
+from portal.clock import TIME_PATTERN, london_datetime, utcnow
 from portal.domain import DomainError
 from portal.forms import options
 from portal.reporting.boroughs import BOROUGHS
@@ -161,7 +164,8 @@ def choose_decision(crime_number: str):
 @bp.route("/cases/<crime_number>/decide/<kind>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def decide(crime_number: str, kind: str):
-    """Record one decision, starting from its plain-English wording."""
+    """Record one decision, starting from its plain-English wording. The page shows the message as the victim will
+    read it; "Preview the message" fills in what the officer has given so far, and records nothing."""
     report = _report_or_404(crime_number)
     form_class = DECISION_FORMS.get(kind)
     if form_class is None:
@@ -169,9 +173,42 @@ def decide(crime_number: str, kind: str):
     form = _versioned(form_class, report)
     if hasattr(form, "officer"):
         _officer_choices(form.officer)
-    return _change_page(report, form, "triage/decide.html", _("Decision recorded."),
-                        lambda version: _apply_decision(kind, form, report, version), kind=kind, wording=wording,
-                        title=dict(forms.DECISION_CHOICES)[kind])
+    previewing = request.method == "POST" and "preview" in request.form
+    if form.validate_on_submit() and not previewing:
+        try:
+            _apply_decision(kind, form, report, int(form.version.data))
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("triage.case", crime_number=report.crime_number))
+    return render_template("triage/decide.html", form=form, report=report, kind=kind, wording=wording,
+                           title=dict(forms.DECISION_CHOICES)[kind], preview=_preview(kind, form),
+                           previewed=previewing)
+
+
+def _preview(kind: str, form) -> tuple[str, str | None] | None:
+    """The victim's message for the decision as the form stands (stand-ins for what is not given yet), or None."""
+    def given(name: str):
+        field = getattr(form, name, None)
+        return field.data if field is not None and not field.errors else None
+
+    officer = None
+    if given("officer"):
+        try:
+            officer = _officer(given("officer"))
+        except DomainError:
+            officer = None
+    visit_at = None
+    if given("visit_date") and given("visit_time") and re.match(TIME_PATTERN, given("visit_time")):
+        visit_at = london_datetime(given("visit_date"), given("visit_time"))
+    try:
+        event = services.decision_event(kind, services.DecisionInputs(
+            reason_code=given("reason_code"), officer=officer, visit_at=visit_at, agency_code=given("agency"),
+            body=given("body")))
+    except DomainError:  # words too long to word: the form already says so
+        return None
+    return as_read(event.title, event.body, event.values) if event is not None else None
 
 
 def _apply_decision(kind: str, form, report, version: int) -> None:
@@ -208,22 +245,28 @@ def _field_error(form, error: DomainError) -> None:
 @bp.route("/cases/<crime_number>/update", methods=["GET", "POST"])
 @role_required(*STAFF)
 def update(crime_number: str):
-    """Post a key event in the investigation."""
+    """Post a key event in the investigation, or a progress update in the officer's own words."""
     report = _report_or_404(crime_number)
     form = _versioned(forms.UpdateForm, report)
-    form.status.choices = forms.update_choices(allowed_next(report.status))
+    form.status.choices = forms.update_form_choices(allowed_next(report.status))
     if report.status in AWAITING_TRIAGE or not form.status.choices:
         abort(404)
 
     def apply(version: int) -> None:
+        if form.is_progress:
+            services.post_update(current_user, report, version, None, form.body.data, None, form.victim.data,
+                                 form.witness.data)
+            return
+        status = services.CaseStatus(form.status.data)
         hearing_at = (london_datetime(form.hearing_date.data, form.hearing_time.data)
-                      if form.hearing_date.data and form.hearing_time.data else None)
+                      if status == services.CaseStatus.COURT_HEARING_SCHEDULED else None)
         services.post_update(
-            current_user, report, version, services.CaseStatus(form.status.data), form.body.data,
+            current_user, report, version, status, form.body.data,
             london_datetime(form.happened_date.data, form.happened_time.data), form.victim.data,
-            form.witness.data, form.hearing_place.data, hearing_at)
+            form.witness.data, form.hearing_place.data if hearing_at else None, hearing_at)
 
-    return _change_page(report, form, "triage/update.html", _("Update posted."), apply)
+    return _change_page(report, form, "triage/update.html", _("Update posted."), apply,
+                        hearing=services.CaseStatus.COURT_HEARING_SCHEDULED.value, progress=forms.PROGRESS)
 
 
 @bp.route("/cases/<crime_number>/enhanced-rights", methods=["GET", "POST"])

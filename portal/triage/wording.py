@@ -142,3 +142,6 @@ KEY_EVENTS: dict[S, Wording] = {
         N_("Your case is now closed"), N_("We have finished our work on your case. Thank you for reporting it.")
     ),
 }
+
+# The title of a progress update: the officer's own words, with no change of status.
+PROGRESS_UPDATE_TITLE = N_("An update on your case")

@@ -290,19 +290,22 @@ def offered_statuses(client, crime_number) -> set[str]:
 
 
 def test_the_update_page_offers_only_events_that_can_follow(app, client, officer):
-    """A received report has no updates to post; an investigation offers its next steps, never court ones; a
-    charged case offers the hearing, the outcome and closing; anything else posted is refused."""
+    """A received report has no updates to post; an investigation offers its next steps and a progress update,
+    never court ones (nor the court's questions); a charged case offers the hearing, with the court's questions,
+    the outcome and closing; anything else posted is refused."""
     received = make_report(app)
     assert client.get(f"/staff/cases/{received}/update").status_code == 404
     crime_number = investigate(app, client, officer)
     assert offered_statuses(client, crime_number) == {
         "suspect_identified", "suspect_arrested", "suspect_interviewed", "released_under_investigation", "charged",
-        "closed"}
+        "closed", "progress"}
+    assert 'name="hearing_place"' not in client.get(f"/staff/cases/{crime_number}/update").get_data(as_text=True)
     refused = post_update(client, crime_number, "outcome")
     assert refused.status_code == 200 and "govuk-error-summary" in refused.get_data(as_text=True)
     assert report_state(app, crime_number).status == CaseStatus.UNDER_INVESTIGATION
     assert post_update(client, crime_number, "charged").status_code == 302
-    assert offered_statuses(client, crime_number) == {"court_hearing_scheduled", "outcome", "closed"}
+    assert offered_statuses(client, crime_number) == {"court_hearing_scheduled", "outcome", "closed", "progress"}
+    assert 'name="hearing_place"' in client.get(f"/staff/cases/{crime_number}/update").get_data(as_text=True)
 
 
 def test_a_stale_form_is_refused_with_review_and_retry(app, client, officer):
