@@ -70,8 +70,17 @@ class LoginForm(PortalForm):
     submit = submit(_l("Sign in"))
 
 
+def six_digits(form, field) -> None:
+    """A code of 6 digits (spaces between them are allowed, as some apps show them). Anything else cannot be a code,
+    so it is refused as the wrong shape, before it is checked (and never counted as a wrong code)."""
+    digits = "".join((field.data or "").split())
+    if not (digits.isdigit() and digits.isascii() and len(digits) == 6):
+        raise ValidationError(_l("Security code must be 6 digits"))
+
+
 class CodeForm(PortalForm):
-    """The six-digit code from an authenticator app."""
+    """The six-digit code from an authenticator app. An empty code, one of the wrong shape and a wrong one each get
+    their own message (the view adds the last, after checking the code)."""
 
     code = StringField(
         _l("Security code"),
@@ -80,6 +89,7 @@ class CodeForm(PortalForm):
         validators=[
             DataRequired(message=_l("Enter the security code")),
             Length(max=20, message=_l("Security code must be 6 digits")),
+            six_digits,
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false",
                    "class": "govuk-input--width-5"},

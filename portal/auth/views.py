@@ -124,7 +124,8 @@ def login_code():
         try:
             if services.check_totp(user, form.code.data):
                 return redirect(_complete_login(user))
-            form.code.errors.append(_("Enter the 6-digit code from your authenticator app"))
+            form.code.errors.append(_("The security code is not correct. Enter the 6-digit code from your "
+                                      "authenticator app"))
         except DomainError as error:
             form.code.errors.append(error.message)
     enrolling = user.totp_confirmed_at is None
