@@ -140,7 +140,9 @@ def case_view(referral: Referral) -> CaseView | None:
         contact = ContactDetails(
             name=report.contact_name, email=report.contact_email, phone=report.contact_phone,
             safe_channels=tuple(str(CHANNEL_WORDS.get(c, c)) for c in report.safe_channels or ()),
-            safe_times=report.safe_times, voicemail_allowed=report.voicemail_allowed,
+            # A voicemail is safe only while a phone call is (the question is asked only then).
+            safe_times=report.safe_times,
+            voicemail_allowed=bool(report.voicemail_allowed and "phone" in (report.safe_channels or ())),
             needs=_needs(report))
     if ConsentScope.DESCRIPTION in covered and not for_witness:
         description = report.description

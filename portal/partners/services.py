@@ -24,9 +24,10 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_email_to
+from portal.partners.case_view import case_view
 from portal.postal_address import normalise_postcode
 from portal.reporting.boroughs import BOROUGHS
-from portal.support import schedules
+from portal.support import referrals, schedules
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import LANGUAGE_NAMES
 from portal.support.models import Organisation, Referral, SupportService
@@ -330,3 +331,26 @@ def raise_safeguarding_concern(actor: User, referral: Referral, concern: str | N
             queue_email_to(officer, "case_update", sign_in_link=absolute_url("auth.login"))
     db.session.commit()
     return task
+
+
+# Contact attempts -------------------------------------------------------------------------------------------
+
+LEFT_MESSAGE = "left_message"
+VOICEMAIL_REFUSED = ("Do not leave a message: the person has not said a voicemail is safe. If you left one, raise "
+                     "a safeguarding concern")
+
+
+def voicemail_allowed(referral: Referral) -> bool:
+    """Whether the person said a voicemail is safe, and shared that with this organisation (their contact details
+    are covered by the consent). Anything less means no."""
+    view = case_view(referral)
+    return bool(view is not None and view.contact is not None and view.contact.voicemail_allowed)
+
+
+def record_contact_attempt(partner: User, referral: Referral, expected_version: int, outcome: str,
+                           note: str | None = None, give_up: bool = False) -> Referral:
+    """One attempt to reach the person (portal.support.referrals.record_contact), refusing 'left a message' when
+    a voicemail is not safe for them."""
+    if outcome == LEFT_MESSAGE and not voicemail_allowed(referral):
+        raise DomainError(VOICEMAIL_REFUSED, field="outcome")
+    return referrals.record_contact(partner, referral, expected_version, outcome, note, give_up=give_up)

@@ -186,8 +186,10 @@ CONTACTABLE = frozenset({S.ACCEPTED, S.UNABLE_TO_CONTACT})
 
 
 def _action(reference: str, form_class, template: str, available: Callable[[Referral], bool],
-            apply: Callable[[Referral, object], None], done: str):
-    """A page with one form that changes a referral: show it, apply it, or show what went wrong."""
+            apply: Callable[[Referral, object], None], done: str,
+            context: Callable[[Referral], dict] | None = None):
+    """A page with one form that changes a referral: show it, apply it, or show what went wrong. `context` adds
+    what the page shows of the referral as it now is."""
     found = _visible_or_404(reference)
     if request.method == "GET":
         if not available(found):
@@ -207,7 +209,8 @@ def _action(reference: str, form_class, template: str, available: Callable[[Refe
             else:
                 flash(done % {"reference": found.reference}, "success")
                 return redirect(_referral_url(found))
-    return render_template(template, form=form, referral=found, status_names=referral_text.PARTNER_STATUS_NAMES)
+    return render_template(template, form=form, referral=found, status_names=referral_text.PARTNER_STATUS_NAMES,
+                           **(context(found) if context else {}))
 
 
 @bp.route("/referrals/<reference>/decline", methods=["GET", "POST"])
@@ -225,12 +228,22 @@ def decline(reference: str):
 @role_required(Role.PARTNER)
 @linked
 def contact(reference: str):
-    """Record an attempt to reach the person."""
+    """Record an attempt to reach the person, with their rules for contact on the page (what the consent lets the
+    organisation see). 'Left a message' is refused unless they said a voicemail is safe."""
     return _action(reference, ContactForm, "partners/contact.html", lambda r: r.status in CONTACTABLE,
-                   lambda r, form: referrals.record_contact(current_user, r, form.version.expected(),
-                                                            form.outcome.data, form.note.data,
-                                                            give_up=bool(form.give_up.data)),
-                   _("Contact attempt recorded for referral %(reference)s."))
+                   lambda r, form: partner_services.record_contact_attempt(
+                       current_user, r, form.version.expected(), form.outcome.data, form.note.data,
+                       give_up=bool(form.give_up.data)),
+                   _("Contact attempt recorded for referral %(reference)s."),
+                   context=_contact_rules)
+
+
+def _contact_rules(referral: Referral) -> dict:
+    """The person's rules for contact, as far as the consent shares them (None when it does not)."""
+    view = case_view(referral)
+    return {"contact": view.contact if view is not None else None,
+            "voicemail_allowed": partner_services.voicemail_allowed(referral),
+            "left_message": partner_services.LEFT_MESSAGE}
 
 
 @bp.route("/referrals/<reference>/close", methods=["GET", "POST"])
