@@ -1,12 +1,13 @@
 """Every page the crawl draws is valid HTML by the W3C Nu checker (vnu), errors and warnings alike, and passes
 the page checks.
 
-The crawl is the one the equality-separation test makes: every GET route, with its values filled in from a case
-that went to court, was messaged about and referred, drawn for every kind of person, and the victim's pages in
-Arabic too (right to left); with them the postal-address question and the contact preferences with letter ticked,
-empty and refused. All pages go to the checker in one run. The checker is the `vnu-jar` npm package
-(tests/html/package.json, installed by `make install`), run with Java: an outside process, so these tests are in
-the system tier (`make test` runs them on both databases; `make test-fast` leaves them out).
+The crawl is tests/crawl.py's (the equality-separation test's world): every GET route, with its values filled in
+from a case that went to court, was messaged about and referred, drawn for every kind of person the route is for
+(the refusal page is checked once below), and the victim's and witness's pages in Arabic too (right to left); with
+them the postal-address question and the contact preferences with letter ticked, empty and refused. All pages go
+to the checker in one run. The checker is the `vnu-jar` npm package (tests/html/package.json, installed by
+`make install`), run with Java: an outside process, so these tests are in the system tier (`make test` runs them on
+both databases; `make test-fast` leaves them out).
 """
 
 import json
@@ -14,11 +15,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from portal.auth.access import PUBLIC, access_rule_for
-from portal.auth.models import User
-from portal.extensions import db
 from tests.conftest import sign_in_as
-from tests.integration.test_equality_separation import ROLES, addresses, world  # noqa: F401 - the world fixture
+from tests.crawl import crawl
+from tests.integration.test_equality_separation import world  # noqa: F401 - the world fixture
 from tests.integration.test_letters_and_crime_number import PREFERENCES, until_address
 from tests.pagecheck import page_problems
 from tests.servers import VNU_JAR, require_servers
@@ -58,12 +57,6 @@ def check_html(pages: dict[str, str], folder: Path) -> list[str]:
     return problems
 
 
-def _choose_language(app, user_id: int, language: str) -> None:
-    with app.app_context():
-        db.session.get(User, user_id).locale = language
-        db.session.commit()
-
-
 def test_the_checker_finds_what_the_held_out_review_found(tmp_path):
     """A duplicated autocomplete, a required select without an empty first option, repeated dt text."""
     page = ('<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><form>'
@@ -78,33 +71,13 @@ def test_the_checker_finds_what_the_held_out_review_found(tmp_path):
     assert any("Duplicate “dt”" in p for p in problems)
 
 
-def _declared_for(app, endpoint: str, kind: str | None) -> bool:
-    """Whether the route says this kind of person may use it. The crawl skips the rest: the access-rules tests
-    prove they are refused, and the refusal page is checked once below."""
-    rule = access_rule_for(endpoint, app.view_functions)
-    return rule == PUBLIC or (kind is not None and ROLES[kind] in rule)
-
-
 def test_every_page_is_valid_html(app, world, tmp_path):  # noqa: F811 - the fixture
-    filled, _left_out = addresses(app, world["values"])
     pages: dict[str, str] = {}
     checks: list[str] = []  # the page checks too, on pages the parameterless page-check walk cannot reach
-    for kind in (None, *ROLES):
-        for language in ("en", "ar") if kind in ("victim", "witness") else ("en",):
-            client = app.test_client()
-            client.set_cookie("language", language)
-            if kind is not None:
-                _choose_language(app, world["users"][kind].id, language)
-            for endpoint, path in filled:
-                if not _declared_for(app, endpoint, kind):
-                    continue
-                if kind is not None:
-                    sign_in_as(client, world["users"][kind])  # again each time: some pages sign out
-                response = client.get(path)
-                body = response.get_data()  # read every response: a streamed one holds its context
-                if response.status_code == 200 and response.mimetype == "text/html":
-                    pages[f"{kind or 'guest'} {language} {path}"] = body.decode()
-                    checks += [f"{kind} {language} {path}: {problem}" for problem in page_problems(response)]
+    for page in crawl(app, world):
+        if page.is_html:
+            pages[page.name] = page.body
+            checks += [f"{page.name}: {problem}" for problem in page_problems(page.response)]
     assert len(pages) > 150
     assert checks == []
     victim = app.test_client()
@@ -114,8 +87,7 @@ def test_every_page_is_valid_html(app, world, tmp_path):  # noqa: F811 - the fix
         assert response.status_code == status and response.mimetype == "text/html"
         pages[f"victim {response.status_code} {path}"] = response.get_data(as_text=True)
     # The postal address: the contact preferences (and letter ticked with no address, refused), and the report
-    # wizard's address question, empty and refused; in English, as the crawl left the victim reading Arabic.
-    _choose_language(app, world["users"]["victim"].id, "en")
+    # wizard's address question, empty and refused (in English: the crawl leaves every account in English).
     preferences = f"/cases/{world['crime_number']}/preferences"
     pages["victim preferences"] = victim.get(preferences).get_data(as_text=True)
     refused = victim.post(preferences, data={**PREFERENCES, "channels": ["email", "letter"]})
