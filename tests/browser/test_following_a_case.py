@@ -64,13 +64,13 @@ def post_update(page: Page, what: str, note: str = "", hearing: date | None = No
     page.locator("#happened_date-year").fill(str(earlier.year))
     page.get_by_label("Time it happened").fill(earlier.strftime("%H:%M"))
     if hearing is not None:
-        page.get_by_label("Court (for a hearing)").fill(COURT)
+        page.get_by_label("Court", exact=True).fill(COURT)
         page.locator("#hearing_date-day").fill(str(hearing.day))
         page.locator("#hearing_date-month").fill(str(hearing.month))
         page.locator("#hearing_date-year").fill(str(hearing.year))
         page.get_by_label("Time of the hearing").fill("10:00")
     if note:
-        page.get_by_label("Anything to add for the victim (optional)").fill(note)
+        page.get_by_label("Your words for the victim (optional for a key event)").fill(note)
     if witnesses:
         page.get_by_label("Witnesses can see this update").check()
     page.get_by_role("button", name="Post update").click()

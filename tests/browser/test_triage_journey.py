@@ -70,7 +70,7 @@ def test_an_officer_triages_allocates_and_updates_and_the_victim_sees_it(app, ne
     page.locator("#happened_date-month").fill(str(earlier.month))
     page.locator("#happened_date-year").fill(str(earlier.year))
     page.get_by_label("Time it happened").fill(earlier.strftime("%H:%M"))
-    page.get_by_label("Anything to add for the victim (optional)").fill("He was arrested near the station.")
+    page.get_by_label("Your words for the victim (optional for a key event)").fill("He was arrested near the station.")
     page.get_by_role("button", name="Post update").click()
     expect(page.locator("#case-status")).to_have_text("Suspect arrested")
     expect(page.locator("#deadlines")).to_contain_text("Tell the victim: Someone has been arrested")
