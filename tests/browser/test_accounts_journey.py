@@ -115,7 +115,8 @@ def test_officer_with_a_wrong_code_stays_on_the_code_page(page: Page, live_serve
 
     expect(page).to_have_title(re.compile(r"^Error: Enter your security code"))
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Enter the 6-digit code from your authenticator app")
+        "The security code is not correct. Enter the 6-digit code from your authenticator app")
+    expect(page.locator("#code-error")).to_contain_text("The security code is not correct")
     assert_accessible(page)
 
 
