@@ -10,6 +10,7 @@ from portal.admin.views import bp as admin_bp
 from portal.api.views import bp as oruk_bp
 from portal.audit.words import in_words
 from portal.auth import passwords
+from portal.auth.navigation import case_work_navigation
 from portal.auth.security import configure_security
 from portal.auth.sessions import load_user
 from portal.auth.staff_names import staff_name
@@ -108,6 +109,7 @@ def register_templates(app: Flask) -> None:
     configure_jinja(app)
     app.jinja_env.filters["staff_name"] = staff_name
     app.jinja_env.globals["audit_words"] = in_words
+    app.jinja_env.globals["case_work_navigation"] = case_work_navigation
 
 
 def register_blueprints(app: Flask) -> None:

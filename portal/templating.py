@@ -23,7 +23,6 @@ from portal.i18n import (
     uk_date,
     uk_datetime,
 )
-from portal.navigation import case_work_navigation
 
 
 class TemplateGlobals(ChainMap):
@@ -74,7 +73,6 @@ def configure_jinja(app: Flask) -> None:
 
     app.add_template_global(describe, "contact_needs_words")
     app.add_template_global(reused)
-    app.add_template_global(case_work_navigation)
     app.add_template_global(govuk_attributes)
     app.context_processor(page_context)
 
