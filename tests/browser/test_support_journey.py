@@ -54,7 +54,7 @@ def test_victim_joins_a_peer_group_and_the_charity_makes_contact(app, new_contex
     victim_page.get_by_role("button", name="Continue").click()
 
     assert_accessible(victim_page)
-    victim_page.get_by_role("link", name=f"Choose {GROUP}").click()
+    victim_page.get_by_role("button", name=f"Choose {GROUP}").click()
     expect(heading(victim_page)).to_have_text(f"Agree what to share with {CHARITY}")
     assert_accessible(victim_page)
     victim_page.get_by_label("What kind of crime it was, and when it happened").check()
