@@ -123,6 +123,13 @@ def _history(referral: Referral) -> list[HistoryEntry]:
     return entries
 
 
+def _bar(referral: Referral) -> dict:
+    """What the identity bar at the top of each of a referral's pages shows besides the referral: the status in the
+    organisation's words and colours, and whether first contact is overdue."""
+    return {"status_names": referral_text.PARTNER_STATUS_NAMES, "status_colours": referral_text.STATUS_COLOURS,
+            "overdue": queries.is_overdue(referral)}
+
+
 def _outcome_words(referral: Referral) -> str | None:
     if not referral.reason_code:
         return None
@@ -137,8 +144,7 @@ def _show(referral: Referral, accept_form: AcceptForm | None = None):
         abort(404)
     page = render_template(
         "partners/referral.html", referral=referral, view=view, history=_history(referral),
-        form=accept_form or AcceptForm(version=str(referral.version)), status_names=referral_text.PARTNER_STATUS_NAMES,
-        status_colours=referral_text.STATUS_COLOURS, overdue=queries.is_overdue(referral),
+        form=accept_form or AcceptForm(version=str(referral.version)), **_bar(referral),
         outcome=_outcome_words(referral), can_accept=can_move(referral.status, S.ACCEPTED),
         can_decline=can_move(referral.status, S.DECLINED), can_contact=referral.status in CONTACTABLE,
         can_close=can_move(referral.status, S.CLOSED), can_raise_concern=partner_services.can_raise_concern(referral),
@@ -209,7 +215,7 @@ def _action(reference: str, form_class, template: str, available: Callable[[Refe
             else:
                 flash(done % {"reference": found.reference}, "success")
                 return redirect(_referral_url(found))
-    return render_template(template, form=form, referral=found, status_names=referral_text.PARTNER_STATUS_NAMES,
+    return render_template(template, form=form, referral=found, **_bar(found),
                            **(context(found) if context else {}))
 
 
@@ -278,7 +284,7 @@ def concern(reference: str):
             flash(_("Concern sent to the police safeguarding team. They will act on it today."), "success")
             return redirect(_referral_url(found))
     return render_template("partners/concern.html", form=form, referral=found, concern_max=partner_services.CONCERN_MAX,
-                           status_names=referral_text.PARTNER_STATUS_NAMES)
+                           **_bar(found))
 
 
 def _cell(value) -> str:

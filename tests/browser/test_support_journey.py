@@ -86,7 +86,7 @@ def test_victim_joins_a_peer_group_and_the_charity_makes_contact(app, new_contex
     victim_page.reload()
     expect(victim_page.locator("#support-referrals")).to_contain_text("Place confirmed")
     expect(victim_page.locator("#support-referrals")).to_contain_text("The group has a place for you.")
-    partner_page.get_by_role("link", name="Record a contact attempt").click()
+    partner_page.get_by_role("button", name="Record a contact attempt").click()
     assert_accessible(partner_page)
     partner_page.get_by_label("Spoke to the person").check()
     partner_page.get_by_role("button", name="Record contact attempt").click()

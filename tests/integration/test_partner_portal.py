@@ -220,7 +220,10 @@ def test_overdue_referrals_are_listed_and_tagged(app, client, signed_in, make_us
     assert inbox_list(client, "overdue") == [late]
     assert sorted(inbox_list(client, "new")) == sorted([late, on_time])
     html = client.get("/partner/referrals?view=overdue").get_data(as_text=True)
-    assert "Overdue (1)" in html and 'govuk-tag--red">Overdue' in html
+    # The list's size is a red badge beside its link; the overdue referral carries a red 'Overdue' badge.
+    assert re.search(r'class="moj-badge moj-badge--red" id="count-overdue">1<span class="govuk-visually-hidden"> '
+                     r'referral</span>', html)
+    assert 'moj-badge--red">Overdue' in html
     assert "First contact overdue" in client.get(f"/partner/referrals/{late}").get_data(as_text=True)
     # First contact made: no longer overdue.
     client.post(f"/partner/referrals/{late}/accept", data={"version": version(app, late)})
