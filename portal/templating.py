@@ -2,6 +2,7 @@
 
 from collections import ChainMap
 from collections.abc import KeysView
+from datetime import datetime
 
 from flask import Flask, current_app, request
 from flask.templating import Environment
@@ -68,6 +69,7 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["uk_datetime"] = uk_datetime
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["html_datetime"] = html_datetime
     WTFormsHelpers(app)
     app.add_template_global(error_summary_items)
 
@@ -75,6 +77,12 @@ def configure_jinja(app: Flask) -> None:
     app.add_template_global(reused)
     app.add_template_global(govuk_attributes)
     app.context_processor(page_context)
+
+
+def html_datetime(value: datetime | str) -> str:
+    """A time as a <time datetime> attribute takes it: to the second (HTML allows at most 3 decimal places)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.isoformat(timespec="seconds")
 
 
 def error_summary_items(form) -> list[dict]:
