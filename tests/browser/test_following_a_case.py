@@ -38,7 +38,7 @@ def open_staff_case(page: Page, crime_number: str) -> None:
 
 def allocate_to_self(page: Page, crime_number: str) -> None:
     """From the staff case page, allocate the report to the signed-in officer."""
-    page.get_by_role("link", name="Record a triage decision").click()
+    page.get_by_role("button", name="Record a triage decision").click()
     expect(heading(page)).to_have_text("What is your decision?")
     assert_accessible(page)
     page.get_by_label("Allocate for investigation to a named officer").check()
@@ -54,7 +54,7 @@ def allocate_to_self(page: Page, crime_number: str) -> None:
 
 def post_update(page: Page, what: str, note: str = "", hearing: date | None = None, witnesses: bool = False) -> None:
     """From the staff case page, post a key event that happened two hours ago."""
-    page.get_by_role("link", name="Post an update").click()
+    page.get_by_role("button", name="Post an update").click()
     expect(heading(page)).to_have_text("Post an update")
     assert_accessible(page)
     page.get_by_label(what).check()
@@ -132,8 +132,9 @@ def test_victim_reads_an_update_sends_a_message_and_the_officer_replies(app, new
     assert_accessible(page)
 
     open_staff_case(staff, crime_number)
-    expect(staff.locator("#case-messages")).to_contain_text("1 unread message")
-    staff.locator("#case-messages").get_by_role("link", name="Messages").click()
+    messages = staff.get_by_role("navigation", name="Pages about this case").get_by_role("link", name="Messages")
+    expect(messages).to_contain_text("1 unread message")
+    messages.click()
     expect(heading(staff)).to_have_text(f"Messages on case {crime_number}")
     first = staff.locator("#message-thread li").first
     expect(first).to_contain_text("Is there CCTV from the station?")

@@ -53,7 +53,7 @@ def test_an_officer_triages_allocates_and_updates_and_the_victim_sees_it(app, ne
     page.get_by_role("button", name="Claim this report").click()
     expect(page.get_by_role("alert")).to_contain_text(f"You have claimed {oldest}")
 
-    page.get_by_role("link", name="Record a triage decision").click()
+    page.get_by_role("button", name="Record a triage decision").click()
     assert_accessible(page)
     page.get_by_label("Allocate for investigation to a named officer").check()
     page.get_by_role("button", name="Continue").click()
@@ -62,7 +62,7 @@ def test_an_officer_triages_allocates_and_updates_and_the_victim_sees_it(app, ne
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator("#case-status")).to_have_text("Under investigation")
 
-    page.get_by_role("link", name="Post an update").click()
+    page.get_by_role("button", name="Post an update").click()
     assert_accessible(page)
     page.get_by_label("Someone has been arrested").check()
     earlier = (utcnow() - timedelta(hours=2)).astimezone(ZoneInfo("Europe/London"))
