@@ -177,7 +177,8 @@ def test_an_officers_screens(app, new_context, make_account, screen):
     expect(pages.get_by_role("link")).to_have_text(["Case", "Messages 1 unread message", "Witnesses"])
     expect(pages.locator('[aria-current="page"]')).to_have_text("Case")
     history = page.locator("#case-history .moj-timeline")
-    expect(history.locator(".moj-timeline__title").filter(has_text="A court hearing has been arranged")).to_have_count(1)
+    titles = history.locator(".moj-timeline__title")
+    expect(titles.filter(has_text="A court hearing has been arranged")).to_have_count(1)
     expect(history).to_contain_text("He was charged this morning.")
     times = history.locator(".moj-timeline__date time").evaluate_all("ts => ts.map(t => t.dateTime)")
     assert len(times) > 3 and times == sorted(times, reverse=True), "the history is not newest first"
