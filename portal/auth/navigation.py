@@ -22,9 +22,11 @@ class Section:
 
 
 SECTIONS = (
-    Section("Triage", "triage.queue", ("triage.", "support_staff.")),
-    Section("Tasks", "tasks.queue", ("tasks.",)),
-    Section("Witness messages", "witness_messages.waiting", ("witness_messages.waiting",)),
+    # A case's own pages (its messages, witnesses and hearings) belong to Triage for officers; witness care, who
+    # have no Triage, reach a case's witnesses from their tasks.
+    Section("Triage", "triage.queue", ("triage.", "support_staff.", "messages.staff_thread", "witnesses.")),
+    Section("Tasks", "tasks.queue", ("tasks.", "witnesses.")),
+    Section("Witness messages", "witness_messages.waiting", ("witness_messages.",)),
     Section("Referrals", "partners.inbox", ("partners.",)),
     Section("Services", "partners.services", ("partners.services", "partners.new_service", "partners.edit_service")),
     Section("Performance", "triage.performance", ("triage.performance",)),
