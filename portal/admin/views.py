@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import services
-from portal.admin.forms import ROUTE_LABELS, CategoryForm, StaffActionForm, StaffForm
+from portal.admin.forms import ROUTE_LABELS, STAFF_ROLE_CHOICES, CategoryForm, StaffActionForm, StaffForm
 from portal.auth.access import role_required
 from portal.auth.roles import Role
 from portal.domain import DomainError
@@ -48,7 +48,8 @@ def edit_category(code: str):
 @role_required(Role.ADMIN)
 def staff():
     """Staff accounts."""
-    return render_template("admin/staff.html", accounts=services.list_staff(), form=StaffActionForm())
+    return render_template("admin/staff.html", accounts=services.list_staff(), form=StaffActionForm(),
+                           role_names=dict(STAFF_ROLE_CHOICES))
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])

@@ -22,6 +22,9 @@ def test_an_admin_creates_a_staff_account_that_must_set_up_totp(app, client, sig
     response = client.post("/admin/staff/new", data={"email": "new.officer@police.example", "role": "officer",
                                                      "display_name": "PC 42 Jo Bloggs"})
     assert response.headers["Location"] == "/admin/staff"
+    listed = client.get("/admin/staff").get_data(as_text=True)
+    row = listed[listed.index("new.officer@police.example"):]
+    assert "Police officer or staff" in row[:row.index("</tr>")]  # the role in words, not its code
     invite = outbox_rows(app)[-1]
     assert invite.subject == "Set up your account"
 
