@@ -170,6 +170,8 @@ class ServiceForm(PortalForm):
                                   description=_l("For example, step-free access, a hearing loop, or quiet space."),
                                   validators=[Length(max=2000, message=_l("The accessibility information must be "
                                                                           "2000 characters or fewer"))])
+    step_free = BooleanField(_l("The place has step-free access"), widget=CheckboxInput(),
+                             description=_l("People who need step-free access are only offered places that have it."))
     minimum_age = WholeNumberField(_l("Youngest age you support (optional)"), what=_l("the youngest age"),
                                    validators=[Optional()])
     maximum_age = WholeNumberField(_l("Oldest age you support (optional)"), what=_l("the oldest age"),
@@ -179,6 +181,9 @@ class ServiceForm(PortalForm):
                                                "you can support at once. Leave empty if there is no fixed limit."),
                                 validators=[Optional()])
     expected_wait_days = WholeNumberField(_l("Usual wait before first contact, in days"), what=_l("the usual wait"),
+                                          description=_l("Your estimate, in working days. Once 5 referrals in 90 "
+                                                         "days have had first contact, we show the measured wait "
+                                                         "instead."),
                                           validators=[InputRequired(message=_l("Enter the usual wait in days"))])
     schedule_freq = RadioField(_l("When does it meet or run?"), widget=RadioInput(), choices=options(FREQ_CHOICES),
                                invalid_choice_message=_l("Select weekly, monthly or by appointment"),

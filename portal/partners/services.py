@@ -65,6 +65,7 @@ class ServiceDetails:
     address: str | None = None
     postcode: str | None = None
     accessibility: str | None = None
+    step_free: bool = False
     minimum_age: int | None = None
     maximum_age: int | None = None
     capacity: int | None = None
@@ -154,6 +155,7 @@ def _checked(details: ServiceDetails) -> dict:
                             f"The number of places must be between 1 and {CAPACITY_MAX}", "capacity"),
         "expected_wait_days": _number(details.expected_wait_days, 0, WAIT_MAX,
                                       f"The usual wait must be between 0 and {WAIT_MAX} days", "expected_wait_days"),
+        "step_free": bool(details.step_free),
         "active": bool(details.active),
     }
     if values["expected_wait_days"] is None:

@@ -47,7 +47,8 @@ def _answers_json(answers: NeedsAnswers) -> dict:
 
 def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, language: str | None = None,
                     interpreter: bool = False, bsl: bool = False, easy_read: bool = False,
-                    contact_method: str | None = None, contact_time: str | None = None,
+                    step_free: bool = False, online_only: bool = False, contact_method: str | None = None,
+                    contact_time: str | None = None,
                     witness_link: WitnessLink | None = None) -> NeedsAssessment:
     """Record the person's answers and the recommendation. A victim taking it meets the promise to offer support."""
     try:
@@ -70,7 +71,8 @@ def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, langua
         report_id=report.id, witness_link_id=witness_link.id if witness_link else None,
         answers=_answers_json(answers), recommended_level=LEVEL_NAMES[advice.level],
         recommended_peer=advice.peer, reasons=list(advice.reasons), language=language, interpreter=interpreter,
-        bsl=bsl, easy_read=easy_read, contact_method=contact_method, contact_time=contact_time)
+        bsl=bsl, easy_read=easy_read, step_free=step_free, online_only=online_only, contact_method=contact_method,
+        contact_time=contact_time)
     db.session.add(assessment)
     if witness_link is None:
         victims_code.meet(report, DeadlineKind.SUPPORT_REFERRAL, now)

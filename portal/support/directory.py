@@ -16,6 +16,7 @@ from portal.support.enums import Delivery, ServiceKind
 from portal.support.matching import Candidate, Need
 from portal.support.models import Organisation, SupportService
 from portal.support.referrals import places_taken
+from portal.support.waits import waits_for
 
 PER_PAGE = 20
 
@@ -123,11 +124,12 @@ def candidates_for(need: Need, today: date | None = None) -> list[Candidate]:
     services = list(db.session.scalars(_filtered(_listed(today or utcnow().date()),
                                                  Filters(category=need.category, kind=kind.value))).unique())
     taken = places_taken(s.id for s in services)
+    waits = waits_for(services)
     return [Candidate(id=s.id, name=s.name, organisation=s.organisation.name, kind=s.kind,
                       levels=tuple(s.levels or ()), categories=tuple(s.categories or ()),
                       boroughs=tuple(s.boroughs or ()), languages=tuple(s.languages or ()), delivery=s.delivery,
-                      wait_days=s.expected_wait_days, places_left=places_left(s, taken),
-                      minimum_age=s.minimum_age, maximum_age=s.maximum_age)
+                      wait_days=waits[s.id].days, places_left=places_left(s, taken),
+                      minimum_age=s.minimum_age, maximum_age=s.maximum_age, step_free=s.step_free)
             for s in services]
 
 

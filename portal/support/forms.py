@@ -36,6 +36,10 @@ COMMUNICATION_NEEDS = [
     ("bsl", _l("I use British Sign Language (BSL)")),
     ("easy_read", _l("I would like information in easy read")),
 ]
+ACCESS_NEEDS = [
+    ("step_free", _l("I need step-free access (no stairs or steps)")),
+    ("online_only", _l("I can only take part online")),
+]
 CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),
                         "video": _l("Video call")}
 # English first, then the other spoken languages by name; British Sign Language is its own checkbox.
@@ -124,6 +128,10 @@ class AssessmentForm(PortalForm):
         _l("Do you need any help to communicate? (optional)"), widget=CheckboxesInput(),
         choices=options(COMMUNICATION_NEEDS), description=_l("Select all that apply."),
         validators=[known_values(_l("Select the help you need from the list"))], validate_choice=False)
+    access = SelectMultipleField(
+        _l("Do you have any access needs? (optional)"), widget=CheckboxesInput(),
+        choices=options(ACCESS_NEEDS), description=_l("We only suggest services you can use."),
+        validators=[known_values(_l("Select your access needs from the list"))], validate_choice=False)
     contact_method = optional_radios(
         _l("How would you like a support worker to contact you? (optional)"),
         [(method, CONTACT_METHOD_WORDS[method]) for method in CONTACT_METHODS],

@@ -1,7 +1,10 @@
 """Suggest the services that best fit a case and the victim's needs, and say why.
 
-Pure rules over plain values, so they are tested without a database; `portal.support.directory` loads the
-candidates.
+What is true about the person is a filter, not a score: a service is never suggested if it cannot serve them
+(the wrong level or kind of crime, outside its area and in person, no places, an age limit they do not meet or
+cannot be shown to meet, none of the languages they asked for, a place they cannot get into, in person when they
+asked for online only). Scores only order the services that can. Pure rules over plain values, so they are tested
+without a database; `portal.support.directory` loads the candidates.
 """
 
 from dataclasses import dataclass
@@ -27,7 +30,15 @@ class Need:
     borough: str | None = None
     language: str | None = None  # preferred language code; None or "en" for English
     bsl: bool = False
-    age: int | None = None
+    age: int | None = None  # None: not known, so no service with an age limit is suggested
+    step_free: bool = False  # needs step-free access to any place they go
+    online_only: bool = False  # can take part only online
+
+    def languages(self) -> frozenset[str]:
+        """The languages the person asked for support in: their spoken language (English unless they chose
+        another), and British Sign Language if they use it."""
+        spoken = self.language or "en"
+        return frozenset({spoken, "bsl"} if self.bsl else {spoken})
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,11 @@ class Candidate:
     places_left: int | None  # None: no fixed limit
     minimum_age: int | None = None
     maximum_age: int | None = None
+    step_free: bool = False  # the place it meets has step-free access
+
+    def languages_offered(self) -> frozenset[str]:
+        """The languages it works in; a service that names none works in English."""
+        return frozenset(self.languages or ("en",))
 
 
 @dataclass(frozen=True)
@@ -64,52 +80,63 @@ def _fits_level(need: Need, candidate: Candidate) -> bool:
     return candidate.kind == ServiceKind.SERVICE and need.level in candidate.levels
 
 
-def score(need: Need, candidate: Candidate) -> Match | None:
-    """How well one service fits, or None if it cannot help."""
+def can_serve(need: Need, candidate: Candidate) -> bool:
+    """Whether the service can serve this person at all. Every rule is a filter; none is weighed against another."""
     if not _fits_level(need, candidate):
-        return None
+        return False
     if need.category and candidate.categories and need.category not in candidate.categories:
-        return None
-    if need.age is not None and (
-            (candidate.minimum_age is not None and need.age < candidate.minimum_age)
-            or (candidate.maximum_age is not None and need.age > candidate.maximum_age)):
-        return None
+        return False
+    if candidate.minimum_age is not None or candidate.maximum_age is not None:
+        if need.age is None:
+            return False
+        if ((candidate.minimum_age is not None and need.age < candidate.minimum_age)
+                or (candidate.maximum_age is not None and need.age > candidate.maximum_age)):
+            return False
     if candidate.places_left is not None and candidate.places_left <= 0:
-        return None
-    covers_area = not candidate.boroughs or (need.borough in candidate.boroughs)
-    if not covers_area and candidate.delivery == Delivery.IN_PERSON:
-        return None
+        return False
+    if not need.languages() & candidate.languages_offered():
+        return False
+    if candidate.delivery == Delivery.IN_PERSON:
+        covers_area = not candidate.boroughs or (need.borough in candidate.boroughs)
+        if not covers_area or need.online_only or (need.step_free and not candidate.step_free):
+            return False
+    return True
 
+
+def score(need: Need, candidate: Candidate) -> Match | None:
+    """How well one service fits, or None if it cannot serve the person."""
+    if not can_serve(need, candidate):
+        return None
     points, reasons = 0, []
     if need.category and candidate.categories:
         points += 3
         reasons.append(_l("It specialises in helping people after this kind of crime."))
-    if need.borough and need.borough in candidate.boroughs and candidate.delivery != Delivery.ONLINE:
+    can_go_there = not need.online_only and (candidate.step_free or not need.step_free)
+    if need.borough and need.borough in candidate.boroughs and candidate.delivery != Delivery.ONLINE and can_go_there:
         points += 3
         reasons.append(_l("It meets in or near %(borough)s.", borough=need.borough))
     elif candidate.delivery != Delivery.IN_PERSON:
         points += 2
         reasons.append(_l("It is online, so you can take part from home."))
-    if need.language and need.language != "en":
-        name = _l(LANGUAGE_NAMES.get(need.language, need.language))
-        if need.language in candidate.languages:
-            points += 4
-            reasons.append(_l("It is available in %(language)s.", language=name))
-        else:
-            points -= 2
-            reasons.append(_l("It is not offered in %(language)s, but you can ask for an interpreter.", language=name))
+    if need.language and need.language != "en" and need.language in candidate.languages:
+        points += 4
+        reasons.append(_l("It is available in %(language)s.",
+                          language=_l(LANGUAGE_NAMES.get(need.language, need.language))))
     if need.bsl and "bsl" in candidate.languages:
         points += 4
         reasons.append(_l("It is available in British Sign Language."))
+    if need.step_free and candidate.step_free and candidate.delivery != Delivery.ONLINE and can_go_there:
+        points += 1
+        reasons.append(_l("The place it meets has step-free access."))
     if candidate.wait_days <= 2:
         points += 2
-        reasons.append(_l("They usually get in touch within 2 days."))
+        reasons.append(_l("They usually get in touch within 2 working days."))
     elif candidate.wait_days <= 7:
         points += 1
-        reasons.append(_l("They usually get in touch within %(days)d days.", days=candidate.wait_days))
+        reasons.append(_l("They usually get in touch within %(days)d working days.", days=candidate.wait_days))
     else:
         points -= 1
-        reasons.append(_l("The wait is longer: about %(days)d days.", days=candidate.wait_days))
+        reasons.append(_l("The wait is longer: about %(days)d working days.", days=candidate.wait_days))
     if candidate.places_left is not None:
         reasons.append(_l("1 place left.") if candidate.places_left == 1
                        else _l("%(count)d places left.", count=candidate.places_left))

@@ -7,7 +7,7 @@ schedule, languages, service areas, accreditations, assured_date), so the open-d
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, TimestampMixin, enum_column
@@ -73,11 +73,15 @@ class SupportService(TimestampMixin, Base):
     address: Mapped[str | None] = mapped_column(String(300))
     postcode: Mapped[str | None] = mapped_column(String(10))
     accessibility: Mapped[str | None] = mapped_column(Text)
+    # Whether the place it meets has step-free access (a filter in matching: people who need it get only these
+    # in person, or services they can take part in online).
+    step_free: Mapped[bool] = mapped_column(default=False, server_default=false())
     minimum_age: Mapped[int | None]
     maximum_age: Mapped[int | None]
     # Places (for groups) or open cases (for services) it can take; None means no fixed limit.
     capacity: Mapped[int | None]
-    # What the organisation says is the usual wait from referral to first contact, in days.
+    # What the organisation says is the usual wait from referral to first contact, in working days: their own
+    # estimate, shown (labelled as theirs) until enough referrals measure it (portal.support.waits).
     expected_wait_days: Mapped[int] = mapped_column(default=5, server_default="5")
     # The schedule as an iCalendar recurrence, as Open Referral UK holds it.
     schedule_freq: Mapped[str | None] = mapped_column(String(10))  # "WEEKLY" or "MONTHLY"
@@ -116,6 +120,9 @@ class NeedsAssessment(TimestampMixin, Base):
     interpreter: Mapped[bool] = mapped_column(default=False)
     bsl: Mapped[bool] = mapped_column(default=False)
     easy_read: Mapped[bool] = mapped_column(default=False)
+    # Access needs, filters in matching: step-free access to any place they go; support only online.
+    step_free: Mapped[bool] = mapped_column(default=False, server_default=false())
+    online_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     contact_method: Mapped[str | None] = mapped_column(String(20))
     contact_time: Mapped[str | None] = mapped_column(String(200))
 

@@ -89,6 +89,9 @@ DECLINE_REASONS: dict[str, str] = {
     "lack_of_capacity": "We do not have capacity at the moment",
     "no_longer_needed": "The service is no longer needed",
     "unable_to_contact": "We could not contact the person",
+    "not_eligible": "The person is not eligible for this service",
+    "outside_area": "The person is outside our area",
+    "duplicate_referral": "Duplicate referral: we already have one for this person",
 }
 # The same reasons as the victim reads them.
 DECLINE_REASONS_FOR_VICTIM: dict[str, str] = {
@@ -96,6 +99,10 @@ DECLINE_REASONS_FOR_VICTIM: dict[str, str] = {
     "lack_of_capacity": N_("The organisation has no space to help anyone new at the moment. This is not about you."),
     "no_longer_needed": N_("The organisation understood that you no longer need this help."),
     "unable_to_contact": N_("The organisation could not reach you with the details they were given."),
+    "not_eligible": N_("This service is for people in a different situation, so the organisation cannot help you "
+                       "through it. You can choose another service."),
+    "outside_area": N_("The organisation does not cover your area. You can choose another service."),
+    "duplicate_referral": N_("The organisation already has a referral for you, so it did not need this one."),
 }
 
 CONTACT_OUTCOMES: dict[str, str] = {
@@ -112,6 +119,9 @@ CLOSE_OUTCOMES: dict[str, str] = {
     "client_ended": "The person chose to stop",
     "no_longer_needed": "Support no longer needed",
     "unable_to_contact": "Could not make contact",
+    "not_eligible": "The person is not eligible for this service",
+    "outside_area": "The person is outside our area",
+    "duplicate_referral": "Duplicate referral: we already have one for this person",
 }
 CLOSE_OUTCOMES_FOR_VICTIM: dict[str, str] = {
     "support_completed": N_("Your support has finished."),
@@ -120,6 +130,11 @@ CLOSE_OUTCOMES_FOR_VICTIM: dict[str, str] = {
     "client_ended": N_("You chose to stop this support."),
     "no_longer_needed": N_("You no longer needed this support."),
     "unable_to_contact": N_("The organisation could not reach you, so they closed the referral."),
+    "not_eligible": N_("This service is for people in a different situation, so the organisation closed the "
+                       "referral. You can choose another service."),
+    "outside_area": N_("The organisation does not cover your area, so it closed the referral. You can choose "
+                       "another service."),
+    "duplicate_referral": N_("The organisation already had a referral for you, so it closed this one."),
 }
 
 SCOPE_WORDS = {

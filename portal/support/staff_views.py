@@ -44,7 +44,9 @@ def _case(crime_number: str) -> Report:
 def _need(report: Report, assessment: NeedsAssessment | None, level: str) -> matching.Need:
     language = assessment.language if assessment else None
     return matching.Need(level=level, category=report.category.code if report.category else None,
-                         borough=report.borough, language=language, bsl=bool(assessment and assessment.bsl))
+                         borough=report.borough, language=language, bsl=bool(assessment and assessment.bsl),
+                         step_free=bool(assessment and assessment.step_free),
+                         online_only=bool(assessment and assessment.online_only))
 
 
 def _suggestions(report: Report, assessment: NeedsAssessment | None) -> list[matching.Match]:

@@ -18,7 +18,7 @@ from portal.domain import DomainError
 from portal.forms import PortalForm, options
 from portal.i18n import uk_date
 from portal.reporting.services import get_category, list_categories
-from portal.support import assessments, directory, referral_text, referrals, schedules
+from portal.support import assessments, directory, referral_text, referrals, schedules, waits
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.forms import (
     LEVEL_HINTS,
@@ -38,22 +38,22 @@ bp = Blueprint("support", __name__, url_prefix="/support")
 
 # A crime category code that may name a guide template.
 GUIDE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-LONG_WAIT_DAYS = 14
 DELIVERY_WORDS = {Delivery.IN_PERSON: "In person", Delivery.ONLINE: "Online", Delivery.BOTH: "In person or online"}
 
 
 # Words shown on the support pages ---------------------------------------------------------------------------
 
 
-def wait_words(days: int | None) -> str:
-    """The organisation's usual wait, honestly."""
-    days = days or 0
-    if days <= 1:
-        return _("They usually get in touch within a day of the referral.")
-    if days < LONG_WAIT_DAYS:
-        return _("They usually get in touch about %(days)d days after the referral.", days=days)
-    return _("The wait is long: they usually get in touch about %(weeks)d weeks after the referral.",
-             weeks=round(days / 7))
+def wait_words(service) -> str:
+    """How soon the organisation usually makes first contact: measured from its recent referrals, or, with too few
+    of them, the organisation's own estimate, labelled as theirs."""
+    wait = waits.wait_for(service)
+    if wait.measured:
+        return ngettext("Usually first contact within %(num)d working day (from %(count)d referrals in the last 90 "
+                        "days)", "Usually first contact within %(num)d working days (from %(count)d referrals in the "
+                        "last 90 days)", wait.days, count=wait.referrals)
+    return ngettext("The organisation estimates %(num)d working day", "The organisation estimates %(num)d working "
+                    "days", wait.days)
 
 
 def places_words(left: int | None) -> str | None:
@@ -148,6 +148,7 @@ def _previous_answers(assessment) -> dict:
             "wants_to_talk": yes_or_nothing("wants_to_talk"), "happened_before": yes_or_nothing("happened_before"),
             "interested_in_peer_support": yes_or_nothing("interested_in_peer_support"),
             "language": assessment.language or "en", "communication": communication,
+            "access": [need for need in ("step_free", "online_only") if getattr(assessment, need)],
             "contact_method": assessment.contact_method, "contact_time": assessment.contact_time or ""}
 
 
@@ -172,7 +173,8 @@ def assessment(crime_number: str):
             assessments.save_assessment(
                 current_user, report, answers, language=form.language.data,
                 interpreter="interpreter" in communication, bsl="bsl" in communication,
-                easy_read="easy_read" in communication, contact_method=form.contact_method.data or None,
+                easy_read="easy_read" in communication, step_free="step_free" in (form.access.data or ()),
+                online_only="online_only" in (form.access.data or ()), contact_method=form.contact_method.data or None,
                 contact_time=form.contact_time.data, witness_link=link)
         except DomainError as error:
             getattr(form, error.field or "daily_life", form.daily_life).errors.append(error.message)
@@ -226,7 +228,7 @@ def _matches(report, latest, level: str) -> list:
     """The best-fitting listed services for one level, each with its service record."""
     language = latest.language if latest.language and latest.language != "en" else None
     need = Need(level=level, category=report.category.code, borough=report.borough, language=language,
-                bsl=latest.bsl)
+                bsl=latest.bsl, step_free=latest.step_free, online_only=latest.online_only)
     return [(match, referrals.service_by_id(match.candidate.id))
             for match in best_matches(need, directory.candidates_for(need))]
 

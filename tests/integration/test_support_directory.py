@@ -101,7 +101,7 @@ def test_the_directory_lists_only_accredited_organisations_with_what_people_need
     assert "The second Wednesday of each month, 6pm to 7:30pm" in words
     assert "In person or online" in words and "English, Polish" in words and "English, British Sign Language" in words
     assert "Step-free access." in words
-    assert "They usually get in touch about 3 days after the referral." in words
+    assert "The organisation estimates 3 working days" in words
     assert "8 places left" in words
     assert "Lapsed" not in words and "Unapproved" not in words
 

@@ -139,8 +139,9 @@ def test_a_case_without_support_says_so(app, client, world, officer):
 
 
 def test_the_suggest_page_lists_the_best_fits_with_reasons_and_every_listed_service(app, client, world, officer):
-    """Suggestions come with their reasons; the full list holds every listed service and no unlisted one."""
-    assess(app, world, language="pl")
+    """Suggestions come with their reasons; the full list holds every listed service and no unlisted one. A
+    suggestion is never a service the victim cannot use: asked for Polish, the English-only ones are left out."""
+    assess(app, world)
     page = client.get(new_url(world))
     assert_good_page(page)
     assert h1_text(page) == "Suggest a referral"
@@ -148,8 +149,14 @@ def test_the_suggest_page_lists_the_best_fits_with_reasons_and_every_listed_serv
     radios = html[html.index('name="service"'):html.index('name="other_service"')]
     assert "Support after theft (Camden Victim Support)" in radios
     assert "It specialises in helping people after this kind of crime." in radios
-    assert "Polish support line (Polish Community Help)" in radios and "It is available in Polish." in radios
+    assert "Polish support line (Polish Community Help)" in radios  # it works in English too
     assert "Tuesday peer group (Camden Victim Support)" in radios  # the victim wants a peer group
+    assess(app, world, language="pl")
+    polish = client.get(new_url(world)).get_data(as_text=True)
+    polish_radios = polish[polish.index('name="service"'):polish.index('name="other_service"')]
+    assert "Polish support line (Polish Community Help)" in polish_radios and "It is available in Polish." in polish
+    assert "Support after theft (Camden Victim Support)" not in polish_radios
+    assert "Tuesday peer group (Camden Victim Support)" not in polish_radios
     listed = html[html.index('name="other_service"'):]
     listed = listed[:listed.index("</select>")]
     for name in ("Support after theft", "Polish support line", "Tuesday peer group"):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
-from portal.support import referrals
+from portal.support import referral_text, referrals
 from portal.support.enums import ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral, SupportService
 from tests.conftest import sign_in_as
@@ -238,23 +238,77 @@ def test_the_services_page_explains_each_suggestion(app, client, signed_in):
         make_service(other, "Polish helpline", delivery="online", languages=["en", "pl"], boroughs=[],
                      expected_wait_days=21, schedule_freq=None)
     crime_number = make_report(app, user=victim)
-    assess(client, crime_number, language="pl")
+    assess(client, crime_number)
     choose(client, crime_number, "contact", peer=True)
 
     page = client.get(f"/support/{crime_number}/services")
     assert_good_page(page)
     html, words = page.get_data(as_text=True), text_of(page)
     services = html[html.index('id="service-matches"'):html.index('id="group-matches"')]
-    assert services.index("Polish helpline") < services.index("Support after theft")
-    assert "It is available in Polish." in words
-    assert "It is not offered in Polish, but you can ask for an interpreter." in words
+    assert services.index("Support after theft") < services.index("Polish helpline")
     assert "It meets in or near Camden." in words
-    assert "The wait is long: they usually get in touch about 3 weeks after the referral." in words
+    assert "The organisation estimates 21 working days" in words
+    assert "The organisation estimates 3 working days" in words
+    assert "The wait is longer: about 21 working days." in words
+    assert "interpreter" not in words
     assert "Every Tuesday, 6pm to 7:30pm" in words and "By appointment" in words
     assert "Accredited by Support Quality Standard, assured on" in words
     assert "8 places left" in words
     assert f'href="/support/{crime_number}/refer/{world["group"]}"' in html
     assert f'href="/support/{crime_number}/refer/{world["service"]}"' in html
+
+
+def test_someone_who_asked_for_polish_is_offered_only_services_in_polish(app, client, signed_in):
+    """A service in no language the person asked for is not suggested: here, the English-only service and group."""
+    victim = signed_in(Role.VICTIM)
+    world = support_world(app)
+    with app.app_context():
+        other = make_organisation("Polish Support Line")
+        polish = make_service(other, "Polish helpline", delivery="online", languages=["pl"], boroughs=[],
+                              schedule_freq=None).id
+    crime_number = make_report(app, user=victim)
+    assess(client, crime_number, language="pl")
+    choose(client, crime_number, "contact", peer=True)
+    page = client.get(f"/support/{crime_number}/services")
+    assert_good_page(page)
+    html, words = page.get_data(as_text=True), text_of(page)
+    assert "It is available in Polish." in words
+    assert f'href="/support/{crime_number}/refer/{polish}"' in html
+    assert f'href="/support/{crime_number}/refer/{world["service"]}"' not in html
+    assert f'href="/support/{crime_number}/refer/{world["group"]}"' not in html
+    assert "We could not find a peer-support group with places that fits right now." in words
+
+    assess(client, crime_number)  # now English: the Polish-only line is no longer offered
+    choose(client, crime_number, "contact")
+    html = client.get(f"/support/{crime_number}/services").get_data(as_text=True)
+    assert f'href="/support/{crime_number}/refer/{polish}"' not in html
+    assert f'href="/support/{crime_number}/refer/{world["service"]}"' in html
+
+
+def test_access_needs_are_asked_kept_and_filter_the_suggestions(app, client, signed_in):
+    """Step-free: an in-person place without it is not suggested; online only: no in-person-only service."""
+    victim = signed_in(Role.VICTIM)
+    world = support_world(app)
+    with app.app_context():
+        ramp = make_service(db.session.get(SupportService, world["service"]).organisation, "Step-free centre",
+                            step_free=True).id
+        online = make_service(make_organisation("Online Help"), "Video support", delivery="online", boroughs=[]).id
+    crime_number = make_report(app, user=victim)
+    assert 'name="access"' in client.get(f"/support/{crime_number}/assessment").get_data(as_text=True)
+    assess(client, crime_number, access=["step_free"])
+    choose(client, crime_number, "contact")
+    assert 'value="step_free" checked' in client.get(f"/support/{crime_number}/assessment").get_data(as_text=True)
+    page = client.get(f"/support/{crime_number}/services")
+    html, words = page.get_data(as_text=True), text_of(page)
+    assert f"/refer/{ramp}\"" in html and f"/refer/{online}\"" in html
+    assert f"/refer/{world['service']}\"" not in html
+    assert "The place it meets has step-free access." in words
+
+    assess(client, crime_number, access=["online_only"])
+    choose(client, crime_number, "contact")
+    html = client.get(f"/support/{crime_number}/services").get_data(as_text=True)
+    assert f"/refer/{online}\"" in html
+    assert f"/refer/{ramp}\"" not in html and f"/refer/{world['service']}\"" not in html
 
 
 def test_when_nothing_fits_the_services_page_says_so_and_links_to_the_directory(app, client, signed_in):
@@ -355,6 +409,45 @@ def test_a_declined_referral_shows_the_reason_in_plain_words(app, client, signed
             in words)
     assert "lack_of_capacity" not in words
     assert f'href="/support/{crime_number}/services"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("reason", "words"), [
+    ("not_eligible", "This service is for people in a different situation, so the organisation cannot help you"),
+    ("outside_area", "The organisation does not cover your area. You can choose another service."),
+    ("duplicate_referral", "The organisation already has a referral for you, so it did not need this one."),
+])
+def test_the_new_decline_reasons_are_explained_to_the_victim(app, client, signed_in, make_user, reason, words):
+    """Not eligible, outside the area, a duplicate: the organisation may decline for each, and the victim reads it
+    in plain words, never the code."""
+    victim = signed_in(Role.VICTIM)
+    world = support_world(app)
+    crime_number = make_report(app, user=victim)
+    assess(client, crime_number)
+    choose(client, crime_number, "contact")
+    client.post(f"/support/{crime_number}/refer/{world['service']}", data={"scopes": ["category_and_dates"]})
+    act(app, referrals.decline, partner_of(make_user, world["organisation"]), the_referral(app).id, reason)
+    page = text_of(client.get(f"/cases/{crime_number}/support"))
+    assert words in page and reason not in page
+
+
+@pytest.mark.parametrize("outcome", ["not_eligible", "outside_area", "duplicate_referral"])
+def test_the_new_closing_reasons_close_a_referral_and_are_explained(app, client, signed_in, make_user, outcome):
+    """The same three reasons close an accepted referral; every reason has words for the partner and the victim."""
+    victim = signed_in(Role.VICTIM)
+    world = support_world(app)
+    crime_number = make_report(app, user=victim)
+    assess(client, crime_number)
+    choose(client, crime_number, "contact")
+    client.post(f"/support/{crime_number}/refer/{world['service']}", data={"scopes": ["category_and_dates"]})
+    referral_id = the_referral(app).id
+    partner = partner_of(make_user, world["organisation"])
+    act(app, referrals.accept, partner, referral_id)
+    act(app, referrals.close, partner, referral_id, outcome)
+    assert the_referral(app).status == ReferralStatus.CLOSED and the_referral(app).reason_code == outcome
+    page = text_of(client.get(f"/cases/{crime_number}/support"))
+    assert referral_text.CLOSE_OUTCOMES_FOR_VICTIM[outcome] in page and outcome not in page
+    assert set(referral_text.DECLINE_REASONS) == set(referral_text.DECLINE_REASONS_FOR_VICTIM)
+    assert set(referral_text.CLOSE_OUTCOMES) == set(referral_text.CLOSE_OUTCOMES_FOR_VICTIM)
 
 
 def test_unable_to_contact_is_explained(app, client, signed_in, make_user):
