@@ -63,6 +63,7 @@ EXPORTED_TABLES = {
     "consents": "reports[].support.consents[]",
     "referrals": "reports[].support.referrals[]",
     "referral_events": "reports[].support.referrals[].history[]",
+    "referral_messages": "reports[].support.referrals[].messages[]",
     "surveys": "reports[].surveys[]",
     "check_ins": "reports[].check_ins[]",
     "tasks": "reports[].requests[]",
@@ -172,6 +173,8 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     },
     "court_availability": {"id": _ID, "witness_link_id": _LINK},
     "witness_messages": {"id": _ID, "witness_link_id": _LINK, "sender_id": _STAFF},
+    "referral_messages": {"id": _ID, "referral_id": _LINK,
+                          "sender_id": "Which support worker: the organisation is named, not the person."},
     "equality_records": {"id": _ID, "user_id": "The link to this account.", "created_at": _BOOKKEEPING},
 }
 # Columns that are in the download under another name (a link given as what it links to, for instance).
@@ -188,6 +191,7 @@ RENAMED: dict[str, dict[str, str]] = {
     "witness_links": {"report_id": "crime_number"},
     "court_availability": {"hearing_event_id": "hearing"},
     "witness_messages": {"from_staff": "from"},
+    "referral_messages": {"from_partner": "from"},
     "equality_records": {"report_id": "crime_number", "updated_at": "saved_at",
                          **{question.characteristic: "answers" for question in QUESTIONS}},
 }
@@ -215,6 +219,7 @@ def personal_data(user: User) -> dict:
     reports = queries.linked_reports(user)
     events = queries.victim_events([report.id for report in reports])
     records = queries.case_records([report.id for report in reports])
+    support_messages = queries.support_messages(user)
     drafts = queries.drafts(user)
     files = queries.draft_files([draft.id for draft in drafts])
     return {
@@ -231,7 +236,7 @@ def personal_data(user: User) -> dict:
             "email_verified": user.email_verified_at is not None,
             "email_verified_at": user.email_verified_at,
         },
-        "reports": [_report(report, events[report.id], records[report.id]) for report in reports],
+        "reports": [_report(report, events[report.id], records[report.id], support_messages) for report in reports],
         "unfinished_reports": [
             {"started_at": draft.created_at, "last_saved_at": draft.last_saved_at, "answers": dict(draft.answers or {}),
              "files": [_file(item) for item in files[draft.id]]}
@@ -305,7 +310,8 @@ def _update(event: TimelineEvent) -> dict:
     return {"occurred_at": event.occurred_at, "title": event.shown_title, "body": event.shown_body}
 
 
-def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRecords) -> dict:
+def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRecords,
+            support_messages: dict | None = None) -> dict:
     """One report: the person's own answers, its status, the updates shown to them and what hangs from it."""
     return {
         "crime_number": report.crime_number,
@@ -361,26 +367,30 @@ def _report(report: Report, events: list[TimelineEvent], records: queries.CaseRe
         "files": [_file(item) for item in report.evidence],
         "timeline": [_update(event) for event in events],
         "victims_code": [_record(deadline) for deadline in records.deadlines],
-        "support": _support(records),
+        "support": _support(records, support_messages),
         "surveys": [_record(survey) for survey in records.surveys],
         "check_ins": [_check_in(check_in, records.referrals) for check_in in records.check_ins],
         "requests": [_record(task) for task in records.requests],
     }
 
 
-def _support(records) -> dict:
-    """One person's support on a case: their needs assessments, consents and referrals."""
+def _support(records, messages: dict | None = None) -> dict:
+    """One person's support on a case: their needs assessments, consents and referrals (with their messages with
+    the organisation: `messages` by referral)."""
     return {
         "needs_assessments": [_record(assessment) for assessment in records.assessments],
         "consents": [_record(consent, organisation=consent.organisation.name) for consent in records.consents],
-        "referrals": [_referral(referral) for referral in records.referrals],
+        "referrals": [_referral(referral, (messages or {}).get(referral.id, [])) for referral in records.referrals],
     }
 
 
-def _referral(referral: Referral) -> dict:
-    """A referral, its status history and contact attempts (not the organisation's working notes)."""
+def _referral(referral: Referral, messages: list | None = None) -> dict:
+    """A referral, its status history and contact attempts (not the organisation's working notes), and the messages
+    between the person and the organisation."""
     return _record(referral, organisation=referral.organisation.name, service=referral.service.name,
-                   history=[_record(event) for event in referral.events])
+                   history=[_record(event) for event in referral.events],
+                   messages=[_record(message, **{"from": "the organisation" if message.from_partner else "you"})
+                             for message in messages or []])
 
 
 def _check_in(check_in: CheckIn, referrals: list[Referral]) -> dict:
@@ -488,7 +498,8 @@ PRACTICAL_NEEDS = {"locks": N_("Fixing or changing locks, doors or windows"),
                    "insurance_letter": N_("A letter or crime number for my insurer")}
 SCOPE_WORDS = {"category_and_dates": N_("What kind of crime it was, and when it happened"),
                "contact_details": N_("Your name, how to contact you, and your communication needs"),
-               "description": N_("What you told the police happened")}
+               "description": N_("What you told the police happened"),
+               "progress": N_("How your case is going: the updates we send you and any court dates")}
 SURVEY_QUESTIONS = {
     "overall": (N_("Overall, how satisfied are you with how we dealt with your report?"), SATISFACTION),
     "kept_informed": (N_("How satisfied are you with how we kept you up to date?"), SATISFACTION),
@@ -747,6 +758,10 @@ def _support_pdf(doc: Document, support: dict) -> None:
         for event in referral["history"]:
             what = _status_words(event["status"]) if event["status"] else (event["outcome"] or event["kind"])
             doc.paragraph(f"{uk_datetime(event['occurred_at'])}: {what.replace('_', ' ')}")
+        for message in referral.get("messages", []):
+            sender = _("You") if message["from"] == "you" else referral["organisation"]
+            doc.label(_("%(sender)s, %(when)s", sender=sender, when=uk_datetime(message["sent_at"])))
+            doc.paragraph(message["body"])
 
 
 def _status_words(status: str) -> str:

@@ -13,7 +13,7 @@ from portal.auth.roles import Role
 from portal.cases.models import EvidenceFile, Report, TimelineEvent, VictimsCodeDeadline, WitnessLink
 from portal.extensions import db
 from portal.i18n import N_
-from portal.messages.models import WitnessMessage
+from portal.messages.models import ReferralMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import ReportDraft
 from portal.support.models import Consent, NeedsAssessment, Organisation, Referral
@@ -111,16 +111,21 @@ def emails(user: User) -> list[OutboxMessage]:
 REFERRAL_READS = {
     "referral.viewed": N_("Your referral to them"),
     "referral.exported": N_("Your referral to them, in a download of their referrals"),
+    "referral.progress_viewed": N_("How your case is going, which you agreed to share with them"),
+    "referral.messages_viewed": N_("Your messages with them"),
 }
+# Reads of one referral (its reference is the audit's object).
+ONE_REFERRAL_READS = ("referral.viewed", "referral.progress_viewed", "referral.messages_viewed")
 
 
 def _referral_reads(user: User, limit: int) -> list[Viewing]:
-    """Support organisations' reads of the referrals on the person's cases (a referral opened, or included in a
-    download of the organisation's referrals), named by the organisation. One query."""
+    """Support organisations' reads of the referrals on the person's cases (a referral opened, how the case is going
+    or the messages with them read, or a referral included in a download of the organisation's referrals), named by
+    the organisation. One query."""
     rows = db.session.execute(
         select(AuditEvent.occurred_at, Report.crime_number, AuditEvent.action, Organisation.name)
         .join(Referral, or_(
-            and_(AuditEvent.action == "referral.viewed", AuditEvent.object_type == "referral",
+            and_(AuditEvent.action.in_(ONE_REFERRAL_READS), AuditEvent.object_type == "referral",
                  AuditEvent.object_id == Referral.reference),
             and_(AuditEvent.action == "referral.exported", AuditEvent.object_type == "organisation",
                  AuditEvent.object_id == cast(Referral.organisation_id, String),
@@ -236,6 +241,19 @@ def witness_messages(link_ids: list[int]) -> dict[int, list[WitnessMessage]]:
         for message in db.session.scalars(select(WitnessMessage).where(WitnessMessage.witness_link_id.in_(link_ids))
                                           .order_by(WitnessMessage.sent_at, WitnessMessage.id)):
             messages[message.witness_link_id].append(message)
+    return messages
+
+
+def support_messages(user: User) -> dict[int, list[ReferralMessage]]:
+    """The messages between the person and the organisations their own referrals went to, by referral, oldest
+    first. One query."""
+    messages: defaultdict[int, list[ReferralMessage]] = defaultdict(list)
+    for message in db.session.scalars(
+            select(ReferralMessage).join(Referral, Referral.id == ReferralMessage.referral_id)
+            .join(Report, Report.id == Referral.report_id)
+            .where(Report.reporter_user_id == user.id, Referral.witness_link_id.is_(None))
+            .order_by(ReferralMessage.sent_at, ReferralMessage.id)):
+        messages[message.referral_id].append(message)
     return messages
 
 

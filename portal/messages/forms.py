@@ -1,5 +1,5 @@
 """Message forms: a GOV.UK character count; for the victim whether it adds to their report; witnesses and witness
-care."""
+care; the person referred and their support worker."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, TextAreaField
@@ -57,3 +57,19 @@ class WitnessCareMessageForm(PortalForm):
     body = body_field("Your reply", "The witness reads this when they next sign in. Someone else may see their "
                                     "screen, so write nothing you would not put in a letter to them.")
     submit = submit("Send reply")
+
+
+class SupportMessageForm(PortalForm):
+    """The person referred writes to their support organisation."""
+
+    body = body_field(_l("Your message"), _l("For example, a question for your support worker, or a good time to "
+                                             "talk."))
+    submit = submit(_l("Send message"))
+
+
+class PartnerMessageForm(PortalForm):
+    """A support worker writes to the person referred (partner pages are English)."""
+
+    body = body_field("Your message", "They read this when they next sign in. Someone else may see their screen, so "
+                                      "write nothing you would not put in a letter to them.")
+    submit = submit("Send message")

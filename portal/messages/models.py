@@ -1,4 +1,5 @@
-"""Messages on a case: the victim with the police, and each witness with the Witness Care Unit."""
+"""Messages on a case: the victim with the police, each witness with the Witness Care Unit, and the person referred
+with their support organisation."""
 
 from datetime import datetime
 
@@ -35,6 +36,25 @@ class WitnessMessage(Base):
     witness_link_id: Mapped[int] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"), index=True)
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     from_staff: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class ReferralMessage(Base):
+    """One message between the person referred and the support organisation, in that referral's own thread.
+
+    A table of its own, apart from the police's and witness care's threads, so no query for one can return another.
+    ``from_partner`` is true when the organisation wrote it; ``read_at`` is when the other side first opened the
+    thread after it.
+    """
+
+    __tablename__ = "referral_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_partner: Mapped[bool]
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime]
     read_at: Mapped[datetime | None]

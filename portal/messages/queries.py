@@ -1,5 +1,5 @@
 """Read-only queries for message threads and unread counts: victims' with the police, witnesses' with witness
-care."""
+care, and the person referred's with their support organisation."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.auth.staff_names import staff_names
 from portal.cases.models import Report, WitnessLink
 from portal.extensions import db
-from portal.messages.models import CaseMessage, WitnessMessage
+from portal.messages.models import CaseMessage, ReferralMessage, WitnessMessage
 
 
 def thread(report) -> list[CaseMessage]:
@@ -104,3 +104,31 @@ def threads_waiting() -> list[WaitingThread]:
         .group_by(Report.crime_number, WitnessLink.id, WitnessLink.invited_email)
         .order_by(func.min(WitnessMessage.sent_at), WitnessLink.id))
     return [WaitingThread(*row) for row in rows]
+
+
+def referral_thread(referral) -> list[ReferralMessage]:
+    """Every message between the person referred and the organisation on this referral, oldest first."""
+    return list(db.session.scalars(select(ReferralMessage).where(ReferralMessage.referral_id == referral.id)
+                                   .order_by(ReferralMessage.sent_at, ReferralMessage.id)))
+
+
+def _unread_on_referrals(referral_ids: Iterable[int], from_partner: bool) -> dict[int, int]:
+    ids = list(referral_ids)
+    if not ids:
+        return {}
+    return {referral_id: count for referral_id, count in db.session.execute(
+        select(ReferralMessage.referral_id, func.count(ReferralMessage.id))
+        .where(ReferralMessage.referral_id.in_(ids), ReferralMessage.from_partner.is_(from_partner),
+               ReferralMessage.read_at.is_(None))
+        .group_by(ReferralMessage.referral_id)
+    )}
+
+
+def unread_for_partner(referral_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these referrals with any, how many of the person's messages the organisation has not read."""
+    return _unread_on_referrals(referral_ids, from_partner=False)
+
+
+def unread_from_support(referral_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these referrals with any, how many of the organisation's messages the person has not read."""
+    return _unread_on_referrals(referral_ids, from_partner=True)

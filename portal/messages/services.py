@@ -1,4 +1,5 @@
-"""Write messages and mark them read. The only code that writes messages.
+"""Write messages and mark them read: the victim's with the police, and the person referred's with their support
+organisation. The only code that writes them.
 
 Emails about a message never carry its text or the crime number: a neutral subject and a sign-in link.
 """
@@ -12,14 +13,17 @@ from portal.audit.services import record_audit
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.access import require_victim
+from portal.cases.models import Report
 from portal.cases.timeline import add_timeline_event
 from portal.clock import utcnow
 from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
-from portal.messages.models import CaseMessage
-from portal.notifications.services import queue_email_to, queue_for_reporter
+from portal.messages.models import CaseMessage, ReferralMessage
+from portal.notifications.services import queue_email, queue_email_to, queue_for_reporter
+from portal.support.referral_states import OPEN_STATUSES
+from portal.support.referrals import partner_can_see
 
 BODY_MAX = 3000
 STAFF_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -105,6 +109,84 @@ def mark_read(reader, report) -> int:
         update(CaseMessage)
         .where(CaseMessage.report_id == report.id, CaseMessage.from_staff.is_(from_staff),
                CaseMessage.read_at.is_(None))
+        .values(read_at=utcnow())
+    ))
+    db.session.commit()
+    return result.rowcount
+
+
+# The person referred and their support organisation -----------------------------------------------------------
+
+
+def referral_thread_open(referral) -> bool:
+    """Whether either side can write on the referral: the victim's own (not a witness's), still open, under consent
+    that has not been withdrawn."""
+    return (referral.witness_link_id is None and referral.status in OPEN_STATUSES
+            and referral.consent is not None and referral.consent.is_active)
+
+
+def _referral_report(referral) -> Report:
+    report = db.session.get(Report, referral.report_id)
+    if report is None:
+        raise DomainError(N_("That case is not linked to your account"))
+    return report
+
+
+@refusals_roll_back
+def send_to_support_worker(user, referral, body: str) -> ReferralMessage:
+    """The victim writes to the organisation their referral went to. The organisation is emailed a neutral line and a
+    sign-in link, never the text."""
+    report = _referral_report(referral)
+    require_victim(user, report)
+    if not referral_thread_open(referral):
+        raise DomainError(N_("You cannot send messages about this referral now"), field="body")
+    text = clean_body(body)
+    message = ReferralMessage(referral_id=referral.id, sender_id=user.id, from_partner=False, body=text,
+                              sent_at=utcnow())
+    db.session.add(message)
+    record_audit(user.id, "message.sent", "referral", referral.reference, "to the support organisation")
+    if referral.organisation.email:
+        queue_email(referral.organisation.email, "partner_new_message", locale=DEFAULT_LANGUAGE,
+                    sign_in_link=_sign_in_link())
+    db.session.commit()
+    return message
+
+
+@refusals_roll_back
+def send_to_person_referred(partner, referral, body: str) -> ReferralMessage:
+    """A support worker writes to the person referred. They are told there is a message as every message to them is
+    sent: by a safe channel, outside their quiet hours, in neutral words if they asked, never with the text."""
+    if not partner_can_see(partner, referral) or not referral_thread_open(referral):
+        raise DomainError(N_("You cannot send messages about this referral now"), field="body")
+    report = _referral_report(referral)
+    if report.reporter_user_id is None:
+        raise DomainError(N_("Nobody can read messages on this case: it is not linked to an account"), field="body")
+    text = clean_body(body)
+    message = ReferralMessage(referral_id=referral.id, sender_id=partner.id, from_partner=True, body=text,
+                              sent_at=utcnow())
+    db.session.add(message)
+    record_audit(partner.id, "message.sent", "referral", referral.reference, "to the person referred")
+    queue_for_reporter(report, "new_message", sign_in_link=_sign_in_link())
+    db.session.commit()
+    return message
+
+
+def mark_referral_thread_read(reader, referral) -> int:
+    """Mark the other side's unread messages on the referral as read; a support worker reading the thread is audited
+    (the person sees it under who viewed their case). Returns how many."""
+    if reader is not None and reader.role == Role.PARTNER:
+        if not partner_can_see(reader, referral):
+            raise DomainError(N_("That case is not linked to your account"))
+        from_partner = False
+        record_audit(reader.id, "referral.messages_viewed", "referral", referral.reference)
+    else:
+        require_victim(reader, _referral_report(referral))
+        from_partner = True
+    # An UPDATE's result is a CursorResult, which has the rowcount (Session.execute is typed as a plain Result).
+    result = cast(CursorResult, db.session.execute(
+        update(ReferralMessage)
+        .where(ReferralMessage.referral_id == referral.id, ReferralMessage.from_partner.is_(from_partner),
+               ReferralMessage.read_at.is_(None))
         .values(read_at=utcnow())
     ))
     db.session.commit()

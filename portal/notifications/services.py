@@ -41,6 +41,7 @@ SUBJECTS = {
     "support_offer": _l("You have an update"),
     "partner_referral": _l("You have a new item to review"),
     "partner_referral_withdrawn": _l("An item has been withdrawn"),
+    "partner_new_message": _l("You have a new message"),
     "survey_invite": _l("Tell us what you think"),
     "check_in_invite": _l("How are you getting on?"),
     "tracking_code": _l("Your code"),

@@ -7,9 +7,11 @@ case itself, so a page cannot show a field the victim did not agree to share.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from portal import contact_needs
+from portal.i18n import DEFAULT_LANGUAGE
 from portal.partners import queries
 from portal.reporting.forms import CHANNELS
 from portal.support.assessments import LEVEL_WORDS, latest_assessment
@@ -17,6 +19,7 @@ from portal.support.enums import ConsentScope
 from portal.support.matching import LANGUAGE_NAMES
 from portal.support.models import Referral
 from portal.support.referrals import WITNESS_SCOPES
+from portal.tracking.hearings import hearings_to_come
 
 CHANNEL_WORDS = dict(CHANNELS)
 CONTACT_METHOD_WORDS = {"phone": _l("Phone call"), "text": _l("Text message"), "email": _l("Email"),
@@ -26,6 +29,7 @@ SCOPE_WORDS = {
     ConsentScope.CATEGORY_AND_DATES: _l("What kind of crime it was, and when it happened"),
     ConsentScope.CONTACT_DETAILS: _l("Their name, how to contact them, and their communication needs"),
     ConsentScope.DESCRIPTION: _l("What they told the police happened"),
+    ConsentScope.PROGRESS: "How the case is going: the updates the police send them, and any court dates",
 }
 
 
@@ -152,3 +156,55 @@ def case_view(referral: Referral) -> CaseView | None:
         category_and_dates=category_and_dates, contact=contact, description=description,
         shared=tuple(str(SCOPE_WORDS[s]) for s in offered if s in covered),
         not_shared=tuple(str(SCOPE_WORDS[s]) for s in offered if s not in covered), for_witness=for_witness)
+
+
+# The updates that say how a case is going. Not the person's own requests, words or contact preferences (their own
+# to share, under other parts of the consent), nor their support elsewhere (another organisation's business).
+PROGRESS_KINDS = frozenset({"received", "decision", "update", "progress", "hearing_change"})
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    """One update the victim was sent, in English (partner pages are English)."""
+
+    occurred_at: datetime
+    title: str
+    body: str | None
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """A hearing still to come."""
+
+    place: str
+    starts: datetime
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """How the case is going, as the victim sees it: their updates, newest first, and hearings to come."""
+
+    reference: str
+    updates: tuple[ProgressUpdate, ...]
+    hearings: tuple[Hearing, ...]
+
+
+def shares_progress(referral: Referral) -> bool:
+    """Whether the victim's active consent covers how the case is going (never a witness's referral)."""
+    consent = referral.consent
+    return (referral.witness_link_id is None and consent is not None
+            and consent.covers(ConsentScope.PROGRESS))
+
+
+def progress_view(referral: Referral) -> ProgressView | None:
+    """The case's victim-visible updates and hearing dates, or None unless the consent, active, covers them."""
+    if not shares_progress(referral):
+        return None
+    report = queries.report_for(referral)
+    if report is None:
+        return None
+    with force_locale(DEFAULT_LANGUAGE):
+        updates = tuple(ProgressUpdate(event.occurred_at, event.shown_title, event.shown_body)
+                        for event in queries.progress_events(report.id, PROGRESS_KINDS))
+    hearings = tuple(Hearing(hearing.place, hearing.starts) for hearing in hearings_to_come(report))
+    return ProgressView(reference=referral.reference, updates=updates, hearings=hearings)

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
 from portal.auth.models import User
-from portal.cases.models import Report, WitnessLink
+from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.paging import page_within
@@ -148,6 +148,14 @@ def count_visible(organisation_id: int) -> int:
 def report_for(referral: Referral) -> Report | None:
     """The case a referral was made from."""
     return db.session.get(Report, referral.report_id)
+
+
+def progress_events(report_id: int, kinds) -> list[TimelineEvent]:
+    """The case's victim-visible updates of these kinds, newest first (internal events are never loaded)."""
+    return list(db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.report_id == report_id, TimelineEvent.visible_to_victim.is_(True),
+                                    TimelineEvent.kind.in_(list(kinds)))
+        .order_by(TimelineEvent.occurred_at.desc(), TimelineEvent.id.desc())))
 
 
 def witness_for(referral: Referral) -> tuple[WitnessLink, User] | None:

@@ -25,7 +25,7 @@ from portal.clock import LONDON
 from portal.domain import DomainError
 from portal.partners import queries
 from portal.partners import services as partner_services
-from portal.partners.case_view import case_view
+from portal.partners.case_view import case_view, progress_view, shares_progress
 from portal.partners.forms import AcceptForm, CloseForm, ConcernForm, ContactForm, DeclineForm, ServiceForm
 from portal.spreadsheets import spreadsheet_safe
 from portal.support import referral_text, referrals, schedules
@@ -149,8 +149,24 @@ def _show(referral: Referral, accept_form: AcceptForm | None = None):
         can_decline=can_move(referral.status, S.DECLINED), can_contact=referral.status in CONTACTABLE,
         can_close=can_move(referral.status, S.CLOSED), can_raise_concern=partner_services.can_raise_concern(referral),
         concerns=queries.concerns_raised(referral), concern_states=CONCERN_STATES, concern_colours=STATE_COLOURS,
-        owed=OWED)
+        owed=OWED, shares_progress=shares_progress(referral))
     record_read(current_user.id, "referral.viewed", "referral", referral.reference)
+    return page
+
+
+@bp.route("/referrals/<reference>/progress")
+@role_required(Role.PARTNER)
+@linked
+def progress(reference: str):
+    """How the case is going: the updates the victim was sent and hearings to come, only while the victim's consent
+    covers them (otherwise 'not found', as for a referral that does not exist). Every read is audited, and the
+    victim sees it under who viewed their case."""
+    found = _visible_or_404(reference)
+    view = progress_view(found)
+    if view is None:
+        abort(404)
+    page = render_template("partners/progress.html", referral=found, view=view, **_bar(found))
+    record_read(current_user.id, "referral.progress_viewed", "referral", found.reference)
     return page
 
 

@@ -15,6 +15,7 @@ STAFF_SCOPE_WORDS = {
     "category_and_dates": _l("What kind of crime it was, and when it happened"),
     "contact_details": _l("The victim’s name, how to contact them, and their communication needs"),
     "description": _l("What the victim told us happened"),
+    "progress": _l("How the case is going: the victim’s updates and any court dates"),
 }
 
 

@@ -28,6 +28,8 @@ class ConsentScope(enum.StrEnum):
     CATEGORY_AND_DATES = "category_and_dates"
     CONTACT_DETAILS = "contact_details"
     DESCRIPTION = "description"
+    # How the case is going: the updates the victim sees and the hearing dates (portal.partners.case_view).
+    PROGRESS = "progress"
 
 
 class ConsentSource(enum.StrEnum):

@@ -61,6 +61,9 @@ SCOPE_HINTS = {
                                            "need to contact them yourself."),
     ConsentScope.DESCRIPTION.value: _l("So you do not have to explain it all again. Leave this out if you would "
                                        "rather tell them yourself."),
+    ConsentScope.PROGRESS.value: _l("So your support worker knows what is happening without asking you. They see "
+                                    "the updates we send you and any court dates, and stop seeing them the moment "
+                                    "you stop sharing."),
 }
 DELIVERY_FILTERS = [("online", _l("Online")), ("in_person", _l("In person"))]
 KIND_FILTERS = [("service", _l("Support services")), ("peer_group", _l("Peer-support groups"))]

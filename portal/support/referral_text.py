@@ -141,4 +141,5 @@ SCOPE_WORDS = {
     "category_and_dates": N_("What kind of crime it was, and when it happened"),
     "contact_details": N_("Your name, how to contact you, and your communication needs"),
     "description": N_("What you told us happened"),
+    "progress": N_("How your case is going: the updates we send you and any court dates"),
 }

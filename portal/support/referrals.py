@@ -318,6 +318,37 @@ def withdraw_consent(user: User, consent: Consent) -> Consent:
     return consent
 
 
+def set_progress_sharing(user: User, consent: Consent, share: bool) -> Consent:
+    """The victim starts or stops sharing how their case is going (its updates and hearing dates) with an
+    organisation they consented to. Stopping takes effect at once: the organisation's next page no longer has it."""
+    report = db.session.get(Report, consent.report_id)
+    try:
+        require_victim(user, report)
+        if consent.witness_link_id is not None:
+            raise DomainError(N_("Select what to share from the list"))
+        if not consent.is_active:
+            raise DomainError(N_("You have already withdrawn this consent"))
+    except DomainError as error:
+        _refuse(error)
+    scopes = set(consent.scopes or [])
+    if (ConsentScope.PROGRESS.value in scopes) == share:
+        return consent
+    scopes ^= {ConsentScope.PROGRESS.value}
+    consent.scopes = sorted(scopes)  # a new list, so the JSON column is written
+    if share:
+        title = N_("You started sharing how your case is going with %(organisation)s")
+        body = N_("They can see the updates we send you and any court dates, until you stop sharing them.")
+    else:
+        title = N_("You stopped sharing how your case is going with %(organisation)s")
+        body = N_("They can no longer see your updates or court dates.")
+    add_timeline_event(report.id, "support", title, body, actor_id=user.id, victim=True,
+                       values={"organisation": consent.organisation.name})
+    record_audit(user.id, "consent.progress_shared" if share else "consent.progress_withdrawn", "consent",
+                 str(consent.id), report.crime_number)
+    _commit()
+    return consent
+
+
 # Police staff ------------------------------------------------------------------------------------------------
 
 

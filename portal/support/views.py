@@ -402,6 +402,29 @@ def withdraw(crime_number: str, consent_id: int):
     return render_template("support/withdraw.html", form=form, report=report, consent=consent)
 
 
+@bp.route("/<crime_number>/consents/<int:consent_id>/progress", methods=["POST"])
+@role_required(Role.VICTIM)
+def progress_sharing(crime_number: str, consent_id: int):
+    """Start or stop sharing how the case is going with an organisation the victim consented to."""
+    report = _case(crime_number)
+    consent = next((c for c in referrals.consents_for_case(report.id) if c.id == consent_id), None)
+    if consent is None:
+        abort(404)
+    form = PortalForm()
+    share = request.form.get("share") == "yes"
+    if form.validate_on_submit():
+        organisation = consent.organisation.name
+        try:
+            referrals.set_progress_sharing(current_user, consent, share)
+        except DomainError as error:
+            flash(error.message, "information")
+        else:
+            flash(_("%(organisation)s can now see how your case is going.", organisation=organisation) if share
+                  else _("%(organisation)s can no longer see how your case is going.", organisation=organisation),
+                  "success")
+    return redirect(url_for("support.consents", crime_number=report.crime_number))
+
+
 # The directory and guides (open to everyone) ------------------------------------------------------------------
 
 

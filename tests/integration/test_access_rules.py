@@ -111,3 +111,22 @@ def test_anonymous_visitors_cannot_use_any_protected_route(area_app):
         response = client.open(sample_url(rule), method=method)
         assert response.status_code == 302, rule.rule
         assert response.headers["Location"].startswith("/login")
+
+
+# How a case is going and the messages on a referral, as the support organisation sees them: for partners only.
+# Whether a partner may open one referral's (its organisation's, under consent covering it) is the case access
+# matrix's; without the consent, the 404 of a referral that does not exist.
+SUPPORT_NETWORK_ROUTES = {
+    "/partner/referrals/<reference>/progress": ("partners.progress", frozenset({Role.PARTNER})),
+    "/partner/referrals/<reference>/messages": ("messages.partner_thread", frozenset({Role.PARTNER})),
+    "/cases/<crime_number>/support/<reference>/messages": ("messages.support_thread", frozenset({Role.VICTIM})),
+    "/support/<crime_number>/consents/<int:consent_id>/progress": ("support.progress_sharing",
+                                                                   frozenset({Role.VICTIM})),
+}
+
+
+def test_progress_and_referral_messages_declare_their_roles(app):
+    """The URL-map walk finds each route of the support network, each allowing only its one role."""
+    found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
+    for path, expected in SUPPORT_NETWORK_ROUTES.items():
+        assert found[path] == expected, path

@@ -148,6 +148,18 @@ ROUTES = [
     Route("support_withdraw", "support.withdraw", "GET", "/support/{cn}/consents/{consent}/withdraw"),
     Route("support_withdraw_other_case", "support.withdraw", "GET",
           "/support/{cn}/consents/{other_consent}/withdraw"),
+    # Sharing how the case is going, the messages with the support worker, and what the partner sees of them.
+    Route("support_progress_sharing", "support.progress_sharing", "POST", "/support/{cn}/consents/{consent}/progress",
+          "/support/{cn}/consents", {"share": "yes"}),
+    Route("support_progress_sharing_other_case", "support.progress_sharing", "POST",
+          "/support/{cn}/consents/{other_consent}/progress", "/support/{cn}/consents", {"share": "yes"}),
+    Route("support_messages", "messages.support_thread", "GET", "/cases/{cn}/support/{referral}/messages"),
+    Route("support_messages_send", "messages.support_thread", "POST", "/cases/{cn}/support/{referral}/messages",
+          "/cases/{cn}/support/{referral}/messages", {"body": "Can we talk on Tuesday?"}),
+    Route("partner_progress", "partners.progress", "GET", "/partner/referrals/{referral}/progress"),
+    Route("partner_messages", "messages.partner_thread", "GET", "/partner/referrals/{referral}/messages"),
+    Route("partner_messages_send", "messages.partner_thread", "POST", "/partner/referrals/{referral}/messages",
+          "/partner/referrals/{referral}/messages", {"body": "I will call you on Tuesday."}),
     Route("staff_new_referral", "support_staff.new_referral", "GET", "/staff/cases/{cn}/referrals/new"),
     Route("staff_record_consent", "support_staff.record_consent", "GET",
           "/staff/cases/{cn}/referrals/{suggestion}/consent"),
@@ -238,6 +250,13 @@ _ROWS = {
     "support_consents":                (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
     "support_withdraw":                (_L, _OK, _404, _404, _404, _403, _403, _403, _403, _403),
     "support_withdraw_other_case":     (_L, _404, _404, _404, _404, _403, _403, _403, _403, _403),
+    "support_progress_sharing":        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_progress_sharing_other_case": (_L, _404, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_messages":                (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "support_messages_send":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "partner_progress":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_messages":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_messages_send":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "staff_new_referral":              (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_record_consent":            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "staff_record_consent_other_case": (_L, _403, _403, _403, _403, _404, _404, _403, _403, _403),
@@ -406,7 +425,7 @@ def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
     report, other = db.session.get(Report, report_id), db.session.get(Report, other_report_id)
     assessment = assessments.save_assessment(victim, report, NeedsAnswers(daily_life=Impact.QUITE_A_LOT))
     assessments.choose_level(victim, assessment, "contact", peer=True)
-    scopes = ["category_and_dates", "contact_details"]
+    scopes = ["category_and_dates", "contact_details", "progress"]
     referral = referrals.refer_with_consent(victim, report, service, "contact", scopes)
     other_referral = referrals.refer_with_consent(other_victim, other, service, "contact", scopes)
     send_due()  # the after-decision survey and the first check-in, on both cases

@@ -17,7 +17,7 @@ from portal.clock import utcnow
 from portal.data_rights.export import EXPORTED_TABLES, LEFT_OUT, NOT_EXPORTED_TABLES, PDF_HEADINGS, RENAMED
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
-from portal.messages.models import CaseMessage, WitnessMessage
+from portal.messages.models import CaseMessage, ReferralMessage, WitnessMessage
 from portal.reporting.services import start_draft
 from portal.support.enums import ConsentSource, ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral, ReferralEvent
@@ -114,6 +114,8 @@ def everything(app, make_user) -> dict:
         db.session.flush()
         db.session.add(ReferralEvent(referral_id=referral.id, occurred_at=now, kind="status", status="contacted",
                                      note="Another working note"))
+        db.session.add(ReferralMessage(referral_id=referral.id, sender_id=victim.id, from_partner=False,
+                                       body="Can we talk on Tuesday?", sent_at=now, read_at=now))
         db.session.add(Survey(report_id=report.id, kind=SurveyKind.AFTER_DECISION, invited_at=now, answered_at=now,
                               overall=4, kept_informed=3, treated_fairly=5, ease_of_reporting=4,
                               comment="The officer was kind."))

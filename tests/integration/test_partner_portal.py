@@ -27,7 +27,7 @@ from tests.support_helpers import make_organisation, make_service
 from tests.triage_helpers import make_report
 from tests.wizard import error_messages
 
-ALL_SCOPES = ("category_and_dates", "contact_details", "description")
+ALL_SCOPES = ("category_and_dates", "contact_details", "description", "progress")
 STALE = "This referral changed while you were looking at it"
 
 

@@ -34,8 +34,9 @@ BUDGET = {
     # the case's other pages (issue 21), each after the user and the case:
     # the timeline, and the requests with who answered them ("What you asked us")
     "victim case updates": (Role.VICTIM, 4),
-    # the latest assessment, the referrals with their organisations and services
-    "victim case support": (Role.VICTIM, 4),
+    # the latest assessment, the referrals with their organisations and services, and (issue 23) the messages from
+    # the organisations not read yet, in one grouped query
+    "victim case support": (Role.VICTIM, 5),
     # the files
     "victim case what you told us": (Role.VICTIM, 3),
     # the Victims' Code promises and whether each was met
@@ -49,8 +50,9 @@ BUDGET = {
     # user, count, a page of tasks with their cases and holders, the headline counts
     "task queue": (Role.OFFICER, 8),
     "partner inbox": (Role.PARTNER, 4),
-    # + the safeguarding concerns the organisation raised on the case, with the police's answers
-    "partner referral": (Role.PARTNER, 7),
+    # + the safeguarding concerns the organisation raised on the case, with the police's answers, and (issue 23) the
+    # person's messages not read yet
+    "partner referral": (Role.PARTNER, 8),
     "insight overview": (Role.COMMISSIONER, 8),
     "insight demand": (Role.COMMISSIONER, 7),
     # + the anonymous feedback by rating, read live (one grouped statement for both feedback figures)

@@ -56,6 +56,8 @@ NEEDS_NO_TASK = {
     "support.refer": "a referral to the charity's inbox, with a first-contact due time",
     "support.suggestion": "the answer to an officer's suggestion; a yes becomes a referral to the charity's inbox",
     "support.withdraw": "withdraws consent at once; the charity's referral closes",
+    "support.progress_sharing": "shares, or stops sharing, how the case is going with the charity at once",
+    "messages.support_thread": "a message goes to the charity's unread messages, counted in its referral inbox",
     # Answers the service asked for: they feed the insight pages.
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
