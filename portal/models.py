@@ -27,6 +27,7 @@ from portal.insight.models import (
 from portal.messages.models import CaseMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
 from portal.reporting.models import Diversion, ReportDraft, ResumeLink
+from portal.support.group_models import GroupPlace, GroupSessionChange
 from portal.support.models import (
     Consent,
     NeedsAssessment,
@@ -41,6 +42,7 @@ from portal.track.models import TrackingCode
 from portal.tracking.models import CourtAvailability
 
 __all__ = [
+    "GroupPlace", "GroupSessionChange",
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
     "TimelineEvent", "User", "WitnessMessage",

@@ -96,6 +96,11 @@ NOT_EXPORTED_TABLES = {
     "service_feedback": "Anonymous feedback on the service (/feedback): a rating, an optional comment, the day and "
                         "the kind of page, with no account, report, address or time of day, so no row can be found "
                         "for one person. It is not personal data.",
+    "group_places": "A place in a peer-support group or on its waiting list, from a referral closed as 'joined the "
+                    "group'. Joining, waiting, moving up and leaving are each in the timeline (reports[].timeline), "
+                    "and the referral's outcome in reports[].support.referrals[].",
+    "group_session_changes": "Meetings of a group that its coordinator cancelled or moved: about the group, not the "
+                             "person. Each change a member was told of is in their timeline.",
 }
 _ID = "The database's own number for the row."
 _LINK = "The link to the record it belongs to, which the download shows it under."

@@ -27,8 +27,9 @@ from portal.partners import queries
 from portal.partners import services as partner_services
 from portal.partners.case_view import case_view, progress_view, shares_progress
 from portal.partners.forms import AcceptForm, CloseForm, ConcernForm, ContactForm, DeclineForm, ServiceForm
+from portal.partners.group_forms import SessionChangeForm
 from portal.spreadsheets import spreadsheet_safe
-from portal.support import referral_text, referrals, schedules
+from portal.support import places, referral_text, referrals, schedules
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.enums import ReferralStatus as S
 from portal.support.enums import ServiceKind
@@ -430,3 +431,76 @@ def edit_service(service_id: int):
         return redirect(url_for("partners.services"))
     return render_template("partners/service_form.html", form=form, service=service,
                            peer_group=ServiceKind.PEER_GROUP)
+
+
+# Running a peer-support group: members, the waiting list, and meetings cancelled or moved -----------------
+
+
+def _group_or_404(service_id: int):
+    """A peer-support group of the partner's own organisation; another organisation's is 'not found'."""
+    group = places.group_of(current_user, service_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _group_page(template: str, group, **context):
+    page = render_template(template, group=group, organisation=_organisation(), describe=schedules.describe,
+                           schedule_of=schedules.of, members_count=places.member_count(group.id),
+                           can_see=lambda place: referrals.partner_can_see(current_user, place.referral),
+                           changes=places.session_changes(group.id), **context)
+    record_read(current_user.id, "group.viewed", "support_service", str(group.id))
+    return page
+
+
+@bp.route("/services/<int:service_id>/members")
+@role_required(Role.PARTNER)
+@linked
+def group_members(service_id: int):
+    """A group's members, each holding a place until the coordinator records that they left."""
+    group = _group_or_404(service_id)
+    return _group_page("partners/group_members.html", group, people=places.members(group.id),
+                       waiting=len(places.waiting_list(group.id)))
+
+
+@bp.route("/services/<int:service_id>/waiting-list")
+@role_required(Role.PARTNER)
+@linked
+def group_waiting_list(service_id: int):
+    """A group's waiting list, in order: the first gets the next free place."""
+    group = _group_or_404(service_id)
+    return _group_page("partners/group_waiting_list.html", group, people=places.waiting_list(group.id))
+
+
+@bp.route("/services/<int:service_id>/places/<int:place_id>/left", methods=["POST"])
+@role_required(Role.PARTNER)
+@linked
+def group_left(service_id: int, place_id: int):
+    """Record that a member left (the first person waiting takes the place), or that someone left the list."""
+    group = _group_or_404(service_id)
+    waiting = request.form.get("list") == "waiting"
+    try:
+        places.record_left(current_user, group.id, place_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash("Recorded. They no longer hold a place." if not waiting else "Removed from the waiting list.",
+              "success")
+    return redirect(url_for("partners.group_waiting_list" if waiting else "partners.group_members",
+                            service_id=group.id))
+
+
+@bp.route("/services/<int:service_id>/meetings", methods=["GET", "POST"])
+@role_required(Role.PARTNER)
+@linked
+def group_meeting(service_id: int):
+    """Cancel or move one meeting of a group: every member is told by their safe channels."""
+    group = _group_or_404(service_id)
+    form = SessionChangeForm()
+    if form.saved_with(lambda details: places.change_session(current_user, group.id, **details),
+                       lambda: {"session_on": form.session_on.data, "change": form.change.data,
+                                "moved_to": form.moved_to.data, "starts_at": form.starts_at.data}):
+        flash("The members have been told.", "success")
+        return redirect(url_for("partners.group_members", service_id=group.id))
+    return render_template("partners/group_meeting.html", form=form, group=group, organisation=_organisation(),
+                           describe=schedules.describe, schedule_of=schedules.of)

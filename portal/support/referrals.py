@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
 from portal.notifications.services import notify_victim, queue_email, queue_for_witness
-from portal.support import referral_text
+from portal.support import places, referral_text
 from portal.support.enums import ConsentScope, ConsentSource, ServiceKind
 from portal.support.enums import ReferralStatus as S
 from portal.support.models import Consent, Organisation, Referral, ReferralEvent, SupportService, whose
@@ -87,13 +87,17 @@ def _clean_scopes(scopes: Iterable[str]) -> list[str]:
 
 
 def places_taken(service_ids: Iterable[int]) -> dict[int, int]:
-    """How many accepted or contacted referrals each service is holding a place for."""
+    """How many places each service is holding: for accepted or contacted referrals, and, in a group, for its
+    members (people who joined keep their place until they leave)."""
     ids = list(service_ids)
     if not ids:
         return {}
     rows = db.session.execute(select(Referral.service_id, func.count()).where(
         Referral.service_id.in_(ids), Referral.status.in_(list(TAKING_A_PLACE))).group_by(Referral.service_id))
-    return {service_id: count for service_id, count in rows}
+    taken = {service_id: count for service_id, count in rows}
+    for service_id, count in places.member_counts(ids).items():
+        taken[service_id] = taken.get(service_id, 0) + count
+    return taken
 
 
 def is_full(service: SupportService) -> bool:
@@ -463,6 +467,8 @@ def _partner_change(partner: User, referral: Referral, expected_version: int, ch
         referral.closed_at = now
         referral.reason_code = change.reason_code
         referral.note = change.note
+    if change.target == S.CLOSED and change.reason_code == places.JOINED:
+        change = places.join(referral, change, now)  # a place in the group, or on its waiting list
     _write(partner, referral, report, change, now, notify=change.victim_title is not None)
     _commit()
     return referral

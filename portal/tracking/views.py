@@ -24,7 +24,7 @@ from portal.forms import PortalForm, options, submit
 from portal.notifications.channels import uk_mobile
 from portal.reporting.evidence import evidence_path
 from portal.reporting.summary_pdf import report_summary_pdf
-from portal.support import assessments, referral_text, referrals
+from portal.support import assessments, places, referral_text, referrals
 from portal.support.directory import restorative_justice_services
 from portal.support.enums import ReferralStatus
 from portal.surveys.services import open_invitations
@@ -171,7 +171,9 @@ def _support(report, suggestions_only: bool = False) -> dict:
     if not suggestions_only:
         support |= {"referrals": [r for r in all_referrals if r.status != ReferralStatus.PROPOSED],
                     "words_for": referral_text.words_for, "decline_words": referral_text.DECLINE_REASONS_FOR_VICTIM,
-                    "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM}
+                    "close_words": referral_text.CLOSE_OUTCOMES_FOR_VICTIM,
+                    "groups": places.places_of(report.id, referrals=all_referrals),
+                    "meeting_changes": places.session_changes}
     return support
 
 

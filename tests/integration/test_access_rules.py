@@ -130,3 +130,20 @@ def test_progress_and_referral_messages_declare_their_roles(app):
     found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
     for path, expected in SUPPORT_NETWORK_ROUTES.items():
         assert found[path] == expected, path
+
+
+# Peer-support groups' members lists and waiting lists (and the pages that change them): for partners only. Which
+# organisation's group a partner may open is the case access matrix's (another organisation's is "not found").
+GROUP_ROUTES = {
+    "/partner/services/<int:service_id>/members": "partners.group_members",
+    "/partner/services/<int:service_id>/waiting-list": "partners.group_waiting_list",
+    "/partner/services/<int:service_id>/places/<int:place_id>/left": "partners.group_left",
+    "/partner/services/<int:service_id>/meetings": "partners.group_meeting",
+}
+
+
+def test_group_members_and_waiting_lists_are_for_partners_only(app):
+    """The URL-map walk finds each group route, and each allows the partner role and no other."""
+    found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
+    for path, endpoint in GROUP_ROUTES.items():
+        assert found[path] == (endpoint, frozenset({Role.PARTNER})), path

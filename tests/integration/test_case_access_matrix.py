@@ -65,6 +65,7 @@ class Route:
     method: str
     path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event} {service} {suggestion}
     #            {other_suggestion} {consent} {other_consent} {referral} {task} {witness_link} {other_witness_link}
+    #            {group} (a peer-support group of the consenting partner's organisation)
     ok_location: str | None = None  # where a successful POST redirects to
     data: dict = field(default_factory=dict)
 
@@ -169,6 +170,12 @@ ROUTES = [
     Route("partner_concern", "partners.concern", "GET", "/partner/referrals/{referral}/concern"),
     Route("partner_concern_send", "partners.concern", "POST", "/partner/referrals/{referral}/concern",
           "/partner/referrals/{referral}", {"concern": "She said her ex-partner has her new address."}),
+    # A peer-support group's members and waiting list: its own organisation's partner only; another organisation's
+    # partner gets the 404 of a group that does not exist.
+    Route("partner_group_members", "partners.group_members", "GET", "/partner/services/{group}/members"),
+    Route("partner_group_waiting_list", "partners.group_waiting_list", "GET",
+          "/partner/services/{group}/waiting-list"),
+    Route("partner_group_meeting", "partners.group_meeting", "GET", "/partner/services/{group}/meetings"),
     Route("survey", "surveys.survey", "GET", "/cases/{cn}/surveys/after_decision"),
     Route("survey_answer", "surveys.survey", "POST", "/cases/{cn}/surveys/after_decision", VICTIM_CASE,
           {"overall": "4"}),
@@ -263,6 +270,9 @@ _ROWS = {
     "partner_referral":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_concern":                 (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_concern_send":            (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_group_members":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_group_waiting_list":      (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_group_meeting":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "survey":                          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
@@ -433,7 +443,7 @@ def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
     other_suggestion = referrals.propose_referral(officer, other, group, "peer")
     return {"service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
             "consent": referral.consent_id, "other_consent": other_referral.consent_id,
-            "referral": referral.reference}
+            "referral": referral.reference, "group": group.id}
 
 
 def client_for(app, world: World, user_kind: str):

@@ -59,7 +59,9 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output
     assert counts() == before
-    assert "Demo referrals: 10 already there" in second.output
+    # Ten referrals in every status, and three people who joined the demo group (two members, one waiting).
+    assert "Demo referrals: 13 already there" in second.output
+    assert "Demo group: Thursday afternoon group already has members" in second.output
 
     today = utcnow().date()
     organisations = db.session.scalars(select(Organisation)).all()

@@ -475,7 +475,8 @@ def test_other_roles_are_refused_every_partner_route(app, client, signed_in, mak
     reference = referral_to(app, make_user, setup)
     signed_in(role)
     for rule in partner_routes(app):
-        url = rule.rule.replace("<reference>", reference).replace("<int:service_id>", str(setup.service_id))
+        url = rule.rule.replace("<reference>", reference).replace("<int:service_id>", str(setup.service_id)) \
+            .replace("<int:place_id>", "1")
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method, data={"version": "1"} if method == "POST" else None)
             assert response.status_code == 403, f"{role} {method} {url}"
@@ -487,7 +488,8 @@ def test_a_partner_without_an_organisation_is_told_to_contact_the_administrator(
     reference = referral_to(app, make_user, setup)
     signed_in(Role.PARTNER)
     for rule in partner_routes(app):
-        url = rule.rule.replace("<reference>", reference).replace("<int:service_id>", str(setup.service_id))
+        url = rule.rule.replace("<reference>", reference).replace("<int:service_id>", str(setup.service_id)) \
+            .replace("<int:place_id>", "1")
         for method in sorted(rule.methods & {"GET", "POST"}):
             response = client.open(url, method=method, data={"version": "1"} if method == "POST" else None)
             assert response.status_code == 200, f"{method} {url}"

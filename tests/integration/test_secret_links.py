@@ -18,7 +18,7 @@ from tests.conftest import SmtpSink, free_port, outbox_rows
 NOT_SECRET = {
     "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind",
     "link_id", "number", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id",
-    "user_id",
+    "place_id", "user_id",
     "weeks",
 }
 SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>",

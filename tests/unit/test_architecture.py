@@ -26,11 +26,13 @@ WRITERS = {
     "portal/messages/witness_services.py",
     "portal/partners/services.py",
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
+    "portal/support/places.py",
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
     "portal/tasks/services.py", "portal/tasks/reminders.py", "portal/track/services.py", "portal/tracking/services.py",
     "portal/tracking/witnesses.py", "portal/tracking/reminders.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
-    "portal/jobs/retention.py", "portal/devtools/demo.py", "portal/devtools/generator.py",
+    "portal/jobs/retention.py", "portal/devtools/demo.py",
+    "portal/devtools/demo_groups.py", "portal/devtools/generator.py",
 }
 SESSION_WRITES = {"add", "add_all", "delete", "commit", "flush", "merge", "bulk_save_objects"}
 WRITE_STATEMENTS = ("update(", "insert(", "delete(", "pg_insert(", "sqlite_insert(")
