@@ -738,6 +738,9 @@ def _support_pdf(doc: Document, support: dict) -> None:
         needs = [words for key, words in (("interpreter", _("An interpreter")), ("bsl", _("British Sign Language")),
                                           ("easy_read", _("Easy read"))) if assessment[key]]
         doc.row(_("Help to communicate"), "; ".join(needs) or _("None"))
+        access = [words for key, words in (("step_free", _("Step-free access (no stairs or steps)")),
+                                           ("online_only", _("Taking part online only"))) if assessment.get(key)]
+        doc.row(_("Getting to support"), "; ".join(access) or _("None"))
         doc.row(_("How to contact you"), assessment["contact_method"])
         doc.row(_("Best time to contact you"), assessment["contact_time"])
     for consent in support["consents"]:

@@ -45,12 +45,15 @@ class CommunicationNeeds:
     contact_time: str | None
     # What the person asked for with their contact preferences (an interpreter in a language, BSL, large print).
     contact_needs: tuple[str, ...] = ()
+    # Access needs from the assessment: no stairs or steps anywhere they go; taking part only online.
+    step_free: bool = False
+    online_only: bool = False
 
     @property
     def any(self) -> bool:
         """Whether there is anything to point out."""
         return bool(self.language or self.interpreter or self.bsl or self.easy_read or self.contact_method
-                    or self.contact_time or self.contact_needs)
+                    or self.contact_time or self.contact_needs or self.step_free or self.online_only)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def _needs(report, witness_link_id: int | None = None) -> CommunicationNeeds | N
         interpreter=assessment.interpreter, bsl=assessment.bsl, easy_read=assessment.easy_read,
         contact_method=str(CONTACT_METHOD_WORDS.get(assessment.contact_method, assessment.contact_method))
         if assessment.contact_method else None,
-        contact_time=assessment.contact_time, contact_needs=from_report)
+        contact_time=assessment.contact_time, contact_needs=from_report,
+        step_free=assessment.step_free, online_only=assessment.online_only)
 
 
 def _witness_contact(report, referral: Referral) -> ContactDetails:

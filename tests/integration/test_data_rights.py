@@ -19,6 +19,8 @@ from portal.extensions import db
 from portal.reporting.models import ReportDraft
 from portal.reporting.services import start_draft
 from portal.support import referrals
+from portal.support.assessments import save_assessment
+from portal.support.recommendation import NeedsAnswers
 from tests.conftest import sign_in_as
 from tests.factories import DEFAULT_PASSWORD
 from tests.pagecheck import assert_good_page, h1_text
@@ -398,3 +400,19 @@ def test_the_export_includes_messages_and_cases_followed_as_a_witness(app, clien
     assert [m["body"] for m in data["messages"]] == ["Is there CCTV?"]
     assert [c["crime_number"] for c in data["witness_cases"]] == [other_case]
     assert "Someone else's words." not in json.dumps(data)
+
+
+def test_the_pdf_lists_the_access_needs_the_person_gave(app, client, make_user):
+    """Step-free access and taking part online only are in the copy of the needs assessment, in words."""
+    victim = make_user(Role.VICTIM)
+    crime_number = make_report(app, victim)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        save_assessment(db.session.get(User, victim.id), report, NeedsAnswers(wants_to_talk=True), step_free=True,
+                        online_only=True)
+    sign_in_as(client, victim)
+    text = "".join(page.extract_text() for page in
+                   PdfReader(io.BytesIO(client.get("/account/data/download.pdf").data)).pages)
+    text = " ".join(text.split())
+    assert "Getting to support" in text
+    assert "Step-free access (no stairs or steps); Taking part online only" in text

@@ -60,7 +60,7 @@ def referral_to(app, make_user, setup: Setup, scopes=ALL_SCOPES, needs: bool = F
         if needs:
             assessments.save_assessment(user, report, NeedsAnswers(wants_to_talk=True), language="pl",
                                         interpreter=True, easy_read=True, contact_method="text",
-                                        contact_time="Weekday mornings")
+                                        contact_time="Weekday mornings", step_free=True, online_only=True)
         referral = referrals.refer_with_consent(user, report, db.session.get(SupportService, setup.service_id),
                                                 "contact", scopes)
         return referral.reference
@@ -270,7 +270,7 @@ def test_only_what_the_consent_covers_is_shown(app, client, signed_in, make_user
     html = page.get_data(as_text=True)
     assert "Bicycle" in html and "Camden" in html
     for private in ("hidden.person@example.org", "07700 900123", "Someone cut the lock", "Sam Victim",
-                    "Polish", "Weekday mornings"):
+                    "Polish", "Weekday mornings", "step-free", "only take part online"):
         assert private not in html
     assert "The person did not agree to share" in html
 
@@ -286,9 +286,9 @@ def test_everything_shared_is_shown_with_communication_needs_first(app, client, 
     for shared in ("shared.person@example.org", "07700 900123", "Someone cut the lock", "Sam Victim",
                    "After 6pm", "Do not leave a voicemail", "Preferred language: Polish", "Needs an interpreter",
                    "Needs information in easy read", "Text message", "Weekday mornings", "A call from a support "
-                   "worker"):
+                   "worker", "Needs step-free access (no stairs or steps)", "Can only take part online"):
         assert shared in html, shared
-    assert html.index("Communication needs") < html.index("Contact details")
+    assert html.index("Communication and access needs") < html.index("Contact details")
     assert "did not agree to share" not in html
 
 

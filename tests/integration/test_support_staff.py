@@ -101,7 +101,7 @@ def test_the_staff_scope_words_cover_the_same_scopes_as_the_victims():
 
 def test_the_case_page_shows_support_needs_referrals_and_consents(app, client, world, officer):
     """Communication needs stand out; each referral and consent is listed with its status and who gave it."""
-    assess(app, world, language="pl", interpreter=True, bsl=True, easy_read=True)
+    assess(app, world, language="pl", interpreter=True, bsl=True, easy_read=True, step_free=True)
     with app.app_context():
         victim = db.session.get(User, world["victim"].id)
         report = case_report(world)
@@ -117,6 +117,7 @@ def test_the_case_page_shows_support_needs_referrals_and_consents(app, client, w
     needs = html[html.index('id="communication-needs"'):]
     needs = needs[:needs.index("</div>")]
     assert "Needs an interpreter (Polish)" in needs and "British Sign Language" in needs and "Easy read" in needs
+    assert "Needs step-free access (no stairs or steps)" in needs and "only take part online" not in needs
     section = html[html.index('id="support"'):html.index(">Property<")]
     assert "A call from a support worker" in section and "and a peer-support group" in section
     assert reference in section and proposed_reference in section
