@@ -303,7 +303,8 @@ def test_the_contact_page_shows_the_persons_rules_for_contact(app, client, signe
     words = text_of(page)
     for rule in ("How to contact them safely", "Safe ways to contact Email, Phone call",
                  "Safe times Weekdays after 6pm", "Voicemail Do not leave a voicemail or a message with anyone else",
-                 "Communication and access needs Interpreter: Polish", "Left a message Only if they said a voicemail is safe"):
+                 "Communication and access needs Interpreter: Polish",
+                 "Left a message Only if they said a voicemail is safe"):
         assert rule in words, rule
 
 
