@@ -156,3 +156,180 @@ def test_the_offer_consent_and_acceptance_end_to_end(app, world):
     assert world["first_client"].post(f"/partner/peer-offers/{ident}/status", data={"status": "paused"}).status_code \
         == 302
     assert "It is paused for now." in world["client"].get(base(world)).get_data(as_text=True)
+
+
+def test_withdrawal_removes_the_offer_from_every_organisation_at_once(app, world):
+    offer_and_agree(world)
+    first, second = supporter_id(app, world["first"]), supporter_id(app, world["second"])
+    assert world["first_client"].post(f"/partner/peer-offers/{first}/accept").status_code == 302
+    assert world["second_client"].get(f"/partner/peer-offers/{second}").status_code == 200
+    confirm = world["client"].get(base(world) + "/withdraw")
+    assert_good_page(confirm)
+    assert world["client"].post(base(world) + "/withdraw").status_code == 302
+    for client, ident in ((world["first_client"], first), (world["second_client"], second)):
+        assert client.get(f"/partner/peer-offers/{ident}").status_code == 404
+        assert client.post(f"/partner/peer-offers/{ident}/accept").status_code == 404
+        for listing in ("/partner/peer-offers?view=new", "/partner/peer-offers?view=accepted",
+                        "/partner/peer-supporters"):
+            assert "Jo" not in client.get(listing).get_data(as_text=True)
+    with app.app_context():
+        offer = db.session.scalar(select(PeerOffer))
+        assert offer.withdrawn_at is not None
+        ended = {s.organisation_id: (s.status, s.ended_at is not None) for s in offer.supporters}
+        assert ended == {world["first"]: (SupporterStatus.LEFT, True), world["second"]: (None, True)}
+        assert queries.active_supporters() == []
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_offer.withdrawn"))
+    page = world["client"].get(base(world)).get_data(as_text=True)
+    assert "Offer to help others" in page  # they may offer again
+
+
+def test_saying_no_shares_and_keeps_nothing(app, world):
+    world["client"].post(base(world) + "/offer", data=OFFER)
+    assert world["client"].post(base(world) + "/share", data={"agree": "no"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(PeerOffer.id)) is None
+        assert db.session.scalar(select(PeerSupporter.id)) is None
+    # Without an answer, the consent page says what is missing and keeps the answers.
+    world["client"].post(base(world) + "/offer", data=OFFER)
+    response = world["client"].post(base(world) + "/share", data={})
+    assert response.status_code == 200
+    assert "Select whether you agree to share your offer" in response.get_data(as_text=True)
+    assert "Jo" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("situation", ["not_answered", "referral_open"])
+def test_only_after_the_12_week_check_in_and_finished_support(app, make_user, situation):
+    with app.app_context():
+        peer_organisation("Camden Peer Network")
+    person = recovered(app, make_user, answered=situation != "not_answered",
+                       status=ReferralStatus.CONTACTED if situation == "referral_open" else ReferralStatus.CLOSED)
+    client = app.test_client()
+    sign_in_as(client, person["victim"])
+    url = f"/cases/{person['crime_number']}/peer-support"
+    page = client.get(url)
+    assert_good_page(page)
+    assert "Offer to help others" not in page.get_data(as_text=True)
+    assert client.post(url + "/offer", data=OFFER).status_code == 302
+    assert client.post(url + "/share", data={"agree": "yes"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(PeerOffer.id)) is None
+
+
+def test_another_organisation_and_another_victim_get_not_found(app, world, make_user):
+    offer_and_agree(world)
+    with app.app_context():
+        elsewhere = peer_organisation("Hackney Only Peers", boroughs=("Hackney",))
+    outsider = app.test_client()
+    sign_in_as(outsider, make_user(Role.PARTNER, organisation_id=elsewhere))
+    ident = supporter_id(app, world["first"])
+    missing = outsider.get("/partner/peer-offers/999999")
+    assert missing.status_code == 404
+    for path in ("", "/decline"):
+        assert outsider.get(f"/partner/peer-offers/{ident}{path}").status_code == 404
+    for path in ("/accept", "/checks", "/status", "/decline"):
+        assert outsider.post(f"/partner/peer-offers/{ident}{path}", data={"reason": "other"}).status_code == 404
+    # The other organisation that got the offer cannot reach this organisation's record of it.
+    assert world["second_client"].get(f"/partner/peer-offers/{ident}").status_code == 404
+    other_victim = app.test_client()
+    sign_in_as(other_victim, make_user(Role.VICTIM))
+    assert other_victim.get(base(world)).status_code == 404
+    assert other_victim.get(base(world) + "/withdraw").status_code == 404
+    assert other_victim.post(base(world) + "/withdraw").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(PeerOffer.withdrawn_at)) is None
+
+
+def test_decline_with_a_reason_and_checks_dates_not_in_the_future(app, world):
+    offer_and_agree(world)
+    ident = supporter_id(app, world["first"])
+    client = world["first_client"]
+    tomorrow = utcnow().date() + timedelta(days=2)
+    response = client.post(f"/partner/peer-offers/{ident}/checks", data={
+        "references_received_on-day": tomorrow.day, "references_received_on-month": tomorrow.month,
+        "references_received_on-year": tomorrow.year})
+    assert response.status_code == 200
+    assert "must be today or in the past" in response.get_data(as_text=True)
+    assert_good_page(response)
+    response = client.post(f"/partner/peer-offers/{ident}/checks", data={"training_completed_on-day": "31",
+                                                                         "training_completed_on-month": "2",
+                                                                         "training_completed_on-year": "2026"})
+    assert "must be a real date" in response.get_data(as_text=True)
+    form = client.get(f"/partner/peer-offers/{ident}/decline")
+    assert_good_page(form)
+    response = client.post(f"/partner/peer-offers/{ident}/decline", data={"reason": "other", "note": ""})
+    assert response.status_code == 200 and "Enter the reason" in response.get_data(as_text=True)
+    response = client.post(f"/partner/peer-offers/{ident}/decline", data={"reason": "<script>"})
+    assert response.status_code == 200 and "Select a reason" in response.get_data(as_text=True)
+    assert client.post(f"/partner/peer-offers/{ident}/decline", data={"reason": "no_capacity"}).status_code == 302
+    declined = client.get("/partner/peer-offers?view=declined")
+    assert_good_page(declined)
+    assert "Jo" in declined.get_data(as_text=True)
+    assert "They cannot take on more peer supporters at the moment." in \
+        world["client"].get(base(world)).get_data(as_text=True)
+    # A decided offer cannot be decided again, nor its status set.
+    assert client.post(f"/partner/peer-offers/{ident}/accept").status_code == 200
+    response = client.post(f"/partner/peer-offers/{ident}/status", data={"status": "active"})
+    assert "Accept the offer before you change the status" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(PeerSupporter, ident).decision == Decision.DECLINED
+
+
+def test_every_read_is_audited_and_the_person_sees_who_viewed_their_offer(app, world):
+    offer_and_agree(world)
+    ident = supporter_id(app, world["first"])
+    world["first_client"].get(f"/partner/peer-offers/{ident}")
+    world["first_client"].get(f"/partner/peer-offers/{ident}")
+    with app.app_context():
+        reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "peer_offer.viewed")).all()
+        assert [(r.object_type, r.object_id) for r in reads] == [("peer_supporter", str(ident))] * 2
+    viewers = world["client"].get("/account/data/views")
+    assert_good_page(viewers)
+    text = viewers.get_data(as_text=True)
+    assert "Camden Peer Network" in text and "Your offer to be a peer supporter" in text
+    assert "London Online Peers" not in text
+
+
+def test_no_organisation_in_the_area_means_nothing_is_shared(app, make_user):
+    person = recovered(app, make_user)
+    client = app.test_client()
+    sign_in_as(client, person["victim"])
+    url = f"/cases/{person['crime_number']}/peer-support"
+    client.post(url + "/offer", data=OFFER)
+    page = client.get(url + "/share")
+    assert_good_page(page)
+    assert "No organisation runs peer support in your area" in page.get_data(as_text=True)
+    assert h1_text(page) == "Agree to share your offer"
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("first_name", "", "Enter the first name you want others to see"),
+    ("first_name", "Jo 07700900123", "Enter a first name using letters only"),
+    ("first_name", "jo@example.org", "Enter a first name using letters only"),
+    ("first_name", "J" * 41, "The first name must be 40 characters or fewer"),
+    ("categories", [], "Select what you went through"),
+    ("categories", ["not_a_category"], "Select what you went through"),
+    ("languages", ["xx"], "Select the languages you could help in"),
+    ("availability", [], "Select when you could usually help"),
+    ("delivery", "teleport", "Select whether you could help online, in person or either"),
+    ("shared_contact", "x" * 201, "Contact details must be 200 characters or fewer"),
+])
+def test_bad_answers_are_explained_on_the_page(world, field, value, message):
+    response = world["client"].post(base(world) + "/offer", data={**OFFER, field: value})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert_good_page(response)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=60), contact=st.text(max_size=220), categories=st.lists(st.text(max_size=20), max_size=3))
+def test_hostile_offers_never_fail_the_page(world, name, contact, categories):
+    response = world["client"].post(base(world) + "/offer", data={**OFFER, "first_name": name,
+                                                                  "shared_contact": contact,
+                                                                  "categories": categories})
+    assert response.status_code in (200, 302)
+
+
+def test_the_organisation_sees_contact_details_only_when_shared(app, world):
+    offer_and_agree(world, shared_contact="jo.peer@example.org")
+    page = world["first_client"].get(f"/partner/peer-offers/{supporter_id(app, world['first'])}")
+    assert "jo.peer@example.org" in page.get_data(as_text=True)
