@@ -101,6 +101,16 @@ def draft_files(draft_ids: list[int]) -> dict[int, list[EvidenceFile]]:
     return files
 
 
+def peer_offers(user: User) -> list[tuple[PeerOffer, str]]:
+    """The person's offers to be a peer supporter (withdrawn ones too), oldest first, each with the crime number of
+    the case it came from; the organisations' records load with them."""
+    rows = db.session.execute(
+        select(PeerOffer, Report.crime_number).join(Report, Report.id == PeerOffer.report_id)
+        .options(selectinload(PeerOffer.supporters))
+        .where(PeerOffer.user_id == user.id).order_by(PeerOffer.consented_at, PeerOffer.id))
+    return [(offer, crime_number) for offer, crime_number in rows]
+
+
 def emails(user: User) -> list[OutboxMessage]:
     """Emails sent (or waiting to be sent) to this account's address, oldest first."""
     return list(db.session.scalars(

@@ -14,14 +14,15 @@ from flask_login import current_user
 from portal.audit.services import record_read
 from portal.auth.access import role_required
 from portal.auth.roles import Role
-from portal.domain import DomainError
-from portal.peers import queries, services, words
+from portal.peers import queries, services
 from portal.peers.enums import Decision
-from portal.peers.forms import (
-    AVAILABILITY_WORDS,
+from portal.peers.forms import AVAILABILITY_WORDS, DELIVERY_CHOICES
+from portal.peers.organisation_forms import (
     DECLINE_WORDS,
-    DELIVERY_CHOICES,
+    LIST_NAMES,
     STATUS_WORDS,
+    TAG_COLOURS,
+    TAG_NAMES,
     AcceptForm,
     ChecksForm,
     DeclineForm,
@@ -63,7 +64,7 @@ def _own_or_404(supporter_id: int):
 @bp.context_processor
 def peer_words() -> dict:
     """What the organisation's peer pages show of an offer, in words."""
-    return {"tag_names": words.TAG_NAMES, "tag_colours": words.TAG_COLOURS, "status_words": STATUS_WORDS,
+    return {"tag_names": TAG_NAMES, "tag_colours": TAG_COLOURS, "status_words": STATUS_WORDS,
             "decline_words": DECLINE_WORDS}
 
 
@@ -78,7 +79,7 @@ def offers():
     organisation_id = current_user.organisation_id
     counts = {name: len(queries.offers(organisation_id, Decision(name))) for name in queries.LISTS}
     return render_template("peers/partner_offers.html", organisation=_organisation(), view=view, counts=counts,
-                           offers=queries.offers(organisation_id, Decision(view)), list_names=words.LIST_NAMES,
+                           offers=queries.offers(organisation_id, Decision(view)), list_names=LIST_NAMES,
                            lists=queries.LISTS)
 
 

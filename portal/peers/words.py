@@ -1,5 +1,6 @@
-"""Peer supporters' words: what a person reads about each organisation's decision, and the lists' names."""
+"""What the person who offered to help reads about each organisation's decision."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.peers.enums import Decision, DeclineReason, SupporterStatus
@@ -18,18 +19,18 @@ STATUS_FOR_PERSON = {
     SupporterStatus.LEFT: _l("You are no longer one of their peer supporters."),
 }
 NOT_DECIDED = _l("They have not decided yet.")
-LIST_NAMES = {"new": _l("New"), "accepted": _l("Accepted"), "declined": _l("Declined")}
-TAG_NAMES = {Decision.NEW: _l("New"), Decision.ACCEPTED: _l("Accepted"), Decision.DECLINED: _l("Declined")}
-TAG_COLOURS = {Decision.NEW: "govuk-tag--blue", Decision.ACCEPTED: "govuk-tag--green",
-               Decision.DECLINED: "govuk-tag--grey", SupporterStatus.ACTIVE: "govuk-tag--green",
-               SupporterStatus.PAUSED: "govuk-tag--yellow", SupporterStatus.LEFT: "govuk-tag--grey"}
+
+
+def decision_words(decision: str, status: str | None, decline_reason: str | None) -> str:
+    """An organisation's decision on an offer, in plain words."""
+    if decision == Decision.ACCEPTED and status is not None:
+        return str(STATUS_FOR_PERSON[SupporterStatus(status)])
+    if decision == Decision.DECLINED:
+        reason = DECLINE_WORDS_FOR_PERSON.get(decline_reason or "", DECLINE_WORDS_FOR_PERSON[DeclineReason.OTHER])
+        return _("They did not take your offer up. %(reason)s", reason=str(reason))
+    return str(NOT_DECIDED)
 
 
 def decision_for_person(supporter) -> str:
     """One organisation's decision on the offer, in plain words."""
-    if supporter.decision == Decision.ACCEPTED and supporter.status is not None:
-        return str(STATUS_FOR_PERSON[supporter.status])
-    if supporter.decision == Decision.DECLINED:
-        reason = DECLINE_WORDS_FOR_PERSON.get(supporter.decline_reason, DECLINE_WORDS_FOR_PERSON[DeclineReason.OTHER])
-        return f"{_l('They did not take your offer up.')} {reason}"
-    return str(NOT_DECIDED)
+    return decision_words(supporter.decision, supporter.status, supporter.decline_reason)
