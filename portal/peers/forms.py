@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 
-from portal.forms import PortalForm, options, submit
+from portal.forms import Answered, PortalForm, options, submit
 from portal.peers.enums import Availability
 from portal.support.matching import LANGUAGE_NAMES
 from portal.widgets import CheckboxesInput, RadioInput, TextInput
@@ -16,8 +16,9 @@ DELIVERY_CHOICES = [("online", _l("Online")), ("in_person", _l("In person")), ("
 
 
 def _checkboxes(label, choices, message, hint=None) -> SelectMultipleField:
+    """Checkboxes of which at least one must be ticked, each from the list (the error names the question)."""
     return SelectMultipleField(label, widget=CheckboxesInput(), choices=options(choices), description=hint,
-                               invalid_choice_message=message)
+                               invalid_choice_message=message, validators=[Answered(message=message)])
 
 
 class OfferForm(PortalForm):
@@ -33,12 +34,13 @@ class OfferForm(PortalForm):
                                _l("Select when you could usually help"))
     delivery = RadioField(_l("Could you help online, in person, or either?"), widget=RadioInput(),
                           choices=options(DELIVERY_CHOICES),
-                          validators=[InputRequired(message=_l("Select whether you could help online, in person or "
-                                                               "either"))])
+                          validators=[Answered(message=_l("Select whether you could help online, in person or "
+                                                          "either"))])
     first_name = StringField(_l("The first name you want others to see"), widget=TextInput(),
                              description=_l("It can be your own first name or another one. Nobody sees your full "
                                             "name."),
-                             validators=[Length(max=40, message=_l("The first name must be 40 characters or fewer"))],
+                             validators=[Answered(message=_l("Enter the first name you want others to see")),
+                                         Length(max=40, message=_l("The first name must be 40 characters or fewer"))],
                              render_kw={"class": "govuk-input--width-20", "autocomplete": "off", "spellcheck": "false"})
     shared_contact = StringField(_l("Contact details you want to share with the organisations (optional)"),
                                  widget=TextInput(),

@@ -148,6 +148,7 @@ def test_the_offer_consent_and_acceptance_end_to_end(app, world):
         body = message.subject + message.body_text
         assert "peer" not in body.lower() and "Camden Peer Network" not in body
         assert [s.organisation_id for s in queries.active_supporters()] == [world["first"]]
+    assert_good_page(world["first_client"].get(f"/partner/peer-offers/{ident}"))  # with the status form
     mine = world["client"].get(base(world)).get_data(as_text=True)
     assert "They accepted you as a peer supporter." in mine
     supporters = world["first_client"].get("/partner/peer-supporters")
