@@ -629,7 +629,8 @@ def _peer_offers_pdf(doc: Document, offers: list[dict]) -> None:
     doc.heading(_(PDF_HEADINGS["peer_offers"]))
     if not offers:
         doc.paragraph(_("None."))
-    names = ({code: name for code, name in db.session.execute(select(CrimeCategory.code, CrimeCategory.name))}
+    names = ({code: translated(name) for code, name in db.session.execute(select(CrimeCategory.code,
+                                                                                CrimeCategory.name))}
              if offers else {})
     for offer in offers:
         doc.heading(_("Offered %(when)s, after %(crime_number)s", when=uk_datetime(offer["consented_at"]),

@@ -28,7 +28,6 @@ from portal.peers.organisation_forms import (
     DeclineForm,
     StatusForm,
 )
-from portal.reporting.services import list_categories
 from portal.support import referrals
 from portal.support.matching import LANGUAGE_NAMES
 
@@ -95,7 +94,7 @@ def supporters():
 def _facts(supporter) -> list[dict]:
     """What the organisation sees of the person: the words they chose, never their case."""
     offer = supporter.offer
-    category_names = {category.code: category.name for category in list_categories()}
+    category_names = {category.code: category.name for category in queries.offer_categories()}
     delivery = dict(DELIVERY_CHOICES).get(str(offer.delivery.value), "")
     rows = [
         (_("First name they chose"), offer.first_name),

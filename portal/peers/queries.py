@@ -5,6 +5,8 @@ from datetime import date
 
 from sqlalchemy import exists, select
 
+from portal.cases.enums import Route
+from portal.cases.models import CrimeCategory
 from portal.extensions import db
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
@@ -17,6 +19,14 @@ from portal.surveys.models import CheckIn
 PEER_KINDS = (ServiceKind.PEER_ONE_TO_ONE, ServiceKind.PEER_GROUP)
 # The weeks after referral of the check-in that must be answered before someone can offer.
 LAST_CHECK_IN_WEEKS = 12
+
+
+def offer_categories() -> list[CrimeCategory]:
+    """The crime categories a person can say they went through: every active one that is a crime (not lost
+    property), in the reporting order."""
+    return list(db.session.scalars(select(CrimeCategory).where(CrimeCategory.active.is_(True),
+                                                               CrimeCategory.route != Route.INFORMATION)
+                                   .order_by(CrimeCategory.sort_order)))
 
 
 def why_not_eligible(report) -> str | None:

@@ -14,7 +14,6 @@ from portal.domain import DomainError
 from portal.forms import options
 from portal.peers import queries, services, words
 from portal.peers.forms import AVAILABILITY_WORDS, DELIVERY_CHOICES, ConsentForm, OfferForm, WithdrawForm
-from portal.reporting.services import list_categories
 from portal.support.matching import LANGUAGE_NAMES
 
 bp = Blueprint("peers", __name__, url_prefix="/cases")
@@ -32,7 +31,7 @@ def _draft_key(report) -> str:
 
 
 def _categories() -> list[tuple[str, str]]:
-    return [(category.code, category.name) for category in list_categories()]
+    return [(category.code, category.title) for category in queries.offer_categories()]
 
 
 def _answers(values: dict) -> services.OfferAnswers:

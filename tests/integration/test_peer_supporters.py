@@ -334,3 +334,21 @@ def test_the_organisation_sees_contact_details_only_when_shared(app, world):
     offer_and_agree(world, shared_contact="jo.peer@example.org")
     page = world["first_client"].get(f"/partner/peer-offers/{supporter_id(app, world['first'])}")
     assert "jo.peer@example.org" in page.get_data(as_text=True)
+
+
+def test_the_demo_has_an_accepted_peer_supporter_made_through_the_services(app, ctx):
+    """`flask demo-data`: the demo victim offered after their 12-week check-in; the demo partner's organisation
+    recorded its checks and accepted them; another organisation has not decided. Once only."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    assert "Demo peer supporter: victim@example.org offered to help others" in first.output
+    second = runner.invoke(args=["demo-data"])
+    assert "Demo peer supporter: already there" in second.output
+    partner = db.session.scalar(select(User).where(User.email == "partner@example.org"))
+    [supporter] = queries.active_supporters()
+    assert supporter.organisation_id == partner.organisation_id
+    assert supporter.safeguarding_checked_on is not None
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_offer.made"))
+    decisions = {s.decision for s in supporter.offer.supporters}
+    assert decisions == {Decision.ACCEPTED, Decision.NEW}
