@@ -25,13 +25,14 @@ from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.models import Referral
 from portal.surveys.models import CheckIn
 from tests.conftest import sign_in_as
+from tests.factories import DEFAULT_PASSWORD
 from tests.integration.test_partner_portal import charity, referral_to
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_service
 
 SECRET_DESCRIPTION = "Someone cut the lock and took my blue bike."
 OFFER = {"categories": ["bicycle_theft"], "languages": ["en", "pl"], "availability": ["weekday_evenings", "weekends"],
-         "delivery": "both", "first_name": "Jo", "shared_contact": ""}
+         "delivery": "both", "first_name": "Marisol", "shared_contact": ""}
 
 
 def peer_organisation(name: str, *, boroughs=("Camden",), delivery=Delivery.IN_PERSON, accredited: bool = True,
@@ -121,7 +122,7 @@ def test_the_offer_consent_and_acceptance_end_to_end(app, world):
     # The organisation sees the first name and what the person chose, never the case.
     listing = world["first_client"].get("/partner/peer-offers")
     assert_good_page(listing)
-    assert "Jo" in listing.get_data(as_text=True)
+    assert "Marisol" in listing.get_data(as_text=True)
     ident = supporter_id(app, world["first"])
     shown = world["first_client"].get(f"/partner/peer-offers/{ident}")
     assert_good_page(shown)
@@ -153,7 +154,7 @@ def test_the_offer_consent_and_acceptance_end_to_end(app, world):
     assert "They accepted you as a peer supporter." in mine
     supporters = world["first_client"].get("/partner/peer-supporters")
     assert_good_page(supporters)
-    assert "Jo" in supporters.get_data(as_text=True)
+    assert "Marisol" in supporters.get_data(as_text=True)
     assert world["first_client"].post(f"/partner/peer-offers/{ident}/status", data={"status": "paused"}).status_code \
         == 302
     assert "It is paused for now." in world["client"].get(base(world)).get_data(as_text=True)
@@ -172,7 +173,7 @@ def test_withdrawal_removes_the_offer_from_every_organisation_at_once(app, world
         assert client.post(f"/partner/peer-offers/{ident}/accept").status_code == 404
         for listing in ("/partner/peer-offers?view=new", "/partner/peer-offers?view=accepted",
                         "/partner/peer-supporters"):
-            assert "Jo" not in client.get(listing).get_data(as_text=True)
+            assert "Marisol" not in client.get(listing).get_data(as_text=True)
     with app.app_context():
         offer = db.session.scalar(select(PeerOffer))
         assert offer.withdrawn_at is not None
@@ -195,7 +196,7 @@ def test_saying_no_shares_and_keeps_nothing(app, world):
     response = world["client"].post(base(world) + "/share", data={})
     assert response.status_code == 200
     assert "Select whether you agree to share your offer" in response.get_data(as_text=True)
-    assert "Jo" in response.get_data(as_text=True)
+    assert "Marisol" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("situation", ["not_answered", "referral_open"])
@@ -264,7 +265,7 @@ def test_decline_with_a_reason_and_checks_dates_not_in_the_future(app, world):
     assert client.post(f"/partner/peer-offers/{ident}/decline", data={"reason": "no_capacity"}).status_code == 302
     declined = client.get("/partner/peer-offers?view=declined")
     assert_good_page(declined)
-    assert "Jo" in declined.get_data(as_text=True)
+    assert "Marisol" in declined.get_data(as_text=True)
     assert "They cannot take on more peer supporters at the moment." in \
         world["client"].get(base(world)).get_data(as_text=True)
     # A decided offer cannot be decided again, nor its status set.
@@ -352,3 +353,18 @@ def test_the_demo_has_an_accepted_peer_supporter_made_through_the_services(app, 
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_offer.made"))
     decisions = {s.decision for s in supporter.offer.supporters}
     assert decisions == {Decision.ACCEPTED, Decision.NEW}
+
+
+def test_closing_the_account_takes_the_offer_from_every_organisation(app, world):
+    offer_and_agree(world)
+    first, second = supporter_id(app, world["first"]), supporter_id(app, world["second"])
+    assert world["first_client"].post(f"/partner/peer-offers/{first}/accept").status_code == 302
+    response = world["client"].post("/account/data/close", data={"understand": "y", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 200
+    for client, ident in ((world["first_client"], first), (world["second_client"], second)):
+        assert client.get(f"/partner/peer-offers/{ident}").status_code == 404
+    assert 'id="no-supporters"' in world["first_client"].get("/partner/peer-supporters").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(PeerOffer.id)) is None
+        assert db.session.scalar(select(PeerSupporter.id)) is None
+        assert queries.active_supporters() == []
