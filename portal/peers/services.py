@@ -30,7 +30,7 @@ NOTE_MAX = 200
 # Letters of any alphabet, with single spaces, hyphens or apostrophes between them: a name, never an address or a
 # number.
 FIRST_NAME = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
