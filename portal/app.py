@@ -31,6 +31,8 @@ from portal.messages.witness_views import bp as witness_messages_bp
 from portal.notifications import hooks as notification_hooks
 from portal.pages.views import bp as pages_bp
 from portal.partners.views import bp as partners_bp
+from portal.peers.organisation_views import bp as peer_partners_bp
+from portal.peers.views import bp as peers_bp
 from portal.reporting.claim_views import bp as claims_bp
 from portal.reporting.views import bp as reporting_bp
 from portal.support.staff_views import bp as support_staff_bp
@@ -131,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(support_bp)
     app.register_blueprint(support_staff_bp)
     app.register_blueprint(partners_bp)
+    app.register_blueprint(peers_bp)
+    app.register_blueprint(peer_partners_bp)
     app.register_blueprint(admin_organisations_bp)
     app.register_blueprint(oruk_bp)
     app.register_blueprint(surveys_bp)

@@ -29,6 +29,7 @@ SECTIONS = (
     Section("Witness messages", "witness_messages.waiting", ("witness_messages.",)),
     Section("Referrals", "partners.inbox", ("partners.",)),
     Section("Services", "partners.services", ("partners.services", "partners.new_service", "partners.edit_service")),
+    Section("Peer support", "peer_partners.offers", ("peer_partners.",)),
     Section("Performance", "triage.performance", ("triage.performance",)),
     Section("Insight", "insight.service", ("insight.",)),
     Section("Accounts", "admin.index", ("admin.", "admin_organisations.")),

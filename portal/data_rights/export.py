@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.cases.models import EvidenceFile, Report, TimelineEvent
+from portal.cases.models import CrimeCategory, EvidenceFile, Report, TimelineEvent
 from portal.cases.status_text import STATUS_TEXT
 from portal.clock import utcnow
 from portal.data_rights import queries
@@ -29,8 +29,11 @@ from portal.equality.questions import QUESTIONS
 from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, translated, uk_date, uk_datetime
 from portal.messages.models import CaseMessage
+from portal.peers.forms import AVAILABILITY_WORDS, DELIVERY_CHOICES
+from portal.peers.words import decision_words
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.support.assessments import LEVEL_WORDS
+from portal.support.matching import LANGUAGE_NAMES
 from portal.support.models import Referral
 from portal.support.referral_text import STAFF_STATUS_NAMES
 from portal.surveys.forms import CONFIDENT, GOOD, SAFE, SATISFACTION, WELL
@@ -73,6 +76,8 @@ EXPORTED_TABLES = {
     "court_availability": "witness_cases[].court_answers[]",
     "witness_messages": "witness_cases[].messages[]",
     "equality_records": "equality_answers[]",
+    "peer_offers": "peer_offers[]",
+    "peer_supporters": "peer_offers[].organisations[]",
 }
 # Tables linked to a person that the download leaves out, and why.
 NOT_EXPORTED_TABLES = {
@@ -181,6 +186,11 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "referral_messages": {"id": _ID, "referral_id": _LINK,
                           "sender_id": "Which support worker: the organisation is named, not the person."},
     "equality_records": {"id": _ID, "user_id": "The link to this account.", "created_at": _BOOKKEEPING},
+    "peer_offers": {"id": _ID, "user_id": "The link to this account.", "created_at": _BOOKKEEPING,
+                    "updated_at": _BOOKKEEPING},
+    "peer_supporters": {"id": _ID, "offer_id": _LINK, "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
+                        "decided_by_id": "Which member of the organisation: the organisation is named, not the "
+                                         "person."},
 }
 # Columns that are in the download under another name (a link given as what it links to, for instance).
 RENAMED: dict[str, dict[str, str]] = {
@@ -197,6 +207,8 @@ RENAMED: dict[str, dict[str, str]] = {
     "court_availability": {"hearing_event_id": "hearing"},
     "witness_messages": {"from_staff": "from"},
     "referral_messages": {"from_partner": "from"},
+    "peer_offers": {"report_id": "crime_number"},
+    "peer_supporters": {"organisation_id": "organisation"},
     "equality_records": {"report_id": "crime_number", "updated_at": "saved_at",
                          **{question.characteristic: "answers" for question in QUESTIONS}},
 }
@@ -254,6 +266,9 @@ def personal_data(user: User) -> dict:
         ],
         "witness_cases": _witness_cases(user),
         "equality_answers": _equality_answers(user),
+        "peer_offers": [_record(offer, crime_number=crime_number,
+                                organisations=[_record(s, organisation=s.organisation.name) for s in offer.supporters])
+                        for offer, crime_number in queries.peer_offers(user)],
         "emails": [
             {"subject": message.subject, "queued_at": message.created_at, "sent_at": message.sent_at,
              "status": message.status.value}
@@ -484,6 +499,7 @@ PDF_HEADINGS = {
     "messages": N_("Your messages"),
     "witness_cases": N_("Cases you follow as a witness"),
     "equality_answers": N_("Your answers to the equality questions"),
+    "peer_offers": N_("Your offers to help others as a peer supporter"),
     "emails": N_("Emails we sent you"),
 }
 # The questions as the pages the person answered on asked them, translated when drawn.
@@ -593,6 +609,8 @@ def _pdf(data: dict, language: str) -> bytes:
         for answer in given["answers"]:
             doc.row(translated(answer["question"]), translated(answer["answer"]))
 
+    _peer_offers_pdf(doc, data["peer_offers"])
+
     doc.heading(_(PDF_HEADINGS["emails"]))
     if not data["emails"]:
         doc.paragraph(_("None."))
@@ -604,6 +622,34 @@ def _pdf(data: dict, language: str) -> bytes:
                       _("%(subject)s (queued %(queued)s, not sent yet)", subject=translated(message["subject"]),
                         queued=queued))
     return doc.output()
+
+
+def _peer_offers_pdf(doc: Document, offers: list[dict]) -> None:
+    """Each offer to be a peer supporter: what the person offered, and each organisation's decision and checks."""
+    doc.heading(_(PDF_HEADINGS["peer_offers"]))
+    if not offers:
+        doc.paragraph(_("None."))
+    names = ({code: translated(name) for code, name in db.session.execute(select(CrimeCategory.code,
+                                                                                CrimeCategory.name))}
+             if offers else {})
+    for offer in offers:
+        doc.heading(_("Offered %(when)s, after %(crime_number)s", when=uk_datetime(offer["consented_at"]),
+                      crime_number=offer["crime_number"]), 12)
+        doc.row(_("First name others see"), offer["first_name"])
+        doc.row(_("What you went through"), ", ".join(names.get(code, code) for code in offer["categories"]))
+        doc.row(_("Languages"), ", ".join(_(LANGUAGE_NAMES.get(code, code)) for code in offer["languages"]))
+        doc.row(_("When you can usually help"), ", ".join(str(AVAILABILITY_WORDS.get(a, a))
+                                                          for a in offer["availability"]))
+        doc.row(_("Online or in person"), str(dict(DELIVERY_CHOICES).get(offer["delivery"], offer["delivery"])))
+        doc.row(_("Contact details you shared"), offer["shared_contact"] or _("None"))
+        if offer["withdrawn_at"]:
+            doc.row(_("Withdrawn"), uk_datetime(offer["withdrawn_at"]))
+        for held in offer["organisations"]:
+            checks = [uk_date(held[name]) for name in ("training_completed_on", "references_received_on",
+                                                        "safeguarding_checked_on") if held[name]]
+            words = decision_words(held["decision"], held["status"], held["decline_reason"])
+            doc.row(held["organisation"], _("%(decision)s Their checks: %(dates)s", decision=words,
+                                            dates=", ".join(checks) or _("None")))
 
 
 def _hour(hour: int) -> str:

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.messages.models import ReferralMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.models import ReportDraft
 from portal.support.models import Consent, NeedsAssessment, Organisation, Referral
 from portal.surveys.models import CheckIn, Survey
@@ -100,6 +101,16 @@ def draft_files(draft_ids: list[int]) -> dict[int, list[EvidenceFile]]:
     return files
 
 
+def peer_offers(user: User) -> list[tuple[PeerOffer, str]]:
+    """The person's offers to be a peer supporter (withdrawn ones too), oldest first, each with the crime number of
+    the case it came from; the organisations' records load with them."""
+    rows = db.session.execute(
+        select(PeerOffer, Report.crime_number).join(Report, Report.id == PeerOffer.report_id)
+        .options(selectinload(PeerOffer.supporters))
+        .where(PeerOffer.user_id == user.id).order_by(PeerOffer.consented_at, PeerOffer.id))
+    return [(offer, crime_number) for offer, crime_number in rows]
+
+
 def emails(user: User) -> list[OutboxMessage]:
     """Emails sent (or waiting to be sent) to this account's address, oldest first."""
     return list(db.session.scalars(
@@ -141,9 +152,31 @@ def _referral_reads(user: User, limit: int) -> list[Viewing]:
             for occurred_at, crime_number, action, organisation in rows]
 
 
+PEER_OFFER_READ = N_("Your offer to be a peer supporter (not your case)")
+
+
+def _peer_offer_reads(user: User, limit: int) -> list[Viewing]:
+    """Organisations' reads of the person's offers to be a peer supporter, named by the organisation, with the
+    crime number of the case the offer came from (the organisation never sees it). One query."""
+    rows = db.session.execute(
+        select(AuditEvent.occurred_at, Report.crime_number, Organisation.name)
+        .join(PeerSupporter, and_(AuditEvent.action == "peer_offer.viewed", AuditEvent.object_type == "peer_supporter",
+                                  AuditEvent.object_id == cast(PeerSupporter.id, String)))
+        .join(PeerOffer, PeerOffer.id == PeerSupporter.offer_id)
+        .join(Report, Report.id == PeerOffer.report_id)
+        .join(Organisation, Organisation.id == PeerSupporter.organisation_id)
+        .where(PeerOffer.user_id == user.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [Viewing(occurred_at=occurred_at, crime_number=crime_number, organisation=organisation,
+                    what=PEER_OFFER_READ)
+            for occurred_at, crime_number, organisation in rows]
+
+
 def case_viewers(user: User, limit: int = VIEWS_SHOWN) -> list[Viewing]:
     """Who has looked at the person's cases, newest first, named only by organisation (police, administrator,
-    or the support organisation by its name). Two queries."""
+    or the support organisation by its name), and at their offer to be a peer supporter. Three queries."""
     rows = db.session.execute(
         select(AuditEvent.occurred_at, AuditEvent.object_id, AuditEvent.action, User.role)
         .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -155,7 +188,7 @@ def case_viewers(user: User, limit: int = VIEWS_SHOWN) -> list[Viewing]:
     staff = [Viewing(occurred_at=occurred_at, crime_number=crime_number,
                      organisation=ORGANISATION.get(role, UNKNOWN_ORGANISATION), what=WHAT_WAS_VIEWED[action])
              for occurred_at, crime_number, action, role in rows]
-    both = staff + _referral_reads(user, limit)
+    both = staff + _referral_reads(user, limit) + _peer_offer_reads(user, limit)
     return sorted(both, key=lambda viewing: viewing.occurred_at, reverse=True)[:limit]
 
 

@@ -14,6 +14,7 @@ from portal.domain import DomainError
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.i18n import N_
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting import evidence as evidence_store
 from portal.reporting.models import ReportDraft
 
@@ -58,6 +59,11 @@ def close_account(user: User, password: str) -> list[str]:
 
     # Optional equality answers given from the account go with it.
     db.session.execute(delete(EqualityRecord).where(EqualityRecord.user_id == user.id))
+
+    # Offers to be a peer supporter go with the account: no organisation holds them any longer (issue 24).
+    offers = select(PeerOffer.id).where(PeerOffer.user_id == user.id).scalar_subquery()
+    db.session.execute(delete(PeerSupporter).where(PeerSupporter.offer_id.in_(offers)))
+    db.session.execute(delete(PeerOffer).where(PeerOffer.user_id == user.id))
 
     # Cases followed as a witness are unlinked too.
     db.session.execute(update(WitnessLink).where(WitnessLink.witness_user_id == user.id)

@@ -118,7 +118,8 @@ def checkboxes(label: str, choices, message: str, hint: str | None = None) -> Se
 
 
 KIND_CHOICES = [("service", _l("A service run by your staff or volunteers")),
-                ("peer_group", _l("A peer-support group"))]
+                ("peer_group", _l("A peer-support group")),
+                ("peer_one_to_one", _l("One-to-one peer support, with peer supporters you have accepted"))]
 DELIVERY_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")),
                     ("both", _l("Both in person and online"))]
 FREQ_CHOICES = [("none", _l("No fixed times: by appointment")), ("WEEKLY", _l("Weekly")),

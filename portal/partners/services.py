@@ -160,7 +160,7 @@ def _checked(details: ServiceDetails) -> dict:
     }
     if values["expected_wait_days"] is None:
         raise DomainError("Enter the usual wait in days", field="expected_wait_days")
-    if kind == ServiceKind.PEER_GROUP:
+    if kind in (ServiceKind.PEER_GROUP, ServiceKind.PEER_ONE_TO_ONE):
         values["levels"] = ["peer"]
     else:
         values["levels"] = [level for level in SERVICE_LEVELS

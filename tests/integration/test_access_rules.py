@@ -147,3 +147,32 @@ def test_group_members_and_waiting_lists_are_for_partners_only(app):
     found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
     for path, endpoint in GROUP_ROUTES.items():
         assert found[path] == (endpoint, frozenset({Role.PARTNER})), path
+
+
+# Peer supporters (issue 24): the person's own offer (victims only; another victim's case is "not found"), and the
+# organisation's offers and peer supporters (partners only; another organisation's record, or a withdrawn offer, is
+# "not found", as the case access matrix checks).
+PEER_ROUTES = {
+    "/cases/<crime_number>/peer-support": ("peers.your_offer", frozenset({Role.VICTIM})),
+    "/cases/<crime_number>/peer-support/offer": ("peers.offer", frozenset({Role.VICTIM})),
+    "/cases/<crime_number>/peer-support/share": ("peers.share", frozenset({Role.VICTIM})),
+    "/cases/<crime_number>/peer-support/withdraw": ("peers.withdraw", frozenset({Role.VICTIM})),
+    "/partner/peer-offers": ("peer_partners.offers", frozenset({Role.PARTNER})),
+    "/partner/peer-supporters": ("peer_partners.supporters", frozenset({Role.PARTNER})),
+    "/partner/peer-offers/<int:supporter_id>": ("peer_partners.offer", frozenset({Role.PARTNER})),
+    "/partner/peer-offers/<int:supporter_id>/checks": ("peer_partners.checks", frozenset({Role.PARTNER})),
+    "/partner/peer-offers/<int:supporter_id>/accept": ("peer_partners.accept", frozenset({Role.PARTNER})),
+    "/partner/peer-offers/<int:supporter_id>/decline": ("peer_partners.decline", frozenset({Role.PARTNER})),
+    "/partner/peer-offers/<int:supporter_id>/status": ("peer_partners.status", frozenset({Role.PARTNER})),
+}
+
+
+def test_peer_supporter_routes_declare_their_roles(app):
+    """The URL-map walk finds every peer supporter route, each allowing only its one role, and no other route of
+    the two blueprints goes unlisted."""
+    found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
+    for path, expected in PEER_ROUTES.items():
+        assert found[path] == expected, path
+    listed = {endpoint for endpoint, _roles in PEER_ROUTES.values()}
+    assert {endpoint for endpoint, _roles in found.values()
+            if endpoint.startswith(("peers.", "peer_partners."))} == listed

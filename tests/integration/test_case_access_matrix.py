@@ -23,8 +23,11 @@ from portal.cases.models import EvidenceFile, Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db, limiter
 from portal.notifications.models import OutboxMessage
+from portal.peers.enums import Decision, SupporterStatus
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.evidence import store_evidence
 from portal.support import assessments, referrals
+from portal.support.enums import Delivery
 from portal.support.models import Organisation
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
@@ -65,7 +68,7 @@ class Route:
     method: str
     path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event} {service} {suggestion}
     #            {other_suggestion} {consent} {other_consent} {referral} {task} {witness_link} {other_witness_link}
-    #            {group} (a peer-support group of the consenting partner's organisation)
+    #            {group} (a peer-support group of the consenting partner's organisation) {peer_offer} {peer_supporter}
     ok_location: str | None = None  # where a successful POST redirects to
     data: dict = field(default_factory=dict)
 
@@ -176,6 +179,25 @@ ROUTES = [
     Route("partner_group_waiting_list", "partners.group_waiting_list", "GET",
           "/partner/services/{group}/waiting-list"),
     Route("partner_group_meeting", "partners.group_meeting", "GET", "/partner/services/{group}/meetings"),
+    # Peer supporters (issue 24): the victim's own offer to help others, from any of their cases; the organisation's
+    # record of an offer ({peer_offer}, new) and of a peer supporter ({peer_supporter}, accepted): its own
+    # organisation's partner only, another organisation's gets the 404 of a record that does not exist.
+    Route("peer_support", "peers.your_offer", "GET", "/cases/{cn}/peer-support"),
+    Route("peer_support_offer", "peers.offer", "POST", "/cases/{cn}/peer-support/offer", "/cases/{cn}/peer-support",
+          {"categories": "bicycle_theft", "languages": "en", "availability": "weekends", "delivery": "online",
+           "first_name": "Robin"}),
+    Route("peer_support_share", "peers.share", "POST", "/cases/{cn}/peer-support/share", "/cases/{cn}/peer-support",
+          {"agree": "yes"}),
+    Route("peer_support_withdraw", "peers.withdraw", "GET", "/cases/{cn}/peer-support/withdraw"),
+    Route("partner_peer_offer", "peer_partners.offer", "GET", "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_decline", "peer_partners.decline", "GET", "/partner/peer-offers/{peer_offer}/decline"),
+    Route("partner_peer_checks", "peer_partners.checks", "POST", "/partner/peer-offers/{peer_offer}/checks",
+          "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_accept", "peer_partners.accept", "POST", "/partner/peer-offers/{peer_offer}/accept",
+          "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_supporter", "peer_partners.offer", "GET", "/partner/peer-offers/{peer_supporter}"),
+    Route("partner_peer_status", "peer_partners.status", "POST", "/partner/peer-offers/{peer_supporter}/status",
+          "/partner/peer-offers/{peer_supporter}", {"status": "paused"}),
     Route("survey", "surveys.survey", "GET", "/cases/{cn}/surveys/after_decision"),
     Route("survey_answer", "surveys.survey", "POST", "/cases/{cn}/surveys/after_decision", VICTIM_CASE,
           {"overall": "4"}),
@@ -273,6 +295,16 @@ _ROWS = {
     "partner_group_members":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_waiting_list":      (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_meeting":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_support":                    (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_offer":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_share":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_withdraw":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "partner_peer_offer":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_decline":            (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_checks":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_accept":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_supporter":          (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_status":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "survey":                          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
@@ -441,9 +473,31 @@ def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
     send_due()  # the after-decision survey and the first check-in, on both cases
     suggestion = referrals.propose_referral(officer, report, group, "peer")
     other_suggestion = referrals.propose_referral(officer, other, group, "peer")
-    return {"service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
+    peer_ids = peer_offers(charity, victim, report, other_victim, other)
+    return {**peer_ids, "service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
             "consent": referral.consent_id, "other_consent": other_referral.consent_id,
             "referral": referral.reference, "group": group.id}
+
+
+def peer_offers(charity, victim, report, other_victim, other) -> dict:
+    """The victim's offer to help others, accepted by the consenting partner's organisation (a peer supporter), and
+    the other victim's offer, new there. Made directly: the world's victims are not yet eligible to offer."""
+    now = utcnow()
+    ids = {}
+    for name, person, case, decision in (("peer_supporter", victim, report, Decision.ACCEPTED),
+                                         ("peer_offer", other_victim, other, Decision.NEW)):
+        offer = PeerOffer(user_id=person.id, report_id=case.id, first_name="Robin", categories=["bicycle_theft"],
+                          languages=["en"], availability=["weekends"], delivery=Delivery.ONLINE, borough="Camden",
+                          consented_at=now)
+        db.session.add(offer)
+        db.session.flush()
+        held = PeerSupporter(offer_id=offer.id, organisation_id=charity.id, decision=decision,
+                             status=SupporterStatus.ACTIVE if decision == Decision.ACCEPTED else None)
+        db.session.add(held)
+        db.session.flush()
+        ids[name] = held.id
+    db.session.commit()
+    return ids
 
 
 def client_for(app, world: World, user_kind: str):

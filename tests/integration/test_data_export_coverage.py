@@ -18,8 +18,10 @@ from portal.data_rights.export import EXPORTED_TABLES, LEFT_OUT, NOT_EXPORTED_TA
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.messages.models import CaseMessage, ReferralMessage, WitnessMessage
+from portal.peers.enums import Decision, SupporterStatus
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.services import start_draft
-from portal.support.enums import ConsentSource, ReferralStatus
+from portal.support.enums import ConsentSource, Delivery, ReferralStatus
 from portal.support.models import Consent, NeedsAssessment, Referral, ReferralEvent
 from portal.surveys.models import CheckIn, Survey, SurveyKind
 from portal.tasks.enums import Asker, TaskType
@@ -136,6 +138,16 @@ def everything(app, make_user) -> dict:
         db.session.flush()
         db.session.add(CourtAvailability(witness_link_id=link.id, hearing_event_id=hearing.id, available=False,
                                          note="I am away that week", answered_at=now))
+        offer = PeerOffer(user_id=victim.id, report_id=report.id, first_name="Sammy", categories=["bicycle_theft"],
+                          languages=["pl"], availability=["weekends"], delivery=Delivery.ONLINE,
+                          shared_contact="sammy@example.org", borough="Camden", consented_at=now)
+        db.session.add(offer)
+        db.session.flush()
+        db.session.add(PeerSupporter(offer_id=offer.id, organisation_id=organisation.id, decision=Decision.ACCEPTED,
+                                     status=SupporterStatus.ACTIVE, decided_at=now, decline_reason=None,
+                                     decline_note=None, training_completed_on=now.date(),
+                                     references_received_on=now.date(), safeguarding_checked_on=now.date(),
+                                     ended_at=None))
         db.session.add(WitnessMessage(witness_link_id=link.id, sender_id=victim.id, from_staff=False,
                                       body="Where do I wait?", sent_at=now, read_at=now))
         db.session.commit()
@@ -202,7 +214,7 @@ def test_the_pdf_holds_the_same_sections_and_answers(app, client, everything):
         assert heading in text
     for words in (*in_words, "Weekday evenings after six", "Camden Victim Support", "RF-EXPORT01",
                   "The officer was kind.", "Is there CCTV?", everything["followed"], "I am away that week",
-                  "A court hearing is set", "Red bicycle", "lock.jpg"):
+                  "A court hearing is set", "Red bicycle", "lock.jpg", "Sammy", "sammy@example.org"):
         assert words in text, words
     assert "working note" not in text
 

@@ -22,11 +22,14 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.models import Report, TimelineEvent, WitnessLink
+from portal.clock import utcnow
 from portal.equality.models import CHARACTERISTICS, EqualityRecord
 from portal.equality.questions import QUESTIONS
 from portal.extensions import db
+from portal.peers.enums import Decision
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support import assessments, referrals
-from portal.support.enums import ConsentScope
+from portal.support.enums import ConsentScope, Delivery
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
 from portal.tasks.models import Task
@@ -131,7 +134,17 @@ def world(app, make_user):
         assessment = assessments.save_assessment(victim, report, NeedsAnswers(daily_life=Impact.QUITE_A_LOT))
         assessments.choose_level(victim, assessment, "contact", peer=True)
         referral = referrals.refer_with_consent(victim, report, service, "contact", [s.value for s in ConsentScope])
+        # The victim's offer to be a peer supporter, held by the partner's organisation (issue 24).
+        offer = PeerOffer(user_id=victim.id, report_id=report.id, first_name="Sam", categories=[report.category.code],
+                          languages=["en"], availability=["weekends"], delivery=Delivery.ONLINE,
+                          borough=report.borough, consented_at=utcnow())
+        db.session.add(offer)
+        db.session.flush()
+        held = PeerSupporter(offer_id=offer.id, organisation_id=charity.id, decision=Decision.NEW)
+        db.session.add(held)
+        db.session.commit()
         values = {
+            "supporter_id": [held.id],
             "crime_number": [crime_number], "reference": [referral.reference], "referral_id": [referral.id],
             "consent_id": [referral.consent_id], "service_id": [service.id], "organisation_id": [charity.id],
             "user_id": [users["partner"].id, users["officer"].id],

@@ -58,6 +58,10 @@ NEEDS_NO_TASK = {
     "support.withdraw": "withdraws consent at once; the charity's referral closes",
     "support.progress_sharing": "shares, or stops sharing, how the case is going with the charity at once",
     "messages.support_thread": "a message goes to the charity's unread messages, counted in its referral inbox",
+    # Offering to be a peer supporter (issue 24): the offer goes to the organisations' lists of new offers.
+    "peers.offer": "answers about an offer to help others, kept in the session until the person agrees to share",
+    "peers.share": "shares the offer with the organisations at once: it is on their list of new offers",
+    "peers.withdraw": "withdraws the offer from every organisation at once",
     # Answers the service asked for: they feed the insight pages.
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",

@@ -20,6 +20,7 @@ NOT_SECRET = {
     "link_id", "number", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id",
     "place_id", "user_id",
     "weeks",
+    "supporter_id",
 }
 SECRET_ROUTES = {"/reset-password/<token>", "/verify-email/<token>", "/report/claim/<token>", "/cases/join/<code>",
                  "/report/resume/<token>"}

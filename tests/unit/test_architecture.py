@@ -24,7 +24,7 @@ WRITERS = {
     "portal/admin/services.py", "portal/admin/organisation_services.py", "portal/data_rights/services.py",
     "portal/equality/services.py", "portal/feedback/services.py", "portal/messages/services.py",
     "portal/messages/witness_services.py",
-    "portal/partners/services.py",
+    "portal/partners/services.py", "portal/peers/services.py",
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
     "portal/support/places.py",
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
@@ -32,7 +32,7 @@ WRITERS = {
     "portal/tracking/witnesses.py", "portal/tracking/reminders.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
     "portal/jobs/retention.py", "portal/devtools/demo.py",
-    "portal/devtools/demo_groups.py", "portal/devtools/generator.py",
+    "portal/devtools/demo_groups.py", "portal/devtools/demo_peers.py", "portal/devtools/generator.py",
 }
 SESSION_WRITES = {"add", "add_all", "delete", "commit", "flush", "merge", "bulk_save_objects"}
 WRITE_STATEMENTS = ("update(", "insert(", "delete(", "pg_insert(", "sqlite_insert(")
