@@ -51,6 +51,12 @@ def is_one_to_one_peer(referral) -> bool:
     return match_queries.is_one_to_one(referral)
 
 
+@bp.app_template_global("has_peer_conversations")
+def has_peer_conversations() -> bool:
+    """Whether the signed-in person has any conversations as a peer supporter (their pages link to the list)."""
+    return current_user.is_authenticated and bool(match_queries.conversations_of(current_user.id))
+
+
 def supporter_facts(supporter) -> dict:
     """What anyone is shown of a peer supporter: the first name, categories, languages and times they chose."""
     offer = supporter.offer

@@ -87,6 +87,10 @@ def test_matching_end_to_end(app, world):
     listing = jo_client.get("/peer-conversations")
     assert_good_page(listing)
     assert "Sam" in text_of(listing)
+    assert 'id="peer-conversations-link"' in jo_client.get("/cases/").get_data(as_text=True)
+    support_page = person["client"].get(f"/cases/{person['crime_number']}/support").get_data(as_text=True)
+    assert person_url(person) in support_page
+    assert partner_url(person) in partner.get(f"/partner/referrals/{person['reference']}").get_data(as_text=True)
 
     assert person["client"].post(person_url(person), data={"body": "Hello Jo, evenings suit me."}).status_code == 302
     with app.app_context():
