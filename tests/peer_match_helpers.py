@@ -11,12 +11,13 @@ from portal.auth.roles import Role
 from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.peers import matches as peer_matches
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.match_models import PeerMatch
 from portal.peers.models import PeerOffer, PeerSupporter
-from portal.support import assessments
+from portal.support import assessments, referrals
 from portal.support.enums import Delivery, ServiceKind
-from portal.support.models import Referral
+from portal.support.models import Organisation, Referral
 from portal.support.recommendation import Impact, NeedsAnswers
 from tests.conftest import new_user, sign_in_as
 from tests.support_helpers import make_organisation, make_service
@@ -123,3 +124,29 @@ def propose_and_agree(app, person: dict, partner, supporter: dict, first_name: s
 def text_of(response) -> str:
     """The page's text without markup, spaces collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def pair_with_a_peer_supporter(users: dict, report_id: int, other_report_id: int) -> dict:
+    """The victim referred for one-to-one peer support to the consenting partner's organisation, paired (proposed,
+    agreed as 'Sam') with the other victim as its peer supporter, who reported a concern. Runs inside the world's
+    app context."""
+    charity = db.session.scalar(select(Organisation).where(Organisation.name == "Consented Charity"))
+    service = make_service(charity, "One-to-one peer support", kind=ServiceKind.PEER_ONE_TO_ONE,
+                           delivery=Delivery.ONLINE)
+    victim, other_victim = db.session.get(User, users["victim"].id), db.session.get(User, users["other_victim"].id)
+    report = db.session.get(Report, report_id)
+    referral = referrals.refer_with_consent(victim, report, service, "peer", ["category_and_dates"])
+    offer = PeerOffer(user_id=other_victim.id, report_id=other_report_id, first_name="Jo",
+                      categories=[report.category.code], languages=["en"], availability=["weekends"],
+                      delivery=Delivery.ONLINE, borough="Camden", consented_at=utcnow())
+    db.session.add(offer)
+    db.session.flush()
+    supporter = PeerSupporter(offer_id=offer.id, organisation_id=charity.id, decision=Decision.ACCEPTED,
+                              status=SupporterStatus.ACTIVE)
+    db.session.add(supporter)
+    db.session.commit()
+    partner = db.session.get(User, users["partner_consent"].id)
+    match = peer_matches.propose(partner, referral, supporter.id)
+    peer_matches.answer(victim, match, "yes", "Sam")
+    concern = peer_matches.report_concern(other_victim, match, "Something worried me.")
+    return {"peer_referral": referral.reference, "peer_match": match.id, "peer_concern": concern.id}

@@ -142,6 +142,9 @@ def person(crime_number: str, reference: str):
 def answer(crime_number: str, reference: str):
     """Agree to talk with the proposed peer supporter (with a first name), or say no."""
     report, referral, match = _persons_match(crime_number, reference)
+    if match.status != MatchStatus.PROPOSED:  # answered already (a second tab, or the back button)
+        flash(_("You have already answered."), "information")
+        return _to_person(report, referral)
     form = AnswerForm()
     if form.saved_with(lambda values: matches.answer(current_user, match, *values),
                        lambda: (form.agree.data, form.first_name.data)):

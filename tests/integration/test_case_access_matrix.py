@@ -23,8 +23,11 @@ from portal.cases.models import EvidenceFile, Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db, limiter
 from portal.notifications.models import OutboxMessage
+from portal.peers.enums import Decision, SupporterStatus
+from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.evidence import store_evidence
 from portal.support import assessments, referrals
+from portal.support.enums import Delivery
 from portal.support.models import Organisation
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
@@ -34,6 +37,7 @@ from portal.tracking import witnesses
 from portal.triage import wording
 from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import h1_text
+from tests.peer_match_helpers import pair_with_a_peer_supporter
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report, report_state
 
@@ -65,7 +69,7 @@ class Route:
     method: str
     path: str  # placeholders: {cn} {evidence} {other_evidence} {hearing} {other_event} {service} {suggestion}
     #            {other_suggestion} {consent} {other_consent} {referral} {task} {witness_link} {other_witness_link}
-    #            {group} (a peer-support group of the consenting partner's organisation)
+    #            {group} (a peer-support group of the consenting partner's organisation) {peer_offer} {peer_supporter}
     ok_location: str | None = None  # where a successful POST redirects to
     data: dict = field(default_factory=dict)
 
@@ -176,6 +180,25 @@ ROUTES = [
     Route("partner_group_waiting_list", "partners.group_waiting_list", "GET",
           "/partner/services/{group}/waiting-list"),
     Route("partner_group_meeting", "partners.group_meeting", "GET", "/partner/services/{group}/meetings"),
+    # Peer supporters (issue 24): the victim's own offer to help others, from any of their cases; the organisation's
+    # record of an offer ({peer_offer}, new) and of a peer supporter ({peer_supporter}, accepted): its own
+    # organisation's partner only, another organisation's gets the 404 of a record that does not exist.
+    Route("peer_support", "peers.your_offer", "GET", "/cases/{cn}/peer-support"),
+    Route("peer_support_offer", "peers.offer", "POST", "/cases/{cn}/peer-support/offer", "/cases/{cn}/peer-support",
+          {"categories": "bicycle_theft", "languages": "en", "availability": "weekends", "delivery": "online",
+           "first_name": "Robin"}),
+    Route("peer_support_share", "peers.share", "POST", "/cases/{cn}/peer-support/share", "/cases/{cn}/peer-support",
+          {"agree": "yes"}),
+    Route("peer_support_withdraw", "peers.withdraw", "GET", "/cases/{cn}/peer-support/withdraw"),
+    Route("partner_peer_offer", "peer_partners.offer", "GET", "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_decline", "peer_partners.decline", "GET", "/partner/peer-offers/{peer_offer}/decline"),
+    Route("partner_peer_checks", "peer_partners.checks", "POST", "/partner/peer-offers/{peer_offer}/checks",
+          "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_accept", "peer_partners.accept", "POST", "/partner/peer-offers/{peer_offer}/accept",
+          "/partner/peer-offers/{peer_offer}"),
+    Route("partner_peer_supporter", "peer_partners.offer", "GET", "/partner/peer-offers/{peer_supporter}"),
+    Route("partner_peer_status", "peer_partners.status", "POST", "/partner/peer-offers/{peer_supporter}/status",
+          "/partner/peer-offers/{peer_supporter}", {"status": "paused"}),
     Route("survey", "surveys.survey", "GET", "/cases/{cn}/surveys/after_decision"),
     Route("survey_answer", "surveys.survey", "POST", "/cases/{cn}/surveys/after_decision", VICTIM_CASE,
           {"overall": "4"}),
@@ -186,6 +209,41 @@ ROUTES = [
     Route("task", "tasks.task", "GET", "/staff/tasks/{task}"),
     Route("task_claim", "tasks.claim", "POST", "/staff/tasks/{task}/claim", "/staff/tasks/{task}"),
     Route("task_assign", "tasks.assign", "POST", "/staff/tasks/{task}/assign", "/staff/tasks/{task}"),
+]
+# One-to-one peer support (issue 24): the victim's pairing on their referral for it ({peer_referral}); the peer
+# supporter's side of the conversation ({peer_match}: the other victim is the peer supporter, and never reaches the
+# victim's case); the organisation's pairing page, its pause and resume, and its concerns ({peer_concern}).
+PEER_PERSON = "/cases/{cn}/support/{peer_referral}/peer-supporter"
+PEER_SUPPORTER = "/peer-conversations/{peer_match}"
+PEER_PARTNER = "/partner/referrals/{peer_referral}/peer-supporter"
+ROUTES += [
+    Route("peer_match_person", "peer_matches.person", "GET", PEER_PERSON),
+    Route("peer_match_person_send", "peer_matches.person", "POST", PEER_PERSON, PEER_PERSON, {"body": "Hello Jo"}),
+    Route("peer_match_answer", "peer_matches.answer", "POST", PEER_PERSON + "/answer", PEER_PERSON,
+          {"agree": "yes", "first_name": "Sam"}),
+    Route("peer_match_person_share", "peer_matches.person_share", "POST", PEER_PERSON + "/share", PEER_PERSON,
+          {"contact": "sam@example.org"}),
+    Route("peer_match_person_stop_sharing", "peer_matches.person_stop_sharing", "POST", PEER_PERSON + "/stop-sharing",
+          PEER_PERSON),
+    Route("peer_match_person_end", "peer_matches.person_end", "GET", PEER_PERSON + "/end"),
+    Route("peer_match_person_concern", "peer_matches.person_concern", "GET", PEER_PERSON + "/concern"),
+    Route("peer_match_conversations", "peer_matches.conversations_list", "GET", "/peer-conversations"),
+    Route("peer_match_conversation", "peer_matches.conversation", "GET", PEER_SUPPORTER),
+    Route("peer_match_conversation_send", "peer_matches.conversation", "POST", PEER_SUPPORTER, PEER_SUPPORTER,
+          {"body": "Hello Sam"}),
+    Route("peer_match_supporter_share", "peer_matches.supporter_share", "POST", PEER_SUPPORTER + "/share",
+          PEER_SUPPORTER, {"contact": "07700 900123"}),
+    Route("peer_match_supporter_stop_sharing", "peer_matches.supporter_stop_sharing", "POST",
+          PEER_SUPPORTER + "/stop-sharing", PEER_SUPPORTER),
+    Route("peer_match_supporter_end", "peer_matches.supporter_end", "GET", PEER_SUPPORTER + "/end"),
+    Route("peer_match_supporter_concern", "peer_matches.supporter_concern", "GET", PEER_SUPPORTER + "/concern"),
+    Route("peer_match_partner", "peer_matches.partner", "GET", PEER_PARTNER),
+    Route("peer_match_partner_conversation", "peer_matches.partner_conversation", "GET",
+          PEER_PARTNER + "/conversation"),
+    Route("peer_match_pause", "peer_matches.pause", "POST", PEER_PARTNER + "/pause", PEER_PARTNER),
+    Route("peer_match_resume", "peer_matches.resume", "POST", PEER_PARTNER + "/resume", PEER_PARTNER),
+    Route("peer_match_concerns", "peer_matches.concerns", "GET", "/partner/peer-concerns"),
+    Route("peer_match_concern", "peer_matches.concern", "GET", "/partner/peer-concerns/{peer_concern}"),
 ]
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -273,6 +331,16 @@ _ROWS = {
     "partner_group_members":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_waiting_list":      (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_meeting":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_support":                    (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_offer":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_share":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support_withdraw":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "partner_peer_offer":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_decline":            (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_checks":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_accept":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_supporter":          (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "partner_peer_status":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "survey":                          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
@@ -282,6 +350,29 @@ _ROWS = {
     "task_claim":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "task_assign":                     (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
 }  # fmt: skip
+_ROWS.update({
+    #                                 anon victim other witness unlinked officer super partnerC partnerN admin
+    "peer_match_person":               (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_send":          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_answer":               (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_share":         (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_stop_sharing":  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_end":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_concern":       (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversations":        (_L, _OK, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversation":         (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversation_send":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_share":      (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_stop_sharing": (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_end":        (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_concern":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_partner":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_partner_conversation": (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_pause":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_resume":               (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_concerns":             (_L, _403, _403, _403, _403, _403, _403, _OK, _OK, _403),
+    "peer_match_concern":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+})  # fmt: skip
 # The last column, the Witness Care Unit: the witness side of any case and witness care's tasks, nothing else. The
 # world's task is the victim's call-back, which it may not open (404, as for a task that does not exist). Only witness
 # care read and answer witnesses' messages; another case's witness under this case's number is "not found".
@@ -400,6 +491,7 @@ def make_world(app) -> World:
             TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
         other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
         support_ids = refer_both_cases(users, report.id, other.id)
+        support_ids.update(pair_with_a_peer_supporter(users, report.id, other.id))
         # The witness's own support: an assessment and a choice, so their support pages open (the victim's consent
         # is not theirs: withdrawing it is "not found" for them).
         witness = db.session.get(User, users["witness"].id)
@@ -441,9 +533,31 @@ def refer_both_cases(users: dict, report_id: int, other_report_id: int) -> dict:
     send_due()  # the after-decision survey and the first check-in, on both cases
     suggestion = referrals.propose_referral(officer, report, group, "peer")
     other_suggestion = referrals.propose_referral(officer, other, group, "peer")
-    return {"service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
+    peer_ids = peer_offers(charity, victim, report, other_victim, other)
+    return {**peer_ids, "service": spare.id, "suggestion": suggestion.id, "other_suggestion": other_suggestion.id,
             "consent": referral.consent_id, "other_consent": other_referral.consent_id,
             "referral": referral.reference, "group": group.id}
+
+
+def peer_offers(charity, victim, report, other_victim, other) -> dict:
+    """The victim's offer to help others, accepted by the consenting partner's organisation (a peer supporter), and
+    the other victim's offer, new there. Made directly: the world's victims are not yet eligible to offer."""
+    now = utcnow()
+    ids = {}
+    for name, person, case, decision in (("peer_supporter", victim, report, Decision.ACCEPTED),
+                                         ("peer_offer", other_victim, other, Decision.NEW)):
+        offer = PeerOffer(user_id=person.id, report_id=case.id, first_name="Robin", categories=["bicycle_theft"],
+                          languages=["en"], availability=["weekends"], delivery=Delivery.ONLINE, borough="Camden",
+                          consented_at=now)
+        db.session.add(offer)
+        db.session.flush()
+        held = PeerSupporter(offer_id=offer.id, organisation_id=charity.id, decision=decision,
+                             status=SupporterStatus.ACTIVE if decision == Decision.ACCEPTED else None)
+        db.session.add(held)
+        db.session.flush()
+        ids[name] = held.id
+    db.session.commit()
+    return ids
 
 
 def client_for(app, world: World, user_kind: str):

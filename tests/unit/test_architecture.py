@@ -24,7 +24,7 @@ WRITERS = {
     "portal/admin/services.py", "portal/admin/organisation_services.py", "portal/data_rights/services.py",
     "portal/equality/services.py", "portal/feedback/services.py", "portal/messages/services.py",
     "portal/messages/witness_services.py",
-    "portal/partners/services.py",
+    "portal/partners/services.py", "portal/peers/services.py",
     "portal/reporting/services.py", "portal/reporting/claims.py", "portal/support/assessments.py",
     "portal/support/places.py",
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
