@@ -11,6 +11,7 @@ from portal.auth.roles import Role
 from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.peers import conversations
 from portal.peers import matches as peer_matches
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.match_models import PeerMatch
@@ -127,16 +128,23 @@ def text_of(response) -> str:
 
 
 def pair_with_a_peer_supporter(users: dict, report_id: int, other_report_id: int) -> dict:
-    """The victim referred for one-to-one peer support to the consenting partner's organisation, paired (proposed,
-    agreed as 'Sam') with the other victim as its peer supporter, who reported a concern. Runs inside the world's
-    app context."""
+    """The access matrix's pairing: the victim referred for one-to-one peer support to the consenting partner's
+    organisation, paired (proposed, agreed as 'Sam') with the other victim as its peer supporter, who reported a
+    concern. Runs inside the world's app context."""
     charity = db.session.scalar(select(Organisation).where(Organisation.name == "Consented Charity"))
+    return pair(charity, db.session.get(User, users["partner_consent"].id), db.session.get(User, users["victim"].id),
+                db.session.get(Report, report_id), db.session.get(User, users["other_victim"].id), other_report_id)
+
+
+def pair(charity, partner, victim, report, supporter_user, supporter_report_id: int) -> dict:
+    """A one-to-one service of the charity; the victim referred to it with consent; the supporter (a past victim
+    with their own report) accepted and active there, proposed, agreed to as 'Sam', a message each way and a concern
+    the supporter reported. Route values: the referral's reference, the pairing, the concern, the supporter record.
+    Runs inside an app context."""
     service = make_service(charity, "One-to-one peer support", kind=ServiceKind.PEER_ONE_TO_ONE,
                            delivery=Delivery.ONLINE)
-    victim, other_victim = db.session.get(User, users["victim"].id), db.session.get(User, users["other_victim"].id)
-    report = db.session.get(Report, report_id)
     referral = referrals.refer_with_consent(victim, report, service, "peer", ["category_and_dates"])
-    offer = PeerOffer(user_id=other_victim.id, report_id=other_report_id, first_name="Jo",
+    offer = PeerOffer(user_id=supporter_user.id, report_id=supporter_report_id, first_name="Jo",
                       categories=[report.category.code], languages=["en"], availability=["weekends"],
                       delivery=Delivery.ONLINE, borough="Camden", consented_at=utcnow())
     db.session.add(offer)
@@ -145,8 +153,10 @@ def pair_with_a_peer_supporter(users: dict, report_id: int, other_report_id: int
                               status=SupporterStatus.ACTIVE)
     db.session.add(supporter)
     db.session.commit()
-    partner = db.session.get(User, users["partner_consent"].id)
     match = peer_matches.propose(partner, referral, supporter.id)
     peer_matches.answer(victim, match, "yes", "Sam")
-    concern = peer_matches.report_concern(other_victim, match, "Something worried me.")
-    return {"peer_referral": referral.reference, "peer_match": match.id, "peer_concern": concern.id}
+    conversations.send(victim, match, "Hello Jo")
+    conversations.send(supporter_user, match, "Hello Sam")
+    concern = peer_matches.report_concern(supporter_user, match, "Something worried me.")
+    return {"peer_referral": referral.reference, "peer_match": match.id, "peer_concern": concern.id,
+            "peer_supporter_record": supporter.id}
