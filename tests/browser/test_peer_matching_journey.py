@@ -68,7 +68,7 @@ def test_a_new_victim_is_matched_and_exchanges_messages(app, new_context, make_a
 
     supporter = Screen(new_context(**SCREENS[size]), folder, f"{size}-supporter", width)
     sign_in(supporter.page, jo["user"].email)
-    supporter.page.goto("/cases/")
+    supporter.page.goto(f"/cases/{jo['crime_number']}/support")
     supporter.page.get_by_role("link", name="Your peer support conversations").click()
     expect(supporter.page.locator("#conversations")).to_contain_text("New messages")
     supporter.check("conversations")

@@ -23,7 +23,9 @@ WRITTEN = {"Is there any news?", "We are still looking into it.", "Evenings", "S
            "My bike was locked to the railings and was gone when I came back.",
            # Answers joined on check your answers: what the person wrote, a postcode, an amount.
            "Black Raleigh bicycle (£250)", "Outside the station, NW1 2DB, Camden", "Sam Victim, sam@example.org",
-           "Sam Victim, sam@example.org, 020 7946 0018", "020 7946 0018"}
+           "Sam Victim, sam@example.org, 020 7946 0018", "020 7946 0018",
+           # The victim and their peer supporter's messages to each other.
+           "Hello Jo", "Hello Sam"}
 
 
 @pytest.fixture(autouse=True)
