@@ -7,33 +7,15 @@ other's until both have chosen. A concern either side reports (`PeerConcern`) is
 task until someone there marks it dealt with. The peer supporter never sees the person's case.
 """
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import Base, TimestampMixin, enum_column
+from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.models import PeerSupporter
 from portal.support.models import Referral
-
-
-class MatchStatus(enum.StrEnum):
-    """Where a pairing is."""
-
-    PROPOSED = "proposed"  # the organisation proposed a peer supporter; the person has not answered
-    AGREED = "agreed"  # the person agreed: they can talk
-    DECLINED = "declined"  # the person said no to this peer supporter
-    PAUSED = "paused"  # the organisation paused the conversation: nobody can write
-    ENDED = "ended"  # one side, or the organisation, ended it
-
-
-class Side(enum.StrEnum):
-    """Who did something: the person referred, the peer supporter, or the organisation."""
-
-    PERSON = "person"
-    SUPPORTER = "supporter"
-    ORGANISATION = "organisation"
 
 
 class PeerMatch(TimestampMixin, Base):

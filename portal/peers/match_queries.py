@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from portal.cases.models import Report
 from portal.extensions import db
-from portal.peers.match_models import MatchStatus, PeerConcern, PeerMatch, PeerMessage
+from portal.peers.match_enums import MatchStatus
+from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.peers.queries import active_supporters
 from portal.support import assessments

@@ -24,6 +24,7 @@ from portal.domain import DomainError
 from portal.partners import queries as partner_queries
 from portal.peers import conversations, match_queries, matches
 from portal.peers.forms import AVAILABILITY_WORDS
+from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_forms import (
     AnswerForm,
     ConcernForm,
@@ -36,7 +37,6 @@ from portal.peers.match_forms import (
     ShareForm,
     StopSharingForm,
 )
-from portal.peers.match_models import MatchStatus, PeerMatch, Side
 from portal.reporting.services import list_categories
 from portal.support import referrals
 from portal.support.matching import LANGUAGE_NAMES
@@ -213,7 +213,7 @@ def person_concern(crime_number: str, reference: str):
 # The peer supporter --------------------------------------------------------------------------------------------
 
 
-def _own_conversation(match_id: int) -> PeerMatch:
+def _own_conversation(match_id: int):
     match = match_queries.conversation_of(current_user.id, match_id)
     if match is None:
         abort(404)

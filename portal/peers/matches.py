@@ -18,7 +18,8 @@ from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
 from portal.notifications.services import notify_victim, queue_email
 from portal.peers import match_queries as queries
-from portal.peers.match_models import MatchStatus, PeerConcern, PeerMatch, Side
+from portal.peers.match_enums import MatchStatus, Side
+from portal.peers.match_models import PeerConcern, PeerMatch
 from portal.peers.services import CONTROL, FIRST_NAME, FIRST_NAME_MAX
 from portal.support.referral_states import OPEN_STATUSES
 from portal.support.referrals import partner_can_see

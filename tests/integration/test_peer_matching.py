@@ -15,7 +15,8 @@ from portal.cases.models import TimelineEvent
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.peers.enums import SupporterStatus
-from portal.peers.match_models import MatchStatus, PeerConcern, PeerMatch, PeerMessage, Side
+from portal.peers.match_enums import MatchStatus, Side
+from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.support.models import Referral
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
