@@ -25,6 +25,7 @@ from portal.support.referral_states import OPEN_STATUSES
 from portal.support.referrals import partner_can_see
 
 CONTACT_MAX = 200
+SEPARATORS = " '’-"
 REASON_MAX = 500
 
 
@@ -113,7 +114,7 @@ def clean_first_name(value: str | None) -> str:
     if len(name) > FIRST_NAME_MAX:
         raise DomainError(N_("The first name must be %(max)d characters or fewer"), field="first_name",
                           max=FIRST_NAME_MAX)
-    if not FIRST_NAME.match(name):
+    if not FIRST_NAME.match(name) or not all(c.isalpha() or c in SEPARATORS for c in name):
         raise DomainError(N_("The first name must contain only letters, spaces, hyphens and apostrophes"),
                           field="first_name")
     return name
