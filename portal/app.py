@@ -31,6 +31,7 @@ from portal.messages.witness_views import bp as witness_messages_bp
 from portal.notifications import hooks as notification_hooks
 from portal.pages.views import bp as pages_bp
 from portal.partners.views import bp as partners_bp
+from portal.peers.match_views import bp as peer_matches_bp
 from portal.peers.organisation_views import bp as peer_partners_bp
 from portal.peers.views import bp as peers_bp
 from portal.reporting.claim_views import bp as claims_bp
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(partners_bp)
     app.register_blueprint(peers_bp)
     app.register_blueprint(peer_partners_bp)
+    app.register_blueprint(peer_matches_bp)
     app.register_blueprint(admin_organisations_bp)
     app.register_blueprint(oruk_bp)
     app.register_blueprint(surveys_bp)

@@ -26,6 +26,7 @@ from portal.insight.models import (
 )
 from portal.messages.models import CaseMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
+from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.models import Diversion, ReportDraft, ResumeLink
 from portal.support.group_models import GroupPlace, GroupSessionChange
@@ -44,7 +45,7 @@ from portal.tracking.models import CourtAvailability
 
 __all__ = [
     "GroupPlace", "GroupSessionChange",
-    "PeerOffer", "PeerSupporter",
+    "PeerOffer", "PeerSupporter", "PeerMatch", "PeerMessage", "PeerConcern",
     "AccountToken", "AuditEvent", "Diversion", "CaseMessage", "CrimeCategory", "CrimeNumberSequence", "EvidenceFile",
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
     "TimelineEvent", "User", "WitnessMessage",

@@ -30,6 +30,7 @@ SECTIONS = (
     Section("Referrals", "partners.inbox", ("partners.",)),
     Section("Services", "partners.services", ("partners.services", "partners.new_service", "partners.edit_service")),
     Section("Peer support", "peer_partners.offers", ("peer_partners.",)),
+    Section("Peer concerns", "peer_matches.concerns", ("peer_matches.concerns", "peer_matches.concern")),
     Section("Performance", "triage.performance", ("triage.performance",)),
     Section("Insight", "insight.service", ("insight.",)),
     Section("Accounts", "admin.index", ("admin.", "admin_organisations.")),

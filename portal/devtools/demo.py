@@ -15,6 +15,7 @@ from portal.cases.enums import CaseStatus
 from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
 from portal.devtools.demo_groups import demo_groups
+from portal.devtools.demo_peer_matches import demo_peer_matches
 from portal.devtools.demo_peers import demo_peers
 from portal.devtools.generator import generate
 from portal.extensions import db
@@ -81,6 +82,8 @@ def load_demo_data() -> list[str]:
                                get_user_by_email("partner@example.org")))
     lines.extend(demo_groups(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(demo_peers(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
+    lines.extend(demo_peer_matches(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org"),
+                                   password))
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.extend(_demo_other_channels())

@@ -81,8 +81,10 @@ def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, langua
     return assessment
 
 
-def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool) -> NeedsAssessment:
-    """The person picks a level, which may differ from the one recommended. They can change it later."""
+def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool,
+                 one_to_one: bool = False) -> NeedsAssessment:
+    """The person picks a level, which may differ from the one recommended. They can change it later. A victim may
+    also ask for one-to-one peer support (a witness may not: it is offered on the victim's own referrals)."""
     report = db.session.get(Report, assessment.report_id)
     witness_link = db.session.get(WitnessLink, assessment.witness_link_id) if assessment.witness_link_id else None
     try:
@@ -95,13 +97,15 @@ def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool
     changed = assessment.chosen_level is not None
     assessment.chosen_level = level
     assessment.wants_peer = bool(peer)
+    assessment.wants_peer_one_to_one = bool(one_to_one) and witness_link is None
     assessment.chosen_at = utcnow()
     words = N_("%(level)s, and a peer-support group.") if peer else N_("%(level)s.")
     if witness_link is None:  # witnesses share one timeline, so a witness's own support is not written on it
         add_timeline_event(report.id, "support", N_("You changed the support you want") if changed
                            else N_("You chose the support you want"), words, actor_id=user.id, victim=True,
                            values={"level": LEVEL_WORDS[level]})
-    record_audit(user.id, "support.level_chosen", "report", report.crime_number, f"{level} peer={bool(peer)}")
+    record_audit(user.id, "support.level_chosen", "report", report.crime_number,
+                 f"{level} peer={bool(peer)} one_to_one={assessment.wants_peer_one_to_one}")
     db.session.commit()
     return assessment
 

@@ -120,7 +120,8 @@ def places_left(service: SupportService, taken: dict[int, int]) -> int | None:
 
 def candidates_for(need: Need, today: date | None = None) -> list[Candidate]:
     """The listed services that could help with this need, as plain values for the matching rules."""
-    kind = ServiceKind.PEER_GROUP if need.level == "peer" else ServiceKind.SERVICE
+    kind = {"peer": ServiceKind.PEER_GROUP, "peer_one_to_one": ServiceKind.PEER_ONE_TO_ONE}.get(need.level,
+                                                                                            ServiceKind.SERVICE)
     services = list(db.session.scalars(_filtered(_listed(today or utcnow().date()),
                                                  Filters(category=need.category, kind=kind.value))).unique())
     taken = places_taken(s.id for s in services)

@@ -154,6 +154,7 @@ class ChooseForm(PortalForm):
                             [(level, _l(LEVEL_WORDS[level])) for level in CHOOSABLE_LEVELS],
                             _l("Select the support you want"))
     peer = BooleanField(_l("I would also like to join a peer-support group"), widget=CheckboxInput())
+    one_to_one = BooleanField(_l("I would also like to talk one-to-one with a peer supporter"), widget=CheckboxInput())
     submit = submit(_l("Continue"))
 
 

@@ -25,7 +25,7 @@ LANGUAGE_NAMES = {"en": N_("English"), "pl": N_("Polish"), "ar": N_("Arabic"), "
 class Need:
     """What matters about the victim and the case when choosing a service."""
 
-    level: str  # "contact", "specialist" or "peer"
+    level: str  # "contact", "specialist", "peer" or "peer_one_to_one"
     category: str | None = None  # crime category code
     borough: str | None = None
     language: str | None = None  # preferred language code; None or "en" for English
@@ -77,6 +77,8 @@ class Match:
 def _fits_level(need: Need, candidate: Candidate) -> bool:
     if need.level == "peer":
         return candidate.kind == ServiceKind.PEER_GROUP
+    if need.level == "peer_one_to_one":
+        return candidate.kind == ServiceKind.PEER_ONE_TO_ONE
     return candidate.kind == ServiceKind.SERVICE and need.level in candidate.levels
 
 

@@ -114,6 +114,8 @@ class NeedsAssessment(TimestampMixin, Base):
     # What the victim chose; None until they choose.
     chosen_level: Mapped[str | None] = mapped_column(String(20))
     wants_peer: Mapped[bool] = mapped_column(default=False)
+    # Whether the victim also asked to talk one-to-one with a peer supporter (issue 24; victims only).
+    wants_peer_one_to_one: Mapped[bool] = mapped_column(default=False, server_default=false())
     chosen_at: Mapped[datetime | None]
     # Communication needs, shared with an organisation only when the victim shares contact details.
     language: Mapped[str | None] = mapped_column(String(10))

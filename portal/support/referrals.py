@@ -119,10 +119,7 @@ def _check_level(service: SupportService, level: str) -> None:
     """Peer support is only for peer-support groups, and a service gives only the levels it offers."""
     if level not in LEVELS:
         raise DomainError(N_("Select a level of support"), field="level")
-    if service.kind == ServiceKind.PEER_ONE_TO_ONE:  # the organisation pairs people with its peer supporters itself
-        raise DomainError(N_("The organisation arranges its one-to-one peer support itself. Choose another service"),
-                          field="service")
-    if (service.kind == ServiceKind.PEER_GROUP) != (level == "peer"):
+    if (service.kind in (ServiceKind.PEER_GROUP, ServiceKind.PEER_ONE_TO_ONE)) != (level == "peer"):
         raise DomainError(N_("Peer support is only offered by peer-support groups, and a group only offers peer "
                           "support"), field="level")
     if (service.kind == ServiceKind.RESTORATIVE_JUSTICE) != (level == "restorative"):

@@ -205,18 +205,19 @@ def choose(crime_number: str):
     if latest is None:
         return redirect(url_for("support.assessment", crime_number=report.crime_number))
     if request.method == "GET" and latest.chosen_level:
-        form = ChooseForm(level=latest.chosen_level, peer=latest.wants_peer)
+        form = ChooseForm(level=latest.chosen_level, peer=latest.wants_peer, one_to_one=latest.wants_peer_one_to_one)
     else:
         form = ChooseForm()
     if form.validate_on_submit():
         try:
-            chosen = assessments.choose_level(current_user, latest, form.level.data, form.peer.data)
+            chosen = assessments.choose_level(current_user, latest, form.level.data, form.peer.data,
+                                              form.one_to_one.data and link is None)
         except DomainError as error:
             form.level.errors.append(error.message)
         else:
             flash(_("We have saved your choice. You can change it at any time from ‘Get support’.") if link
                   else _("We have saved your choice. You can change it at any time from your case page."), "success")
-            if chosen.chosen_level == "information" and not chosen.wants_peer:
+            if chosen.chosen_level == "information" and not chosen.wants_peer and not chosen.wants_peer_one_to_one:
                 return redirect(url_for("support.guide", category_code=report.category.code)
                                 if report.category.active else url_for("support.guides"))
             return redirect(url_for("support.services", crime_number=report.crime_number))
@@ -251,8 +252,11 @@ def services(crime_number: str):
         return redirect(url_for("support.choose", crime_number=report.crime_number))
     service_matches = _matches(report, latest, latest.chosen_level) if latest.chosen_level != "information" else None
     group_matches = _matches(report, latest, "peer") if latest.wants_peer else None
+    one_to_one_matches = (_matches(report, latest, "peer_one_to_one")
+                          if latest.wants_peer_one_to_one and link is None else None)
     return render_template("support/services.html", report=report, assessment=latest,
                            service_matches=service_matches, group_matches=group_matches,
+                           one_to_one_matches=one_to_one_matches,
                            already=_open_service_ids(report, link), as_witness=link is not None,
                            referrals=referrals.referrals_for_case(report.id, link.id) if link else [],
                            referral_words={"words_for": referral_text.words_for,
@@ -269,7 +273,7 @@ def _listed_or_404(service_id: int):
 
 def _referral_level(service, latest) -> str:
     """A group is peer support; a service gets the level the victim chose, if it offers it."""
-    if service.kind == ServiceKind.PEER_GROUP:
+    if service.kind in (ServiceKind.PEER_GROUP, ServiceKind.PEER_ONE_TO_ONE):
         return "peer"
     if service.kind == ServiceKind.RESTORATIVE_JUSTICE:
         return "restorative"

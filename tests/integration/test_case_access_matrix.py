@@ -37,6 +37,7 @@ from portal.tracking import witnesses
 from portal.triage import wording
 from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import h1_text
+from tests.peer_match_helpers import pair_with_a_peer_supporter
 from tests.support_helpers import make_organisation, make_peer_group, make_service
 from tests.triage_helpers import make_report, report_state
 
@@ -209,6 +210,41 @@ ROUTES = [
     Route("task_claim", "tasks.claim", "POST", "/staff/tasks/{task}/claim", "/staff/tasks/{task}"),
     Route("task_assign", "tasks.assign", "POST", "/staff/tasks/{task}/assign", "/staff/tasks/{task}"),
 ]
+# One-to-one peer support (issue 24): the victim's pairing on their referral for it ({peer_referral}); the peer
+# supporter's side of the conversation ({peer_match}: the other victim is the peer supporter, and never reaches the
+# victim's case); the organisation's pairing page, its pause and resume, and its concerns ({peer_concern}).
+PEER_PERSON = "/cases/{cn}/support/{peer_referral}/peer-supporter"
+PEER_SUPPORTER = "/peer-conversations/{peer_match}"
+PEER_PARTNER = "/partner/referrals/{peer_referral}/peer-supporter"
+ROUTES += [
+    Route("peer_match_person", "peer_matches.person", "GET", PEER_PERSON),
+    Route("peer_match_person_send", "peer_matches.person", "POST", PEER_PERSON, PEER_PERSON, {"body": "Hello Jo"}),
+    Route("peer_match_answer", "peer_matches.answer", "POST", PEER_PERSON + "/answer", PEER_PERSON,
+          {"agree": "yes", "first_name": "Sam"}),
+    Route("peer_match_person_share", "peer_matches.person_share", "POST", PEER_PERSON + "/share", PEER_PERSON,
+          {"contact": "sam@example.org"}),
+    Route("peer_match_person_stop_sharing", "peer_matches.person_stop_sharing", "POST", PEER_PERSON + "/stop-sharing",
+          PEER_PERSON),
+    Route("peer_match_person_end", "peer_matches.person_end", "GET", PEER_PERSON + "/end"),
+    Route("peer_match_person_concern", "peer_matches.person_concern", "GET", PEER_PERSON + "/concern"),
+    Route("peer_match_conversations", "peer_matches.conversations_list", "GET", "/peer-conversations"),
+    Route("peer_match_conversation", "peer_matches.conversation", "GET", PEER_SUPPORTER),
+    Route("peer_match_conversation_send", "peer_matches.conversation", "POST", PEER_SUPPORTER, PEER_SUPPORTER,
+          {"body": "Hello Sam"}),
+    Route("peer_match_supporter_share", "peer_matches.supporter_share", "POST", PEER_SUPPORTER + "/share",
+          PEER_SUPPORTER, {"contact": "07700 900123"}),
+    Route("peer_match_supporter_stop_sharing", "peer_matches.supporter_stop_sharing", "POST",
+          PEER_SUPPORTER + "/stop-sharing", PEER_SUPPORTER),
+    Route("peer_match_supporter_end", "peer_matches.supporter_end", "GET", PEER_SUPPORTER + "/end"),
+    Route("peer_match_supporter_concern", "peer_matches.supporter_concern", "GET", PEER_SUPPORTER + "/concern"),
+    Route("peer_match_partner", "peer_matches.partner", "GET", PEER_PARTNER),
+    Route("peer_match_partner_conversation", "peer_matches.partner_conversation", "GET",
+          PEER_PARTNER + "/conversation"),
+    Route("peer_match_pause", "peer_matches.pause", "POST", PEER_PARTNER + "/pause", PEER_PARTNER),
+    Route("peer_match_resume", "peer_matches.resume", "POST", PEER_PARTNER + "/resume", PEER_PARTNER),
+    Route("peer_match_concerns", "peer_matches.concerns", "GET", "/partner/peer-concerns"),
+    Route("peer_match_concern", "peer_matches.concern", "GET", "/partner/peer-concerns/{peer_concern}"),
+]
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
 # The expected outcome of every cell. Columns, in order:
@@ -314,6 +350,29 @@ _ROWS = {
     "task_claim":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "task_assign":                     (_L, _403, _403, _403, _403, _403, _OK, _403, _403, _403),
 }  # fmt: skip
+_ROWS.update({
+    #                                 anon victim other witness unlinked officer super partnerC partnerN admin
+    "peer_match_person":               (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_send":          (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_answer":               (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_share":         (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_stop_sharing":  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_end":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_person_concern":       (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversations":        (_L, _OK, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversation":         (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversation_send":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_share":      (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_stop_sharing": (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_end":        (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_supporter_concern":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_partner":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_partner_conversation": (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_pause":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_resume":               (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+    "peer_match_concerns":             (_L, _403, _403, _403, _403, _403, _403, _OK, _OK, _403),
+    "peer_match_concern":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
+})  # fmt: skip
 # The last column, the Witness Care Unit: the witness side of any case and witness care's tasks, nothing else. The
 # world's task is the victim's call-back, which it may not open (404, as for a task that does not exist). Only witness
 # care read and answer witnesses' messages; another case's witness under this case's number is "not found".
@@ -432,6 +491,7 @@ def make_world(app) -> World:
             TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))
         other_event_id = db.session.scalar(select(TimelineEvent.id).where(TimelineEvent.report_id == other.id))
         support_ids = refer_both_cases(users, report.id, other.id)
+        support_ids.update(pair_with_a_peer_supporter(users, report.id, other.id))
         # The witness's own support: an assessment and a choice, so their support pages open (the victim's consent
         # is not theirs: withdrawing it is "not found" for them).
         witness = db.session.get(User, users["witness"].id)

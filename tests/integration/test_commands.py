@@ -15,7 +15,8 @@ def test_demo_data_is_idempotent_and_prints_how_to_sign_in(app, ctx):
     first = runner.invoke(args=["demo-data"])
     second = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0 and second.exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == len(Role)
+    # One account per role, and the peer supporter talking with the demo victim (issue 24).
+    assert db.session.scalar(select(func.count(User.id))) == len(Role) + 1
     roles = set(db.session.scalars(select(User.role)))
     assert roles == set(Role)
     officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
@@ -59,8 +60,9 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output
     assert counts() == before
-    # Ten referrals in every status, and three people who joined the demo group (two members, one waiting).
-    assert "Demo referrals: 13 already there" in second.output
+    # Ten referrals in every status, three people who joined the demo group (two members, one waiting), and two
+    # referrals for one-to-one peer support (issue 24).
+    assert "Demo referrals: 15 already there" in second.output
     assert "Demo group: Thursday afternoon group already has members" in second.output
 
     today = utcnow().date()

@@ -35,6 +35,7 @@ from portal.surveys.models import CHECK_IN_WEEKS, SurveyKind
 from portal.tasks.models import Task
 from tests.conftest import outbox_rows, sign_in_as
 from tests.integration.test_case_access_matrix import allocate_charge_and_list_hearing, invite_and_join
+from tests.peer_match_helpers import pair
 from tests.support_helpers import make_organisation, make_service
 from tests.triage_helpers import make_report
 
@@ -105,6 +106,16 @@ def leaks(body: str) -> list[str]:
             if re.search(rf"(?<!{_EDGE}){re.escape(' '.join(term.lower().split()))}(?!{_EDGE})", searched)]
 
 
+def peer_values(values: dict, charity, partner, victim, report, supporter, supporter_crime_number: str) -> None:
+    """One-to-one peer support on the case: a peer supporter (a past victim with a report of their own) paired
+    with the victim, a message each way and a concern; adds the route values its pages take."""
+    supporter_report = db.session.scalar(select(Report).where(Report.crime_number == supporter_crime_number))
+    made = pair(charity, partner, victim, report, db.session.get(User, supporter.id), supporter_report.id)
+    values["reference"] = [*values["reference"], made["peer_referral"]]
+    values.update({"match_id": [made["peer_match"]], "concern_id": [made["peer_concern"]],
+                   "supporter_id": [made["peer_supporter_record"]]})
+
+
 @pytest.fixture
 def world(app, make_user):
     """The case, its people, its messages and its referral, and the victim's equality answers."""
@@ -122,6 +133,8 @@ def world(app, make_user):
                                data={"body": "We are still looking into it."}).status_code == 302
     assert victim_client.post("/equality/", data=EVERY_ANSWER).status_code == 302
     assert victim_client.post(f"/cases/{crime_number}/call", data={"note": "Evenings"}).status_code == 302
+    supporter = make_user(Role.VICTIM)
+    supporter_crime_number = make_report(app, user=supporter)
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
         db.session.add(EqualityRecord(report_id=report.id, **AFTER_REPORTING))
@@ -156,6 +169,7 @@ def world(app, make_user):
                 TimelineEvent.report_id == report.id, TimelineEvent.reason_code == "court_hearing_scheduled"))],
             "link_id": [db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id))],
         }
+        peer_values(values, charity, partner, victim, report, supporter, supporter_crime_number)
         stored = db.session.scalars(select(EqualityRecord)).all()
         assert len(stored) == 2 and all(all(getattr(r, c) for c in CHARACTERISTICS) for r in stored)
     return {"crime_number": crime_number, "users": users, "values": values}

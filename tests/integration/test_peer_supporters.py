@@ -21,10 +21,8 @@ from portal.notifications.models import OutboxMessage
 from portal.peers import queries
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
-from portal.support import directory
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
-from portal.support.matching import Need, best_matches
-from portal.support.models import Referral, SupportService
+from portal.support.models import Referral
 from portal.surveys.models import CheckIn
 from tests.conftest import sign_in_as
 from tests.factories import DEFAULT_PASSWORD
@@ -32,7 +30,6 @@ from tests.integration.test_partner_portal import charity, referral_to
 from tests.integration.test_partner_services import VALID, service_named
 from tests.pagecheck import assert_good_page, h1_text
 from tests.support_helpers import make_organisation, make_service
-from tests.triage_helpers import make_report
 
 SECRET_DESCRIPTION = "Someone cut the lock and took my blue bike."
 OFFER = {"categories": ["bicycle_theft"], "languages": ["en", "pl"], "availability": ["weekday_evenings", "weekends"],
@@ -372,29 +369,6 @@ def test_closing_the_account_takes_the_offer_from_every_organisation(app, world)
         assert db.session.scalar(select(PeerOffer.id)) is None
         assert db.session.scalar(select(PeerSupporter.id)) is None
         assert queries.active_supporters() == []
-
-
-def test_a_one_to_one_peer_service_takes_no_referral_and_is_suggested_to_nobody(app, make_user):
-    """The organisation pairs people with its peer supporters itself: the directory may list the service, but a
-    referral to it is refused on the page, and matching never suggests it."""
-    with app.app_context():
-        organisation_id = peer_organisation("Camden Peer Network", delivery=Delivery.BOTH)
-        service_id = db.session.scalar(select(SupportService.id).where(
-            SupportService.organisation_id == organisation_id))
-    victim = make_user(Role.VICTIM)
-    crime_number = make_report(app, victim)
-    client = app.test_client()
-    sign_in_as(client, victim)
-    response = client.post(f"/support/{crime_number}/refer/{service_id}", data={"scopes": ["category_and_dates"]})
-    assert response.status_code == 200
-    assert "The organisation arranges its one-to-one peer support itself" in response.get_data(as_text=True)
-    assert_good_page(response)
-    with app.app_context():
-        assert db.session.scalar(select(Referral.id)) is None
-        for level in ("contact", "specialist", "peer"):
-            need = Need(level=level, category="bicycle_theft", borough="Camden")
-            assert service_id not in [match.candidate.id for match in best_matches(need, directory.candidates_for(
-                need))]
 
 
 def test_a_partner_describes_one_to_one_peer_support_and_it_receives_offers(app, client, signed_in, make_user):

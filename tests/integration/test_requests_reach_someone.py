@@ -62,6 +62,18 @@ NEEDS_NO_TASK = {
     "peers.offer": "answers about an offer to help others, kept in the session until the person agrees to share",
     "peers.share": "shares the offer with the organisations at once: it is on their list of new offers",
     "peers.withdraw": "withdraws the offer from every organisation at once",
+    # One-to-one peer support: between the person and their peer supporter, under the charity's eye.
+    "peer_matches.answer": "the answer to the charity's proposal; the charity sees it on the referral at once",
+    "peer_matches.person": "a message to the peer supporter, who is told by their safe channel",
+    "peer_matches.conversation": "a message to the person, who is told by their safe channel",
+    "peer_matches.person_share": "shares contact details with the peer supporter, shown once both have shared",
+    "peer_matches.supporter_share": "shares contact details with the person, shown once both have shared",
+    "peer_matches.person_stop_sharing": "stops sharing contact details at once",
+    "peer_matches.supporter_stop_sharing": "stops sharing contact details at once",
+    "peer_matches.person_end": "ends the conversation at once; the charity is told",
+    "peer_matches.supporter_end": "ends the conversation at once; the charity is told",
+    "peer_matches.person_concern": "a concern goes to the charity's list of peer concerns, to deal with",
+    "peer_matches.supporter_concern": "a concern goes to the charity's list of peer concerns, to deal with",
     # Answers the service asked for: they feed the insight pages.
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",

@@ -19,6 +19,7 @@ NOT_SECRET = {
     "category_code", "consent_id", "crime_number", "event_id", "evidence_id", "figure_id", "filename", "kind",
     "link_id", "number", "organisation_id", "page", "reference", "referral_id", "service_id", "slug", "task_id",
     "place_id", "user_id",
+    "match_id", "concern_id",
     "weeks",
     "supporter_id",
 }

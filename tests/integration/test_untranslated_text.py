@@ -25,7 +25,9 @@ WRITTEN = {"Is there any news?", "We are still looking into it.", "Evenings", "S
            "Black Raleigh bicycle (£250)", "Outside the station, NW1 2DB, Camden", "Sam Victim, sam@example.org",
            "Sam Victim, sam@example.org, 020 7946 0018", "020 7946 0018",
            # The first name the victim chose for their offer to be a peer supporter.
-           "Sam"}
+           "Sam",
+           # The victim and their peer supporter's messages to each other.
+           "Hello Jo", "Hello Sam"}
 
 
 @pytest.fixture(autouse=True)

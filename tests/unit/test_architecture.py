@@ -30,6 +30,7 @@ WRITERS = {
     "portal/support/referrals.py", "portal/surveys/services.py", "portal/surveys/schedule.py",
     "portal/tasks/services.py", "portal/tasks/reminders.py", "portal/track/services.py", "portal/tracking/services.py",
     "portal/tracking/witnesses.py", "portal/tracking/reminders.py",
+    "portal/peers/matches.py", "portal/peers/conversations.py", "portal/devtools/demo_peer_matches.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
     "portal/jobs/retention.py", "portal/devtools/demo.py",
     "portal/devtools/demo_groups.py", "portal/devtools/demo_peers.py", "portal/devtools/generator.py",
