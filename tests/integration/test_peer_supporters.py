@@ -348,7 +348,9 @@ def test_the_demo_has_an_accepted_peer_supporter_made_through_the_services(app, 
     second = runner.invoke(args=["demo-data"])
     assert "Demo peer supporter: already there" in second.output
     partner = db.session.scalar(select(User).where(User.email == "partner@example.org"))
-    [supporter] = queries.active_supporters()
+    victim = db.session.scalar(select(User).where(User.email == "victim@example.org"))
+    # The demo victim's own offer (the one-to-one demo adds a second peer supporter, Jo, with another account).
+    [supporter] = [s for s in queries.active_supporters() if s.offer.user_id == victim.id]
     assert supporter.organisation_id == partner.organisation_id
     assert supporter.safeguarding_checked_on is not None
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_offer.made"))
