@@ -36,7 +36,7 @@ from portal.support.models import (
     ReferralEvent,
     SupportService,
 )
-from portal.surveys.models import CheckIn, Survey
+from portal.surveys.models import CheckIn, ComparisonDraw, Survey
 from portal.tasks.models import Task
 from portal.track.models import TrackingCode
 from portal.tracking.models import CourtAvailability
@@ -47,6 +47,6 @@ __all__ = [
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
     "TimelineEvent", "User", "WitnessMessage",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
-    "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
+    "Referral", "ReferralEvent", "SupportService", "CheckIn", "ComparisonDraw", "EqualityRecord", "Survey", "DailyCoping",
     "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task", "Feedback",
 ]

@@ -9,6 +9,8 @@ class ServiceKind(enum.StrEnum):
 
     SERVICE = "service"
     PEER_GROUP = "peer_group"
+    # One-to-one peer support: an organisation pairs the person with a peer supporter it has accepted (issue 24).
+    PEER_ONE_TO_ONE = "peer_one_to_one"
     # Restorative justice: a trained facilitator helps the victim communicate with the person who harmed them,
     # if both agree. Offered on the case page (the Victims' Code), not by the support recommendation.
     RESTORATIVE_JUSTICE = "restorative"
