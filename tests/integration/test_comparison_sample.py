@@ -35,8 +35,14 @@ def victim(make_user) -> User:
     return make_user(Role.VICTIM)
 
 
-def sample(app, rate: float) -> None:
-    app.config["COMPARISON_SAMPLE_RATE"] = rate
+@pytest.fixture
+def sample(app, monkeypatch):
+    """Set the share of eligible cases chosen, for this test only."""
+
+    def _set(rate: float) -> None:
+        monkeypatch.setitem(app.config, "COMPARISON_SAMPLE_RATE", rate)
+
+    return _set
 
 
 def run(app, now=None, seed: int = 24, limit: int = schedule.BATCH) -> schedule.SendCounts:
@@ -72,10 +78,10 @@ def copies_of(app, crime_number: str, how_many: int) -> None:
 # Who is drawn ----------------------------------------------------------------------------------------------------
 
 
-def test_about_a_tenth_of_4000_eligible_cases_are_chosen_each_drawn_once(app, victim):
+def test_about_a_tenth_of_4000_eligible_cases_are_chosen_each_drawn_once(app, sample, victim):
     """Over 4,000 eligible cases the share chosen is within four standard deviations of 10%; every case is drawn
     exactly once, and a second run draws nobody and changes nothing."""
-    sample(app, 0.10)
+    sample(0.10)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     copies_of(app, crime_number, 3999)
@@ -96,9 +102,9 @@ def test_about_a_tenth_of_4000_eligible_cases_are_chosen_each_drawn_once(app, vi
         assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 3 * chosen
 
 
-def test_a_different_seed_chooses_differently_and_the_same_seed_the_same(app, victim):
+def test_the_random_source_alone_decides_who_is_chosen(app, sample, victim):
     """The random source decides (and a seeded one repeats itself): the draw is not by crime number or order."""
-    sample(app, 0.5)
+    sample(0.5)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     copies_of(app, crime_number, 59)
@@ -109,9 +115,9 @@ def test_a_different_seed_chooses_differently_and_the_same_seed_the_same(app, vi
     assert [chosen for _number, chosen in first] == expected
     assert 0 < sum(expected) < 60
 
-def test_never_drawn_closed_deactivated_unsafe_safeguarding_referred_undecided_or_stale(app, make_user):
+def test_never_drawn_closed_deactivated_unsafe_safeguarding_referred_undecided_or_stale(app, sample, make_user):
     """With every case chosen, only the one eligible case is drawn."""
-    sample(app, 1.0)
+    sample(1.0)
     now = utcnow()
     eligible_victim = make_user(Role.VICTIM)
     eligible = make_report(app, eligible_victim)
@@ -158,14 +164,14 @@ def test_never_drawn_closed_deactivated_unsafe_safeguarding_referred_undecided_o
     del undecided
 
 
-def test_a_case_not_chosen_is_never_drawn_again(app, victim):
+def test_a_case_not_chosen_is_never_drawn_again(app, sample, victim):
     """Not chosen once is not chosen: the draw is final, whatever the random source says next time."""
-    sample(app, 0.0)
+    sample(0.0)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     run(app)
     assert draws(app) == [(crime_number, False)]
-    sample(app, 1.0)
+    sample(1.0)
     assert run(app).drawn == 0
     assert draws(app) == [(crime_number, False)]
     assert check_ins(app) == []
@@ -174,10 +180,10 @@ def test_a_case_not_chosen_is_never_drawn_again(app, victim):
 # The chosen case's check-ins ---------------------------------------------------------------------------------------
 
 
-def test_a_chosen_case_is_checked_in_with_at_0_4_and_12_weeks_like_a_referral(app, client, victim):
+def test_a_chosen_case_is_checked_in_with_at_0_4_and_12_weeks_like_a_referral(app, sample, client, victim):
     """The three check-ins fall due from the draw, each offered once by a neutral email, and answered on the case
     page as a referral's are; no organisation or level is recorded."""
-    sample(app, 1.0)
+    sample(1.0)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     now = utcnow()
@@ -207,9 +213,9 @@ def test_a_chosen_case_is_checked_in_with_at_0_4_and_12_weeks_like_a_referral(ap
     assert len(invitations_sent(app, "check_in_invite")) == 2
 
 
-def test_no_email_without_a_safe_channel_after_the_draw_and_none_once_the_account_is_closed(app, victim):
+def test_no_more_check_ins_once_the_account_is_deactivated(app, sample, victim):
     """Check-ins stop when the account is deactivated, as a referral's do."""
-    sample(app, 1.0)
+    sample(1.0)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     now = utcnow()
@@ -221,10 +227,10 @@ def test_no_email_without_a_safe_channel_after_the_draw_and_none_once_the_accoun
     assert [row.invited_at is not None for row in check_ins(app)] == [True, False, False]
 
 
-def test_someone_referred_after_the_draw_leaves_the_comparison(app, client, victim):
+def test_someone_referred_after_the_draw_leaves_the_comparison(app, sample, client, victim):
     """Once a referral is sent, the comparison check-ins not yet answered are neither offered nor answerable; the
     referral brings its own."""
-    sample(app, 1.0)
+    sample(1.0)
     crime_number = make_report(app, victim)
     decided(app, crime_number)
     now = utcnow()
@@ -245,11 +251,11 @@ def test_someone_referred_after_the_draw_leaves_the_comparison(app, client, vict
                                                                            (4, referral_id)]
 
 
-def test_the_job_command_reports_the_draw(app, victim):
+def test_the_job_command_reports_the_draw(app, sample, victim):
     """The draw runs in the ordinary survey job (`flask surveys send`)."""
     from portal.commands import surveys_send
 
-    sample(app, 1.0)
+    sample(1.0)
     decided(app, make_report(app, victim), status=CaseStatus.UNDER_INVESTIGATION)
     result = app.test_cli_runner().invoke(surveys_send)
     assert result.exit_code == 0, result.output
