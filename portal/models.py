@@ -47,6 +47,7 @@ __all__ = [
     "OutboxMessage", "PropertyItem", "Report", "ReportDraft", "ResumeLink", "TrackingCode", "Role", "SlaAlert",
     "TimelineEvent", "User", "WitnessMessage",
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
-    "Referral", "ReferralEvent", "SupportService", "CheckIn", "ComparisonDraw", "EqualityRecord", "Survey", "DailyCoping",
+    "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
     "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task", "Feedback",
+    "ComparisonDraw",
 ]
