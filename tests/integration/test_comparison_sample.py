@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.surveys import schedule
 from portal.surveys.models import CheckIn, ComparisonDraw
 from tests.conftest import sign_in_as
+from tests.pagecheck import assert_good_page
 from tests.integration.test_surveys import (
     CHECK_IN_ANSWERS,
     check_ins,
@@ -200,6 +201,10 @@ def test_a_chosen_case_is_checked_in_with_at_0_4_and_12_weeks_like_a_referral(ap
     sign_in_as(client, victim)
     case_page = client.get(f"/cases/{crime_number}")
     assert f"/cases/{crime_number}/check-ins/0" in case_page.get_data(as_text=True)
+    form_page = client.get(f"/cases/{crime_number}/check-ins/0")
+    assert_good_page(form_page)
+    assert "people who were not referred for support" in text_of(form_page)
+    assert "You were referred" not in text_of(form_page)
     response = client.post(f"/cases/{crime_number}/check-ins/0", data=CHECK_IN_ANSWERS)
     assert response.status_code == 302
     answered = check_ins(app)[0]
