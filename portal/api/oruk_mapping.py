@@ -129,6 +129,8 @@ def _attribute(service: SupportService, service_id: str, taxonomy: str, term: st
 def _attributes(service: SupportService, service_id: str, category_names: Mapping[str, str]) -> list[dict]:
     kind = {
         ServiceKind.PEER_GROUP: ("Peer-support group", "A group where people affected by crime support each other"),
+        ServiceKind.PEER_ONE_TO_ONE: ("One-to-one peer support", "A peer supporter accepted by the organisation, "
+                                                                 "paired with one person affected by crime"),
         ServiceKind.RESTORATIVE_JUSTICE: ("Restorative justice", "Helps a victim communicate with the person who "
                                                                  "harmed them, if both agree"),
     }.get(service.kind, ("Support service", "Support from staff or volunteers"))
