@@ -18,7 +18,6 @@ from portal.extensions import db
 from portal.surveys import schedule
 from portal.surveys.models import CheckIn, ComparisonDraw
 from tests.conftest import sign_in_as
-from tests.pagecheck import assert_good_page
 from tests.integration.test_surveys import (
     CHECK_IN_ANSWERS,
     check_ins,
@@ -28,6 +27,7 @@ from tests.integration.test_surveys import (
     text_of,
     update_report,
 )
+from tests.pagecheck import assert_good_page
 from tests.triage_helpers import make_report
 
 
