@@ -44,7 +44,7 @@ def upgrade():
 def downgrade():
     op.execute('DELETE FROM check_ins WHERE referral_id IS NULL')
     with op.batch_alter_table('check_ins', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_check_ins_referral_or_draw', type_='check')
+        batch_op.drop_constraint(op.f('ck_check_ins_referral_or_draw'), type_='check')
         batch_op.drop_constraint(batch_op.f('uq_check_ins_draw_id'), type_='unique')
         batch_op.drop_constraint(batch_op.f('fk_check_ins_draw_id_comparison_draws'), type_='foreignkey')
         batch_op.alter_column('support_level', existing_type=sa.String(length=20), nullable=False)
