@@ -5,6 +5,7 @@ import random
 
 from playwright.sync_api import expect
 
+from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.extensions import db
 from portal.surveys import schedule
@@ -17,7 +18,10 @@ def test_a_victim_in_the_comparison_answers_their_first_check_in(app, page, make
                                                                   monkeypatch):
     monkeypatch.setitem(app.config, "COMPARISON_SAMPLE_RATE", 1.0)
     victim = make_account(Role.VICTIM)
-    crime_number = make_report(app, victim, contact_email=victim.email)
+    with app.app_context():
+        owner = db.session.get(User, victim.id)
+        db.session.expunge(owner)
+    crime_number = make_report(app, owner, contact_email=victim.email)
     decided(app, crime_number)
     with app.app_context():
         counts = schedule.send_due(rng=random.Random(24))
