@@ -265,3 +265,23 @@ def test_the_job_command_reports_the_draw(app, sample, victim):
     result = app.test_cli_runner().invoke(surveys_send)
     assert result.exit_code == 0, result.output
     assert "drew 1 case(s) for the comparison, 1 chosen" in result.output
+
+
+def test_the_data_download_holds_the_comparison_check_ins(app, sample, client, victim):
+    """The check-ins without a referral are in the person's download, named for what they are."""
+    import io
+
+    from pypdf import PdfReader
+
+    sample(1.0)
+    crime_number = make_report(app, victim)
+    decided(app, crime_number)
+    run(app)
+    sign_in_as(client, victim)
+    client.post(f"/cases/{crime_number}/check-ins/0", data=CHECK_IN_ANSWERS)
+    [report] = client.get("/account/data/download.json").get_json()["reports"]
+    assert [(item["weeks"], item["coping"], item["referral"]) for item in report["check_ins"]] == [
+        (0, 2, None), (4, None, None), (12, None, None)]
+    pdf = client.get("/account/data/download.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Check-in 0 weeks after we first asked how you were coping" in text
