@@ -285,3 +285,44 @@ def test_the_data_download_holds_the_comparison_check_ins(app, sample, client, v
     pdf = client.get("/account/data/download.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Check-in 0 weeks after we first asked how you were coping" in text
+
+
+# Threads each take their own connection and must see each other's commits.
+@pytest.mark.commits
+def test_two_runs_at_the_same_time_draw_each_case_once(app, sample, make_user):
+    """Two sessions run the job at once, each with its own random source: every case has one draw, and a chosen
+    case three check-ins, whichever session drew it."""
+    import threading
+
+    sample(0.5)
+    numbers = []
+    for _ in range(6):
+        number = make_report(app, make_user(Role.VICTIM))
+        decided(app, number)
+        numbers.append(number)
+    barrier = threading.Barrier(2, timeout=30)
+    results, errors = [], []
+
+    def job(seed: int):
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(schedule.send_due(rng=random.Random(seed)))
+                db.session.remove()
+        except BaseException as error:  # handed back to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=job, args=(seed,)) for seed in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    drawn = draws(app)
+    assert sorted(number for number, _chosen in drawn) == sorted(numbers)
+    assert sum(counts.drawn for counts in results) == 6
+    chosen = sum(1 for _number, was_chosen in drawn if was_chosen)
+    assert sum(counts.chosen for counts in results) == chosen
+    with app.app_context():
+        per_draw = db.session.execute(select(CheckIn.draw_id, func.count()).group_by(CheckIn.draw_id)).all()
+    assert len(per_draw) == chosen and all(count == 3 for _draw, count in per_draw)
