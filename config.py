@@ -78,6 +78,8 @@ class Config:
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
     # Refused receipts (a wrong or missing token) are counted against this; Notify's own are never throttled.
     NOTIFY_CALLBACK_RATE_LIMIT = os.environ.get("NOTIFY_CALLBACK_RATE_LIMIT", "20 per minute;200 per hour")
+    # The share of victims who were not referred that get cope-and-recover check-ins for comparison (issue 24).
+    COMPARISON_SAMPLE_RATE = 0.10
 
     # Several app processes share rate-limit counts through Redis when REDIS_URL is set (sessions are signed
     # cookies, so they need no shared store).
@@ -230,6 +232,9 @@ class TestingConfig(Config):
     RESUME_LINK_RATE_LIMIT = "10000 per minute"
     TRACK_CODE_RATE_LIMIT = "10000 per minute"
     FEEDBACK_RATE_LIMIT = "10000 per minute"
+    # Nobody is drawn for the comparison sample unless a test asks (tests/integration/test_comparison_sample.py), so
+    # tests about other check-ins and emails do not depend on chance.
+    COMPARISON_SAMPLE_RATE = 0.0
     DEMO_VOLUME = 0  # the demo-data tests run it often; tests/integration/test_demo_volume.py loads the real 3,000
     MAIL_PORT = _env_int("TEST_MAIL_PORT", 0)  # a worker process started by a test is told its sink
     MAIL_SUPPRESS_SEND = False  # tests deliver to a real aiosmtpd server

@@ -174,7 +174,8 @@ def surveys_send():
     """Offer the surveys and check-ins that are due, and email the invitations (by a safe channel only)."""
     counts = send_due()
     click.echo(f"offered {counts.surveys} survey(s) and {counts.check_ins} check-in(s) "
-               f"({counts.check_ins_created} check-in(s) scheduled); emailed {counts.emails}")
+               f"({counts.check_ins_created} check-in(s) scheduled); emailed {counts.emails}; "
+               f"drew {counts.drawn} case(s) for the comparison, {counts.chosen} chosen")
 
 
 @click.group()

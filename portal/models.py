@@ -38,7 +38,7 @@ from portal.support.models import (
     ReferralEvent,
     SupportService,
 )
-from portal.surveys.models import CheckIn, Survey
+from portal.surveys.models import CheckIn, ComparisonDraw, Survey
 from portal.tasks.models import Task
 from portal.track.models import TrackingCode
 from portal.tracking.models import CourtAvailability
@@ -52,4 +52,5 @@ __all__ = [
     "VictimsCodeDeadline", "CourtAvailability", "WitnessLink", "Consent", "NeedsAssessment", "Organisation",
     "Referral", "ReferralEvent", "SupportService", "CheckIn", "EqualityRecord", "Survey", "DailyCoping",
     "DailyDeadlines", "DailyReferrals", "DailyReports", "DailySatisfaction", "RefreshState", "Task", "Feedback",
+    "ComparisonDraw",
 ]

@@ -104,6 +104,9 @@ NOT_EXPORTED_TABLES = {
     "group_places": "A place in a peer-support group or on its waiting list, from a referral closed as 'joined the "
                     "group'. Joining, waiting, moving up and leaving are each in the timeline (reports[].timeline), "
                     "and the referral's outcome in reports[].support.referrals[].",
+    "comparison_draws": "Whether a case was drawn at random for the comparison check-ins (people who were not "
+                        "referred, asked how they are coping so that support can be compared): the check-ins it "
+                        "brought are in reports[].check_ins, with no referral.",
     "group_session_changes": "Meetings of a group that its coordinator cancelled or moved: about the group, not the "
                              "person. Each change a member was told of is in their timeline.",
     # One-to-one peer support (issue 24). Not in the download yet: a gap to close, not a decision. Until then the
@@ -174,7 +177,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     },
     "referral_events": {"id": _ID, "referral_id": _LINK, "actor_id": _STAFF, "note": _WORKING_NOTE},
     "surveys": {"id": _ID, "report_id": _LINK},
-    "check_ins": {"id": _ID, "report_id": _LINK},
+    "check_ins": {"id": _ID, "report_id": _LINK,
+                  "draw_id": "Set when the check-in was for the comparison sample rather than a referral: then "
+                             "`referral` is empty."},
     "tasks": {
         "id": _ID, "report_id": _LINK, "raised_by_id": "The person who asked: this account.",
         "assignee_id": _STAFF, "completed_by_id": _STAFF, "decided_by_id": _STAFF,
@@ -747,8 +752,12 @@ def _report_pdf(doc: Document, report: dict) -> None:
         _scale_rows(doc, survey, SURVEY_QUESTIONS)
         doc.row(_("Anything else you told us"), survey["comment"])
     for check_in in report["check_ins"]:
-        doc.heading(_("Check-in %(weeks)s weeks after your referral %(reference)s", weeks=check_in["weeks"],
-                      reference=check_in["referral"] or ""), 12)
+        if check_in["referral"]:
+            doc.heading(_("Check-in %(weeks)s weeks after your referral %(reference)s", weeks=check_in["weeks"],
+                          reference=check_in["referral"]), 12)
+        else:
+            doc.heading(_("Check-in %(weeks)s weeks after we first asked how you were coping",
+                          weeks=check_in["weeks"]), 12)
         doc.row(_("Due"), uk_datetime(check_in["due_at"]))
         doc.row(_("Answered"), uk_datetime(check_in["answered_at"]) or _("Not answered"))
         _scale_rows(doc, check_in, CHECK_IN_QUESTIONS)

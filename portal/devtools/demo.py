@@ -2,6 +2,7 @@
 
 import io
 import os
+import random
 import time
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from portal.auth.services import create_user, get_user_by_email
 from portal.cases.enums import CaseStatus
 from portal.cases.models import Report, TimelineEvent
 from portal.clock import utcnow
+from portal.devtools.demo_comparison import demo_comparison_volume, demo_victim_in_comparison
 from portal.devtools.demo_groups import demo_groups
 from portal.devtools.demo_peer_matches import demo_peer_matches
 from portal.devtools.demo_peers import demo_peers
@@ -85,6 +87,7 @@ def load_demo_data() -> list[str]:
     lines.extend(demo_peer_matches(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org"),
                                    password))
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
+    lines.extend(demo_victim_in_comparison(get_user_by_email("victim@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.extend(_demo_other_channels())
     lines.extend(_demo_volume(current_app.config["DEMO_VOLUME"]))
@@ -112,13 +115,14 @@ def _demo_volume(count: int = DEMO_VOLUME) -> list[str]:
     started = time.perf_counter()
     written = generate(count, seed=21, batch=1000, spread=timedelta(days=DEMO_VOLUME_DAYS), quiet=True,
                        dense=True, court=True)
+    comparison = demo_comparison_volume()
     generated = time.perf_counter() - started
     refresh(everything=True)
     return [f"Generated cases: {count} over the last {DEMO_VOLUME_DAYS} days, with {written['referrals']} referrals, "
             f"{written['surveys']} surveys, {written['check_ins']} check-ins, {written['equality_records']} equality "
             f"answers, {written['tasks']} requests, {written['feedback']} feedback ratings and {written['witnesses']} "
             f"witnesses at {written['hearings']} hearings, in {generated:.1f} s "
-            f"(insight figures worked out in {time.perf_counter() - started - generated:.1f} s)"]
+            f"(insight figures worked out in {time.perf_counter() - started - generated:.1f} s)", *comparison]
 
 
 DEMO_REPORTS = [
@@ -235,6 +239,7 @@ def _demo_witness(report: Report) -> None:
 
 # The case whose survey and check-in the output points to: decided, with a referral sent with consent.
 DEMO_INVITATIONS_CASE = CaseStatus.UNDER_INVESTIGATION
+DEMO_DRAW_SEED = 24
 
 
 def _demo_invitations(victim) -> list[str]:
@@ -245,7 +250,8 @@ def _demo_invitations(victim) -> list[str]:
                                                   Report.status == DEMO_INVITATIONS_CASE))
     if case is None:
         return []
-    send_due()
+    # The comparison draw repeats itself from one load to the next.
+    send_due(rng=random.Random(DEMO_DRAW_SEED))  # noqa: S311 - demo data, not a secret
     waiting = open_invitations(case.id)
     what = " and ".join(name for name, shown in (("survey", waiting.surveys),
                                                  ("check-in", waiting.latest_check_in is not None)) if shown)

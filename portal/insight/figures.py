@@ -12,14 +12,16 @@ from portal.cases.enums import DeadlineKind
 from portal.equality.models import CHARACTERISTICS
 from portal.equality.questions import BY_CHARACTERISTIC
 from portal.i18n import uk_date
-from portal.insight import queries, rollups
+from portal.insight import comparison, queries, rollups
 from portal.insight.filters import Filters
+from portal.insight.support_kinds import SupportKind
 from portal.insight.suppression import Cell, Shown, suppress, suppress_one
 from portal.support.assessments import LEVEL_WORDS
 from portal.tasks.due_times import DUE_TIMES
 from portal.tasks.enums import TaskType
 
 PERCENT, HOURS, COUNT, POINTS, WORKING_DAYS = "percent", "hours", "count", "points", "working_days"
+SCORE = "score"  # a mean answer on the 1 to 5 scale
 # Gaps to the overall figure at least this big are flagged (percentage points, or points on the 1 to 5 scale).
 NOTABLE_GAP = {PERCENT: 5.0, POINTS: 0.3}
 
@@ -37,6 +39,11 @@ KIND_NAMES = {
     DeadlineKind.DECISION_NOT_TO_INVESTIGATE: _l("Told of a decision not to investigate within 5 working days"),
     DeadlineKind.KEY_EVENT: _l("Told of a key event in time"),
     DeadlineKind.ROUTINE_UPDATE: _l("Routine update at the agreed frequency"),
+}
+SUPPORT_KIND_NAMES = {
+    SupportKind.NONE: _l("No support"), SupportKind.INFORMATION: _l("Information only"),
+    SupportKind.SUPPORT_WORKER: _l("A support worker"), SupportKind.GROUP: _l("A peer-support group"),
+    SupportKind.PEER_ONE_TO_ONE: _l("One-to-one peer support"),
 }
 MEASURE_NAMES = {
     "overall": _l("Satisfied overall"), "kept_informed": _l("Satisfied with being kept informed"),
@@ -118,17 +125,40 @@ class Results:
     diversions (few), the requests (percentiles) and the witness figures (months of hearing times kept in JSON)."""
 
     LIVE = ("diversions_by_route", "requests_by_type", "witnesses", "feedback_ratings")
+    # Read live from their own modules.
+    ELSEWHERE = {"coping_comparison": comparison.coping_comparison}
 
-    def __init__(self, filters: Filters):
+    def __init__(self, filters: Filters, breakdown: str | None = None):
         self.filters = filters
+        self.breakdown = breakdown  # the page's breakdown, if any: the comparison reads it once for both figures
         self._cache: dict = {}
 
     def get(self, name: str, *args):
+        if name == "coping_change":  # every coping breakdown comes from one read of the rollup
+            if "coping_changes" not in self._cache:
+                self._cache["coping_changes"] = rollups.coping_changes(self.filters)
+            return self._cache["coping_changes"].get(args[0] if args and args[0] else rollups.OVERALL, [])
+        if name == "satisfaction" and not (args and args[0]):
+            return _satisfaction_overall(self.get(name, "borough"))
+        if name == "coping_comparison" and not (args and args[0]):
+            dimension = self.breakdown if self.breakdown in comparison.COMPARISON_DIMENSIONS else "borough"
+            return comparison.combined(self.get(name, dimension))
         key = (name, *args)
         if key not in self._cache:
-            function = getattr(queries if name in self.LIVE else rollups, name)
+            function = self.ELSEWHERE.get(name) or getattr(queries if name in self.LIVE else rollups, name)
             self._cache[key] = function(self.filters, *args)
         return self._cache[key]
+
+
+def _satisfaction_overall(by_borough: list[queries.Satisfaction]) -> list[queries.Satisfaction]:
+    """The overall satisfaction, added up from the borough breakdown (each case is in one borough, and the rollup's
+    overall is the sum of its borough rows), so a page showing both reads the rollup once."""
+    people = sum(group.people for group in by_borough)
+    if not people:
+        return []
+    measures = {name: queries.combine_rates((group.measures[name] for group in by_borough), name)
+                for name in queries.MEASURES}
+    return [queries.Satisfaction(None, people, measures)]
 
 
 # --- formatting ----------------------------------------------------------------------------------------------
@@ -149,6 +179,8 @@ def shown_value(value: float | None, unit: str) -> str:
         return str(_l("%(hours)s hours", hours=format_decimal(round(value, 1), format="#,##0.0")))
     if unit == POINTS:
         return f"{'+' if round(value, 1) > 0 else ''}{format_decimal(round(value, 1), format='0.0')}"
+    if unit == SCORE:
+        return format_decimal(round(value, 1), format="0.0")
     if unit == WORKING_DAYS:
         days = format_decimal(value, format="#,##0")
         return str(_l("%(days)s working day", days=days) if value == 1 else _l("%(days)s working days", days=days))
@@ -163,7 +195,7 @@ def csv_value(value: float | None, unit: str) -> str:
         return f"{value:.1f}"
     if unit == WORKING_DAYS:
         return str(int(value))
-    if unit == POINTS:
+    if unit in (POINTS, SCORE):
         return f"{value:.2f}"
     return str(int(value))
 
@@ -414,6 +446,138 @@ def _coping_by(dimension):
     return build
 
 
+COMPARISON_NOTES = (
+    _l("This compares groups of people. It does not show that the support caused the difference: the people in "
+       "each group may differ in other ways, for example in what happened to them or how they were coping at the "
+       "start."),
+    _l("No support and information only: victims who were not referred, 1 in 10 of them chosen at random and asked "
+       "the same questions at the same times as people who were referred. Information only means they chose "
+       "information and self-help as their level of support."),
+    _l("Counted: people who answered at the start (the referral, or when they were chosen) and again 12 weeks "
+       "later. Someone referred to two kinds of support counts in both. Someone referred after being chosen counts "
+       "under their referral from then on."),
+    _l("Coping is the answer to how well the person is coping, from 1 (not at all) to 5 (very well). The "
+       "cope-and-recover score is the mean of all five check-in answers. A positive change means people were "
+       "doing better."),
+)
+
+
+def _comparison_columns() -> list[Column]:
+    return [Column(str(_l("Change in coping")), POINTS), Column(str(_l("Coping at the start")), SCORE),
+            Column(str(_l("Coping at 12 weeks")), SCORE),
+            Column(str(_l("Change in the cope-and-recover score")), POINTS)]
+
+
+def _comparison_values(outcome: comparison.Outcome | None) -> list[tuple[int, float | None]]:
+    if outcome is None:
+        return [(0, None)] * 4
+    coping = outcome.coping_people
+    return [(coping, outcome.coping_change), (coping, outcome.coping_start), (coping, outcome.coping_end),
+            (outcome.people, outcome.score_change)]
+
+
+def _comparison(figure, results):
+    """Every kind of support, in order (a kind with nobody shows 0); small numbers hidden, no total shown."""
+    found = {outcome.kind: outcome for outcome in results.get("coping_comparison")}
+    groups = [(str(SUPPORT_KIND_NAMES[kind]), found[kind].people if kind in found else 0,
+               _comparison_values(found.get(kind))) for kind in SupportKind]
+    return _table(figure, str(_l("Kind of support")), str(_l("People answering at the start and 12 weeks")),
+                  _comparison_columns(), groups, total_shown=False)
+
+
+def _comparison_by(dimension):
+    """Each group of the dimension, each kind of support within it. The overall comparison (on the same page)
+    shows each kind's total, so within each kind the groups are suppressed as a breakdown with its total shown."""
+
+    def build(figure, results):
+        outcomes = results.get("coping_comparison", dimension)
+        label = dimension_label(dimension)
+        columns = _comparison_columns()
+        by_kind: dict[SupportKind, list[int]] = {}
+        for index, outcome in enumerate(outcomes):
+            by_kind.setdefault(outcome.kind, []).append(index)
+        people: dict[int, Shown] = {}
+        values: dict[int, list[Shown]] = {index: [] for index in range(len(outcomes))}
+        for indexes in by_kind.values():
+            shown = suppress([Cell(str(i), outcomes[i].people, outcomes[i].people) for i in indexes])
+            people.update(zip(indexes, shown, strict=True))
+            for column in range(len(columns)):
+                cells = [Cell(str(i), *_comparison_values(outcomes[i])[column]) for i in indexes]
+                for i, cell in zip(indexes, suppress(cells), strict=True):
+                    values[i].append(cell)
+        rows = []
+        for index, outcome in enumerate(outcomes):
+            name = str(_l("%(group)s: %(kind)s", group=label(outcome.group),
+                          kind=str(SUPPORT_KIND_NAMES[outcome.kind]).lower()))
+            row_people = people[index]
+            cells = [cell if not row_people.suppressed or cell.suppressed
+                     else Shown(name, None, None, row_people.reason) for cell in values[index]]
+            rows.append(Row(name, row_people, cells))
+        return FigureData(figure, str(_l("%(dimension)s and kind of support",
+                                         dimension=str(DIMENSION_NAMES[dimension]))),
+                          str(_l("People answering at the start and 12 weeks")), columns, rows)
+
+    return build
+
+
+SUPPORT_KIND_PEOPLE = {
+    SupportKind.NONE: _l("people who received no support"),
+    SupportKind.INFORMATION: _l("people who had information only"),
+    SupportKind.SUPPORT_WORKER: _l("people who had a support worker"),
+    SupportKind.GROUP: _l("people in a peer-support group"),
+    SupportKind.PEER_ONE_TO_ONE: _l("people who had one-to-one peer support"),
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The published summary's plain-words comparison: a headline sentence and a line for each kind of support."""
+
+    sentence: str
+    lines: list[str]
+
+
+def _change_words(change: float) -> str:
+    size = format_decimal(abs(round(change, 1)), format="0.0")
+    if round(change, 1) > 0:
+        return str(_l("up %(size)s points", size=size))
+    if round(change, 1) < 0:
+        return str(_l("down %(size)s points", size=size))
+    return str(_l("no change"))
+
+
+def comparison_headline(results: Results) -> Headline:
+    """Which kinds of support saw coping improve most, with counts; a kind with 1 to 9 people is not shown."""
+    found = {outcome.kind: outcome for outcome in results.get("coping_comparison")}
+    lines, shown = [], []
+    for kind in SupportKind:
+        outcome = found.get(kind)
+        people = outcome.coping_people if outcome else 0
+        cell = suppress_one(kind.value, people, outcome.coping_change if outcome else None)
+        name = SUPPORT_KIND_NAMES[kind]
+        if cell.suppressed:
+            lines.append(str(_l("%(kind)s: fewer than 10 people answered, so we do not show this.", kind=name)))
+        elif people == 0 or cell.value is None:
+            lines.append(str(_l("%(kind)s: nobody has answered yet.", kind=name)))
+        else:
+            shown.append((cell.value, kind, people))
+            lines.append(str(_l("%(kind)s: coping %(change)s on a scale of 1 to 5 (%(people)s people).", kind=name,
+                                change=_change_words(cell.value), people=format_decimal(people, format="#,##0"))))
+    if not shown:
+        sentence = str(_l("Too few people have answered at the start and 12 weeks later to compare the kinds of "
+                          "support yet."))
+    else:
+        change, kind, people = max(shown, key=lambda item: item[0])
+        if round(change, 1) > 0:
+            sentence = str(_l("Coping improved most for %(who)s: %(change)s on a scale of 1 to 5, from %(people)s "
+                              "people.", who=SUPPORT_KIND_PEOPLE[kind], change=_change_words(change),
+                              people=format_decimal(people, format="#,##0")))
+        else:
+            sentence = str(_l("On average, coping did not improve for any kind of support with enough people to "
+                              "show."))
+    return Headline(sentence, lines)
+
+
 RATING_NAMES = {"5": _l("Very satisfied"), "4": _l("Satisfied"), "3": _l("Neither satisfied nor dissatisfied"),
                 "2": _l("Dissatisfied"), "1": _l("Very dissatisfied")}
 ANSWERS = _l("Answers")
@@ -551,6 +715,10 @@ EXPERIENCE_FIXED = [
     _figure("coping-change-peer-vs-other", _l("Coping and recovery: peer-support groups against other support"),
             _l("The change in the mean of the five check-in scores (1 to 5) from the referral to 12 weeks later. "
                "A positive change means people were coping better."), _coping_by("peer")),
+    _figure("coping-comparison-by-support", _l("Coping and recovery by the kind of support people received"),
+            _l("Coping at the start and 12 weeks later, and the change, for people who received no support, "
+               "information only, a support worker, a peer-support group or one-to-one peer support."),
+            _comparison, COMPARISON_NOTES),
     _figure("feedback-by-rating", _l("Feedback on the service, by rating"),
             _l("How many people answered “Overall, how did you feel about the service you received today?” with "
                "each rating."), _feedback_by_rating, FEEDBACK_NOTES),
@@ -571,6 +739,14 @@ COPING_BY = {
                        _l("The change in the mean check-in score (1 to 5) from the referral to 12 weeks later, "
                           "compared with everyone."), _coping_by(dimension))
     for dimension in queries.DIMENSIONS
+}
+COMPARISON_BY = {
+    dimension: _figure(f"coping-comparison-by-{dimension.replace('_', '-')}",
+                       _l("Coping and recovery by kind of support and %(dimension)s",
+                          dimension=str(DIMENSION_NAMES[dimension]).lower()),
+                       _l("The same comparison within each group. Groups with fewer than 10 people are hidden."),
+                       _comparison_by(dimension), COMPARISON_NOTES[:1])
+    for dimension in comparison.COMPARISON_DIMENSIONS
 }
 REQUESTS = [
     _figure("requests-by-type", _l("Requests by type"),
@@ -616,7 +792,7 @@ PUBLIC = ["headline-service-levels", "triage-by-borough", "response-by-borough",
 
 FIGURES: dict[str, Figure] = {figure.id: figure for figure in
                               [*SERVICE, *DEMAND, *EXPERIENCE_FIXED, *REQUESTS, *WITNESSES, *SATISFACTION_BY.values(),
-                               *COPING_BY.values()]}
+                               *COPING_BY.values(), *COMPARISON_BY.values()]}
 # Which page each figure belongs to (its CSV is available to the same people).
 PAGES = {
     "service": [figure.id for figure in SERVICE],

@@ -62,13 +62,13 @@ def _shown(figure_ids: list[str], results: Results, downloads: bool = True) -> l
 
 
 def _page(template: str, figure_ids: list[str], as_of: str | None = None, dates_are: tuple[str, str] | None = None,
-          **context):
+          breakdown: str | None = None, **context):
     """A dashboard page: the filters, then each figure. ``dates_are`` replaces the date filters' hints (what the
     dates are of), and ``as_of`` the line saying when the figures were worked out."""
     form, valid = _form()
     if dates_are is not None:
         form.date_from.description, form.date_to.description = dates_are
-    shown = _shown(figure_ids, Results(form.filters())) if valid else []
+    shown = _shown(figure_ids, Results(form.filters(), breakdown)) if valid else []
     return render_template(template, form=form, figures=shown, valid=valid, links=carried(request.args),
                            figures_as_of=as_of or figures_as_of(), **context)
 
@@ -96,7 +96,9 @@ def experience():
         abort(404)
     figure_ids = [*figures.PAGES["experience"], figures.SATISFACTION_BY[dimension].id,
                   figures.COPING_BY[dimension].id]
-    return _page("insight/experience.html", figure_ids, dimension=dimension,
+    if dimension in figures.COMPARISON_BY:
+        figure_ids.append(figures.COMPARISON_BY[dimension].id)
+    return _page("insight/experience.html", figure_ids, breakdown=dimension, dimension=dimension,
                  dimensions=figures.DIMENSION_NAMES)
 
 
@@ -147,4 +149,5 @@ def published():
     first, last = whole_months_before(today_in_london(), PUBLIC_PERIOD_MONTHS)
     results = Results(Filters(date_from=first, date_to=last))
     return render_template("insight/public.html", figures=_shown(figures.PUBLIC, results, downloads=False),
-                           first=first, last=last, figures_as_of=figures_as_of())
+                           first=first, last=last, figures_as_of=figures_as_of(),
+                           headline=figures.comparison_headline(results))

@@ -1,9 +1,10 @@
-"""Surveys after a decision and at closure, and cope-and-recover check-ins after a referral."""
+"""Surveys after a decision and at closure, and cope-and-recover check-ins after a referral or for the comparison
+sample (people drawn at random from those who were not referred)."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import Base, enum_column
@@ -37,24 +38,45 @@ class Survey(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
-# Weeks after the referral was sent at which a check-in is due.
+# Weeks after the referral was sent (or the comparison draw) at which a check-in is due.
 CHECK_IN_WEEKS = (0, 4, 12)
 
 
-class CheckIn(Base):
-    """A cope-and-recover check-in: five short items, at referral and 4 and 12 weeks later.
+class ComparisonDraw(Base):
+    """One draw for the comparison sample: each eligible case is drawn once (the unique report), at the first run
+    of the survey job after its triage decision, and `chosen` says whether it was picked for check-ins.
 
-    The organisation and support level are copied from the referral, so outcomes compare without joins.
+    Without people who were not referred there is nothing to compare referred people's recovery with. A chosen
+    case gets check-ins at 0, 4 and 12 weeks from `drawn_at`, like a referral's (portal.surveys.comparison).
+    """
+
+    __tablename__ = "comparison_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    drawn_at: Mapped[datetime]
+    chosen: Mapped[bool]
+
+
+class CheckIn(Base):
+    """A cope-and-recover check-in: five short items, at the start and 4 and 12 weeks later.
+
+    Either for a referral (the organisation and support level are copied from it, so outcomes compare without
+    joins) or for a case chosen in the comparison sample (`draw_id`; no organisation, no level): exactly one.
     """
 
     __tablename__ = "check_ins"
-    __table_args__ = (UniqueConstraint("referral_id", "weeks"), Index("ix_check_ins_due", "invited_at", "due_at"))
+    __table_args__ = (UniqueConstraint("referral_id", "weeks"), UniqueConstraint("draw_id", "weeks"),
+                      CheckConstraint("(referral_id IS NULL) <> (draw_id IS NULL)", name="referral_or_draw"),
+                      Index("ix_check_ins_due", "invited_at", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("comparison_draws.id", ondelete="CASCADE"))
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    support_level: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                        index=True)
+    support_level: Mapped[str | None] = mapped_column(String(20))
     weeks: Mapped[int]
     due_at: Mapped[datetime]
     invited_at: Mapped[datetime | None]

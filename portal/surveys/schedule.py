@@ -2,7 +2,9 @@
 
 - A survey after the triage decision, while the case is open; a survey when the case is closed. A case decided and
   closed before the job ran (information only, a duplicate) gets only the closure survey: one event, one question.
-- Check-ins for every referral that was sent with consent: at referral, then 4 and 12 weeks later.
+- Check-ins for every referral that was sent with consent: at referral, then 4 and 12 weeks later. And for the
+  comparison sample, a random tenth of the victims who were not referred: at the draw, then 4 and 12 weeks later
+  (portal.surveys.comparison says who is drawn, and when).
 - Only people who can sign in to answer: an account that is still active. Guests get nothing (they cannot sign in),
   and nor does anyone whose account was closed or deactivated.
 - Never on a case marked for safeguarding.
@@ -22,7 +24,8 @@ Every rule is in the SQL, so people who must not be asked never fill a batch, an
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select, update
+from flask import current_app
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,6 +38,8 @@ from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
 from portal.support.enums import ReferralStatus
 from portal.support.models import Consent, Referral
+from portal.surveys import comparison
+from portal.surveys.comparison import RandomSource
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
 
 BATCH = 500
@@ -47,7 +52,9 @@ class SendCounts:
     """What one run did."""
 
     surveys: int = 0  # surveys offered (recorded on the case page)
-    check_ins_created: int = 0  # check-in rows added for new referrals
+    drawn: int = 0  # cases drawn for the comparison sample (chosen or not)
+    chosen: int = 0  # of those, chosen for the comparison check-ins
+    check_ins_created: int = 0  # check-in rows added for new referrals and chosen draws
     check_ins: int = 0  # check-ins offered
     emails: int = 0  # invitations emailed (the rest wait on the case page)
 
@@ -131,14 +138,18 @@ def _referrals_missing_check_ins(now: datetime, limit: int) -> list:
 
 
 def _due_check_ins(now: datetime, limit: int) -> list[tuple[CheckIn, Report, User]]:
-    """Check-ins due and not yet offered, on referrals whose consent still stands."""
-    query = (select(CheckIn, Report, User)
-             .join(Referral, Referral.id == CheckIn.referral_id)
-             .join(Consent, Consent.id == Referral.consent_id)
+    """Check-ins due and not yet offered: on referrals whose consent still stands, or for the comparison sample on
+    cases that have not been referred since the draw."""
+    referral_stands = and_(CheckIn.referral_id.is_not(None), Referral.status != ReferralStatus.WITHDRAWN,
+                           Consent.id.is_not(None), Consent.withdrawn_at.is_(None))
+    query = (select(CheckIn, Report, User).select_from(CheckIn)
+             .outerjoin(Referral, Referral.id == CheckIn.referral_id)
+             .outerjoin(Consent, Consent.id == Referral.consent_id)
              .join(Report, Report.id == CheckIn.report_id)
              .join(User, User.id == Report.reporter_user_id)
              .where(CheckIn.invited_at.is_(None), CheckIn.due_at <= now, CheckIn.due_at >= now - OFFER_WINDOW,
-                    Referral.status != ReferralStatus.WITHDRAWN, Consent.withdrawn_at.is_(None), *_askable())
+                    or_(referral_stands, and_(CheckIn.draw_id.is_not(None), comparison.still_in_comparison())),
+                    *_askable())
              .order_by(CheckIn.due_at, CheckIn.id).limit(limit))
     return list(db.session.execute(query).tuples())
 
@@ -169,13 +180,17 @@ class _Mailer:
             self.sent += 1
 
 
-def send_due(now: datetime | None = None, limit: int = BATCH) -> SendCounts:
-    """Offer every survey and check-in that is due (up to `limit` of each kind), and email the invitations.
+def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource | None = None) -> SendCounts:
+    """Offer every survey and check-in that is due (up to `limit` of each kind), and email the invitations. Draws
+    newly decided cases for the comparison sample first, with `rng` (the system's random source unless given).
 
     Idempotent, and safe to run twice at once. Run it every few minutes: `flask surveys send`.
     """
     now = now or utcnow()
     counts = SendCounts()
+    drawn = comparison.draw(now, OFFER_WINDOW, rng or comparison.system_random(), limit, _insert_ignoring_duplicates,
+                            rate=current_app.config.get("COMPARISON_SAMPLE_RATE", comparison.SAMPLE_RATE))
+    counts.drawn, counts.chosen = drawn.drawn, drawn.chosen
     mailer = _Mailer()
     for kind in (SurveyKind.AT_CLOSURE, SurveyKind.AFTER_DECISION):
         for report, account in _due_surveys(kind, now, limit):
@@ -190,6 +205,9 @@ def send_due(now: datetime | None = None, limit: int = BATCH) -> SendCounts:
                  "organisation_id": referral.organisation_id, "support_level": referral.support_level,
                  "weeks": weeks, "due_at": check_in_due_at(referral.sent_at, weeks)} for weeks in CHECK_IN_WEEKS]
         counts.check_ins_created += _insert_ignoring_duplicates(CheckIn, rows, ["referral_id", "weeks"])
+    for chosen in comparison.draws_missing_check_ins(now, OFFER_WINDOW, limit):
+        rows = comparison.check_in_rows(chosen.id, chosen.report_id, chosen.drawn_at)
+        counts.check_ins_created += _insert_ignoring_duplicates(CheckIn, rows, ["draw_id", "weeks"])
     for check_in, report, account in _due_check_ins(now, limit):
         if not may_ask(account, report.safeguarding):
             continue

@@ -7,7 +7,7 @@ click, or two tabs) is refused rather than overwriting the first.
 import typing
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, exists, literal, select, union_all, update
+from sqlalchemy import String, and_, cast, exists, literal, or_, select, union_all, update
 from sqlalchemy.engine import CursorResult
 
 from portal.audit.services import record_audit
@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.support.enums import ReferralStatus
 from portal.support.models import Referral
+from portal.surveys import comparison
 from portal.surveys.models import CHECK_IN_WEEKS, SCALE, CheckIn, Survey, SurveyKind
 
 SURVEY_QUESTIONS = ("overall", "kept_informed", "treated_fairly", "ease_of_reporting")
@@ -47,9 +48,11 @@ def survey_kind(value: str) -> SurveyKind | None:
         return None
 
 
-def _referral_not_withdrawn():
-    """The check-in's referral still stands: only those check-ins are asked and answered."""
-    return exists().where(Referral.id == CheckIn.referral_id, Referral.status != ReferralStatus.WITHDRAWN)
+def _check_in_stands():
+    """The check-in's referral still stands, or it is for the comparison sample and the case has not been referred
+    since: only those check-ins are asked and answered."""
+    referral_stands = exists().where(Referral.id == CheckIn.referral_id, Referral.status != ReferralStatus.WITHDRAWN)
+    return or_(referral_stands, and_(CheckIn.draw_id.is_not(None), comparison.still_in_comparison()))
 
 
 def survey_for(report_id: int, kind: SurveyKind) -> Survey | None:
@@ -59,13 +62,14 @@ def survey_for(report_id: int, kind: SurveyKind) -> Survey | None:
 
 
 def check_ins_for(report_id: int, weeks: int) -> list[CheckIn]:
-    """The check-ins offered on this case at this many weeks (one per referral), answered or not."""
+    """The check-ins offered on this case at this many weeks (one per referral, or the comparison sample's),
+    answered or not."""
     if weeks not in CHECK_IN_WEEKS:
         return []
     return list(db.session.scalars(
-        select(CheckIn).join(Referral, Referral.id == CheckIn.referral_id)
+        select(CheckIn)
         .where(CheckIn.report_id == report_id, CheckIn.weeks == weeks, CheckIn.invited_at.is_not(None),
-               Referral.status != ReferralStatus.WITHDRAWN)
+               _check_in_stands())
         .order_by(CheckIn.id)))
 
 
@@ -74,9 +78,8 @@ def open_invitations(report_id: int) -> Invitations:
     surveys = select(literal("survey").label("what"), cast(Survey.kind, String(20)).label("which")).where(
         Survey.report_id == report_id, Survey.invited_at.is_not(None), Survey.answered_at.is_(None))
     check_ins = (select(literal("check_in").label("what"), cast(CheckIn.weeks, String(20)).label("which"))
-                 .join(Referral, Referral.id == CheckIn.referral_id)
                  .where(CheckIn.report_id == report_id, CheckIn.invited_at.is_not(None),
-                        CheckIn.answered_at.is_(None), Referral.status != ReferralStatus.WITHDRAWN))
+                        CheckIn.answered_at.is_(None), _check_in_stands()))
     invitations = Invitations()
     for what, which in db.session.execute(union_all(surveys, check_ins)):
         if what == "survey" and survey_kind(which):
@@ -146,7 +149,7 @@ def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
     written = typing.cast(CursorResult, db.session.execute(
         update(CheckIn).where(CheckIn.report_id == report.id, CheckIn.weeks == weeks,
                               CheckIn.invited_at.is_not(None), CheckIn.answered_at.is_(None),
-                              _referral_not_withdrawn())
+                              _check_in_stands())
         .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False)))
     if not written.rowcount:
         db.session.rollback()

@@ -50,4 +50,6 @@ def check_in(crime_number: str, weeks: int):
     if form.saved_with(lambda details: services.answer_check_in(current_user, report, weeks, **details),
                        lambda: {"scores": form.scores()}):
         return _thanks(report)
-    return render_template("surveys/check_in.html", form=form, report=report, weeks=weeks)
+    # For the comparison sample (no referral), the page does not say they were referred.
+    comparison = all(item.referral_id is None for item in offered)
+    return render_template("surveys/check_in.html", form=form, report=report, weeks=weeks, comparison=comparison)

@@ -11,9 +11,10 @@ from tests.conftest import sign_in_as
 from tests.pagecheck import assert_good_page
 
 PAGES = {"/insight/": figures.PAGES["service"], "/insight/demand": figures.PAGES["demand"],
-         "/insight/experience": [*figures.PAGES["experience"], "satisfaction-by-borough", "coping-change-by-borough"],
+         "/insight/experience": [*figures.PAGES["experience"], "satisfaction-by-borough", "coping-change-by-borough",
+                                 "coping-comparison-by-borough"],
          "/insight/experience?by=ethnicity": [*figures.PAGES["experience"], "satisfaction-by-ethnicity",
-                                              "coping-change-by-ethnicity"],
+                                              "coping-change-by-ethnicity", "coping-comparison-by-ethnicity"],
          "/insight/witnesses": figures.PAGES["witnesses"], "/insight/public": figures.PUBLIC}
 
 
