@@ -138,7 +138,7 @@ def _partner_world(app, victim, partner) -> dict:
 def test_a_partner_works_referrals_and_services_at_both_widths(app, new_context, make_account):
     victim, partner = make_account(Role.VICTIM), make_account(Role.PARTNER)
     ids = _partner_world(app, victim, partner)
-    sections = ["Referrals", "Services", "Peer support"]
+    sections = ["Referrals", "Services", "Peer support", "Peer concerns"]
 
     for screen, size in screens(signed_in_everywhere(new_context, partner), "partner"):
         width = screen.width
