@@ -24,7 +24,7 @@ from portal.support import referrals
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.models import SupportService
 from portal.surveys.models import CheckIn
-from tests.browser.conftest import heading, sign_in
+from tests.browser.conftest import first_link, heading, sign_in
 from tests.browser.screens import SCREENS, Screen
 from tests.paths import ARTIFACTS
 from tests.support_helpers import make_organisation, make_service
@@ -36,6 +36,8 @@ ONE_TO_ONE = "One-to-one peer support"
 # What each person told the police about themselves: the other side must never see it.
 SUPPORTER_NAME, SUPPORTER_EMAIL = "Joanna Kowalczyk", "joanna.kowalczyk@example.org"
 PERSON_NAME, PERSON_EMAIL = "Samira Haddad", "samira.haddad@example.org"
+SUPPORTER_PRIVATE = (*SUPPORTER_NAME.split(), SUPPORTER_EMAIL)
+PERSON_PRIVATE = (*PERSON_NAME.split(), PERSON_EMAIL)
 QUESTION = "Hello Jo. My bike was taken last week and I keep checking the street. Did that pass for you?"
 ANSWER = "Hello Sam. It did, after a few weeks. Talking about it helped me more than I expected."
 
@@ -98,7 +100,18 @@ def screens(new_context, account, prefix: str, *, totp: bool = False) -> tuple[S
     return (Screen(desktop, FOLDER, f"{prefix}-desktop", 1280), Screen(phone, FOLDER, f"{prefix}-phone", 375))
 
 
-def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim(app, new_context, make_account):
+def assert_neutral(message, live_server: str, *private: str) -> None:
+    """A message that says only that there is something to read and links to sign in: no case, no names, no words
+    of the conversation."""
+    assert message["Subject"] == "You have a new message"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert first_link(message) == f"{live_server}/login"
+    for text in private:
+        assert text not in body and text not in message["Subject"], f"{text!r} is in the message to {message['To']}"
+
+
+def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim(app, new_context, make_account,
+                                                                                  read_email, live_server):
     network_id = organisation_with_one_to_one(app)
     supporter_account = make_account(Role.VICTIM)
     supporter_case = recovered_victim(app, supporter_account)
@@ -144,7 +157,7 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     expect(heading(page)).to_have_text("Offer from Jo")
     facts = page.locator("#offer-facts")
     expect(facts).to_contain_text("Bicycle theft")
-    for private in (supporter_case, SUPPORTER_NAME.split()[1], SUPPORTER_EMAIL):
+    for private in (supporter_case, *SUPPORTER_PRIVATE):
         expect(page.locator("main")).not_to_contain_text(private)
     coordinator.check("offer")
     coordinator_phone.page.goto(page.url)
@@ -224,7 +237,7 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
         expect(screen.page.locator("#proposal")).to_contain_text("Jo")
         screen.check("proposal")
     page = person.page
-    for private in (supporter_case, SUPPORTER_NAME.split()[1], SUPPORTER_EMAIL):
+    for private in (supporter_case, *SUPPORTER_PRIVATE):
         expect(page.locator("body")).not_to_contain_text(private)
     page.get_by_label("Yes").check()
     page.get_by_label("The first name you want them to see").fill("Sam")
@@ -236,6 +249,8 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     expect(page.locator("#message-thread")).to_contain_text(QUESTION)
     person.check("sent")
     conversation_url = page.url
+    assert_neutral(read_email(supporter_account.email), live_server, QUESTION[:20], person_case, supporter_case, "Sam",
+                   PERSON_NAME, NETWORK)
 
     # 6. The peer supporter reads the message, seeing only "Sam", and replies.
     page = supporter.page
@@ -247,7 +262,7 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     page.get_by_role("link", name="Sam").click()
     expect(heading(page)).to_have_text("Talk with Sam")
     expect(page.locator("#message-thread")).to_contain_text(QUESTION)
-    for private in (person_case, PERSON_NAME, PERSON_NAME.split()[1], PERSON_EMAIL):
+    for private in (person_case, *PERSON_PRIVATE):
         expect(page.locator("body")).not_to_contain_text(private)
     supporter.check("conversation")
     supporter_phone.page.goto(page.url)
@@ -257,12 +272,14 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     page.get_by_role("button", name="Send message").click()
     expect(page.locator("#message-thread")).to_contain_text(ANSWER)
     supporter.check("replied")
+    assert_neutral(read_email(person_account.email), live_server, ANSWER[:20], person_case, supporter_case, "Jo ",
+                   SUPPORTER_NAME, NETWORK)
 
     # 7. The new victim reads the reply, from Jo only.
     for screen in (person, person_phone):
         screen.page.goto(conversation_url)
         expect(screen.page.locator("#message-thread")).to_contain_text(ANSWER)
-        for private in (supporter_case, SUPPORTER_NAME.split()[1], SUPPORTER_EMAIL):
+        for private in (supporter_case, *SUPPORTER_PRIVATE):
             expect(screen.page.locator("body")).not_to_contain_text(private)
         screen.check("reply")
 
