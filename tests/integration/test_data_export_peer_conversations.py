@@ -11,8 +11,12 @@ from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
 from portal.auth.roles import Role
-from portal.data_rights.export import PEER_NOT_INCLUDED
-from portal.peers.match_enums import Side
+from portal.data_rights.export import PEER_NOT_INCLUDED, _peer_pairing
+from portal.data_rights.queries import PeerPairing
+from portal.peers.match_enums import MatchStatus, Side
+from portal.peers.match_models import PeerMatch
+from portal.peers.models import PeerOffer, PeerSupporter
+from portal.support.models import Organisation, Referral
 from tests.conftest import sign_in_as
 from tests.peer_match_helpers import (
     PERSON_CONTACT,
@@ -169,3 +173,24 @@ def test_someone_with_no_peer_support_gets_an_empty_section(app, talked, make_us
     assert data["peer_conversations"] == []
     assert "Hello Jo" not in str(data)
     assert "None." in _pdf_text(client)
+
+
+@pytest.mark.parametrize("person_shared", [True, False])
+@pytest.mark.parametrize("supporter_shared", [True, False])
+@pytest.mark.parametrize("side", [Side.PERSON, Side.SUPPORTER])
+def test_each_side_gets_the_others_contact_only_when_both_shared(app, side, person_shared, supporter_shared):
+    """Every combination: one's own details as chosen; the other's only when both chose to share."""
+    person, supporter = ("person@example.org" if person_shared else None,
+                         "supporter@example.org" if supporter_shared else None)
+    match = PeerMatch(status=MatchStatus.AGREED, person_first_name="Sam", person_contact=person,
+                      supporter_contact=supporter,
+                      referral=Referral(reference="RF-CONTACTS", organisation=Organisation(name="Camden")),
+                      supporter=PeerSupporter(offer=PeerOffer(first_name="Jo")))
+    record = _peer_pairing(PeerPairing(match, side, [], []))
+    both = person_shared and supporter_shared
+    own, other = ("person_contact", "supporter_contact") if side == Side.PERSON else ("supporter_contact",
+                                                                                     "person_contact")
+    chosen = {"person_contact": person, "supporter_contact": supporter}
+    assert record[own] == chosen[own]
+    assert record[other] == (chosen[other] if both else None)
+    assert record["referral"] == ("RF-CONTACTS" if side == Side.PERSON else None)
