@@ -245,3 +245,19 @@ def test_the_service_rolls_back_the_status_if_the_pairings_cannot_follow(app, wo
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_supporter.status_changed")) \
             is None
     assert _match(app, match_id).status == MatchStatus.AGREED
+
+
+def test_a_suggestion_of_someone_no_longer_active_cannot_be_agreed_to(app, world):
+    """A suggestion left over from before this rule (the record paused outside the service) is refused on the
+    page, and nothing changes."""
+    person, partner = world["person"], world["partner"]
+    assert partner.post(partner_url(person), data={"supporter": str(world["jo"]["id"])}).status_code == 302
+    match_id = match_id_of(app, person["reference"])
+    with app.app_context():
+        db.session.get(PeerSupporter, world["jo"]["id"]).status = SupporterStatus.PAUSED
+        db.session.commit()
+    refused = person["client"].post(person_url(person, "/answer"), data={"agree": "yes", "first_name": "Sam"})
+    assert refused.status_code == 200
+    assert "This peer supporter is no longer available" in text_of(refused)
+    match = _match(app, match_id)
+    assert (match.status, match.person_first_name) == (MatchStatus.PROPOSED, None)
