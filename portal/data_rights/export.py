@@ -3,7 +3,9 @@
 Both documents come from one dictionary, so they always hold the same things. Everything linked to the person is
 in it: their account, their reports and what hangs from them (the updates shown to them, the promises made and
 whether each was kept, their needs assessment, consents, referrals, surveys and check-ins), unfinished reports,
-messages, cases they follow as a witness, equality answers and the emails we sent. What is left out, and why, is
+messages, cases they follow as a witness, equality answers, offers to be a peer supporter, one-to-one peer support
+conversations (from either side: only the other's chosen first name, the messages, and contact details both chose
+to share) and the emails we sent. What is left out, and why, is
 listed below (EXPORTED_TABLES, NOT_EXPORTED_TABLES, LEFT_OUT): staff's own assessments and working notes, secrets,
 and nothing from anyone else's report. tests/integration/test_data_export_coverage.py holds the lists to the
 models, so a table or column added later cannot be forgotten.
@@ -30,6 +32,7 @@ from portal.extensions import db
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, current_language, translated, uk_date, uk_datetime
 from portal.messages.models import CaseMessage
 from portal.peers.forms import AVAILABILITY_WORDS, DELIVERY_CHOICES
+from portal.peers.match_enums import Side
 from portal.peers.words import decision_words
 from portal.reporting.forms import CHANNELS, HATE_MOTIVATIONS
 from portal.support.assessments import LEVEL_WORDS
@@ -78,6 +81,9 @@ EXPORTED_TABLES = {
     "equality_records": "equality_answers[]",
     "peer_offers": "peer_offers[]",
     "peer_supporters": "peer_offers[].organisations[]",
+    "peer_matches": "peer_conversations[]",
+    "peer_messages": "peer_conversations[].messages[]",
+    "peer_concerns": "peer_conversations[].concerns_you_reported[]",
 }
 # Tables linked to a person that the download leaves out, and why.
 NOT_EXPORTED_TABLES = {
@@ -109,15 +115,6 @@ NOT_EXPORTED_TABLES = {
                         "brought are in reports[].check_ins, with no referral.",
     "group_session_changes": "Meetings of a group that its coordinator cancelled or moved: about the group, not the "
                              "person. Each change a member was told of is in their timeline.",
-    # One-to-one peer support (issue 24). Not in the download yet: a gap to close, not a decision. Until then the
-    # person reads their pairing and every message on their support page, and the timeline (reports[].timeline)
-    # holds each step (proposed, agreed, paused, ended) in neutral words.
-    "peer_matches": "Not yet in the download (to follow): a pairing with a peer supporter on a one-to-one peer "
-                    "support referral. Each step is in the timeline, and the pairing is on the support page.",
-    "peer_messages": "Not yet in the download (to follow): messages between the person and their peer supporter, "
-                     "readable in full on the person's support page or the peer supporter's conversations page.",
-    "peer_concerns": "Not yet in the download (to follow): concerns either side reported to the organisation about "
-                     "a peer support conversation, kept for the organisation's safeguarding work.",
 }
 _ID = "The database's own number for the row."
 _LINK = "The link to the record it belongs to, which the download shows it under."
@@ -205,6 +202,18 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "peer_supporters": {"id": _ID, "offer_id": _LINK, "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
                         "decided_by_id": "Which member of the organisation: the organisation is named, not the "
                                          "person."},
+    "peer_matches": {"id": _ID, "created_at": _BOOKKEEPING, "updated_at": _BOOKKEEPING,
+                     "proposed_by_id": "Which member of the organisation: the organisation is named, not the "
+                                       "person."},
+    "peer_messages": {"id": _ID, "match_id": _LINK,
+                      "sender_id": "The account that wrote it, which `from` gives as you or the other side."},
+    "peer_concerns": {
+        "id": _ID, "match_id": _LINK, "raised_by_id": "The account that reported it: this account.",
+        "organisation_id": "The organisation, named on the conversation the concern is under.",
+        "dealt_with_by_id": "Which member of the organisation: the organisation is named, not the person.",
+        "note": "The organisation's own note on how it dealt with the concern: part of its safeguarding work, "
+                "never shown to either side.",
+    },
 }
 # Columns that are in the download under another name (a link given as what it links to, for instance).
 RENAMED: dict[str, dict[str, str]] = {
@@ -223,6 +232,9 @@ RENAMED: dict[str, dict[str, str]] = {
     "referral_messages": {"from_partner": "from"},
     "peer_offers": {"report_id": "crime_number"},
     "peer_supporters": {"organisation_id": "organisation"},
+    # The other side's contact details are given only when both sides chose to share, as on the page.
+    "peer_matches": {"referral_id": "referral", "supporter_id": "peer_supporter"},
+    "peer_messages": {"from_supporter": "from"},
     "equality_records": {"report_id": "crime_number", "updated_at": "saved_at",
                          **{question.characteristic: "answers" for question in QUESTIONS}},
 }
@@ -283,12 +295,48 @@ def personal_data(user: User) -> dict:
         "peer_offers": [_record(offer, crime_number=crime_number,
                                 organisations=[_record(s, organisation=s.organisation.name) for s in offer.supporters])
                         for offer, crime_number in queries.peer_offers(user)],
+        "peer_conversations": [_peer_pairing(pairing) for pairing in queries.peer_pairings(user)],
         "emails": [
             {"subject": message.subject, "queued_at": message.created_at, "sent_at": message.sent_at,
              "status": message.status.value}
             for message in queries.emails(user)
         ],
     }
+
+
+# What a side's download of a one-to-one peer support conversation leaves out, said in the download itself.
+PEER_NOT_INCLUDED = {
+    Side.PERSON: N_("Concerns the peer supporter reported about this conversation are not included: they are the "
+                    "organisation's safeguarding records. The peer supporter's contact details are included only "
+                    "if you both chose to share yours."),
+    Side.SUPPORTER: N_("You see only what the person chose to share with you: the first name they chose and their "
+                       "messages, never their case. Concerns the person reported about this conversation are not "
+                       "included: they are the organisation's safeguarding records. The person's contact details "
+                       "are included only if you both chose to share yours."),
+}
+
+
+def _peer_pairing(pairing: queries.PeerPairing) -> dict:
+    """A one-to-one peer support pairing from one side: the organisation, the peer supporter's first name (their
+    own, for the peer supporter), the first name the person chose, the status and dates, the messages both ways,
+    this side's contact details (and the other's only when both chose to share), and the concerns this side
+    reported. The person's referral is named only in the person's own download."""
+    match, side = pairing.match, pairing.side
+    own_contact, other_contact = ((match.person_contact, match.supporter_contact) if side == Side.PERSON
+                                  else (match.supporter_contact, match.person_contact))
+    other_contact = other_contact if match.both_shared else None
+    contacts = ({"person_contact": own_contact, "supporter_contact": other_contact} if side == Side.PERSON
+                else {"person_contact": other_contact, "supporter_contact": own_contact})
+    from_you = side == Side.SUPPORTER
+    other = "the peer supporter" if side == Side.PERSON else "the person"
+    return _record(
+        match, your_side=side.value, organisation=match.referral.organisation.name,
+        referral=match.referral.reference if side == Side.PERSON else None,
+        peer_supporter=match.supporter.offer.first_name, **contacts,
+        messages=[_record(message, **{"from": "you" if message.from_supporter == from_you else other})
+                  for message in pairing.messages],
+        concerns_you_reported=[_record(concern) for concern in pairing.concerns],
+        not_included=PEER_NOT_INCLUDED[side])
 
 
 def _witness_cases(user: User) -> list[dict]:
@@ -514,6 +562,7 @@ PDF_HEADINGS = {
     "witness_cases": N_("Cases you follow as a witness"),
     "equality_answers": N_("Your answers to the equality questions"),
     "peer_offers": N_("Your offers to help others as a peer supporter"),
+    "peer_conversations": N_("Your one-to-one peer support conversations"),
     "emails": N_("Emails we sent you"),
 }
 # The questions as the pages the person answered on asked them, translated when drawn.
@@ -624,6 +673,7 @@ def _pdf(data: dict, language: str) -> bytes:
             doc.row(translated(answer["question"]), translated(answer["answer"]))
 
     _peer_offers_pdf(doc, data["peer_offers"])
+    _peer_conversations_pdf(doc, data["peer_conversations"])
 
     doc.heading(_(PDF_HEADINGS["emails"]))
     if not data["emails"]:
@@ -664,6 +714,55 @@ def _peer_offers_pdf(doc: Document, offers: list[dict]) -> None:
             words = decision_words(held["decision"], held["status"], held["decline_reason"])
             doc.row(held["organisation"], _("%(decision)s Their checks: %(dates)s", decision=words,
                                             dates=", ".join(checks) or _("None")))
+
+
+PEER_STATUS_WORDS = {"proposed": N_("Suggested to you, not answered yet"), "agreed": N_("Going on"),
+                     "declined": N_("You chose not to talk with them"), "paused": N_("Paused"),
+                     "ended": N_("Ended")}
+
+
+def _peer_conversations_pdf(doc: Document, pairings: list[dict]) -> None:
+    """Each one-to-one peer support conversation, from the reader's side: who with (by first name), its status and
+    dates, the contact details, the messages and the concerns the reader reported."""
+    doc.heading(_(PDF_HEADINGS["peer_conversations"]))
+    if not pairings:
+        doc.paragraph(_("None."))
+    for pairing in pairings:
+        as_person = pairing["your_side"] == Side.PERSON
+        other = pairing["peer_supporter"] if as_person else pairing["person_first_name"]
+        if as_person:
+            doc.heading(_("With %(name)s, a peer supporter from %(organisation)s", name=other,
+                          organisation=pairing["organisation"]), 12)
+            doc.row(_("Referral"), pairing["referral"])
+            if pairing["person_first_name"]:
+                doc.row(_("The first name you are shown by"), pairing["person_first_name"])
+        else:
+            doc.heading(_("With %(name)s, whom you supported for %(organisation)s", name=other,
+                          organisation=pairing["organisation"]), 12)
+        doc.row(_("Status"), translated(PEER_STATUS_WORDS.get(pairing["status"], pairing["status"])))
+        for label, key in ((N_("Suggested"), "proposed_at"), (N_("Answered"), "answered_at"),
+                           (N_("Paused"), "paused_at"), (N_("Ended"), "ended_at")):
+            if pairing[key]:
+                doc.row(_(label), uk_datetime(pairing[key]))
+        if pairing["ended_by"]:
+            ended_by = (_("You") if pairing["ended_by"] == pairing["your_side"] else
+                        pairing["organisation"] if pairing["ended_by"] == Side.ORGANISATION else other)
+            doc.row(_("Ended by"), ended_by)
+        own, theirs = ((pairing["person_contact"], pairing["supporter_contact"]) if as_person
+                       else (pairing["supporter_contact"], pairing["person_contact"]))
+        doc.row(_("Contact details you shared"), own or _("None"))
+        doc.row(_("Their contact details"), theirs or _("Not shared with you"))
+        for message in pairing["messages"]:
+            sender = _("You") if message["from"] == "you" else other
+            doc.label(_("%(sender)s, %(when)s", sender=sender, when=uk_datetime(message["sent_at"])))
+            doc.paragraph(message["body"])
+        for concern in pairing["concerns_you_reported"]:
+            doc.label(_("A concern you reported, %(when)s", when=uk_datetime(concern["raised_at"])))
+            doc.paragraph(concern["reason"])
+            if concern["dealt_with_at"]:
+                doc.paragraph(_("The organisation recorded that it was dealt with on %(when)s.",
+                                when=uk_datetime(concern["dealt_with_at"])))
+        doc.paragraph(translated(pairing["not_included"]))
 
 
 def _hour(hour: int) -> str:

@@ -15,6 +15,8 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.messages.models import ReferralMessage, WitnessMessage
 from portal.notifications.models import OutboxMessage
+from portal.peers.match_enums import MatchStatus, Side
+from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.models import ReportDraft
 from portal.support.models import Consent, NeedsAssessment, Organisation, Referral
@@ -109,6 +111,53 @@ def peer_offers(user: User) -> list[tuple[PeerOffer, str]]:
         .options(selectinload(PeerOffer.supporters))
         .where(PeerOffer.user_id == user.id).order_by(PeerOffer.consented_at, PeerOffer.id))
     return [(offer, crime_number) for offer, crime_number in rows]
+
+
+# The pairings a peer supporter's download holds: the conversations they were part of (the person agreed), as on
+# their conversations page; never a suggestion the person did not take up, which holds nothing of theirs to give.
+SUPPORTER_PAIRINGS = (MatchStatus.AGREED, MatchStatus.PAUSED, MatchStatus.ENDED)
+
+
+@dataclass(frozen=True)
+class PeerPairing:
+    """One one-to-one peer support pairing, from the side of the person downloading: the person referred or the
+    peer supporter. Only their own messages both ways and the concerns they themselves reported."""
+
+    match: PeerMatch
+    side: Side
+    messages: list[PeerMessage]
+    concerns: list[PeerConcern]
+
+
+def peer_pairings(user: User) -> list[PeerPairing]:
+    """The person's one-to-one peer support pairings on either side, oldest first: as the person referred (on their
+    own cases' referrals, every pairing proposed to them) and as a peer supporter (the conversations on their own
+    offers). With the messages of each and the concerns this side reported (never those reported about them). Four
+    queries."""
+    as_person = db.session.scalars(
+        select(PeerMatch).join(Referral, Referral.id == PeerMatch.referral_id)
+        .join(Report, Report.id == Referral.report_id)
+        .where(Report.reporter_user_id == user.id, Referral.witness_link_id.is_(None)))
+    as_supporter = db.session.scalars(
+        select(PeerMatch).join(PeerSupporter, PeerSupporter.id == PeerMatch.supporter_id)
+        .join(PeerOffer, PeerOffer.id == PeerSupporter.offer_id)
+        .where(PeerOffer.user_id == user.id, PeerMatch.status.in_(SUPPORTER_PAIRINGS)))
+    sides = {match.id: (match, Side.PERSON) for match in as_person}
+    sides.update({match.id: (match, Side.SUPPORTER) for match in as_supporter})
+    if not sides:
+        return []
+    messages: defaultdict[int, list[PeerMessage]] = defaultdict(list)
+    for message in db.session.scalars(select(PeerMessage).where(PeerMessage.match_id.in_(sides))
+                                      .order_by(PeerMessage.sent_at, PeerMessage.id)):
+        messages[message.match_id].append(message)
+    concerns: defaultdict[int, list[PeerConcern]] = defaultdict(list)
+    for concern in db.session.scalars(select(PeerConcern).where(PeerConcern.match_id.in_(sides))
+                                      .order_by(PeerConcern.raised_at, PeerConcern.id)):
+        if concern.raised_by == sides[concern.match_id][1]:
+            concerns[concern.match_id].append(concern)
+    found = [PeerPairing(match, side, messages[match_id], concerns[match_id])
+             for match_id, (match, side) in sides.items()]
+    return sorted(found, key=lambda pairing: (pairing.match.proposed_at, pairing.match.id))
 
 
 def emails(user: User) -> list[OutboxMessage]:

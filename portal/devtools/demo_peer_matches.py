@@ -1,8 +1,9 @@
 """Demo data for one-to-one peer support: Camden Victim Support's one-to-one service, a peer supporter with an
 account of their own (peer-supporter@example.org, a past victim it accepted), and two of the demo victim's cases
 referred for it with consent: one paired and talking (with messages both ways, the peer supporter's contact details
-shared, and a concern the coordinator has to deal with), one waiting for the coordinator to propose someone. Made
-through the referral and pairing services, so each step has its timeline, audit and neutral notifications."""
+shared, and a concern from each side for the coordinator to deal with), one waiting for the coordinator to propose
+someone. Made through the referral and pairing services, so each step has its timeline, audit and neutral
+notifications."""
 
 from datetime import timedelta
 
@@ -106,9 +107,12 @@ def demo_peer_matches(victim, partner, password: str) -> list[str]:
     matches.share_contact(supporter_user, match, "jo.peer.demo@example.org")
     matches.report_concern(supporter_user, match, "Sam said they are not sleeping and feel low most days. Could "
                                                   "someone from the team check in with them?")
+    # Sam's own concern too, so each side's data download ('Your data') shows its own concern and not the other's.
+    matches.report_concern(victim, match, "Jo mentioned meeting up in person. I would rather keep to messages for "
+                                          "now.")
     count = db.session.scalar(select(func.count()).select_from(PeerMatch))
     return [f"Demo one-to-one peer support ({count} pairing): {SUPPORTER_EMAIL} is Jo, a peer supporter of Camden "
             "Victim Support",
-            f"  {talking.reference} paired      {cases[0].crime_number}: Sam and Jo are talking; one concern to "
-            "deal with",
+            f"  {talking.reference} paired      {cases[0].crime_number}: Sam and Jo are talking; a concern from "
+            "each side to deal with (each side's 'Your data' download holds only its own)",
             f"  {waiting.reference} waiting     {cases[1].crime_number}: propose a peer supporter"]

@@ -69,6 +69,16 @@ def live_match(referral_id: int) -> PeerMatch | None:
                                                      PeerMatch.status.in_(LIVE)))
 
 
+def live_matches_of(supporter_ids: list[int]) -> list[PeerMatch]:
+    """The pairings still going on (proposed, talking or paused) with these peer supporter records, oldest
+    first."""
+    if not supporter_ids:
+        return []
+    return list(db.session.scalars(select(PeerMatch).where(PeerMatch.supporter_id.in_(supporter_ids),
+                                                           PeerMatch.status.in_(LIVE))
+                                   .order_by(PeerMatch.id)))
+
+
 def conversations_of(user_id: int) -> list[PeerMatch]:
     """A peer supporter's own conversations (the person agreed), newest first; never a proposal the person has not
     answered, never another peer supporter's."""

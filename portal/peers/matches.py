@@ -18,9 +18,10 @@ from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
 from portal.notifications.services import notify_victim, queue_email
 from portal.peers import match_queries as queries
+from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerConcern, PeerMatch
-from portal.peers.services import CONTROL, FIRST_NAME, FIRST_NAME_MAX
+from portal.peers.names import CONTROL, FIRST_NAME, FIRST_NAME_MAX
 from portal.support.referral_states import OPEN_STATUSES
 from portal.support.referrals import partner_can_see
 
@@ -127,6 +128,8 @@ def answer(user, match: PeerMatch, agree: str | None, first_name: str | None) ->
     require_victim(user, _report(match))
     if match.status != MatchStatus.PROPOSED or not open_for_pairing(match.referral):
         raise DomainError(N_("You have already answered"), field="agree")
+    if match.supporter.status != SupporterStatus.ACTIVE:
+        raise DomainError(N_("This peer supporter is no longer available"), field="agree")
     if agree not in ("yes", "no"):
         raise DomainError(N_("Select whether you want to talk with this peer supporter"), field="agree")
     now = utcnow()
@@ -222,6 +225,8 @@ def resume(actor, match: PeerMatch) -> PeerMatch:
     _for_partner(actor, match.referral)
     if match.status != MatchStatus.PAUSED or not open_for_pairing(match.referral):
         raise DomainError(N_("Only a paused conversation can be started again"))
+    if match.supporter.status != SupporterStatus.ACTIVE:
+        raise DomainError(N_("Make the peer supporter active again before you start their conversations again"))
     match.status, match.paused_at = MatchStatus.AGREED, None
     add_timeline_event(match.referral.report_id, "peer_match", N_("Your peer support conversation can go on"),
                        None, actor_id=actor.id, victim=True)
@@ -254,6 +259,48 @@ def end(user, match: PeerMatch) -> PeerMatch:
         _tell_organisation(match)
     db.session.commit()
     return match
+
+
+def follow_supporter_status(actor_id: int, supporter_ids: list[int], status: SupporterStatus,
+                            by_supporter: bool = False) -> int:
+    """Bring a peer supporter's pairings into line with their new status, inside the caller's transaction (no
+    commit): paused pauses each conversation going on (only the coordinator starts each again, one by one);
+    left (or the offer withdrawn) ends each one, as ended by the organisation. Either way a suggestion the person
+    has not answered ends, so nobody agrees to talk with someone who cannot. Each is audited and written on the
+    person's timeline; both sides get the neutral message the organisation's own pause or end sends (not the peer
+    supporter when they withdrew themselves). Returns how many pairings changed."""
+    if status == SupporterStatus.ACTIVE:
+        return 0
+    changed = 0
+    now = utcnow()
+    for match in queries.live_matches_of(supporter_ids):
+        referral = match.referral
+        if match.status == MatchStatus.PROPOSED:
+            match.status, match.ended_at, match.ended_by = MatchStatus.ENDED, now, Side.ORGANISATION
+            add_timeline_event(referral.report_id, "peer_match", N_("%(name)s is no longer available to talk with"),
+                               N_("%(organisation)s can suggest someone else."), actor_id=actor_id, victim=True,
+                               values={"name": match.supporter.offer.first_name,
+                                       "organisation": referral.organisation.name})
+            record_audit(actor_id, "peer_match.ended", "peer_match", str(match.id), f"peer supporter {status.value}")
+        elif status == SupporterStatus.PAUSED and match.status == MatchStatus.AGREED:
+            match.status, match.paused_at = MatchStatus.PAUSED, now
+            add_timeline_event(referral.report_id, "peer_match", N_("%(organisation)s paused your peer support "
+                                                                    "conversation"),
+                               N_("Nobody can write until they start it again."), actor_id=actor_id, victim=True,
+                               values={"organisation": referral.organisation.name})
+            record_audit(actor_id, "peer_match.paused", "referral", referral.reference, "peer supporter paused")
+        elif status == SupporterStatus.LEFT:
+            match.status, match.ended_at, match.ended_by = MatchStatus.ENDED, now, Side.ORGANISATION
+            add_timeline_event(referral.report_id, "peer_match", N_("Your peer support conversation ended"),
+                               None, actor_id=actor_id, victim=True)
+            record_audit(actor_id, "peer_match.ended", "peer_match", str(match.id), "peer supporter left")
+        else:
+            continue
+        changed += 1
+        _tell_person(match)
+        if not by_supporter and match.answered_at is not None:  # the peer supporter never saw a suggestion
+            _tell_supporter(match)
+    return changed
 
 
 def clean_reason(value: str | None, field: str = "reason", required: bool = True) -> str | None:

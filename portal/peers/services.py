@@ -6,7 +6,6 @@ the person only in the words they chose (a first name, the crime categories, lan
 they chose to share).
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,19 +17,15 @@ from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import N_
 from portal.notifications.services import notify_victim
-from portal.peers import queries
+from portal.peers import matches, queries
 from portal.peers.enums import Availability, Decision, DeclineReason, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
+from portal.peers.names import CONTROL, FIRST_NAME, FIRST_NAME_MAX
 from portal.support.enums import Delivery
 from portal.support.matching import LANGUAGE_NAMES
 
-FIRST_NAME_MAX = 40
 CONTACT_MAX = 200
 NOTE_MAX = 200
-# Letters of any alphabet, with single spaces, hyphens or apostrophes between them: a name, never an address or a
-# number.
-FIRST_NAME = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -117,7 +112,7 @@ def make_offer(user, report: Report, answers: OfferAnswers, category_codes: Iter
 @refusals_roll_back
 def withdraw_offer(user, offer_id: int) -> PeerOffer:
     """The person withdraws their offer: it leaves every organisation at once, and their peer supporter records
-    end (an organisation's status becomes 'left')."""
+    end (an organisation's status becomes 'left'), and so do their pairings (ended by the organisation)."""
     offer = db.session.get(PeerOffer, offer_id)
     if offer is None or offer.user_id != user.id or offer.withdrawn_at is not None:
         raise DomainError(N_("There is no offer to withdraw"))
@@ -127,6 +122,8 @@ def withdraw_offer(user, offer_id: int) -> PeerOffer:
         if supporter.decision == Decision.ACCEPTED and supporter.status != SupporterStatus.LEFT:
             supporter.status = SupporterStatus.LEFT
         supporter.ended_at = supporter.ended_at or now
+    matches.follow_supporter_status(user.id, [s.id for s in offer.supporters], SupporterStatus.LEFT,
+                                    by_supporter=True)
     record_audit(user.id, "peer_offer.withdrawn", "peer_offer", str(offer.id))
     db.session.commit()
     return offer
@@ -205,7 +202,9 @@ def decline(actor, supporter_id: int, reason: str | None, note: str | None) -> P
 
 @refusals_roll_back
 def set_status(actor, supporter_id: int, status: str | None) -> PeerSupporter:
-    """An accepted peer supporter's status with the organisation: active, paused or left."""
+    """An accepted peer supporter's status with the organisation: active, paused or left. Their pairings follow in
+    the same transaction (paused pauses their conversations, left ends them; making them active again restarts
+    none: the coordinator starts each again)."""
     supporter = _own(actor, supporter_id)
     if supporter.decision != Decision.ACCEPTED:
         raise DomainError(N_("Accept the offer before you change the status"), field="status")
@@ -216,5 +215,6 @@ def set_status(actor, supporter_id: int, status: str | None) -> PeerSupporter:
     supporter.status = new
     supporter.ended_at = utcnow() if new == SupporterStatus.LEFT else None
     record_audit(actor.id, "peer_supporter.status_changed", "peer_supporter", str(supporter.id), new.value)
+    matches.follow_supporter_status(actor.id, [supporter.id], new)
     db.session.commit()
     return supporter

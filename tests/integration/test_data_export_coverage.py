@@ -19,6 +19,8 @@ from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.messages.models import CaseMessage, ReferralMessage, WitnessMessage
 from portal.peers.enums import Decision, SupporterStatus
+from portal.peers.match_enums import MatchStatus, Side
+from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.services import start_draft
 from portal.support.enums import ConsentSource, Delivery, ReferralStatus
@@ -82,7 +84,8 @@ def everything(app, make_user) -> dict:
     """A victim with a row in every table the download covers, each with words that are easy to find."""
     victim = make_user(Role.VICTIM, display_name="Sam", locale="pl")
     crime_number = make_report(app, victim, description="Someone took my red bicycle.")
-    followed = make_report(app, make_user(Role.VICTIM), description="Another person's report.")
+    helper = make_user(Role.VICTIM)
+    followed = make_report(app, helper, description="Another person's report.")
     now = utcnow()
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
@@ -148,6 +151,33 @@ def everything(app, make_user) -> dict:
                                      decline_note=None, training_completed_on=now.date(),
                                      references_received_on=now.date(), safeguarding_checked_on=now.date(),
                                      ended_at=None))
+        # The victim paired on their referral with another person's peer supporter record (Jo), a message each way
+        # and a concern from each side: only the victim's own concern is theirs to download.
+        jo_offer = PeerOffer(user_id=helper.id, report_id=other.id, first_name="Jo", categories=["bicycle_theft"],
+                             languages=["en"], availability=["weekends"], delivery=Delivery.ONLINE,
+                             borough="Camden", consented_at=now)
+        db.session.add(jo_offer)
+        db.session.flush()
+        jo = PeerSupporter(offer_id=jo_offer.id, organisation_id=organisation.id, decision=Decision.ACCEPTED,
+                           status=SupporterStatus.ACTIVE, decided_at=now)
+        db.session.add(jo)
+        db.session.flush()
+        match = PeerMatch(referral_id=referral.id, supporter_id=jo.id, status=MatchStatus.ENDED, proposed_at=now,
+                          answered_at=now, paused_at=now, ended_at=now, ended_by=Side.ORGANISATION,
+                          person_first_name="Sammy", person_contact="sammy.chat@example.org",
+                          supporter_contact="jo.chat@example.org")
+        db.session.add(match)
+        db.session.flush()
+        db.session.add_all([
+            PeerMessage(match_id=match.id, sender_id=victim.id, from_supporter=False, body="Hello Jo from Sammy",
+                        sent_at=now, read_at=now),
+            PeerMessage(match_id=match.id, sender_id=helper.id, from_supporter=True, body="Hello Sammy from Jo",
+                        sent_at=now),
+            PeerConcern(match_id=match.id, organisation_id=organisation.id, raised_by=Side.PERSON,
+                        raised_by_id=victim.id, reason="Sammy's own concern", raised_at=now, dealt_with_at=now,
+                        note="The coordinator's safeguarding note"),
+            PeerConcern(match_id=match.id, organisation_id=organisation.id, raised_by=Side.SUPPORTER,
+                        raised_by_id=helper.id, reason="Jo's concern about Sammy", raised_at=now)])
         db.session.add(WitnessMessage(witness_link_id=link.id, sender_id=victim.id, from_staff=False,
                                       body="Where do I wait?", sent_at=now, read_at=now))
         db.session.commit()
@@ -193,8 +223,16 @@ def test_the_download_has_the_answers_consents_contact_preferences_and_surveys(c
     assert [answer["note"] for answer in followed["court_answers"]] == ["I am away that week"]
     assert data["account"]["language"] == "pl" and data["account"]["display_name"] == "Sam"
     text = str(data)
-    for left_out in ("The organisation's working note", "Another working note", "h" * 64, "k" * 32):
+    for left_out in ("The organisation's working note", "Another working note", "h" * 64, "k" * 32,
+                     "Jo's concern about Sammy", "The coordinator's safeguarding note"):
         assert left_out not in text
+    [pairing] = data["peer_conversations"]
+    assert (pairing["peer_supporter"], pairing["person_first_name"], pairing["referral"]) == ("Jo", "Sammy",
+                                                                                              "RF-EXPORT01")
+    assert (pairing["person_contact"], pairing["supporter_contact"]) == ("sammy.chat@example.org",
+                                                                         "jo.chat@example.org")
+    assert [m["body"] for m in pairing["messages"]] == ["Hello Jo from Sammy", "Hello Sammy from Jo"]
+    assert [c["reason"] for c in pairing["concerns_you_reported"]] == ["Sammy's own concern"]
 
 
 def test_the_pdf_holds_the_same_sections_and_answers(app, client, everything):
@@ -214,9 +252,10 @@ def test_the_pdf_holds_the_same_sections_and_answers(app, client, everything):
         assert heading in text
     for words in (*in_words, "Weekday evenings after six", "Camden Victim Support", "RF-EXPORT01",
                   "The officer was kind.", "Is there CCTV?", everything["followed"], "I am away that week",
-                  "A court hearing is set", "Red bicycle", "lock.jpg", "Sammy", "sammy@example.org"):
+                  "A court hearing is set", "Red bicycle", "lock.jpg", "Sammy", "sammy@example.org",
+                  "Hello Sammy from Jo", "Sammy's own concern", "jo.chat@example.org"):
         assert words in text, words
-    assert "working note" not in text
+    assert "working note" not in text and "Jo's concern" not in text and "safeguarding note" not in text
 
 
 def test_the_data_page_says_the_download_has_them(client, signed_in):
