@@ -237,7 +237,7 @@ def _to_supporter(match):
 
 
 @bp.route("/peer-conversations")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def conversations_list():
     """The peer supporter's own conversations, each by the first name the person chose."""
     found = match_queries.conversations_of(current_user.id)
@@ -246,7 +246,7 @@ def conversations_list():
 
 
 @bp.route("/peer-conversations/<int:match_id>", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def conversation(match_id: int):
     """One of the peer supporter's conversations (a message is written here)."""
     match = _own_conversation(match_id)
@@ -263,7 +263,7 @@ def conversation(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/share", methods=["POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_share(match_id: int):
     """The peer supporter chooses to share contact details."""
     match = _own_conversation(match_id)
@@ -276,7 +276,7 @@ def supporter_share(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/stop-sharing", methods=["POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_stop_sharing(match_id: int):
     """The peer supporter stops sharing contact details."""
     match = _own_conversation(match_id)
@@ -286,7 +286,7 @@ def supporter_stop_sharing(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/end", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_end(match_id: int):
     """The peer supporter ends the conversation."""
     match = _own_conversation(match_id)
@@ -300,7 +300,7 @@ def supporter_end(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/concern", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_concern(match_id: int):
     """The peer supporter reports a concern to the organisation."""
     match = _own_conversation(match_id)
