@@ -5,11 +5,13 @@ sent at least 12 weeks ago (and not withdrawn). The borough comes from the case;
 nor that the person was a witness; the witness hears of decisions and messages by their own safe channel, never the
 case's victim."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.models import Report, WitnessLink
 from portal.clock import utcnow
@@ -256,3 +258,24 @@ def test_a_witness_peer_supporter_talks_with_a_victim_and_is_told_by_their_chann
     assert "Hello Marisol" in text_of(conversation) and world["number"] not in text_of(conversation)
     assert witness.post(f"/peer-conversations/{match_id}", data={"body": "Hi Sam"}).status_code == 302
     assert "Hi Sam" in text_of(person["client"].get(person_url(person)))
+
+
+def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times(app, client, ctx):
+    """`flask demo-data`: the demo witness's own support finished, so their peer support page offers the start;
+    the demo victim's case waiting for a peer supporter carries the times they gave. Loading again adds nothing."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    found = re.search(r"so they can offer to help others at (/cases/CR-\S+/peer-support) \(sign in as "
+                      r"witness@example\.org\)", first.output)
+    assert found, first.output
+    assert "the person can usually talk on weekday evenings" in first.output
+    second = runner.invoke(args=["demo-data"])
+    assert "Demo witness's own support: already there" in second.output
+    witness = db.session.scalar(select(User).where(User.email == "witness@example.org"))
+    assert db.session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.witness_link_id.is_not(None))) == 1
+    sign_in_as(client, witness)
+    page = client.get(found.group(1))
+    assert_good_page(page)
+    assert 'id="start-offer"' in page.get_data(as_text=True)
