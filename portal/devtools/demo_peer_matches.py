@@ -13,8 +13,8 @@ from portal.auth.roles import Role
 from portal.auth.services import create_user, get_user_by_email
 from portal.cases.models import Report
 from portal.clock import utcnow
-from portal.extensions import db
 from portal.devtools.demo_peer_witness import demo_talk_times
+from portal.extensions import db
 from portal.peers import conversations, matches
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.match_models import PeerMatch

@@ -19,9 +19,9 @@ from portal.i18n import N_
 from portal.links import absolute_url
 from portal.messages.services import clean_body
 from portal.notifications.services import queue_for_reporter
+from portal.peers import reach
 from portal.peers.match_enums import Side
 from portal.peers.match_models import PeerMatch, PeerMessage
-from portal.peers import reach
 from portal.peers.matches import open_for_pairing, side_of
 
 PAUSED_OR_ENDED = N_("You cannot send messages in this conversation now")
