@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.cases.models import Report
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.peers.match_queries import times_fit
 from portal.peers.models import PeerOffer
@@ -205,3 +206,15 @@ def test_more_times_never_leave_anyone_out(offered, wanted, more):
 def test_the_kept_answer_is_any_time_or_the_times_in_order(ticked):
     kept = assessments.talk_times(ticked)
     assert kept == ([ANY_TIME] if ANY_TIME in ticked else [t for t in TIMES if t in ticked])
+
+
+@given(ticked=st.lists(st.one_of(st.sampled_from([*TIMES, ANY_TIME]), st.text(max_size=30)), max_size=6))
+def test_any_input_is_kept_from_the_list_or_refused_on_the_question(ticked):
+    """Whatever is posted, the kept answer holds only the list's values, or the question gets an error."""
+    try:
+        kept = assessments.talk_times(ticked)
+    except DomainError as error:
+        assert error.field == "talk_times"
+        assert not ticked or not set(ticked) <= {*TIMES, ANY_TIME}
+    else:
+        assert kept and set(kept) <= {*TIMES, ANY_TIME} and (kept == [ANY_TIME] or ANY_TIME not in kept)
