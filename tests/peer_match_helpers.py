@@ -60,9 +60,10 @@ def peer_supporter(app, organisation_id: int, first_name: str, *, categories=("b
         return {"user": user, "id": supporter.id, "crime_number": crime_number, "first_name": first_name}
 
 
-def victim_asking_for_one_to_one(app, service_id: int, **report_fields) -> dict:
-    """A victim who chose information and asked for one-to-one peer support (through the choice page), then was
-    referred to the one-to-one service with consent (through the referral page)."""
+def victim_asking_for_one_to_one(app, service_id: int, talk_times=("any",), **report_fields) -> dict:
+    """A victim who chose information and asked for one-to-one peer support (through the choice page), saying when
+    they could usually talk (any time unless given), then was referred to the one-to-one service with consent
+    (through the referral page)."""
     victim = new_user(app, Role.VICTIM)
     crime_number = make_report(app, user=victim, **report_fields)
     with app.app_context():
@@ -71,7 +72,8 @@ def victim_asking_for_one_to_one(app, service_id: int, **report_fields) -> dict:
         assessments.save_assessment(db.session.get(User, victim.id), report, NeedsAnswers(daily_life=Impact.A_LITTLE))
     client = app.test_client()
     sign_in_as(client, victim)
-    chosen = client.post(f"/support/{crime_number}/choose", data={"level": "information", "one_to_one": "y"})
+    chosen = client.post(f"/support/{crime_number}/choose", data={"level": "information", "one_to_one": "y",
+                                                                    "talk_times": list(talk_times)})
     assert chosen.status_code == 302, chosen.get_data(as_text=True)
     services = client.get(f"/support/{crime_number}/services").get_data(as_text=True)
     assert f"/support/{crime_number}/refer/{service_id}" in services

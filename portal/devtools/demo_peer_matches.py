@@ -13,6 +13,7 @@ from portal.auth.roles import Role
 from portal.auth.services import create_user, get_user_by_email
 from portal.cases.models import Report
 from portal.clock import utcnow
+from portal.devtools.demo_peer_witness import demo_talk_times
 from portal.extensions import db
 from portal.peers import conversations, matches
 from portal.peers.enums import Decision, SupporterStatus
@@ -111,8 +112,9 @@ def demo_peer_matches(victim, partner, password: str) -> list[str]:
     matches.report_concern(victim, match, "Jo mentioned meeting up in person. I would rather keep to messages for "
                                           "now.")
     count = db.session.scalar(select(func.count()).select_from(PeerMatch))
+    times = demo_talk_times(victim, cases[1].crime_number)
     return [f"Demo one-to-one peer support ({count} pairing): {SUPPORTER_EMAIL} is Jo, a peer supporter of Camden "
             "Victim Support",
             f"  {talking.reference} paired      {cases[0].crime_number}: Sam and Jo are talking; a concern from "
             "each side to deal with (each side's 'Your data' download holds only its own)",
-            f"  {waiting.reference} waiting     {cases[1].crime_number}: propose a peer supporter"]
+            f"  {waiting.reference} waiting     {cases[1].crime_number}: propose a peer supporter", *times]

@@ -19,6 +19,7 @@ from portal.i18n import N_
 from portal.links import absolute_url
 from portal.messages.services import clean_body
 from portal.notifications.services import queue_for_reporter
+from portal.peers import reach
 from portal.peers.match_enums import Side
 from portal.peers.match_models import PeerMatch, PeerMessage
 from portal.peers.matches import open_for_pairing, side_of
@@ -38,10 +39,12 @@ def send(user, match: PeerMatch, body: str | None) -> PeerMessage:
                           sent_at=utcnow())
     db.session.add(message)
     record_audit(user.id, "peer_match.message_sent", "peer_match", str(match.id), side.value)
-    report_id = match.referral.report_id if from_supporter else match.supporter.offer.report_id
-    report = db.session.get(Report, report_id)
-    if report is not None:
-        queue_for_reporter(report, "new_message", sign_in_link=absolute_url("auth.login"))
+    if from_supporter:
+        report = db.session.get(Report, match.referral.report_id)
+        if report is not None:
+            queue_for_reporter(report, "new_message", sign_in_link=absolute_url("auth.login"))
+    else:
+        reach.tell_offerer(match.supporter.offer, "new_message")
     db.session.commit()
     return message
 

@@ -2,13 +2,8 @@
 
 import enum
 
-
-class Availability(enum.StrEnum):
-    """When a peer supporter can usually help."""
-
-    WEEKDAY_DAYTIME = "weekday_daytime"
-    WEEKDAY_EVENINGS = "weekday_evenings"
-    WEEKENDS = "weekends"
+# When a peer supporter can usually help: the same values a person asking for one-to-one peer support answers.
+from portal.support.enums import Availability as Availability
 
 
 class Decision(enum.StrEnum):

@@ -10,7 +10,7 @@ from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.peers.queries import active_supporters
 from portal.support import assessments
-from portal.support.enums import ServiceKind
+from portal.support.enums import ANY_TIME, ServiceKind
 from portal.support.matching import Need
 
 # A pairing still going on: proposed, talking, or paused. One at a time on a referral.
@@ -33,14 +33,38 @@ def person_languages(report) -> frozenset[str]:
     return Need(level="peer", language=language, bsl=latest.bsl).languages()
 
 
-def suits(supporter: PeerSupporter, report, languages: frozenset[str]) -> bool:
-    """A shared crime category, a shared language, and not the person themselves. Availability: the person is not
-    asked for times, so every peer supporter's times fit; the organisation sees them and the person reads them on
-    the proposal before agreeing."""
+def person_times(report) -> list[str] | None:
+    """When the person said they could usually talk (Availability values, or ["any"]), from their latest
+    assessment; None when they were never asked (an assessment from before the question), which counts as any
+    time."""
+    latest = assessments.latest_assessment(report.id, None)
+    return list(latest.peer_times) if latest is not None and latest.peer_times else None
+
+
+def referral_person_times(referral) -> list[str] | None:
+    """When the person on a referral said they could usually talk (see `person_times`)."""
+    report = db.session.get(Report, referral.report_id)
+    return person_times(report) if report is not None else None
+
+
+def times_fit(wanted: list[str] | None, offered: list[str] | None) -> bool:
+    """Whether a peer supporter's times suit the person: at least one time in common. The person's "any time", or
+    no answer at all, fits every peer supporter who gave a time; a peer supporter who gave none fits nobody."""
+    offered_set = set(offered or [])
+    if not offered_set:
+        return False
+    if not wanted or ANY_TIME in wanted:
+        return True
+    return bool(offered_set & set(wanted))
+
+
+def suits(supporter: PeerSupporter, report, languages: frozenset[str], times: list[str] | None = None) -> bool:
+    """A shared crime category, a shared language, a time both could talk (`times`: the person's, see
+    `times_fit`), and not the person themselves."""
     offer = supporter.offer
     return (report.category is not None and report.category.code in (offer.categories or [])
             and bool(languages & set(offer.languages or []))
-            and offer.user_id != report.reporter_user_id and bool(offer.availability))
+            and offer.user_id != report.reporter_user_id and times_fit(times, offer.availability))
 
 
 def suitable_supporters(referral) -> list[PeerSupporter]:
@@ -50,10 +74,11 @@ def suitable_supporters(referral) -> list[PeerSupporter]:
     if report is None:
         return []
     languages = person_languages(report)
+    times = person_times(report)
     refused = set(db.session.scalars(select(PeerMatch.supporter_id).where(
         PeerMatch.referral_id == referral.id, PeerMatch.status == MatchStatus.DECLINED)))
     found = [s for s in active_supporters([referral.organisation_id])
-             if s.id not in refused and suits(s, report, languages)]
+             if s.id not in refused and suits(s, report, languages, times)]
     return sorted(found, key=lambda s: (s.offer.first_name.casefold(), s.id))
 
 

@@ -237,7 +237,7 @@ def _to_supporter(match):
 
 
 @bp.route("/peer-conversations")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def conversations_list():
     """The peer supporter's own conversations, each by the first name the person chose."""
     found = match_queries.conversations_of(current_user.id)
@@ -246,7 +246,7 @@ def conversations_list():
 
 
 @bp.route("/peer-conversations/<int:match_id>", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def conversation(match_id: int):
     """One of the peer supporter's conversations (a message is written here)."""
     match = _own_conversation(match_id)
@@ -263,7 +263,7 @@ def conversation(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/share", methods=["POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_share(match_id: int):
     """The peer supporter chooses to share contact details."""
     match = _own_conversation(match_id)
@@ -276,7 +276,7 @@ def supporter_share(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/stop-sharing", methods=["POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_stop_sharing(match_id: int):
     """The peer supporter stops sharing contact details."""
     match = _own_conversation(match_id)
@@ -286,7 +286,7 @@ def supporter_stop_sharing(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/end", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_end(match_id: int):
     """The peer supporter ends the conversation."""
     match = _own_conversation(match_id)
@@ -300,7 +300,7 @@ def supporter_end(match_id: int):
 
 
 @bp.route("/peer-conversations/<int:match_id>/concern", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def supporter_concern(match_id: int):
     """The peer supporter reports a concern to the organisation."""
     match = _own_conversation(match_id)
@@ -339,6 +339,19 @@ def _partners(reference: str):
     return referral
 
 
+# The person's talk times in the coordinator's words (partner pages are in English).
+PERSON_TIME_WORDS = {"weekday_daytime": "Weekday daytimes", "weekday_evenings": "Weekday evenings",
+                     "weekends": "Weekends", "any": "Any time"}
+
+
+def _person_times(referral) -> str:
+    """When the person on the referral said they could usually talk, in words; any time when never asked."""
+    times = match_queries.referral_person_times(referral)
+    if not times:
+        return "Any time (not asked when they asked for one-to-one peer support)"
+    return ", ".join(PERSON_TIME_WORDS.get(time, time) for time in times)
+
+
 def _partner_page(referral, propose_form=None):
     match = match_queries.latest_match(referral.id)
     suitable = match_queries.suitable_supporters(referral)
@@ -350,7 +363,7 @@ def _partner_page(referral, propose_form=None):
         match_facts=supporter_facts(match.supporter) if match else None, form=form, pause_form=PauseForm(),
         resume_form=ResumeForm(), can_propose=matches.open_for_pairing(referral) and (
             match is None or match.status not in match_queries.LIVE),
-        status_names=PARTNER_STATUS_NAMES, status_colours=STATUS_COLOURS,
+        status_names=PARTNER_STATUS_NAMES, status_colours=STATUS_COLOURS, person_times=_person_times(referral),
         unread=match_queries.unread_for(match.id, supporter_side=False) if match else 0)
 
 

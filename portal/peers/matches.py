@@ -18,6 +18,7 @@ from portal.i18n import DEFAULT_LANGUAGE, N_
 from portal.links import absolute_url
 from portal.notifications.services import notify_victim, queue_email
 from portal.peers import match_queries as queries
+from portal.peers import reach
 from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerConcern, PeerMatch
@@ -45,19 +46,13 @@ def _report(match_or_referral) -> Report:
     return report
 
 
-def _supporters_report(match: PeerMatch) -> Report | None:
-    """The peer supporter's own case: it holds their safe channels (never shown to anyone else)."""
-    return db.session.get(Report, match.supporter.offer.report_id)
-
-
 def _tell_person(match: PeerMatch) -> None:
     notify_victim(_report(match))
 
 
 def _tell_supporter(match: PeerMatch) -> None:
-    report = _supporters_report(match)
-    if report is not None:
-        notify_victim(report)
+    """By the peer supporter's own safe channels (from their case, as its victim or a witness; never shown)."""
+    reach.tell_offerer(match.supporter.offer)
 
 
 def _for_partner(actor, referral) -> None:

@@ -28,6 +28,9 @@ class PeerOffer(TimestampMixin, Base):
     # The case whose support led to the offer: it shows the person is eligible and gives the borough. No
     # organisation ever sees it.
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    # A witness's offer: their link to the case (their support and safe channels); None for the victim's.
+    witness_link_id: Mapped[int | None] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"),
+                                                        index=True)
     first_name: Mapped[str] = mapped_column(String(40))
     categories: Mapped[list] = mapped_column(JSON, default=list)  # crime category codes
     languages: Mapped[list] = mapped_column(JSON, default=list)  # ISO 639 codes, "bsl" for British Sign Language

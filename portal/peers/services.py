@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.audit.services import record_audit
-from portal.cases.models import Report
+from portal.cases.models import Report, WitnessLink
 from portal.clock import today_in_london, utcnow
 from portal.domain import DomainError, refusals_roll_back
 from portal.extensions import db
 from portal.i18n import N_
-from portal.notifications.services import notify_victim
-from portal.peers import matches, queries
+from portal.peers import matches, queries, reach
 from portal.peers.enums import Availability, Decision, DeclineReason, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.peers.names import CONTROL, FIRST_NAME, FIRST_NAME_MAX
@@ -78,10 +77,12 @@ def check_answers(answers: OfferAnswers, category_codes: Iterable[str]) -> dict:
             "first_name": first_name, "shared_contact": contact or None}
 
 
-def _eligible(user, report: Report) -> None:
-    if report.reporter_user_id != user.id:
+def _eligible(user, report: Report, witness_link: WitnessLink | None) -> None:
+    if witness_link is None and report.reporter_user_id != user.id:
         raise DomainError(N_("Only the person who reported can offer to help others"))
-    if queries.why_not_eligible(report) is not None:
+    if witness_link is not None and (witness_link.report_id != report.id or witness_link.witness_user_id != user.id):
+        raise DomainError(N_("That case is not linked to your account"))
+    if queries.why_not_eligible(report, witness_link.id if witness_link else None) is not None:
         raise DomainError(N_("You can offer to help others once your 12-week check-in is answered and your "
                              "support has finished"))
     if queries.live_offer(user.id) is not None:
@@ -89,16 +90,20 @@ def _eligible(user, report: Report) -> None:
 
 
 @refusals_roll_back
-def make_offer(user, report: Report, answers: OfferAnswers, category_codes: Iterable[str]) -> PeerOffer:
-    """The person agrees to share their offer with the organisations that run peer support in their area: one
-    offer, and a new record of it at each organisation. Nothing is stored before this agreement."""
-    _eligible(user, report)
+def make_offer(user, report: Report, answers: OfferAnswers, category_codes: Iterable[str],
+               witness_link: WitnessLink | None = None) -> PeerOffer:
+    """The person (the case's victim, or the witness with this link) agrees to share their offer with the
+    organisations that run peer support in the case's area: one offer, and a new record of it at each
+    organisation. Nothing is stored before this agreement. Organisations never learn which case it came from, nor
+    whether the person was its victim or a witness."""
+    _eligible(user, report, witness_link)
     values = check_answers(answers, category_codes)
     organisations = queries.receiving_organisations(report.borough, today_in_london())
     if not organisations:
         raise DomainError(N_("No organisation runs peer support in your area at the moment"))
     now = utcnow()
-    offer = PeerOffer(user_id=user.id, report_id=report.id, borough=report.borough, consented_at=now, **values)
+    offer = PeerOffer(user_id=user.id, report_id=report.id, witness_link_id=witness_link.id if witness_link else None,
+                      borough=report.borough, consented_at=now, **values)
     db.session.add(offer)
     db.session.flush()
     for organisation in organisations:
@@ -156,10 +161,9 @@ def record_checks(actor, supporter_id: int, training_completed_on: date | None,
 
 
 def _tell_the_person(supporter: PeerSupporter) -> None:
-    """A neutral message by the person's safe channel: something to read, and a link to sign in."""
-    report = db.session.get(Report, supporter.offer.report_id)
-    if report is not None:
-        notify_victim(report)
+    """A neutral message by the person's safe channel (as the case's victim or as a witness): something to read,
+    and a link to sign in."""
+    reach.tell_offerer(supporter.offer)
 
 
 @refusals_roll_back

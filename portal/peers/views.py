@@ -1,6 +1,7 @@
-"""Becoming a peer supporter: after their 12-week check-in, a victim whose support has finished offers to help
-others, agrees to share the offer with the organisations that run peer support in their area, sees each decision
-and can withdraw the offer at any time. Nothing is stored or shared before they agree."""
+"""Becoming a peer supporter: after their 12-week check-in, a victim or witness whose support has finished offers to
+help others, agrees to share the offer with the organisations that run peer support in their area, sees each
+decision and can withdraw the offer at any time. Nothing is stored or shared before they agree. A witness comes from
+their own support page, and the same pages serve them (see queries.why_not_eligible for when a witness can)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.access import role_required
 from portal.auth.roles import Role
-from portal.cases.access import Relation, case_for
+from portal.cases.access import Relation, case_for, witness_link_for
 from portal.clock import today_in_london
 from portal.domain import DomainError
 from portal.forms import options
@@ -22,8 +23,24 @@ FIELDS = ("categories", "languages", "availability", "delivery", "first_name", "
 
 
 def _case(crime_number: str):
-    """The signed-in victim's case, or 'not found'."""
-    return case_for(current_user, crime_number, Relation.VICTIM)[0]
+    """The signed-in person's case and, for a witness, their link to it (None for the victim); 'not found' for
+    anyone else."""
+    report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
+    link = witness_link_for(current_user, report) if relation == Relation.WITNESS else None
+    if relation == Relation.WITNESS and link is None:
+        abort(404)
+    return report, link
+
+
+def _link_id(link) -> int | None:
+    return link.id if link is not None else None
+
+
+def _support_url(report, link) -> str:
+    """The person's own support page: the victim's on their case, a witness's 'get support' for the case."""
+    if link is not None:
+        return url_for("support.services", crime_number=report.crime_number)
+    return url_for("tracking.support", crime_number=report.crime_number)
 
 
 def _draft_key(report) -> str:
@@ -59,27 +76,28 @@ def _describe(offer_values: dict, category_names: dict) -> dict:
 
 
 @bp.route("/<crime_number>/peer-support")
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def your_offer(crime_number: str):
     """The person's offer to help others: where it went and each organisation's decision in plain words, with a
     way to withdraw it; or, before they offer, what it means and whether they can yet."""
-    report = _case(crime_number)
+    report, link = _case(crime_number)
     offer = queries.live_offer(current_user.id)
     described = None
     if offer is not None:
         described = _describe({name: getattr(offer, name) for name in FIELDS}, dict(_categories()))
     return render_template("peers/your_offer.html", report=report, offer=offer, described=described,
-                           why_not=queries.why_not_eligible(report), decision_words=words.decision_for_person,
-                           form=WithdrawForm())
+                           why_not=queries.why_not_eligible(report, _link_id(link)),
+                           decision_words=words.decision_for_person, form=WithdrawForm(),
+                           support_url=_support_url(report, link))
 
 
 @bp.route("/<crime_number>/peer-support/offer", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def offer(crime_number: str):
     """What they went through, languages, times, online or in person, and the first name others will see. Kept
     in their session until they agree to share it."""
-    report = _case(crime_number)
-    if queries.live_offer(current_user.id) is not None or queries.why_not_eligible(report) is not None:
+    report, link = _case(crime_number)
+    if queries.live_offer(current_user.id) is not None or queries.why_not_eligible(report, _link_id(link)) is not None:
         return _to_offer(report)
     draft = session.get(_draft_key(report))
     form = OfferForm(data=draft) if draft else OfferForm()
@@ -97,12 +115,12 @@ def offer(crime_number: str):
 
 
 @bp.route("/<crime_number>/peer-support/share", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def share(crime_number: str):
     """The organisations, by name, that would receive the offer, and an explicit choice to agree or not."""
-    report = _case(crime_number)
+    report, link = _case(crime_number)
     draft = session.get(_draft_key(report))
-    if queries.live_offer(current_user.id) is not None:
+    if queries.live_offer(current_user.id) is not None or queries.why_not_eligible(report, _link_id(link)) is not None:
         return _to_offer(report)
     if not draft:
         return redirect(url_for("peers.offer", crime_number=report.crime_number))
@@ -115,7 +133,7 @@ def share(crime_number: str):
             flash(_("We have not shared your offer. Nothing about it was kept."), "information")
             return _to_offer(report)
         try:
-            services.make_offer(current_user, report, _answers(draft), list(category_names))
+            services.make_offer(current_user, report, _answers(draft), list(category_names), link)
         except DomainError as error:
             form.show_error(error.message, "agree")
         else:
@@ -127,10 +145,10 @@ def share(crime_number: str):
 
 
 @bp.route("/<crime_number>/peer-support/withdraw", methods=["GET", "POST"])
-@role_required(Role.VICTIM)
+@role_required(Role.VICTIM, Role.WITNESS)
 def withdraw(crime_number: str):
     """Withdraw the offer from every organisation at once."""
-    report = _case(crime_number)
+    report, _link = _case(crime_number)
     found = queries.live_offer(current_user.id)
     if found is None:
         abort(404)

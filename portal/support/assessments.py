@@ -2,6 +2,7 @@
 
 A victim's assessment has no witness link; a witness's has theirs, and is theirs alone (see `latest_assessment`)."""
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.links import absolute_url
 from portal.notifications.services import queue_for_reporter
+from portal.support.enums import ANY_TIME, Availability
 from portal.support.models import NeedsAssessment, whose
 from portal.support.recommendation import NeedsAnswers, SupportLevel, recommend
 
@@ -81,23 +83,40 @@ def save_assessment(user: User, report: Report, answers: NeedsAnswers, *, langua
     return assessment
 
 
+def talk_times(ticked: Iterable[str] | None) -> list[str]:
+    """When someone asking for one-to-one peer support could usually talk, in the list's order: ["any"] when they
+    ticked any time (with or without other times), else the times they ticked. None ticked, or one not on the list,
+    is an error."""
+    allowed = [time.value for time in Availability]
+    chosen = set(ticked or ())
+    if not chosen or not chosen <= {*allowed, ANY_TIME}:
+        raise DomainError(N_("Select when you could usually talk, or any time"), field="talk_times")
+    if ANY_TIME in chosen:
+        return [ANY_TIME]
+    return [time for time in allowed if time in chosen]
+
+
 def choose_level(user: User, assessment: NeedsAssessment, level: str, peer: bool,
-                 one_to_one: bool = False) -> NeedsAssessment:
+                 one_to_one: bool = False, times: Iterable[str] | None = None) -> NeedsAssessment:
     """The person picks a level, which may differ from the one recommended. They can change it later. A victim may
-    also ask for one-to-one peer support (a witness may not: it is offered on the victim's own referrals)."""
+    also ask for one-to-one peer support (a witness may not: it is offered on the victim's own referrals), and then
+    says when they could usually talk (`times`: Availability values or "any")."""
     report = db.session.get(Report, assessment.report_id)
     witness_link = db.session.get(WitnessLink, assessment.witness_link_id) if assessment.witness_link_id else None
+    one_to_one = bool(one_to_one) and witness_link is None
     try:
         require_person(user, report, witness_link)
         if level not in CHOOSABLE_LEVELS:
             raise DomainError(N_("Select the support you want"), field="level")
+        peer_times = talk_times(times) if one_to_one else None
     except DomainError:
         db.session.rollback()
         raise
     changed = assessment.chosen_level is not None
     assessment.chosen_level = level
     assessment.wants_peer = bool(peer)
-    assessment.wants_peer_one_to_one = bool(one_to_one) and witness_link is None
+    assessment.wants_peer_one_to_one = one_to_one
+    assessment.peer_times = peer_times
     assessment.chosen_at = utcnow()
     words = N_("%(level)s, and a peer-support group.") if peer else N_("%(level)s.")
     if witness_link is None:  # witnesses share one timeline, so a witness's own support is not written on it

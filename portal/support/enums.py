@@ -16,6 +16,18 @@ class ServiceKind(enum.StrEnum):
     RESTORATIVE_JUSTICE = "restorative"
 
 
+class Availability(enum.StrEnum):
+    """When someone can usually talk: a peer supporter's offer, and a person asking for one-to-one peer support."""
+
+    WEEKDAY_DAYTIME = "weekday_daytime"
+    WEEKDAY_EVENINGS = "weekday_evenings"
+    WEEKENDS = "weekends"
+
+
+# A person asking for one-to-one peer support may say "any time" instead of particular times.
+ANY_TIME = "any"
+
+
 class Delivery(enum.StrEnum):
     """Where the support happens."""
 

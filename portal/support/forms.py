@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from portal.forms import Answered, PortalForm, options, submit
 from portal.reporting.boroughs import BOROUGHS
 from portal.support.assessments import CHOOSABLE_LEVELS, CONTACT_METHODS, LEVEL_WORDS
-from portal.support.enums import ConsentScope
+from portal.support.enums import ANY_TIME, Availability, ConsentScope
 from portal.support.matching import LANGUAGE_NAMES
 from portal.support.recommendation import Impact
 from portal.support.referral_text import SCOPE_WORDS
@@ -147,6 +147,13 @@ class AssessmentForm(PortalForm):
     submit = submit(_l("Continue"))
 
 
+# When a person asking for one-to-one peer support could usually talk: a peer supporter's times, or any time.
+TALK_TIME_WORDS = {Availability.WEEKDAY_DAYTIME.value: _l("Weekday daytimes"),
+                   Availability.WEEKDAY_EVENINGS.value: _l("Weekday evenings"),
+                   Availability.WEEKENDS.value: _l("Weekends"),
+                   ANY_TIME: _l("Any time")}
+
+
 class ChooseForm(PortalForm):
     """The level of support the victim wants, and whether they want a peer-support group too."""
 
@@ -155,6 +162,12 @@ class ChooseForm(PortalForm):
                             _l("Select the support you want"))
     peer = BooleanField(_l("I would also like to join a peer-support group"), widget=CheckboxInput())
     one_to_one = BooleanField(_l("I would also like to talk one-to-one with a peer supporter"), widget=CheckboxInput())
+    # Checked by the service (assessments.talk_times), and only when one-to-one peer support is ticked.
+    talk_times = SelectMultipleField(
+        _l("If you would like to talk one-to-one, when could you usually talk?"), widget=CheckboxesInput(),
+        choices=options(list(TALK_TIME_WORDS.items())),
+        description=_l("Select all that apply. We only ask so the organisation can suggest someone free at the "
+                       "same times."), validate_choice=False)
     submit = submit(_l("Continue"))
 
 

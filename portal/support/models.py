@@ -116,6 +116,9 @@ class NeedsAssessment(TimestampMixin, Base):
     wants_peer: Mapped[bool] = mapped_column(default=False)
     # Whether the victim also asked to talk one-to-one with a peer supporter (issue 24; victims only).
     wants_peer_one_to_one: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When they could usually talk to a peer supporter (Availability values, or ["any"]); asked with one-to-one
+    # peer support. None when not asked (assessments from before the question): treated as any time.
+    peer_times: Mapped[list | None] = mapped_column(JSON)
     chosen_at: Mapped[datetime | None]
     # Communication needs, shared with an organisation only when the victim shares contact details.
     language: Mapped[str | None] = mapped_column(String(10))

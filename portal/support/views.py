@@ -205,15 +205,16 @@ def choose(crime_number: str):
     if latest is None:
         return redirect(url_for("support.assessment", crime_number=report.crime_number))
     if request.method == "GET" and latest.chosen_level:
-        form = ChooseForm(level=latest.chosen_level, peer=latest.wants_peer, one_to_one=latest.wants_peer_one_to_one)
+        form = ChooseForm(level=latest.chosen_level, peer=latest.wants_peer, one_to_one=latest.wants_peer_one_to_one,
+                          talk_times=latest.peer_times or [])
     else:
         form = ChooseForm()
     if form.validate_on_submit():
         try:
             chosen = assessments.choose_level(current_user, latest, form.level.data, form.peer.data,
-                                              form.one_to_one.data and link is None)
+                                              form.one_to_one.data and link is None, form.talk_times.data)
         except DomainError as error:
-            form.level.errors.append(error.message)
+            form.show_error(error.message, error.field or "level")
         else:
             flash(_("We have saved your choice. You can change it at any time from ‘Get support’.") if link
                   else _("We have saved your choice. You can change it at any time from your case page."), "success")

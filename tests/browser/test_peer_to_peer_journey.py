@@ -199,6 +199,7 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     person.check("choose")
     page.get_by_label("Information to help yourself").check()
     page.get_by_label("I would also like to talk one-to-one with a peer supporter").check()
+    page.get_by_label("Weekends", exact=True).check()  # the time the peer supporter gave
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("#one-to-one-matches")).to_contain_text(ONE_TO_ONE)
     person.check("services")
@@ -223,6 +224,7 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
     expect(heading(page)).to_have_text("Peer supporter")
     expect(page.locator("#suitable")).to_contain_text("Jo")
     expect(page.locator("#suitable")).to_contain_text("Weekends")
+    expect(page.locator("#person-times")).to_contain_text("Weekends")
     coordinator.check("suitable")
     page.get_by_label("Jo").check()
     page.get_by_role("button", name="Propose this peer supporter").click()

@@ -149,14 +149,16 @@ def test_group_members_and_waiting_lists_are_for_partners_only(app):
         assert found[path] == (endpoint, frozenset({Role.PARTNER})), path
 
 
-# Peer supporters (issue 24): the person's own offer (victims only; another victim's case is "not found"), and the
+# Peer supporters (issue 24): the person's own offer (a victim or a witness on the case; another's case is "not
+# found"), and the
 # organisation's offers and peer supporters (partners only; another organisation's record, or a withdrawn offer, is
 # "not found", as the case access matrix checks).
+PERSON = frozenset({Role.VICTIM, Role.WITNESS})
 PEER_ROUTES = {
-    "/cases/<crime_number>/peer-support": ("peers.your_offer", frozenset({Role.VICTIM})),
-    "/cases/<crime_number>/peer-support/offer": ("peers.offer", frozenset({Role.VICTIM})),
-    "/cases/<crime_number>/peer-support/share": ("peers.share", frozenset({Role.VICTIM})),
-    "/cases/<crime_number>/peer-support/withdraw": ("peers.withdraw", frozenset({Role.VICTIM})),
+    "/cases/<crime_number>/peer-support": ("peers.your_offer", PERSON),
+    "/cases/<crime_number>/peer-support/offer": ("peers.offer", PERSON),
+    "/cases/<crime_number>/peer-support/share": ("peers.share", PERSON),
+    "/cases/<crime_number>/peer-support/withdraw": ("peers.withdraw", PERSON),
     "/partner/peer-offers": ("peer_partners.offers", frozenset({Role.PARTNER})),
     "/partner/peer-supporters": ("peer_partners.supporters", frozenset({Role.PARTNER})),
     "/partner/peer-offers/<int:supporter_id>": ("peer_partners.offer", frozenset({Role.PARTNER})),
@@ -168,8 +170,8 @@ PEER_ROUTES = {
 
 
 def test_peer_supporter_routes_declare_their_roles(app):
-    """The URL-map walk finds every peer supporter route, each allowing only its one role, and no other route of
-    the two blueprints goes unlisted."""
+    """The URL-map walk finds every peer supporter route, each allowing only its roles, and no other route of the
+    two blueprints goes unlisted."""
     found = {rule.rule: (rule.endpoint, frozenset(allowed)) for rule, allowed in protected_rules(app)}
     for path, expected in PEER_ROUTES.items():
         assert found[path] == expected, path

@@ -180,7 +180,8 @@ ROUTES = [
     Route("partner_group_waiting_list", "partners.group_waiting_list", "GET",
           "/partner/services/{group}/waiting-list"),
     Route("partner_group_meeting", "partners.group_meeting", "GET", "/partner/services/{group}/meetings"),
-    # Peer supporters (issue 24): the victim's own offer to help others, from any of their cases; the organisation's
+    # Peer supporters (issue 24): the victim's or witness's own offer to help others, from any of their cases (another
+    # witness or victim gets the 404 of a case that does not exist); the organisation's
     # record of an offer ({peer_offer}, new) and of a peer supporter ({peer_supporter}, accepted): its own
     # organisation's partner only, another organisation's gets the 404 of a record that does not exist.
     Route("peer_support", "peers.your_offer", "GET", "/cases/{cn}/peer-support"),
@@ -212,7 +213,8 @@ ROUTES = [
 ]
 # One-to-one peer support (issue 24): the victim's pairing on their referral for it ({peer_referral}); the peer
 # supporter's side of the conversation ({peer_match}: the other victim is the peer supporter, and never reaches the
-# victim's case); the organisation's pairing page, its pause and resume, and its concerns ({peer_concern}).
+# victim's case; a witness peer supporter uses the same pages, and another's conversation is 'not found' for any
+# witness or victim); the organisation's pairing page, its pause and resume, and its concerns ({peer_concern}).
 PEER_PERSON = "/cases/{cn}/support/{peer_referral}/peer-supporter"
 PEER_SUPPORTER = "/peer-conversations/{peer_match}"
 PEER_PARTNER = "/partner/referrals/{peer_referral}/peer-supporter"
@@ -331,10 +333,10 @@ _ROWS = {
     "partner_group_members":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_waiting_list":      (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_group_meeting":           (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
-    "peer_support":                    (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "peer_support_offer":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "peer_support_share":              (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "peer_support_withdraw":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "peer_support":                    (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "peer_support_offer":              (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "peer_support_share":              (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "peer_support_withdraw":           (_L, _OK, _404, _OK, _404, _403, _403, _403, _403, _403),
     "partner_peer_offer":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_peer_decline":            (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "partner_peer_checks":             (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
@@ -359,13 +361,13 @@ _ROWS.update({
     "peer_match_person_stop_sharing":  (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "peer_match_person_end":           (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "peer_match_person_concern":       (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_conversations":        (_L, _OK, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_conversation":         (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_conversation_send":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_supporter_share":      (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_supporter_stop_sharing": (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_supporter_end":        (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
-    "peer_match_supporter_concern":    (_L, _404, _OK, _403, _403, _403, _403, _403, _403, _403),
+    "peer_match_conversations":        (_L, _OK, _OK, _OK, _OK, _403, _403, _403, _403, _403),
+    "peer_match_conversation":         (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
+    "peer_match_conversation_send":    (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
+    "peer_match_supporter_share":      (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
+    "peer_match_supporter_stop_sharing": (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
+    "peer_match_supporter_end":        (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
+    "peer_match_supporter_concern":    (_L, _404, _OK, _404, _404, _403, _403, _403, _403, _403),
     "peer_match_partner":              (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "peer_match_partner_conversation": (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
     "peer_match_pause":                (_L, _403, _403, _403, _403, _403, _403, _OK, _404, _403),
@@ -498,6 +500,12 @@ def make_world(app) -> World:
         link = db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id))
         own = assessments.save_assessment(witness, report, NeedsAnswers(daily_life=Impact.A_LITTLE), witness_link=link)
         assessments.choose_level(witness, own, "contact", peer=False)
+        # The witness's own offer to help others (issue 24), made directly like the victims' below: theirs to see
+        # and withdraw; any other witness or victim gets "not found".
+        db.session.add(PeerOffer(user_id=witness.id, report_id=report.id, witness_link_id=link.id, first_name="Ari",
+                                 categories=["bicycle_theft"], languages=["en"], availability=["weekends"],
+                                 delivery=Delivery.ONLINE, borough="Camden", consented_at=utcnow()))
+        db.session.commit()
         tracking.ask_for_call(db.session.get(User, users["victim"].id), report, "Evenings, please")
         task_id = db.session.scalar(select(Task.id).where(Task.report_id == report.id))
         witness_link_id = db.session.scalar(select(WitnessLink.id).where(WitnessLink.report_id == report.id))

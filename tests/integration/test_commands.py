@@ -60,9 +60,9 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output
     assert counts() == before
-    # Ten referrals in every status, three people who joined the demo group (two members, one waiting), and two
-    # referrals for one-to-one peer support (issue 24).
-    assert "Demo referrals: 15 already there" in second.output
+    # Ten referrals in every status, three people who joined the demo group (two members, one waiting), two
+    # referrals for one-to-one peer support and the demo witness's own finished referral (issue 24).
+    assert "Demo referrals: 16 already there" in second.output
     assert "Demo group: Thursday afternoon group already has members" in second.output
 
     today = utcnow().date()
@@ -97,7 +97,11 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
                                                              AuditEvent.object_id == referral.reference))
         assert referral.reference in first.output
     assessed = [latest_assessment(report_id) for report_id in report_ids]
-    [assessment] = [a for a in assessed if a is not None]
+    # Besides the main assessment, the case waiting for a peer supporter has the times the victim gave when asking
+    # for one-to-one peer support (issue 24).
+    [talk_times] = [a for a in assessed if a is not None and a.peer_times]
+    assert talk_times.wants_peer_one_to_one and talk_times.peer_times == ["weekday_evenings"]
+    [assessment] = [a for a in assessed if a is not None and not a.peer_times]
     assert assessment.chosen_level == "contact" and assessment.wants_peer and assessment.interpreter
     assert assessment.language == "pl"
 

@@ -33,7 +33,8 @@ WRITERS = {
     "portal/peers/matches.py", "portal/peers/conversations.py", "portal/devtools/demo_peer_matches.py",
     "portal/triage/alerts.py", "portal/triage/reminders.py", "portal/insight/refresh.py",
     "portal/jobs/retention.py", "portal/devtools/demo.py",
-    "portal/devtools/demo_groups.py", "portal/devtools/demo_peers.py", "portal/devtools/demo_comparison.py",
+    "portal/devtools/demo_groups.py", "portal/devtools/demo_peers.py", "portal/devtools/demo_peer_witness.py",
+    "portal/devtools/demo_comparison.py",
     "portal/devtools/generator.py",
 }
 SESSION_WRITES = {"add", "add_all", "delete", "commit", "flush", "merge", "bulk_save_objects"}

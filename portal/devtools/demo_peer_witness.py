@@ -1,0 +1,73 @@
+"""Demo data for issue 24's witnesses and talk times: the demo witness's own support on the court case, referred
+with consent 13 weeks ago and finished, so they can offer to help others from their support page; and the times the
+demo victim gave when asking for one-to-one peer support on the case still waiting for a peer supporter."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.auth.services import get_user_by_email
+from portal.cases.models import Report, WitnessLink
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.support import assessments, referrals
+from portal.support.enums import ReferralStatus, ServiceKind
+from portal.support.models import Organisation, Referral, SupportService
+from portal.support.recommendation import Impact, NeedsAnswers
+
+WITNESS_EMAIL = "witness@example.org"
+# Long enough ago that the referral's 12-week point has passed.
+WEEKS_AGO = 13
+
+
+def _witness_service() -> SupportService | None:
+    """Camden Victim Support's first active service run by staff (not peer support)."""
+    camden = db.session.scalar(select(Organisation).where(Organisation.name == "Camden Victim Support"))
+    if camden is None:
+        return None
+    return db.session.scalar(select(SupportService).where(
+        SupportService.organisation_id == camden.id, SupportService.kind == ServiceKind.SERVICE,
+        SupportService.active.is_(True)).order_by(SupportService.id).limit(1))
+
+
+def demo_witness_support_finished() -> list[str]:
+    """The demo witness's own assessment, choice and referral (sent 13 weeks ago, support completed). Only once."""
+    witness = get_user_by_email(WITNESS_EMAIL)
+    link = db.session.scalar(select(WitnessLink).where(WitnessLink.witness_user_id == witness.id)
+                             .order_by(WitnessLink.id).limit(1)) if witness else None
+    service = _witness_service()
+    if witness is None or link is None or service is None:
+        return []
+    report = db.session.get(Report, link.report_id)
+    where = f"/cases/{report.crime_number}/peer-support (sign in as {WITNESS_EMAIL})"
+    if db.session.scalar(select(Referral.id).where(Referral.witness_link_id == link.id).limit(1)) is not None:
+        return [f"Demo witness's own support: already there, so they can offer to help others at {where}"]
+    assessment = assessments.save_assessment(witness, report, NeedsAnswers(daily_life=Impact.A_LITTLE),
+                                             witness_link=link)
+    assessments.choose_level(witness, assessment, "contact", peer=False)
+    referral = referrals.refer_with_consent(witness, report, service, "contact", ["category_and_dates"], link)
+    sent = utcnow() - timedelta(weeks=WEEKS_AGO)
+    referral.sent_at, referral.accepted_at = sent, sent + timedelta(days=1)
+    referral.first_contact_at, referral.closed_at = sent + timedelta(days=2), sent + timedelta(weeks=8)
+    referral.status, referral.reason_code = ReferralStatus.CLOSED, "support_completed"
+    db.session.commit()
+    return [f"Demo witness's own support: {referral.reference} finished {WEEKS_AGO - 8} weeks ago, so they can "
+            f"offer to help others at {where}"]
+
+
+def demo_talk_times(victim, crime_number: str | None) -> list[str]:
+    """On the demo victim's case waiting for a peer supporter: they asked for one-to-one peer support at weekday
+    evenings (the demo peer supporter's time too)."""
+    report = db.session.scalar(select(Report).where(Report.crime_number == crime_number)) if crime_number else None
+    if victim is None or report is None or report.reporter_user_id != victim.id:
+        return []
+    latest = assessments.latest_assessment(report.id)
+    if latest is not None and latest.peer_times:
+        return []
+    if latest is None:
+        latest = assessments.save_assessment(victim, report, NeedsAnswers(daily_life=Impact.A_LITTLE))
+    assessments.choose_level(victim, latest, latest.chosen_level or "information", latest.wants_peer,
+                             one_to_one=True, times=["weekday_evenings"])
+    return [f"  {crime_number}: the person can usually talk on weekday evenings (shown on the pairing page)"]
+
+
