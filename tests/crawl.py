@@ -33,6 +33,10 @@ class CrawledPage(NamedTuple):
     name: str  # "officer en /staff/cases/CR-26-0000001-K", "guest en /"
     body: str  # the response's body as text (undecodable bytes replaced)
     response: TestResponse
+    kind: str | None  # who asked (None: a guest)
+    language: str
+    endpoint: str
+    path: str
 
     @property
     def is_html(self) -> bool:
@@ -56,28 +60,29 @@ def choose_language(app: Flask, user_id: int, language: str) -> None:
         db.session.commit()
 
 
-def crawl(app: Flask, world: dict, kinds=(None, *ROLES)) -> Iterator[CrawledPage]:
+def crawl(app: Flask, world: dict, kinds=(None, *ROLES), languages=LANGUAGES) -> Iterator[CrawledPage]:
     """Every page the crawl reaches with 200 OK, as each kind of person (None: a guest) in each of their
-    languages. The accounts' languages are English again afterwards."""
+    languages (`languages`: the codes for each kind). The accounts' languages are English again afterwards."""
     filled, _left_out = addresses(app, world["values"])
     try:
         for kind in kinds:
-            for language in LANGUAGES[kind]:
+            for language in languages[kind]:
                 client = app.test_client()
-                client.set_cookie("language", language)
                 if kind is not None:
                     choose_language(app, world["users"][kind].id, language)
                 for endpoint, path in filled:
                     if not declared_for(app, endpoint, kind):
                         continue
+                    # Again each time: some pages (exit this page, sign out) sign out and clear the cookies.
+                    client.set_cookie("language", language)
                     if kind is not None:
-                        sign_in_as(client, world["users"][kind])  # again each time: some pages sign out
+                        sign_in_as(client, world["users"][kind])
                     response = client.get(path)
                     body = response.get_data()  # read every response: a streamed one holds its context
                     if response.status_code == 200:
                         yield CrawledPage(f"{kind or 'guest'} {language} {path}",
-                                          body.decode(errors="replace"), response)
+                                          body.decode(errors="replace"), response, kind, language, endpoint, path)
     finally:
         for kind in kinds:
-            if kind is not None and LANGUAGES[kind] != ("en",):
+            if kind is not None and languages[kind] != ("en",):
                 choose_language(app, world["users"][kind].id, "en")

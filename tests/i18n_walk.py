@@ -5,18 +5,14 @@ that is the same in both, and has words in it, was not translated, unless it is 
 organisation wrote (names, descriptions, addresses) or a proper name in ALLOWED.
 """
 
-import itertools
 import re
 from html.parser import HTMLParser
 
-from flask import url_for
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.i18n import LANGUAGES
 from portal.templating import STAFF_BLUEPRINTS
-from tests.conftest import sign_in_as
 
 # Not for victims or witnesses, or not pages: staff areas, the API, the development mailbox, files.
 NOT_VICTIM_FACING = STAFF_BLUEPRINTS | {"devmail", "oruk", "insight", "benchmark", "static"}
@@ -81,28 +77,6 @@ def _is_data(piece: str, data: set[str]) -> bool:
     return bool(re.fullmatch(r"[\w.+-]+@[\w.-]+|CR-\d{2}-\d{7}-[A-Z]|[A-Z]{2,4}-[A-Z0-9-]+|[\d\s:/.,-]+", piece))
 
 
-def victim_pages(app, values: dict) -> list[tuple[str, str]]:
-    """Every GET page a victim or witness can be shown, with the world's values filled in."""
-    found = []
-    for rule in app.url_map.iter_rules():
-        blueprint = rule.endpoint.rpartition(".")[0]
-        if "GET" not in rule.methods or blueprint in NOT_VICTIM_FACING or rule.endpoint in NOT_PAGES:
-            continue
-        if any(name not in values for name in rule.arguments):
-            continue
-        names = sorted(rule.arguments)
-        for combination in itertools.product(*(values[name] for name in names)):
-            with app.test_request_context():
-                found.append((rule.endpoint, url_for(rule.endpoint, **dict(zip(names, combination, strict=True)))))
-    return found
-
-
-def set_language(app, user: User, language: str) -> None:
-    with app.app_context():
-        db.session.get(User, user.id).locale = language
-        db.session.commit()
-
-
 def world_data(app, extra: set[str]) -> set[str]:
     """Names, emails and organisation text in the world: data, not interface text."""
     from portal.support.models import Organisation, SupportService
@@ -118,27 +92,3 @@ def world_data(app, extra: set[str]) -> set[str]:
             data |= {service.name, service.description, service.location_name or "", service.address or "",
                      service.accessibility or "", service.postcode or ""}
     return {item for item in data if item}
-
-
-def walk(app, people: dict[str, User], values: dict, data: set[str], language: str) -> dict[str, list[str]]:
-    """For each person and page: the English text left on the page in the language."""
-    assert language in LANGUAGES
-    problems: dict[str, list[str]] = {}
-    for kind, person in people.items():
-        english_client, other_client = app.test_client(), app.test_client()
-        for _endpoint, path in victim_pages(app, values):
-            pages = {}
-            for code, client in (("en", english_client), (language, other_client)):
-                if person is None:
-                    client.set_cookie("language", code)
-                else:
-                    set_language(app, person, code)
-                    sign_in_as(client, person)
-                response = client.get(path)
-                pages[code] = response
-            if pages["en"].status_code != 200 or not pages["en"].mimetype.startswith("text/html"):
-                continue
-            left = untranslated(pages["en"].get_data(as_text=True), pages[language].get_data(as_text=True), data)
-            if left:
-                problems[f"{kind} {path}"] = left
-    return problems

@@ -2,13 +2,12 @@
 
 Every page the page checks read is checked for this (tests/pagecheck.py, brand_problems); here: the checks catch
 GOV.UK's header and footer, the organisation's name and logo come from the settings, and they are translated.
+Every page the crawl reaches is checked in tests/integration/test_every_page.py.
 """
 
 import pytest
 from flask import render_template_string
 
-from tests.crawl import crawl
-from tests.integration.test_equality_separation import world  # noqa: F401 - the world fixture
 from tests.pagecheck import _PageParser, brand_problems, page_problems
 
 pytestmark = pytest.mark.integration
@@ -66,14 +65,3 @@ def test_the_organisation_s_name_and_logo_are_settings(make_app):
     assert _problems(body) == []
 
 
-def test_no_page_the_crawl_reaches_claims_to_be_gov_uk(app, world):  # noqa: F811 - the fixture
-    """Every page the crawl draws (every GET route, for every kind of person; tests/crawl.py) names the
-    organisation in its header and carries nothing of GOV.UK's own."""
-    checked, problems = 0, []
-    for page in crawl(app, world):
-        if not page.is_html or page.response.status_code != 200:
-            continue
-        checked += 1
-        problems += [f"{page.name}: {problem}" for problem in _problems(page.body)]
-    assert checked > 150
-    assert problems == []

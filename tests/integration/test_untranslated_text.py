@@ -1,8 +1,8 @@
 """No English is left on the pages a victim or witness sees in Polish or Arabic.
 
 Every victim-facing page (every GET route outside the staff, partner, admin and insight areas) is drawn for a
-victim with a case that went to court and was referred for support, for a witness on it, and for a guest; and
-every question of the report wizard, check your answers and the confirmation, for a guest reporting a bicycle
+victim with a case that went to court and was referred for support, for a witness on it, and for a guest (in
+tests/integration/test_every_page.py, from its one crawl); and here every question of the report wizard, check your answers and the confirmation, for a guest reporting a bicycle
 theft. Each is drawn in English and in the other language, and any piece of text that is the same in both is
 English left behind (tests/i18n_walk.py), unless it is data someone wrote or a proper name.
 """
@@ -11,8 +11,7 @@ import pytest
 
 from portal.reporting.boroughs import BOROUGHS
 from tests import i18n_walk
-from tests.i18n_walk import untranslated, walk, world_data
-from tests.integration.test_equality_separation import world  # noqa: F401 - the shared world fixture
+from tests.i18n_walk import untranslated, world_data
 from tests.wizard import BIKE_THEFT, start
 
 # Place names are the same in every language; the cookie names are the cookies' real names.
@@ -38,16 +37,6 @@ def proper_names(monkeypatch):
 def report_of(problems: dict) -> str:
     lines = [f"{where}: {left}" for where, left in list(problems.items())[:25]]
     return f"English left on {len(problems)} page(s):\n" + "\n".join(lines)
-
-
-@pytest.mark.parametrize("language", ["pl", "ar"])
-def test_no_english_on_victim_and_witness_pages(app, world, language):  # noqa: F811 - the fixture
-    people = {"victim": world["users"]["victim"], "witness": world["users"]["witness"], "guest": None}
-    values = dict(world["values"])
-    values["page"] = [*values["page"], "start", "what-happens-next", "rights"]
-    data = world_data(app, WRITTEN | {"Wood Green Crown Court", "Highbury Corner Magistrates"})
-    problems = walk(app, people, values, data, language)
-    assert not problems, report_of(problems)
 
 
 @pytest.mark.parametrize("language", ["pl", "ar"])
