@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import String, cast, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.cases.models import Report
@@ -83,16 +83,21 @@ def eligible(now: datetime, window: timedelta):
 def draw(now: datetime, window: timedelta, rng: RandomSource, limit: int,
          insert: Callable[[type, list[dict], list[str]], int], rate: float = SAMPLE_RATE) -> DrawCounts:
     """Draw every eligible case (up to `limit`): each is chosen with probability `rate`. `insert` is the schedule's
-    guarded insert, so two runs at once cannot draw a case twice."""
-    counts = DrawCounts()
-    for report in list(db.session.scalars(eligible(now, window).limit(limit))):
+    guarded insert, so two runs at once cannot draw a case twice: the chosen and the others are inserted apart, a
+    few hundred rows a statement, and what each insert added is what this run drew."""
+    rows: dict[bool, list[dict]] = {True: [], False: []}
+    for report in db.session.scalars(eligible(now, window).options(contains_eager(Report.reporter)).limit(limit)):
         if not destinations(report):  # the person said a channel was safe but gave nothing it can reach
             continue
-        chosen = rng.random() < rate
-        if insert(ComparisonDraw, [{"report_id": report.id, "drawn_at": now, "chosen": chosen}], ["report_id"]):
-            counts.drawn += 1
-            counts.chosen += chosen
-    return counts
+        rows[rng.random() < rate].append({"report_id": report.id, "drawn_at": now})
+    added = {chosen: sum(insert(ComparisonDraw, [{**row, "chosen": chosen} for row in part], ["report_id"])
+                         for part in _parts(rows[chosen])) for chosen in rows}
+    return DrawCounts(drawn=added[True] + added[False], chosen=added[True])
+
+
+def _parts(rows: list[dict], size: int = 500) -> list[list[dict]]:
+    """The rows in statements of at most `size`."""
+    return [rows[start:start + size] for start in range(0, len(rows), size)]
 
 
 def check_in_rows(draw_id: int, report_id: int, drawn_at: datetime) -> list[dict]:

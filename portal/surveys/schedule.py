@@ -43,6 +43,8 @@ from portal.surveys.comparison import RandomSource
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
 
 BATCH = 500
+# Rows a guarded insert writes in one statement.
+INSERT_ROWS = 500
 # How long after the event (or the due date) we may still ask about it.
 OFFER_WINDOW = timedelta(days=14)
 
@@ -156,9 +158,15 @@ def _due_check_ins(now: datetime, limit: int) -> list[tuple[CheckIn, Report, Use
 
 def _insert_ignoring_duplicates(model, rows: list[dict], keys: list[str]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING: how many rows this call added (another run may have added the rest)."""
+    return len(_insert_ignoring_duplicates_returning(model, rows, keys, model.id))
+
+
+def _insert_ignoring_duplicates_returning(model, rows: list[dict], keys: list[str], column) -> set:
+    """INSERT ... ON CONFLICT DO NOTHING: the `column` of each row this call added (RETURNING, as rowcount is not
+    reliable on every driver)."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=keys).returning(model.id)
-    return len(db.session.execute(statement).all())  # RETURNING, as rowcount is not reliable on every driver
+    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=keys).returning(column)
+    return set(db.session.scalars(statement))
 
 
 # The job ---------------------------------------------------------------------------------------------------------
@@ -193,11 +201,15 @@ def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource 
     counts.drawn, counts.chosen = drawn.drawn, drawn.chosen
     mailer = _Mailer()
     for kind in (SurveyKind.AT_CLOSURE, SurveyKind.AFTER_DECISION):
-        for report, account in _due_surveys(kind, now, limit):
-            if not may_ask(account, report.safeguarding):  # the query has already left them out
-                continue
-            row = {"report_id": report.id, "kind": kind, "invited_at": now}
-            if _insert_ignoring_duplicates(Survey, [row], ["report_id", "kind"]):
+        # The query has already left out people who must not be asked; may_ask is the rule said once more.
+        due = [report for report, account in _due_surveys(kind, now, limit) if may_ask(account, report.safeguarding)]
+        added: set[int] = set()
+        for start in range(0, len(due), INSERT_ROWS):
+            added |= _insert_ignoring_duplicates_returning(
+                Survey, [{"report_id": report.id, "kind": kind, "invited_at": now}
+                         for report in due[start:start + INSERT_ROWS]], ["report_id", "kind"], Survey.report_id)
+        for report in due:
+            if report.id in added:  # another run at the same time offered the rest: it emails them
                 counts.surveys += 1
                 mailer.invite(report, "survey_invite")
     for referral in _referrals_missing_check_ins(now, limit):

@@ -56,11 +56,11 @@ def run(app, now=None, seed: int = 24, limit: int = schedule.BATCH) -> schedule.
 
 
 def draws(app) -> list[tuple[str, bool]]:
-    """Every draw as (crime number, chosen)."""
+    """Every draw as (crime number, chosen), in the order the cases were reported (and drawn)."""
     with app.app_context():
         return [tuple(row) for row in db.session.execute(
             select(Report.crime_number, ComparisonDraw.chosen).join(Report, Report.id == ComparisonDraw.report_id)
-            .order_by(ComparisonDraw.id))]
+            .order_by(Report.id))]
 
 
 def copies_of(app, crime_number: str, how_many: int) -> None:

@@ -6,8 +6,8 @@ consent to share everything. Then every GET route in the URL map is requested as
 officer, a supervisor, the partner the case was referred to, an admin and a commissioner, with the case's crime
 number, the referral's reference and the other ids filled in, and every text response is searched for the
 questions and the answers (in tests/integration/test_every_page.py, which builds this world once and crawls it
-once for all the checks that read every page). New routes are walked automatically; a route whose address needs a value this test
-cannot fill must be listed in UNFILLABLE with the reason, or the test fails.
+once for all the checks that read every page). New routes are walked automatically; a route whose address needs
+a value this test cannot fill must be listed in UNFILLABLE with the reason, or the test fails.
 
 The only places the answers may appear are the person's own equality page and their own data download, and the
 only place they may be used is the insight aggregates.

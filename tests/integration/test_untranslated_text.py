@@ -2,9 +2,10 @@
 
 Every victim-facing page (every GET route outside the staff, partner, admin and insight areas) is drawn for a
 victim with a case that went to court and was referred for support, for a witness on it, and for a guest (in
-tests/integration/test_every_page.py, from its one crawl); and here every question of the report wizard, check your answers and the confirmation, for a guest reporting a bicycle
-theft. Each is drawn in English and in the other language, and any piece of text that is the same in both is
-English left behind (tests/i18n_walk.py), unless it is data someone wrote or a proper name.
+tests/integration/test_every_page.py, from its one crawl); and here every question of the report wizard, check
+your answers and the confirmation, for a guest reporting a bicycle theft. Each is drawn in English and in the
+other language, and any piece of text that is the same in both is English left behind (tests/i18n_walk.py),
+unless it is data someone wrote or a proper name.
 """
 
 import pytest
