@@ -1,5 +1,8 @@
 """Bad input gets a clear page, never a 500: missing, oversized, malformed and hostile posts."""
 
+import re
+from urllib.parse import unquote
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -136,6 +139,9 @@ def test_hostile_values_in_every_address_never_cause_a_500(app, make_user, role)
         if not text_arguments:
             continue
         for segment in HOSTILE_SEGMENTS:
+            # A value the part's converter does not match is 'not found' before any view (checked once, below).
+            if not all(re.fullmatch(rule._converters[name].regex, unquote(segment)) for name in text_arguments):
+                continue
             path = rule.rule
             for name in rule.arguments:
                 value = segment if name in text_arguments else "1"
@@ -144,3 +150,18 @@ def test_hostile_values_in_every_address_never_cause_a_500(app, make_user, role)
             assert response.status_code < 500, f"{path} as {role}: {response.status_code}"
             checked += 1
     assert checked > 20
+
+
+def test_text_the_converter_does_not_match_is_not_found_before_any_view(app, client):
+    """portal.urls.PrintableText, every route's text converter: no control characters (NUL among them) and no
+    slash, so those addresses match no route, whatever the route."""
+    from portal.urls import PrintableText
+
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == "tracking.case")
+    (name,) = rule.arguments
+    assert isinstance(rule._converters[name], PrintableText)
+    refused = [segment for segment in HOSTILE_SEGMENTS
+               if not re.fullmatch(rule._converters[name].regex, unquote(segment))]
+    assert refused == ["%00", "A%00B", "..%2F.."]
+    for segment in refused:
+        assert client.get(rule.rule.replace(f"<{name}>", segment)).status_code == 404, segment
