@@ -10,7 +10,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
@@ -33,6 +32,7 @@ from portal.support import places, referral_text, referrals, schedules
 from portal.support.assessments import LEVEL_WORDS
 from portal.support.enums import ReferralStatus as S
 from portal.support.enums import ServiceKind
+from portal.support.partner_pages import linked, own_organisation
 from portal.support.referral_states import can_move
 from portal.tasks.enums import OWED, TaskStatus
 from portal.tasks.words import STATE_COLOURS
@@ -43,25 +43,6 @@ if TYPE_CHECKING:  # models only in annotations: views never import them at run 
 
 bp = Blueprint("partners", __name__, url_prefix="/partner")
 
-
-
-def linked(view: Callable) -> Callable:
-    """Explain, rather than fail, when a partner account has no organisation yet."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.organisation_id is None:
-            return render_template("partners/not_linked.html")
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _organisation():
-    organisation = referrals.organisation_by_id(current_user.organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
 
 
 def _visible_or_404(reference: str) -> Referral:
@@ -94,7 +75,7 @@ def inbox():
         view = "new"
     page = request.args.get("page", 1, type=int)
     return render_template("partners/inbox.html", inbox=queries.inbox(current_user.organisation_id, view, page),
-                           organisation=_organisation(), views=queries.VIEWS, view_names=queries.VIEW_NAMES,
+                           organisation=own_organisation(), views=queries.VIEWS, view_names=queries.VIEW_NAMES,
                            status_names=referral_text.PARTNER_STATUS_NAMES, status_colours=referral_text.STATUS_COLOURS,
                            is_overdue=queries.is_overdue)
 
@@ -349,7 +330,7 @@ def export():
 def services():
     """The organisation's services and groups."""
     items = partner_services.services_for(current_user.organisation_id)
-    return render_template("partners/services.html", services=items, organisation=_organisation(),
+    return render_template("partners/services.html", services=items, organisation=own_organisation(),
                            taken=referrals.places_taken(s.id for s in items), describe=schedules.describe,
                            schedule_of=schedules.of, level_words=LEVEL_WORDS)
 
@@ -445,7 +426,7 @@ def _group_or_404(service_id: int):
 
 
 def _group_page(template: str, group, **context):
-    page = render_template(template, group=group, organisation=_organisation(), describe=schedules.describe,
+    page = render_template(template, group=group, organisation=own_organisation(), describe=schedules.describe,
                            schedule_of=schedules.of, members_count=places.member_count(group.id),
                            can_see=lambda place: referrals.partner_can_see(current_user, place.referral),
                            changes=places.session_changes(group.id), **context)
@@ -502,5 +483,5 @@ def group_meeting(service_id: int):
                                 "moved_to": form.moved_to.data, "starts_at": form.starts_at.data}):
         flash("The members have been told.", "success")
         return redirect(url_for("partners.group_members", service_id=group.id))
-    return render_template("partners/group_meeting.html", form=form, group=group, organisation=_organisation(),
+    return render_template("partners/group_meeting.html", form=form, group=group, organisation=own_organisation(),
                            describe=schedules.describe, schedule_of=schedules.of)

@@ -9,9 +9,6 @@ a concern. The organisation (partner pages, English): proposes a suitable peer s
 conversation (audited), pauses and resumes it, and deals with concerns. Anything not one's own is 'not found'.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -40,6 +37,7 @@ from portal.peers.match_forms import (
 from portal.reporting.services import list_categories
 from portal.support import referrals
 from portal.support.matching import LANGUAGE_NAMES
+from portal.support.partner_pages import linked
 from portal.support.referral_text import PARTNER_STATUS_NAMES, STATUS_COLOURS
 
 bp = Blueprint("peer_matches", __name__, url_prefix="")
@@ -316,18 +314,6 @@ def supporter_concern(match_id: int):
 
 
 # The organisation ----------------------------------------------------------------------------------------------
-
-
-def linked(view: Callable) -> Callable:
-    """Explain, rather than fail, when a partner account has no organisation yet."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.organisation_id is None:
-            return render_template("partners/not_linked.html")
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _partners(reference: str):

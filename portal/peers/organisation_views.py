@@ -4,9 +4,6 @@ accounts only, their own organisation only: another organisation's record, or a 
 Every read of an offer is audited, and the person sees it under who viewed their case. The portal never decides who
 is suitable: it carries the information."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,29 +25,10 @@ from portal.peers.organisation_forms import (
     DeclineForm,
     StatusForm,
 )
-from portal.support import referrals
 from portal.support.matching import LANGUAGE_NAMES
+from portal.support.partner_pages import linked, own_organisation
 
 bp = Blueprint("peer_partners", __name__, url_prefix="/partner")
-
-
-def linked(view: Callable) -> Callable:
-    """Explain, rather than fail, when a partner account has no organisation yet."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.organisation_id is None:
-            return render_template("partners/not_linked.html")
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def _organisation():
-    organisation = referrals.organisation_by_id(current_user.organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
 
 
 def _own_or_404(supporter_id: int):
@@ -77,7 +55,7 @@ def offers():
         view = "new"
     organisation_id = current_user.organisation_id
     counts = {name: len(queries.offers(organisation_id, Decision(name))) for name in queries.LISTS}
-    return render_template("peers/partner_offers.html", organisation=_organisation(), view=view, counts=counts,
+    return render_template("peers/partner_offers.html", organisation=own_organisation(), view=view, counts=counts,
                            offers=queries.offers(organisation_id, Decision(view)), list_names=LIST_NAMES,
                            lists=queries.LISTS)
 
@@ -87,7 +65,7 @@ def offers():
 @linked
 def supporters():
     """The organisation's peer supporters and their status."""
-    return render_template("peers/partner_supporters.html", organisation=_organisation(),
+    return render_template("peers/partner_supporters.html", organisation=own_organisation(),
                            supporters=queries.supporters(current_user.organisation_id))
 
 
@@ -115,7 +93,7 @@ def _show(supporter, **forms):
         "safeguarding_checked_on": supporter.safeguarding_checked_on})
     status = forms.get("status") or StatusForm(data={"status": supporter.status.value if supporter.status else None})
     form = forms.get("checks") or forms.get("status") or forms.get("accept")
-    page = render_template("peers/partner_offer.html", organisation=_organisation(), supporter=supporter,
+    page = render_template("peers/partner_offer.html", organisation=own_organisation(), supporter=supporter,
                            facts=_facts(supporter), checks=checks, status_form=status,
                            accept_form=forms.get("accept") or AcceptForm(), form=form)
     record_read(current_user.id, "peer_offer.viewed", "peer_supporter", str(supporter.id))
@@ -178,7 +156,7 @@ def decline(supporter_id: int):
                        lambda: {"reason": form.reason.data, "note": form.note.data}):
         flash(_("You declined the offer."), "success")
         return _to_page(supporter)
-    return render_template("peers/partner_decline.html", organisation=_organisation(), supporter=supporter,
+    return render_template("peers/partner_decline.html", organisation=own_organisation(), supporter=supporter,
                            form=form)
 
 
