@@ -1,7 +1,9 @@
 """Questions about one-to-one peer support: which peer supporters suit a referral, the pairing on a referral, a
 peer supporter's own conversations, and an organisation's concerns to act on."""
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
 
 from portal.cases.models import Report
 from portal.extensions import db
@@ -127,7 +129,21 @@ def messages(match_id: int) -> list[PeerMessage]:
 
 def unread_for(match_id: int, supporter_side: bool) -> int:
     """How many of the other side's messages this side has not read yet."""
-    return sum(1 for m in messages(match_id) if m.from_supporter != supporter_side and m.read_at is None)
+    return unread_by_match([match_id], supporter_side).get(match_id, 0)
+
+
+def unread_by_match(match_ids: Iterable[int], supporter_side: bool) -> dict[int, int]:
+    """For each conversation with any: how many of the other side's messages this side has not read yet. One
+    grouped query however many conversations, none for none."""
+    ids = list(match_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(PeerMessage.match_id, func.count())
+        .where(PeerMessage.match_id.in_(ids), PeerMessage.from_supporter.is_(not supporter_side),
+               PeerMessage.read_at.is_(None))
+        .group_by(PeerMessage.match_id))
+    return {match_id: count for match_id, count in rows.tuples()}
 
 
 def concerns(organisation_id: int, dealt_with: bool) -> list[PeerConcern]:

@@ -239,7 +239,7 @@ def _to_supporter(match):
 def conversations_list():
     """The peer supporter's own conversations, each by the first name the person chose."""
     found = match_queries.conversations_of(current_user.id)
-    unread = {m.id: match_queries.unread_for(m.id, supporter_side=True) for m in found}
+    unread = match_queries.unread_by_match([m.id for m in found], supporter_side=True)
     return render_template("peers/match_supporter_list.html", conversations=found, unread=unread)
 
 

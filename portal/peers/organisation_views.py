@@ -54,7 +54,7 @@ def offers():
     if view not in queries.LISTS:
         view = "new"
     organisation_id = current_user.organisation_id
-    counts = {name: len(queries.offers(organisation_id, Decision(name))) for name in queries.LISTS}
+    counts = queries.offer_counts(organisation_id)
     return render_template("peers/partner_offers.html", organisation=own_organisation(), view=view, counts=counts,
                            offers=queries.offers(organisation_id, Decision(view)), list_names=LIST_NAMES,
                            lists=queries.LISTS)

@@ -3,7 +3,7 @@ organisation sees (only its own, and nothing of a withdrawn offer)."""
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from portal.cases.enums import Route
 from portal.cases.models import CrimeCategory
@@ -96,6 +96,16 @@ def offers(organisation_id: int, decision: Decision) -> list[PeerSupporter]:
         .where(PeerSupporter.organisation_id == organisation_id, PeerSupporter.decision == decision,
                PeerOffer.withdrawn_at.is_(None))
         .order_by(PeerOffer.consented_at, PeerSupporter.id)))
+
+
+def offer_counts(organisation_id: int) -> dict[str, int]:
+    """How many offers the organisation has in each list (withdrawn offers are gone), in one grouped query."""
+    rows = db.session.execute(
+        select(PeerSupporter.decision, func.count()).join(PeerOffer, PeerOffer.id == PeerSupporter.offer_id)
+        .where(PeerSupporter.organisation_id == organisation_id, PeerOffer.withdrawn_at.is_(None))
+        .group_by(PeerSupporter.decision))
+    found = {Decision(decision).value: count for decision, count in rows.tuples()}
+    return {name: found.get(name, 0) for name in LISTS}
 
 
 def supporters(organisation_id: int) -> list[PeerSupporter]:

@@ -12,9 +12,15 @@ from portal.auth.models import User
 from portal.auth.roles import Role
 from portal.cases.enums import CaseStatus
 from portal.cases.models import Report
+from portal.clock import utcnow
 from portal.devtools.generator import generate_cases
 from portal.extensions import db
 from portal.insight.refresh import refresh
+from portal.peers.enums import Decision, SupporterStatus
+from portal.peers.match_enums import MatchStatus
+from portal.peers.match_models import PeerMatch, PeerMessage
+from portal.peers.models import PeerOffer, PeerSupporter
+from portal.support.enums import Delivery
 from portal.support.models import Referral
 from portal.support.referral_states import VISIBLE_TO_PARTNER
 from tests.conftest import sign_in_as
@@ -62,7 +68,16 @@ BUDGET = {
     "insight requests": (Role.COMMISSIONER, 4),
     "insight witnesses": (Role.COMMISSIONER, 5),
     "insight public summary": (None, 5),
+    # (issue 24) user, the organisation, the offers in each list (one grouped count; it was each list loaded
+    # whole), the list shown with its offers
+    "partner peer offers": (Role.PARTNER, 4),
+    # user, the peer supporter's conversations (with their referrals; one organisation here), the messages not read
+    # yet in each (one grouped count). It was 32 with 30 conversations, counting each one's messages apart
+    "peer supporter conversations": (Role.VICTIM, 3),
 }
+
+# Peer supporters' offers to the partner's organisation, and conversations the victim holds as a peer supporter.
+PEER_ROWS = {SMALL: 3, LARGE: 30}
 
 
 def _generate(app, count: int, seed: int) -> None:
@@ -126,7 +141,43 @@ def _urls(app, people: dict, victim_case: str) -> dict[str, str]:
         "insight requests": "/insight/requests",
         "insight witnesses": "/insight/witnesses",
         "insight public summary": "/insight/public",
+        "partner peer offers": "/partner/peer-offers",
+        "peer supporter conversations": "/peer-conversations",
     }
+
+
+def _peer_support(app, people: dict, how_many: int) -> None:
+    """Offers to the partner's organisation on generated cases, and, with the victim accepted there as a peer
+    supporter, a conversation with unread messages on each of as many of its referrals."""
+    organisation_id = people[Role.PARTNER].organisation_id
+    now = utcnow()
+    with app.app_context():
+        offered = set(db.session.scalars(select(PeerOffer.report_id)))
+        reports = db.session.scalars(select(Report).where(Report.id.not_in(offered) if offered else True)
+                                     .order_by(Report.id).limit(how_many + 1)).all()
+        # Each from the victim's account (the page reads only the offers): the last one is accepted below.
+        offers = [PeerOffer(user_id=people[Role.VICTIM].id, report_id=report.id, first_name=f"Offer {report.id}",
+                            categories=["theft"], languages=["en"], availability=["weekends"],
+                            delivery=Delivery.ONLINE, borough="Camden", consented_at=now) for report in reports]
+        db.session.add_all(offers)
+        db.session.flush()
+        held = [PeerSupporter(offer_id=offer.id, organisation_id=organisation_id, decision=Decision.NEW)
+                for offer in offers]
+        held[-1].decision, held[-1].status = Decision.ACCEPTED, SupporterStatus.ACTIVE
+        db.session.add_all(held)
+        db.session.flush()
+        talked = set(db.session.scalars(select(PeerMatch.referral_id)))
+        referral_ids = db.session.scalars(select(Referral.id).where(Referral.organisation_id == organisation_id,
+                                                                    Referral.id.not_in(talked) if talked else True)
+                                          .order_by(Referral.id).limit(how_many)).all()
+        for referral_id in referral_ids:
+            match = PeerMatch(referral_id=referral_id, supporter_id=held[-1].id, status=MatchStatus.AGREED,
+                              proposed_at=now, answered_at=now, person_first_name="Sam")
+            db.session.add(match)
+            db.session.flush()
+            db.session.add_all([PeerMessage(match_id=match.id, from_supporter=False, body="Hello", sent_at=now)
+                                for _ in range(2)])
+        db.session.commit()
 
 
 def _measure(app, people: dict, urls: dict[str, str]) -> dict[str, int]:
@@ -153,8 +204,10 @@ def measured(app, make_user) -> tuple[dict, dict]:
     """Statements per page with the small data set, then with ten times as much."""
     _generate(app, SMALL, seed=1)
     people = _people(app, make_user)
+    _peer_support(app, people, PEER_ROWS[SMALL])
     small = _measure(app, people, _urls(app, people, _link_cases_to(app, people[Role.VICTIM], VICTIM_CASES[SMALL])))
     _generate(app, LARGE - SMALL, seed=2)
+    _peer_support(app, people, PEER_ROWS[LARGE] - PEER_ROWS[SMALL])
     large = _measure(app, people, _urls(app, people, _link_cases_to(app, people[Role.VICTIM], VICTIM_CASES[LARGE])))
     return small, large
 
