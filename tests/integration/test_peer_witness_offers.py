@@ -304,8 +304,8 @@ def test_a_witness_peer_supporter_talks_with_a_victim_and_is_told_by_their_chann
 
 def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times(app, client, ctx):
     """`flask demo-data`: the demo witness's own support finished and their 12-week check-in answered, so their peer
-    support page offers the start; the demo victim's case waiting for a peer supporter carries the times they gave.
-    Loading again adds nothing."""
+    support page offers the start; on the other case they follow, their own 4-week check-in waits; the demo victim's
+    case waiting for a peer supporter carries the times they gave. Loading again adds nothing."""
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
@@ -317,7 +317,7 @@ def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times
     assert "Demo witness's own support: already there" in second.output
     witness = db.session.scalar(select(User).where(User.email == "witness@example.org"))
     assert db.session.scalar(select(func.count()).select_from(Referral).where(
-        Referral.witness_link_id.is_not(None))) == 1
+        Referral.witness_link_id.is_not(None))) == 2  # one on each case they follow
     # Their own 12-week check-in is answered (theirs: their link), as a victim's must be.
     assert db.session.scalar(select(func.count()).select_from(CheckIn).where(
         CheckIn.witness_link_id.is_not(None), CheckIn.weeks == 12, CheckIn.answered_at.is_not(None))) == 1
@@ -325,3 +325,13 @@ def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times
     page = client.get(found.group(1))
     assert_good_page(page)
     assert 'id="start-offer"' in page.get_data(as_text=True)
+    # On the other case they follow, the survey job has offered them their own 4-week check-in.
+    waiting = re.search(r"Demo witness's own 4-week check-in, on their referral RF-\S+ \(offered by the survey "
+                        r"job\): (/cases/CR-\S+) ", first.output)
+    assert waiting, first.output
+    assert "Demo witness's own check-in: already there" in second.output
+    case_page = client.get(waiting.group(1))
+    assert_good_page(case_page)
+    prompt = f'id="check-in-prompt" href="{waiting.group(1)}/witness-check-ins/4"'
+    assert prompt in case_page.get_data(as_text=True)
+    assert_good_page(client.get(f"{waiting.group(1)}/witness-check-ins/4"))
