@@ -18,6 +18,7 @@ ACTIONS: dict[str, str] = {
     "case.visit_answered": "answered about the visit",
     "category.updated": "changed a crime category",
     "check_in.answered": "answered a check-in",
+    "check_in.answered_by_witness": "answered a check-in on their own support as a witness",
     "consent.withdrawn": "withdrew their consent to share their details",
     "equality.deleted": "deleted their equality answers",
     "equality.saved": "saved their equality answers",

@@ -57,7 +57,7 @@ ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "not_sure": N_("Not sure")}
 
 # Where the download holds each table linked to a person: to their account or their reports, directly or through
 # another such table. A path's `[]` marks a list. (Files are also under unfinished_reports[].files[], and updates
-# under witness_cases[].updates[].)
+# under witness_cases[].updates[], and a witness's own check-ins under witness_cases[].check_ins[].)
 EXPORTED_TABLES = {
     "users": "account",
     "reports": "reports[]",
@@ -176,7 +176,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "surveys": {"id": _ID, "report_id": _LINK},
     "check_ins": {"id": _ID, "report_id": _LINK,
                   "draw_id": "Set when the check-in was for the comparison sample rather than a referral: then "
-                             "`referral` is empty."},
+                             "`referral` is empty.",
+                  "witness_link_id": "Whose check-in it is: empty for the victim's, else the witness's link to the "
+                                     "case (a witness's own check-ins are under witness_cases[].check_ins)."},
     "tasks": {
         "id": _ID, "report_id": _LINK, "raised_by_id": "The person who asked: this account.",
         "assignee_id": _STAFF, "completed_by_id": _STAFF, "decided_by_id": _STAFF,
@@ -355,7 +357,8 @@ def _witness_cases(user: User) -> list[dict]:
                            for answer, hearing in answers[link.id]],
          "messages": [_record(message, **{"from": "witness care" if message.from_staff else "you"})
                       for message in messages[link.id]],
-         "support": _support(support[link.id])}
+         "support": _support(support[link.id]),
+         "check_ins": [_check_in(check_in, support[link.id].referrals) for check_in in support[link.id].check_ins]}
         for link, report in links
     ]
 
@@ -850,7 +853,12 @@ def _report_pdf(doc: Document, report: dict) -> None:
         doc.row(_("Answered"), uk_datetime(survey["answered_at"]) or _("Not answered"))
         _scale_rows(doc, survey, SURVEY_QUESTIONS)
         doc.row(_("Anything else you told us"), survey["comment"])
-    for check_in in report["check_ins"]:
+    _check_ins_pdf(doc, report["check_ins"])
+
+
+def _check_ins_pdf(doc: Document, check_ins: list[dict]) -> None:
+    """The person's own check-ins on a case, with their answers."""
+    for check_in in check_ins:
         if check_in["referral"]:
             doc.heading(_("Check-in %(weeks)s weeks after your referral %(reference)s", weeks=check_in["weeks"],
                           reference=check_in["referral"]), 12)
@@ -941,7 +949,8 @@ def _status_words(status: str) -> str:
 
 
 def _witness_case_pdf(doc: Document, case: dict) -> None:
-    """A case the person follows as a witness: updates for witnesses and their answers about court."""
+    """A case the person follows as a witness: updates for witnesses, their answers about court and their own
+    check-ins."""
     doc.heading(_("Crime number %(crime_number)s", crime_number=case["crime_number"]), 12)
     doc.row(_("Invitation sent to"), case["invited_email"])
     doc.row(_("Joined"), uk_datetime(case["linked_at"]))
@@ -957,6 +966,7 @@ def _witness_case_pdf(doc: Document, case: dict) -> None:
             words = _("You cannot attend, answered %(when)s", when=answered)
         doc.row(f"{hearing['title']} ({uk_datetime(hearing['occurred_at'])})",
                 words + (f": {answer['note']}" if answer["note"] else ""))
+    _check_ins_pdf(doc, case["check_ins"])
 
 
 def filename(extension: str) -> str:

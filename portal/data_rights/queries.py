@@ -284,7 +284,7 @@ def case_records(report_ids: list[int]) -> dict[int, CaseRecords]:
                                                   Referral.witness_link_id.is_(None))
                            .options(selectinload(Referral.events)).order_by(Referral.created_at, Referral.id))
     surveys = _by_report(select(Survey).where(Survey.report_id.in_(report_ids)).order_by(Survey.invited_at, Survey.id))
-    check_ins = _by_report(select(CheckIn).where(CheckIn.report_id.in_(report_ids))
+    check_ins = _by_report(select(CheckIn).where(CheckIn.report_id.in_(report_ids), CheckIn.witness_link_id.is_(None))
                            .order_by(CheckIn.due_at, CheckIn.id))
     requests = _by_report(select(Task).where(Task.report_id.in_(report_ids), Task.asker.in_(PERSON_ASKERS))
                           .order_by(Task.raised_at, Task.id))
@@ -346,11 +346,13 @@ class WitnessSupport:
     assessments: list[NeedsAssessment]
     consents: list[Consent]
     referrals: list[Referral]
+    check_ins: list[CheckIn]
 
 
 def witness_support(link_ids: list[int]) -> dict[int, WitnessSupport]:
-    """Each witness link's own assessments, consents and referrals (with their histories), oldest first."""
-    found = {link_id: WitnessSupport([], [], []) for link_id in link_ids}
+    """Each witness link's own assessments, consents, referrals (with their histories) and the check-ins of those
+    referrals, oldest first."""
+    found = {link_id: WitnessSupport([], [], [], []) for link_id in link_ids}
     if not link_ids:
         return found
     for assessment in db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.witness_link_id.in_(link_ids))
@@ -366,4 +368,8 @@ def witness_support(link_ids: list[int]) -> dict[int, WitnessSupport]:
                                        .order_by(Referral.created_at, Referral.id)):
         if referral.witness_link_id is not None:
             found[referral.witness_link_id].referrals.append(referral)
+    for check_in in db.session.scalars(select(CheckIn).where(CheckIn.witness_link_id.in_(link_ids))
+                                       .order_by(CheckIn.due_at, CheckIn.id)):
+        if check_in.witness_link_id is not None:
+            found[check_in.witness_link_id].check_ins.append(check_in)
     return found

@@ -18,7 +18,7 @@ from portal.clock import utcnow
 from portal.devtools.demo_comparison import demo_comparison_volume, demo_victim_in_comparison
 from portal.devtools.demo_groups import demo_groups
 from portal.devtools.demo_peer_matches import demo_peer_matches
-from portal.devtools.demo_peer_witness import demo_witness_support_finished
+from portal.devtools.demo_peer_witness import demo_witness_check_in_due, demo_witness_support_finished
 from portal.devtools.demo_peers import demo_peers
 from portal.devtools.generator import generate
 from portal.extensions import db
@@ -89,6 +89,8 @@ def load_demo_data() -> list[str]:
                                    password))
     lines.extend(_demo_tasks(get_user_by_email("victim@example.org"), get_user_by_email("partner@example.org")))
     lines.extend(demo_witness_support_finished())
+    lines.extend(demo_witness_check_in_due(get_user_by_email("victim@example.org"),
+                                           get_user_by_email("officer@example.org")))
     lines.extend(demo_victim_in_comparison(get_user_by_email("victim@example.org")))
     lines.extend(_demo_invitations(get_user_by_email("victim@example.org")))
     lines.extend(_demo_other_channels())

@@ -98,7 +98,9 @@ def _series():
     columns = [start.report_id.label("report_id"), score_start.label("score_start"), score_end.label("score_end"),
                case((both, start.coping), else_=null()).label("coping_start"),
                case((both, end.coping), else_=null()).label("coping_end")]
-    answered = [start.weeks == 0, start.answered_at.is_not(None), answered_start > 0, answered_end > 0]
+    # Victims' check-ins only: a witness's own are never counted in the outcome figures.
+    answered = [start.witness_link_id.is_(None), end.witness_link_id.is_(None), start.weeks == 0,
+                start.answered_at.is_not(None), answered_start > 0, answered_end > 0]
     referred = (select(cast(SupportService.kind, String(20)).label("service_kind"), *columns)
                 .select_from(start)
                 .join(end, and_(end.referral_id == start.referral_id, end.weeks == 12, end.answered_at.is_not(None)))

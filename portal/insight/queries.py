@@ -425,8 +425,10 @@ def coping_pairs():
 
 
 def coping_clauses(start, end) -> list:
-    """Both check-ins answered, with at least one item each."""
-    return [start.weeks == 0, start.answered_at.is_not(None), _score(start)[1] > 0, _score(end)[1] > 0]
+    """Both check-ins the victim's (a witness's own check-ins are not counted: the figures are victims' coping and
+    recovery) and answered, with at least one item each."""
+    return [start.witness_link_id.is_(None), end.witness_link_id.is_(None), start.weeks == 0,
+            start.answered_at.is_not(None), _score(start)[1] > 0, _score(end)[1] > 0]
 
 
 def coping_group(dimension: str | None, start):

@@ -282,7 +282,7 @@ def touched_days(since: datetime, before: datetime, now: datetime) -> set[date]:
     changed = union(
         select(Report.id).where(Report.updated_at >= since),
         select(Survey.report_id).where(Survey.answered_at >= since),
-        select(CheckIn.report_id).where(CheckIn.answered_at >= since),
+        select(CheckIn.report_id).where(CheckIn.answered_at >= since, CheckIn.witness_link_id.is_(None)),
         select(Referral.report_id).where(Referral.updated_at >= since),
         select(VictimsCodeDeadline.report_id).where(VictimsCodeDeadline.met_at >= since),
         select(VictimsCodeDeadline.report_id).where(VictimsCodeDeadline.met_at.is_(None),

@@ -24,7 +24,7 @@ REPORTER_TEMPLATES = frozenset({
 # to go on with an unfinished report (portal.notifications.services.queue_requested).
 REQUESTED_TEMPLATES = frozenset({"tracking_code", "resume_link"})
 # What a witness may be told, by whichever channel is safe for them (queue_for_witness): always in neutral words.
-WITNESS_TEMPLATES = frozenset({"case_update", "new_message", "hearing_reminder"})
+WITNESS_TEMPLATES = frozenset({"case_update", "new_message", "hearing_reminder", "check_in_invite"})
 TEXT_TEMPLATES = REPORTER_TEMPLATES | REQUESTED_TEMPLATES | WITNESS_TEMPLATES
 LETTER_TEMPLATES = REPORTER_TEMPLATES | WITNESS_TEMPLATES
 

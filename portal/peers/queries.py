@@ -1,24 +1,24 @@
 """Questions about peer supporters: who may offer, which organisations would receive an offer, and what each
 organisation sees (only its own, and nothing of a withdrawn offer)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import exists, func, select
 
 from portal.cases.enums import Route
 from portal.cases.models import CrimeCategory
-from portal.clock import utcnow
 from portal.extensions import db
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
-from portal.support.enums import Delivery, ReferralStatus, ServiceKind
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import Organisation, Referral, SupportService, whose
 from portal.support.referral_states import FINISHED
 from portal.surveys.models import CheckIn
 
 # The services through which an organisation runs peer support: one-to-one pairing, or groups.
 PEER_KINDS = (ServiceKind.PEER_ONE_TO_ONE, ServiceKind.PEER_GROUP)
-# The weeks after referral of the check-in that must be answered before someone can offer.
+# The weeks after referral (or the comparison draw) of the person's own check-in that must be answered before they
+# can offer.
 LAST_CHECK_IN_WEEKS = 12
 
 
@@ -30,28 +30,18 @@ def offer_categories() -> list[CrimeCategory]:
                                    .order_by(CrimeCategory.sort_order)))
 
 
-def why_not_eligible(report, witness_link_id: int | None = None, now: datetime | None = None) -> str | None:
+def why_not_eligible(report, witness_link_id: int | None = None) -> str | None:
     """Why this person on the case (the victim, or the witness with this link) cannot offer to be a peer supporter
     yet, or None when they can.
 
-    The victim: their 12-week check-in is answered ("check_in" until then). A witness's referrals get no check-ins
-    (a witness's support is kept apart from the victim's, and the check-ins feed the victim's outcome figures), so
-    for a witness the same point is reached by time: one of their own referrals was sent, not withdrawn, at least
-    12 weeks ago, when its 12-week check-in would fall due ("twelve_weeks" until then). Either way, every one of
-    the person's own referrals on the case is finished (declined, closed or withdrawn; "open_referral" until
-    then)."""
-    if witness_link_id is None:
-        answered = db.session.scalar(select(exists().where(
-            CheckIn.report_id == report.id, CheckIn.weeks == LAST_CHECK_IN_WEEKS, CheckIn.answered_at.is_not(None))))
-        if not answered:
-            return "check_in"
-    else:
-        since = (now or utcnow()) - timedelta(weeks=LAST_CHECK_IN_WEEKS)
-        referred = db.session.scalar(select(exists().where(
-            Referral.report_id == report.id, whose(Referral, witness_link_id), Referral.sent_at.is_not(None),
-            Referral.sent_at <= since, Referral.status != ReferralStatus.WITHDRAWN)))
-        if not referred:
-            return "twelve_weeks"
+    Their own 12-week check-in is answered ("check_in" until then): the victim's on the case, or the witness's on one
+    of their own referrals (check-ins are one person's: `whose`). And every one of the person's own referrals on the
+    case is finished (declined, closed or withdrawn; "open_referral" until then)."""
+    answered = db.session.scalar(select(exists().where(
+        CheckIn.report_id == report.id, whose(CheckIn, witness_link_id), CheckIn.weeks == LAST_CHECK_IN_WEEKS,
+        CheckIn.answered_at.is_not(None))))
+    if not answered:
+        return "check_in"
     still_open = db.session.scalar(select(exists().where(
         Referral.report_id == report.id, whose(Referral, witness_link_id), Referral.status.not_in(FINISHED))))
     if still_open:

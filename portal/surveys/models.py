@@ -63,17 +63,25 @@ class CheckIn(Base):
 
     Either for a referral (the organisation and support level are copied from it, so outcomes compare without
     joins) or for a case chosen in the comparison sample (`draw_id`; no organisation, no level): exactly one.
+
+    Whose it is: the victim's (no witness link), or, for a witness's own referral, that witness's (`witness_link_id`,
+    copied from the referral; only a referral's check-in can be a witness's). The witness answers their own; the
+    outcome figures count only the victims' (portal.insight).
     """
 
     __tablename__ = "check_ins"
     __table_args__ = (UniqueConstraint("referral_id", "weeks"), UniqueConstraint("draw_id", "weeks"),
                       CheckConstraint("(referral_id IS NULL) <> (draw_id IS NULL)", name="referral_or_draw"),
+                      CheckConstraint("witness_link_id IS NULL OR referral_id IS NOT NULL",
+                                      name="witness_only_on_referral"),
                       Index("ix_check_ins_due", "invited_at", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"))
     draw_id: Mapped[int | None] = mapped_column(ForeignKey("comparison_draws.id", ondelete="CASCADE"))
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    witness_link_id: Mapped[int | None] = mapped_column(ForeignKey("witness_links.id", ondelete="CASCADE"),
+                                                        index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
                                                         index=True)
     support_level: Mapped[str | None] = mapped_column(String(20))

@@ -5,6 +5,9 @@
 - Check-ins for every referral that was sent with consent: at referral, then 4 and 12 weeks later. And for the
   comparison sample, a random tenth of the victims who were not referred: at the draw, then 4 and 12 weeks later
   (portal.surveys.comparison says who is drawn, and when).
+- A witness's own referral (issue 23) gets its check-ins too, under the same rules: they are the witness's
+  (check_ins.witness_link_id, copied from the referral), asked of the witness's account (the link's user, never the
+  person who reported), and the invitation goes by the witness's own safe channel (queue_for_witness).
 - Only people who can sign in to answer: an account that is still active. Guests get nothing (they cannot sign in),
   and nor does anyone whose account was closed or deactivated.
 - Never on a case marked for safeguarding.
@@ -13,10 +16,11 @@
   about something that happened months ago.
 - Never twice for the same event: the unique constraints, with guarded inserts and updates, so two runs at the same
   time cannot both invite.
-- The email goes only by a safe channel (queue_for_reporter). When email is not safe, the invitation is still
-  recorded and waits on the case page for the next time the person signs in; nothing is sent.
-- At most one email per case per run: a person with a survey and a check-in due gets one email, and sees both
-  on their case page.
+- The email goes only by a safe channel (queue_for_reporter; a witness's by queue_for_witness). When email is not
+  safe, the invitation is still recorded and waits on the case page for the next time the person signs in; nothing
+  is sent.
+- At most one invitation per person per run: a person with a survey and a check-in due gets one email, and sees
+  both on their case page (a witness, on their own view of the case).
 
 Every rule is in the SQL, so people who must not be asked never fill a batch, and nothing loops over all reports.
 """
@@ -25,17 +29,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, case, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import User
 from portal.cases.enums import CaseStatus
-from portal.cases.models import Report, TimelineEvent
+from portal.cases.models import Report, TimelineEvent, WitnessLink
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.links import absolute_url
-from portal.notifications.services import queue_for_reporter
+from portal.notifications.services import queue_for_reporter, queue_for_witness
 from portal.support.enums import ReferralStatus
 from portal.support.models import Consent, Referral
 from portal.surveys import comparison
@@ -120,18 +124,26 @@ def _due_surveys(kind: SurveyKind, now: datetime, limit: int) -> list[tuple[Repo
     return list(db.session.execute(query.order_by(Report.id).limit(limit)).tuples())
 
 
+def _asked_account(witness_link_id):
+    """The account to ask (the join condition for User): for a witness's own referral or check-in (`witness_link_id`
+    set), the witness's account through the outer-joined WitnessLink; else the person who reported. A witness link
+    with no account left asks nobody."""
+    return User.id == case((witness_link_id.is_(None), Report.reporter_user_id), else_=WitnessLink.witness_user_id)
+
+
 def _referrals_missing_check_ins(now: datetime, limit: int) -> list:
     """Referrals sent with consent still in force that lack any of their check-ins (and are recent enough to
-    ask about)."""
+    ask about): the victim's, and each witness's own (asked of the witness's account)."""
     missing = [~exists().where(CheckIn.referral_id == Referral.id, CheckIn.weeks == weeks)
                for weeks in CHECK_IN_WEEKS]
-    query = (select(Referral.id, Referral.report_id, Referral.organisation_id, Referral.support_level,
-                    Referral.sent_at)
+    query = (select(Referral.id, Referral.report_id, Referral.witness_link_id, Referral.organisation_id,
+                    Referral.support_level, Referral.sent_at)
              .join(Consent, Consent.id == Referral.consent_id)
              .join(Report, Report.id == Referral.report_id)
-             .join(User, User.id == Report.reporter_user_id)
-             # Check-ins ask the victim how they are coping; a witness's own referral has none.
-             .where(Referral.witness_link_id.is_(None), Referral.sent_at.is_not(None), Referral.sent_at <= now,
+             .outerjoin(WitnessLink, and_(WitnessLink.id == Referral.witness_link_id,
+                                          WitnessLink.report_id == Referral.report_id))
+             .join(User, _asked_account(Referral.witness_link_id))
+             .where(Referral.sent_at.is_not(None), Referral.sent_at <= now,
                     Referral.sent_at >= now - timedelta(weeks=max(CHECK_IN_WEEKS)) - OFFER_WINDOW,
                     Referral.status != ReferralStatus.WITHDRAWN, Consent.withdrawn_at.is_(None),
                     *_askable(), or_(*missing))
@@ -139,16 +151,19 @@ def _referrals_missing_check_ins(now: datetime, limit: int) -> list:
     return list(db.session.execute(query).all())
 
 
-def _due_check_ins(now: datetime, limit: int) -> list[tuple[CheckIn, Report, User]]:
+def _due_check_ins(now: datetime, limit: int) -> list[tuple[CheckIn, Report, User, WitnessLink | None]]:
     """Check-ins due and not yet offered: on referrals whose consent still stands, or for the comparison sample on
-    cases that have not been referred since the draw."""
+    cases that have not been referred since the draw. With the account to ask, and the witness link for a
+    witness's own."""
     referral_stands = and_(CheckIn.referral_id.is_not(None), Referral.status != ReferralStatus.WITHDRAWN,
                            Consent.id.is_not(None), Consent.withdrawn_at.is_(None))
-    query = (select(CheckIn, Report, User).select_from(CheckIn)
+    query = (select(CheckIn, Report, User, WitnessLink).select_from(CheckIn)
              .outerjoin(Referral, Referral.id == CheckIn.referral_id)
              .outerjoin(Consent, Consent.id == Referral.consent_id)
              .join(Report, Report.id == CheckIn.report_id)
-             .join(User, User.id == Report.reporter_user_id)
+             .outerjoin(WitnessLink, and_(WitnessLink.id == CheckIn.witness_link_id,
+                                          WitnessLink.report_id == CheckIn.report_id))
+             .join(User, _asked_account(CheckIn.witness_link_id))
              .where(CheckIn.invited_at.is_(None), CheckIn.due_at <= now, CheckIn.due_at >= now - OFFER_WINDOW,
                     or_(referral_stands, and_(CheckIn.draw_id.is_not(None), comparison.still_in_comparison())),
                     *_askable())
@@ -173,18 +188,26 @@ def _insert_ignoring_duplicates_returning(model, rows: list[dict], keys: list[st
 
 
 class _Mailer:
-    """Emails the person who reported, at most once per case per run."""
+    """Writes to each person at most once per run: the person who reported (once per case), or a witness (once per
+    account), each by their own safe channel."""
 
     def __init__(self):
         self.sign_in_link = absolute_url("auth.login")
-        self.emailed: set[int] = set()
+        self.reached: set[tuple[str, int]] = set()
         self.sent = 0
 
     def invite(self, report: Report, template: str) -> None:
-        if report.id in self.emailed:
+        if ("case", report.id) in self.reached:
             return
         if queue_for_reporter(report, template, sign_in_link=self.sign_in_link) is not None:
-            self.emailed.add(report.id)
+            self.reached.add(("case", report.id))
+            self.sent += 1
+
+    def invite_witness(self, link: WitnessLink, account: User, template: str) -> None:
+        if ("witness", account.id) in self.reached:
+            return
+        if queue_for_witness(link, account, template, sign_in_link=self.sign_in_link) is not None:
+            self.reached.add(("witness", account.id))
             self.sent += 1
 
 
@@ -214,13 +237,14 @@ def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource 
                 mailer.invite(report, "survey_invite")
     for referral in _referrals_missing_check_ins(now, limit):
         rows = [{"referral_id": referral.id, "report_id": referral.report_id,
-                 "organisation_id": referral.organisation_id, "support_level": referral.support_level,
+                 "witness_link_id": referral.witness_link_id, "organisation_id": referral.organisation_id,
+                 "support_level": referral.support_level,
                  "weeks": weeks, "due_at": check_in_due_at(referral.sent_at, weeks)} for weeks in CHECK_IN_WEEKS]
         counts.check_ins_created += _insert_ignoring_duplicates(CheckIn, rows, ["referral_id", "weeks"])
     for chosen in comparison.draws_missing_check_ins(now, OFFER_WINDOW, limit):
         rows = comparison.check_in_rows(chosen.id, chosen.report_id, chosen.drawn_at)
         counts.check_ins_created += _insert_ignoring_duplicates(CheckIn, rows, ["draw_id", "weeks"])
-    for check_in, report, account in _due_check_ins(now, limit):
+    for check_in, report, account, link in _due_check_ins(now, limit):
         if not may_ask(account, report.safeguarding):
             continue
         # Guarded: if another run offered it first, this one changes nothing and sends nothing.
@@ -229,7 +253,10 @@ def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource 
             .values(invited_at=now).execution_options(synchronize_session=False)).rowcount
         if claimed:
             counts.check_ins += 1
-            mailer.invite(report, "check_in_invite")
+            if check_in.witness_link_id is None:
+                mailer.invite(report, "check_in_invite")
+            elif link is not None:
+                mailer.invite_witness(link, account, "check_in_invite")
     db.session.commit()
     counts.emails = mailer.sent
     return counts

@@ -1,7 +1,11 @@
-"""Answering a survey or a check-in, and what the victim's case page shows of them.
+"""Answering a survey or a check-in, and what the victim's (or a witness's) case page shows of them.
 
 Each invitation is answered once: the answer is written with a guarded update, so a second answer (a double
 click, or two tabs) is refused rather than overwriting the first.
+
+Check-ins are one person's: the victim's (no witness link) or, for a witness's own referral, that witness's
+(`whose`). Every read and answer here names whose it wants, so the victim never sees or answers a witness's
+check-in, nor a witness the victim's or another witness's. Surveys are only ever the victim's.
 """
 
 import typing
@@ -11,14 +15,14 @@ from sqlalchemy import String, and_, cast, exists, literal, or_, select, union_a
 from sqlalchemy.engine import CursorResult
 
 from portal.audit.services import record_audit
-from portal.cases.access import require_victim
-from portal.cases.models import Report
+from portal.cases.access import require_person, require_victim
+from portal.cases.models import Report, WitnessLink
 from portal.clock import utcnow
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import N_
 from portal.support.enums import ReferralStatus
-from portal.support.models import Referral
+from portal.support.models import Referral, whose
 from portal.surveys import comparison
 from portal.surveys.models import CHECK_IN_WEEKS, SCALE, CheckIn, Survey, SurveyKind
 
@@ -61,27 +65,30 @@ def survey_for(report_id: int, kind: SurveyKind) -> Survey | None:
                                                   Survey.invited_at.is_not(None)))
 
 
-def check_ins_for(report_id: int, weeks: int) -> list[CheckIn]:
-    """The check-ins offered on this case at this many weeks (one per referral, or the comparison sample's),
-    answered or not."""
+def check_ins_for(report_id: int, weeks: int, witness_link_id: int | None = None) -> list[CheckIn]:
+    """One person's check-ins offered on this case at this many weeks (one per referral, or the comparison
+    sample's), answered or not: the victim's, or the witness's with this link."""
     if weeks not in CHECK_IN_WEEKS:
         return []
     return list(db.session.scalars(
         select(CheckIn)
-        .where(CheckIn.report_id == report_id, CheckIn.weeks == weeks, CheckIn.invited_at.is_not(None),
-               _check_in_stands())
+        .where(CheckIn.report_id == report_id, whose(CheckIn, witness_link_id), CheckIn.weeks == weeks,
+               CheckIn.invited_at.is_not(None), _check_in_stands())
         .order_by(CheckIn.id)))
 
 
+def _open_check_ins(report_id: int, witness_link_id: int | None):
+    return (select(literal("check_in").label("what"), cast(CheckIn.weeks, String(20)).label("which"))
+            .where(CheckIn.report_id == report_id, whose(CheckIn, witness_link_id), CheckIn.invited_at.is_not(None),
+                   CheckIn.answered_at.is_(None), _check_in_stands()))
+
+
 def open_invitations(report_id: int) -> Invitations:
-    """Surveys and check-ins waiting for an answer on this case, read in one statement."""
+    """The victim's surveys and check-ins waiting for an answer on this case, read in one statement."""
     surveys = select(literal("survey").label("what"), cast(Survey.kind, String(20)).label("which")).where(
         Survey.report_id == report_id, Survey.invited_at.is_not(None), Survey.answered_at.is_(None))
-    check_ins = (select(literal("check_in").label("what"), cast(CheckIn.weeks, String(20)).label("which"))
-                 .where(CheckIn.report_id == report_id, CheckIn.invited_at.is_not(None),
-                        CheckIn.answered_at.is_(None), _check_in_stands()))
     invitations = Invitations()
-    for what, which in db.session.execute(union_all(surveys, check_ins)):
+    for what, which in db.session.execute(union_all(surveys, _open_check_ins(report_id, None))):
         if what == "survey" and survey_kind(which):
             invitations.surveys.append(SurveyKind(which))
         elif what == "check_in":
@@ -90,6 +97,12 @@ def open_invitations(report_id: int) -> Invitations:
     invitations.surveys.sort(key=order.index)
     invitations.check_in_weeks = sorted(set(invitations.check_in_weeks), reverse=True)
     return invitations
+
+
+def witness_invitations(report_id: int, witness_link_id: int) -> Invitations:
+    """A witness's own check-ins waiting for an answer on this case (a witness is never sent surveys)."""
+    weeks = db.session.scalars(_open_check_ins(report_id, witness_link_id).with_only_columns(CheckIn.weeks))
+    return Invitations(check_in_weeks=sorted(set(weeks), reverse=True))
 
 
 def _clean_scores(scores: dict, names: tuple[str, ...]) -> dict[str, int | None]:
@@ -136,10 +149,12 @@ def answer_survey(user, report: Report, kind: SurveyKind | str, scores: dict, co
     db.session.commit()
 
 
-def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
-    """The victim answers a check-in. With two referrals on the case, one answer is about the person, so it
-    answers both of that week's check-ins (each stays tied to its own organisation and level). Returns how many."""
-    require_victim(user, report)
+def answer_check_in(user, report: Report, weeks: int, scores: dict, witness_link: WitnessLink | None = None) -> int:
+    """One person answers their own check-in: the victim (no `witness_link`), or the witness the link joined, for
+    the check-ins of their own referrals. With two referrals, one answer is about the person, so it answers both of
+    that week's check-ins (each stays tied to its own organisation and level). Returns how many."""
+    require_person(user, report, witness_link)
+    link_id = witness_link.id if witness_link is not None else None
     if weeks not in CHECK_IN_WEEKS:
         raise DomainError(N_("There is no check-in like that"))
     cleaned = _clean_scores(scores, CHECK_IN_ITEMS)
@@ -147,13 +162,16 @@ def answer_check_in(user, report: Report, weeks: int, scores: dict) -> int:
         raise DomainError(N_("Answer at least one question. If you would rather not, you can skip this for now"),
                           field=CHECK_IN_ITEMS[0])
     written = typing.cast(CursorResult, db.session.execute(
-        update(CheckIn).where(CheckIn.report_id == report.id, CheckIn.weeks == weeks,
+        update(CheckIn).where(CheckIn.report_id == report.id, whose(CheckIn, link_id), CheckIn.weeks == weeks,
                               CheckIn.invited_at.is_not(None), CheckIn.answered_at.is_(None),
                               _check_in_stands())
         .values(answered_at=utcnow(), **cleaned).execution_options(synchronize_session=False)))
     if not written.rowcount:
         db.session.rollback()
         raise DomainError(N_("You have already answered these questions. Thank you"))
-    record_audit(user.id, "check_in.answered", "report", report.crime_number, f"{weeks} weeks")
+    if witness_link is None:
+        record_audit(user.id, "check_in.answered", "report", report.crime_number, f"{weeks} weeks")
+    else:
+        record_audit(user.id, "check_in.answered_by_witness", "report", report.crime_number, f"{weeks} weeks")
     db.session.commit()
     return written.rowcount

@@ -27,7 +27,7 @@ from portal.reporting.summary_pdf import report_summary_pdf
 from portal.support import assessments, places, referral_text, referrals
 from portal.support.directory import restorative_justice_services
 from portal.support.enums import ReferralStatus
-from portal.surveys.services import open_invitations
+from portal.surveys.services import Invitations, open_invitations, witness_invitations
 from portal.tasks import queries as task_queries
 from portal.tasks import words as task_words
 from portal.tracking import hearings, queries, services, witnesses
@@ -148,11 +148,13 @@ def case(crime_number: str):
     """
     report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
     if relation == Relation.WITNESS:
+        link = witness_link_for(current_user, report)
         return render_template("tracking/witness_case.html", report=report,
                                timeline=witnesses.witness_timeline(report), now=utcnow(),
                                answerable=[event.id for event in hearings.current_hearings(report)],
                                requests=task_queries.witness_requests_of(report, current_user),
-                               request_words=REQUEST_WORDS, link=witness_link_for(current_user, report))
+                               request_words=REQUEST_WORDS, link=link,
+                               invitations=witness_invitations(report.id, link.id) if link else Invitations())
     visit_proposed = report.status == CaseStatus.ATTENDANCE_ARRANGED
     return render_template("tracking/case.html", report=report, status=STATUS_TEXT[report.status],
                            officer=queries.officer_name(report), visit_form=VisitForm(),

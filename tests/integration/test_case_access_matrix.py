@@ -28,7 +28,7 @@ from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting.evidence import store_evidence
 from portal.support import assessments, referrals
 from portal.support.enums import Delivery
-from portal.support.models import Organisation
+from portal.support.models import Organisation, SupportService
 from portal.support.recommendation import Impact, NeedsAnswers
 from portal.surveys.schedule import send_due
 from portal.tasks.models import Task
@@ -205,6 +205,11 @@ ROUTES = [
           {"overall": "4"}),
     Route("check_in", "surveys.check_in", "GET", "/cases/{cn}/check-ins/0"),
     Route("check_in_answer", "surveys.check_in", "POST", "/cases/{cn}/check-ins/0", VICTIM_CASE, {"coping": "4"}),
+    # The witness's own check-in (on their own referral): theirs alone; the case's victim, another witness and
+    # another victim get the 404 of a check-in that does not exist.
+    Route("witness_check_in", "surveys.witness_check_in", "GET", "/cases/{cn}/witness-check-ins/0"),
+    Route("witness_check_in_answer", "surveys.witness_check_in", "POST", "/cases/{cn}/witness-check-ins/0",
+          VICTIM_CASE, {"coping": "4"}),
     # Tasks: the victim's request on this case, as staff see it.
     Route("task_queue", "tasks.queue", "GET", "/staff/tasks/"),
     Route("task", "tasks.task", "GET", "/staff/tasks/{task}"),
@@ -347,6 +352,8 @@ _ROWS = {
     "survey_answer":                   (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in":                        (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
     "check_in_answer":                 (_L, _OK, _404, _403, _403, _403, _403, _403, _403, _403),
+    "witness_check_in":                (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
+    "witness_check_in_answer":         (_L, _404, _404, _OK, _404, _403, _403, _403, _403, _403),
     "task_queue":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "task":                            (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
     "task_claim":                      (_L, _403, _403, _403, _403, _OK, _OK, _403, _403, _403),
@@ -500,6 +507,10 @@ def make_world(app) -> World:
         link = db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id))
         own = assessments.save_assessment(witness, report, NeedsAnswers(daily_life=Impact.A_LITTLE), witness_link=link)
         assessments.choose_level(witness, own, "contact", peer=False)
+        # ... and their own referral with consent, whose first check-in the survey job offers them (theirs only).
+        talk = db.session.scalar(select(SupportService).where(SupportService.name == "Talk it through"))
+        referrals.refer_with_consent(witness, report, talk, "contact", ["category_and_dates"], link)
+        send_due()
         # The witness's own offer to help others (issue 24), made directly like the victims' below: theirs to see
         # and withdraw; any other witness or victim gets "not found".
         db.session.add(PeerOffer(user_id=witness.id, report_id=report.id, witness_link_id=link.id, first_name="Ari",

@@ -61,8 +61,9 @@ def test_demo_data_has_a_directory_partner_referrals_and_an_assessment(app, ctx)
     assert second.exit_code == 0, second.output
     assert counts() == before
     # Ten referrals in every status, three people who joined the demo group (two members, one waiting), two
-    # referrals for one-to-one peer support and the demo witness's own finished referral (issue 24).
-    assert "Demo referrals: 16 already there" in second.output
+    # referrals for one-to-one peer support, the demo witness's own finished referral and their own referral on
+    # a second case, whose 4-week check-in waits for them (issue 24).
+    assert "Demo referrals: 17 already there" in second.output
     assert "Demo group: Thursday afternoon group already has members" in second.output
 
     today = utcnow().date()

@@ -1,7 +1,7 @@
 """Issue 24: witnesses can offer too. A witness whose own support has finished offers to help others from their own
-support page, through the same offer, consent and withdrawal as a victim. A witness's referrals get no check-ins, so
-the point a victim reaches with their 12-week check-in a witness reaches by time: one of their own referrals was
-sent at least 12 weeks ago (and not withdrawn). The borough comes from the case; organisations never see the case
+support page, through the same offer, consent and withdrawal as a victim. Like the victim, a witness can offer once
+their own 12-week check-in (on one of their own referrals) is answered; the victim's check-ins count only for the
+victim, and the witness's only for that witness. The borough comes from the case; organisations never see the case
 nor that the person was a witness; the witness hears of decisions and messages by their own safe channel, never the
 case's victim."""
 
@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.auth.models import User
 from portal.auth.roles import Role
@@ -24,6 +24,8 @@ from portal.peers.match_models import PeerMatch
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support.enums import ReferralStatus
 from portal.support.models import Referral, SupportService
+from portal.surveys.models import CheckIn
+from portal.surveys.schedule import send_due
 from tests.conftest import sign_in_as
 from tests.integration.test_peer_supporters import OFFER, peer_organisation
 from tests.integration.test_witness_support import referred, support  # noqa: F401 - the support fixture
@@ -40,14 +42,27 @@ def _set_referral(app, referral_id: int, *, weeks_ago: float, status=ReferralSta
         db.session.commit()
 
 
+def answer_twelve_weeks(app, world, referral_id: int) -> None:
+    """The survey job runs the day after the witness's referral turned 12 weeks old, and the witness answers the
+    check-in it offered them, on their own check-in page."""
+    with app.app_context():
+        sent_at = db.session.get(Referral, referral_id).sent_at
+        send_due(now=sent_at + timedelta(weeks=12, days=1))
+    answered = world["clients"]["witness"].post(f"/cases/{world['number']}/witness-check-ins/12",
+                                                data={"coping": "4", "safety": "4"})
+    assert answered.status_code == 302, answered.get_data(as_text=True)
+
+
 @pytest.fixture
 def world(app, support):  # noqa: F811 - the fixture
-    """The hearing's case with a witness whose own referral was sent 13 weeks ago and is closed; an accredited
-    organisation running one-to-one peer support in Camden, with a partner signed in."""
+    """The hearing's case with a witness whose own referral was sent 13 weeks ago and is closed, and who answered
+    their 12-week check-in; an accredited organisation running one-to-one peer support in Camden, with a partner
+    signed in."""
     with app.app_context():
         organisation_id = peer_organisation("Camden Peer Network")
     number, referral = referred(app, support)
     _set_referral(app, referral.id, weeks_ago=13)
+    answer_twelve_weeks(app, support, referral.id)
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.crime_number == number))
         link = db.session.scalar(select(WitnessLink).where(WitnessLink.report_id == report.id,
@@ -142,16 +157,24 @@ def test_the_witness_withdraws_like_anyone_else(app, world):
     assert 'id="start-offer"' in witness.get(base(world)).get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("weeks_ago", "status", "reason"), [
-    (11, ReferralStatus.CLOSED, "twelve_weeks"),
-    (13, ReferralStatus.WITHDRAWN, "twelve_weeks"),
-    (13, ReferralStatus.ACCEPTED, "open_referral"),
-    (13, ReferralStatus.DECLINED, None),
-    (12.1, ReferralStatus.CLOSED, None),
-], ids=["too-soon", "withdrawn-only", "still-open", "declined", "just-past"])
-def test_when_a_witness_can_offer(app, world, weeks_ago, status, reason):
-    """Twelve weeks after a referral of their own that was not withdrawn, once every one of theirs is finished."""
-    _set_referral(app, world["referral"].id, weeks_ago=weeks_ago, status=status)
+def _unanswer(app, referral_id: int) -> None:
+    with app.app_context():
+        db.session.execute(update(CheckIn).where(CheckIn.referral_id == referral_id).values(answered_at=None))
+        db.session.commit()
+
+
+@pytest.mark.parametrize(("answered", "status", "reason"), [
+    (False, ReferralStatus.CLOSED, "check_in"),
+    (True, ReferralStatus.ACCEPTED, "open_referral"),
+    (True, ReferralStatus.DECLINED, None),
+    (True, ReferralStatus.WITHDRAWN, None),
+    (True, ReferralStatus.CLOSED, None),
+], ids=["not-answered", "still-open", "declined", "withdrawn", "closed"])
+def test_when_a_witness_can_offer(app, world, answered, status, reason):
+    """Once their own 12-week check-in is answered, and every one of their own referrals is finished."""
+    _set_referral(app, world["referral"].id, weeks_ago=13, status=status)
+    if not answered:
+        _unanswer(app, world["referral"].id)
     with app.app_context():
         report = db.session.get(Report, world["report_id"])
         assert queries.why_not_eligible(report, world["link_id"]) == reason
@@ -159,8 +182,8 @@ def test_when_a_witness_can_offer(app, world, weeks_ago, status, reason):
     assert_good_page(page)
     html = page.get_data(as_text=True)
     assert ('id="start-offer"' in html) == (reason is None)
-    if reason == "twelve_weeks":
-        assert "You can offer 12 weeks after you were referred for support of your own" in text_of(page)
+    if reason == "check_in":
+        assert "You can offer once you have answered your 12-week check-in." in text_of(page)
     if reason is not None:
         # The form is not offered, and a hand-made post of the consent is refused on the page.
         assert world["clients"]["witness"].get(base(world) + "/offer").status_code == 302
@@ -170,20 +193,39 @@ def test_when_a_witness_can_offer(app, world, weeks_ago, status, reason):
 
 
 def test_a_witness_with_no_support_of_their_own_cannot_offer_yet(app, world):
-    """The other witness on the case had no referral: not yet, whatever the first witness or the victim had."""
+    """The other witness on the case had no referral, so no check-in: not yet, whatever the first witness had."""
     page = world["clients"]["other"].get(base(world))
     assert_good_page(page)
     assert 'id="start-offer"' not in page.get_data(as_text=True)
-    assert "You can offer 12 weeks after you were referred for support of your own" in text_of(page)
+    assert "You can offer once you have answered your 12-week check-in." in text_of(page)
 
 
 def test_the_victims_rule_is_their_own(app, world):
-    """The witness's referral gives the case's victim nothing: the victim still needs their 12-week check-in."""
+    """The witness's answered 12-week check-in gives the case's victim nothing: the victim still needs their own."""
     page = world["clients"]["victim"].get(base(world))
     assert_good_page(page)
     assert "You can offer once you have answered your 12-week check-in." in text_of(page)
     with app.app_context():
         assert queries.why_not_eligible(db.session.get(Report, world["report_id"])) == "check_in"
+
+
+def test_the_victims_answered_check_in_gives_a_witness_nothing(app, world):
+    """Nor the other way round: the victim's answered 12-week check-in does not let a witness offer."""
+    _unanswer(app, world["referral"].id)
+    with app.app_context():
+        report = db.session.get(Report, world["report_id"])
+        victim_referral = Referral(reference="RF-VICTIM-1", report_id=report.id,
+                                   organisation_id=world["referral"].organisation_id,
+                                   service_id=world["referral"].service_id, support_level="contact",
+                                   status=ReferralStatus.CLOSED, sent_at=utcnow() - timedelta(weeks=13))
+        db.session.add(victim_referral)
+        db.session.flush()
+        db.session.add(CheckIn(referral_id=victim_referral.id, report_id=report.id, weeks=12,
+                               due_at=utcnow() - timedelta(weeks=1), invited_at=utcnow() - timedelta(weeks=1),
+                               answered_at=utcnow(), coping=5))
+        db.session.commit()
+        assert queries.why_not_eligible(report) is None
+        assert queries.why_not_eligible(report, world["link_id"]) == "check_in"
 
 
 def test_the_service_refuses_a_witness_acting_on_another_link(app, world):
@@ -261,8 +303,9 @@ def test_a_witness_peer_supporter_talks_with_a_victim_and_is_told_by_their_chann
 
 
 def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times(app, client, ctx):
-    """`flask demo-data`: the demo witness's own support finished, so their peer support page offers the start;
-    the demo victim's case waiting for a peer supporter carries the times they gave. Loading again adds nothing."""
+    """`flask demo-data`: the demo witness's own support finished and their 12-week check-in answered, so their peer
+    support page offers the start; on the other case they follow, their own 4-week check-in waits; the demo victim's
+    case waiting for a peer supporter carries the times they gave. Loading again adds nothing."""
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
@@ -274,8 +317,21 @@ def test_the_demo_witness_can_offer_and_the_demo_pairing_shows_the_persons_times
     assert "Demo witness's own support: already there" in second.output
     witness = db.session.scalar(select(User).where(User.email == "witness@example.org"))
     assert db.session.scalar(select(func.count()).select_from(Referral).where(
-        Referral.witness_link_id.is_not(None))) == 1
+        Referral.witness_link_id.is_not(None))) == 2  # one on each case they follow
+    # Their own 12-week check-in is answered (theirs: their link), as a victim's must be.
+    assert db.session.scalar(select(func.count()).select_from(CheckIn).where(
+        CheckIn.witness_link_id.is_not(None), CheckIn.weeks == 12, CheckIn.answered_at.is_not(None))) == 1
     sign_in_as(client, witness)
     page = client.get(found.group(1))
     assert_good_page(page)
     assert 'id="start-offer"' in page.get_data(as_text=True)
+    # On the other case they follow, the survey job has offered them their own 4-week check-in.
+    waiting = re.search(r"Demo witness's own 4-week check-in, on their referral RF-\S+ \(offered by the survey "
+                        r"job\): (/cases/CR-\S+) ", first.output)
+    assert waiting, first.output
+    assert "Demo witness's own check-in: already there" in second.output
+    case_page = client.get(waiting.group(1))
+    assert_good_page(case_page)
+    prompt = f'id="check-in-prompt" href="{waiting.group(1)}/witness-check-ins/4"'
+    assert prompt in case_page.get_data(as_text=True)
+    assert_good_page(client.get(f"{waiting.group(1)}/witness-check-ins/4"))

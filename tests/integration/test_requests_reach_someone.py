@@ -77,6 +77,8 @@ NEEDS_NO_TASK = {
     # Answers the service asked for: they feed the insight pages.
     "surveys.survey": "answers to a satisfaction survey, for the insight pages",
     "surveys.check_in": "answers to a cope-and-recover check-in, for the insight pages",
+    "surveys.witness_check_in": "a witness's answers to a check-in on their own support: theirs, counted nowhere "
+                                "that anyone acts on",
     "feedback.give": "anonymous feedback on the service, counted on the insight pages; the page says we cannot reply",
     # Shown to the officer on the case's witness page. (Witness care, a later issue, makes "cannot attend" a task.)
     # Not a person's request: GOV.UK Notify's delivery receipts (a message that fails for good goes by the next

@@ -136,10 +136,13 @@ def test_the_victim_sees_none_of_the_witness_s_support_nor_the_witness_the_victi
     with app.app_context():
         people = set(db.session.scalars(select(NeedsAssessment.witness_link_id)))
     assert people == {None, referral.witness_link_id}
-    # Check-ins ask the victim how they are coping; a witness's referral gets none (nor would it reach them).
+    # A witness's referral gets its own check-ins: the witness's (their link), never shown to the victim.
     with app.app_context():
         send_due()
-        assert db.session.scalars(select(CheckIn).where(CheckIn.referral_id == referral.id)).all() == []
+        check_ins = db.session.scalars(select(CheckIn).where(CheckIn.referral_id == referral.id)).all()
+        assert {c.witness_link_id for c in check_ins} == {referral.witness_link_id} and len(check_ins) == 3
+    assert 'id="check-in-prompt"' not in victim.get(f"/cases/{number}").get_data(as_text=True)
+    assert victim.get(f"/cases/{number}/check-ins/0").status_code == 404
 
 
 @pytest.mark.parametrize("scopes", [["category_and_dates", "description"], ["description"], ["made_up"]])
