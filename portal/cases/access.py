@@ -76,3 +76,15 @@ def case_for(user: User, crime_number: str, *allowed: Relation) -> tuple[Report,
     if relation is None or relation not in allowed:
         abort(404)
     return report, relation
+
+
+def own_case(user: User, crime_number: str) -> tuple[Report, WitnessLink | None]:
+    """The case of its victim, or of a witness on it with that witness's link (None for the victim): the pages
+    each person has of their own on a case (support, peer support). A 404 for anyone else."""
+    report, relation = case_for(user, crime_number, Relation.VICTIM, Relation.WITNESS)
+    if relation != Relation.WITNESS:
+        return report, None
+    link = witness_link_for(user, report)
+    if link is None:
+        abort(404)
+    return report, link

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.access import role_required
 from portal.auth.roles import Role
-from portal.cases.access import Relation, case_for, witness_link_for
+from portal.cases.access import own_case
 from portal.clock import today_in_london
 from portal.domain import DomainError
 from portal.forms import options
@@ -25,11 +25,7 @@ FIELDS = ("categories", "languages", "availability", "delivery", "first_name", "
 def _case(crime_number: str):
     """The signed-in person's case and, for a witness, their link to it (None for the victim); 'not found' for
     anyone else."""
-    report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
-    link = witness_link_for(current_user, report) if relation == Relation.WITNESS else None
-    if relation == Relation.WITNESS and link is None:
-        abort(404)
-    return report, link
+    return own_case(current_user, crime_number)
 
 
 def _link_id(link) -> int | None:

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from portal.auth.access import public, role_required
 from portal.auth.roles import Role
-from portal.cases.access import Relation, case_for, witness_link_for
+from portal.cases.access import Relation, case_for, own_case, witness_link_for
 from portal.cases.queries import cases_as_witness, cases_for
 from portal.domain import DomainError
 from portal.forms import PortalForm, options
@@ -99,12 +99,9 @@ def _case(crime_number: str):
 
 
 def _person_case(crime_number: str):
-    """The case and, for a witness, their link to it (None for the victim): 'not found' for anyone else."""
-    report, relation = case_for(current_user, crime_number, Relation.VICTIM, Relation.WITNESS)
-    link = witness_link_for(current_user, report) if relation == Relation.WITNESS else None
-    if relation == Relation.WITNESS and link is None:
-        abort(404)
-    return report, link
+    """The signed-in person's case and, for a witness, their link to it (None for the victim); 'not found' for
+    anyone else."""
+    return own_case(current_user, crime_number)
 
 
 def _link_id(link) -> int | None:
