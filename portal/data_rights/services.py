@@ -14,9 +14,11 @@ from portal.domain import DomainError
 from portal.equality.models import EqualityRecord
 from portal.extensions import db
 from portal.i18n import N_
+from portal.peers import reach
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.reporting import evidence as evidence_store
 from portal.reporting.models import ReportDraft
+from portal.support.models import Organisation
 
 CLOSED_EMAIL_DOMAIN = "closed.invalid"  # RFC 2606: can never receive mail
 UNLINKED_NOTE = "The case stays. They can no longer follow it online; use the contact details on the report."
@@ -60,7 +62,13 @@ def close_account(user: User, password: str) -> list[str]:
     # Optional equality answers given from the account go with it.
     db.session.execute(delete(EqualityRecord).where(EqualityRecord.user_id == user.id))
 
-    # Offers to be a peer supporter go with the account: no organisation holds them any longer (issue 24).
+    # Offers to be a peer supporter go with the account: no organisation holds them any longer (issue 24), and each
+    # that held a live one is told, as if it had been withdrawn.
+    reach.tell_organisations(db.session.scalars(
+        select(Organisation).join(PeerSupporter, PeerSupporter.organisation_id == Organisation.id)
+        .join(PeerOffer, PeerOffer.id == PeerSupporter.offer_id)
+        .where(PeerOffer.user_id == user.id, PeerOffer.withdrawn_at.is_(None))).unique(),
+        "partner_referral_withdrawn")
     offers = select(PeerOffer.id).where(PeerOffer.user_id == user.id).scalar_subquery()
     db.session.execute(delete(PeerSupporter).where(PeerSupporter.offer_id.in_(offers)))
     db.session.execute(delete(PeerOffer).where(PeerOffer.user_id == user.id))

@@ -108,6 +108,7 @@ def make_offer(user, report: Report, answers: OfferAnswers, category_codes: Iter
     db.session.flush()
     for organisation in organisations:
         db.session.add(PeerSupporter(offer_id=offer.id, organisation_id=organisation.id, decision=Decision.NEW))
+    reach.tell_organisations(organisations, "partner_referral")
     record_audit(user.id, "peer_offer.made", "peer_offer", str(offer.id),
                  f"shared with {len(organisations)} organisations")
     db.session.commit()
@@ -129,6 +130,7 @@ def withdraw_offer(user, offer_id: int) -> PeerOffer:
         supporter.ended_at = supporter.ended_at or now
     matches.follow_supporter_status(user.id, [s.id for s in offer.supporters], SupporterStatus.LEFT,
                                     by_supporter=True)
+    reach.tell_organisations([supporter.organisation for supporter in offer.supporters], "partner_referral_withdrawn")
     record_audit(user.id, "peer_offer.withdrawn", "peer_offer", str(offer.id))
     db.session.commit()
     return offer

@@ -22,7 +22,7 @@ from portal.peers import queries
 from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
-from portal.support.models import Referral
+from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn
 from tests.conftest import sign_in_as
 from tests.factories import DEFAULT_PASSWORD
@@ -184,6 +184,36 @@ def test_withdrawal_removes_the_offer_from_every_organisation_at_once(app, world
         assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "peer_offer.withdrawn"))
     page = world["client"].get(base(world)).get_data(as_text=True)
     assert "Offer to help others" in page  # they may offer again
+
+
+def test_each_organisation_is_told_of_a_new_offer_and_of_its_withdrawal_in_neutral_words(app, world):
+    """An offer reaches the organisations that hold it: an email to each that gave an address, saying only that
+    there is something to review (then that it was withdrawn), with a link to sign in."""
+    addresses = {world["first"]: "coordinator@camden-peers.example.org",
+                 world["second"]: "team@online-peers.example.org"}
+    with app.app_context():
+        for organisation_id, email in addresses.items():
+            db.session.get(Organisation, organisation_id).email = email
+        db.session.commit()
+
+    def sent() -> list[tuple[str, str, str]]:
+        with app.app_context():
+            return [(m.recipient, m.template, m.subject + m.body_text)
+                    for m in db.session.scalars(select(OutboxMessage).where(
+                        OutboxMessage.recipient.in_(list(addresses.values()))).order_by(OutboxMessage.id))]
+
+    offer_and_agree(world)
+    made = sent()
+    assert sorted((recipient, template) for recipient, template, _body in made) == sorted(
+        (email, "partner_referral") for email in addresses.values())
+    world["client"].post(base(world) + "/withdraw")
+    withdrawn = sent()[len(made):]
+    assert sorted((recipient, template) for recipient, template, _body in withdrawn) == sorted(
+        (email, "partner_referral_withdrawn") for email in addresses.values())
+    for _recipient, _template, body in made + withdrawn:
+        assert "/login" in body
+        for detail in ("Marisol", "peer", "Peer", world["crime_number"], "Bicycle", "Camden"):
+            assert detail not in body, detail
 
 
 def test_saying_no_shares_and_keeps_nothing(app, world):
@@ -359,6 +389,9 @@ def test_the_demo_has_an_accepted_peer_supporter_made_through_the_services(app, 
 
 
 def test_closing_the_account_takes_the_offer_from_every_organisation(app, world):
+    with app.app_context():
+        db.session.get(Organisation, world["first"]).email = "coordinator@camden-peers.example.org"
+        db.session.commit()
     offer_and_agree(world)
     first, second = supporter_id(app, world["first"]), supporter_id(app, world["second"])
     assert world["first_client"].post(f"/partner/peer-offers/{first}/accept").status_code == 302
@@ -371,6 +404,10 @@ def test_closing_the_account_takes_the_offer_from_every_organisation(app, world)
         assert db.session.scalar(select(PeerOffer.id)) is None
         assert db.session.scalar(select(PeerSupporter.id)) is None
         assert queries.active_supporters() == []
+        # The organisation that gave an address is told it was withdrawn, in the same neutral words.
+        told = db.session.scalars(select(OutboxMessage.template).where(
+            OutboxMessage.recipient == "coordinator@camden-peers.example.org").order_by(OutboxMessage.id)).all()
+        assert told == ["partner_referral", "partner_referral_withdrawn"]
 
 
 def test_a_partner_describes_one_to_one_peer_support_and_it_receives_offers(app, client, signed_in, make_user):
