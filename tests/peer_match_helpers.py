@@ -17,9 +17,10 @@ from portal.peers.enums import Decision, SupporterStatus
 from portal.peers.match_models import PeerMatch
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support import assessments, referrals
-from portal.support.enums import Delivery, ServiceKind
-from portal.support.models import Organisation, Referral
+from portal.support.enums import Delivery, ReferralStatus, ServiceKind
+from portal.support.models import Organisation, Referral, SupportService
 from portal.support.recommendation import Impact, NeedsAnswers
+from portal.surveys.models import CheckIn
 from tests.conftest import new_user, sign_in_as
 from tests.support_helpers import make_organisation, make_service
 from tests.triage_helpers import make_report
@@ -162,3 +163,26 @@ def pair(charity, partner, victim, report, supporter_user, supporter_report_id: 
     concern = peer_matches.report_concern(supporter_user, match, "Something worried me.")
     return {"peer_referral": referral.reference, "peer_match": match.id, "peer_concern": concern.id,
             "peer_supporter_record": supporter.id}
+
+
+def recovered_victim(app, account, **report_fields) -> str:
+    """A victim who has been through it: their report in Camden, its referral to a support charity now closed,
+    and their 12-week check-in answered, so they may offer to help others. Returns the crime number."""
+    with app.app_context():
+        charity = make_organisation("Camden Victim Support")
+        service_id, charity_id = make_service(charity, "Support after theft").id, charity.id
+        user = db.session.get(User, account.id)
+        db.session.expunge(user)
+    crime_number = make_report(app, user=user, **report_fields)
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
+        referral = referrals.refer_with_consent(db.session.get(User, account.id), report,
+                                                db.session.get(SupportService, service_id), "contact",
+                                                ["category_and_dates", "contact_details"])
+        referral.status = ReferralStatus.CLOSED
+        now = utcnow()
+        db.session.add(CheckIn(referral_id=referral.id, report_id=report.id, organisation_id=charity_id,
+                               support_level="contact", weeks=12, due_at=now - timedelta(days=2),
+                               invited_at=now - timedelta(days=2), answered_at=now - timedelta(days=1), coping=4))
+        db.session.commit()
+    return crime_number

@@ -4,55 +4,35 @@ area; the organisation's coordinator records their checks and accepts them; the 
 page passes axe (WCAG 2.2 A and AA) and the page checks at 375 and 1280 px, and is kept as a screenshot under
 test-artifacts/peer-supporter-journey/."""
 
-from datetime import timedelta
 
 import pyotp
 from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import select
 
-from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.peers.models import PeerSupporter
-from portal.support import referrals
-from portal.support.enums import Delivery, ReferralStatus, ServiceKind
+from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import SupportService
-from portal.surveys.models import CheckIn
 from tests.browser.conftest import heading, sign_in
 from tests.browser.screens import SCREENS, Screen
 from tests.paths import ARTIFACTS
+from tests.peer_match_helpers import recovered_victim
 from tests.support_helpers import make_organisation, make_service
-from tests.triage_helpers import make_report
 
 FOLDER = ARTIFACTS / "peer-supporter-journey"
 NETWORK = "Camden Peer Network"
 
 
-def recovered_victim(app, victim) -> str:
-    """A report in Camden, a referral now closed, and the 12-week check-in answered. Returns the crime number."""
+def recovered_victim_and_a_peer_network(app, victim) -> str:
+    """The recovered victim's case (tests/peer_match_helpers.py), and an organisation running one-to-one peer
+    support in Camden to offer to. Returns the crime number."""
     with app.app_context():
-        charity = make_organisation("Camden Victim Support")
-        service_id, charity_id = make_service(charity, "Support after theft").id, charity.id
         peers = make_organisation(NETWORK, email=None)
         make_service(peers, "One-to-one peer support", kind=ServiceKind.PEER_ONE_TO_ONE, delivery=Delivery.BOTH,
                      schedule_freq=None, schedule_byday=None, opens_at=None, closes_at=None)
-        user = db.session.get(User, victim.id)
-        db.session.expunge(user)
-    crime_number = make_report(app, user=user)
-    with app.app_context():
-        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
-        referral = referrals.refer_with_consent(db.session.get(User, victim.id), report,
-                                                db.session.get(SupportService, service_id), "contact",
-                                                ["category_and_dates", "contact_details"])
-        referral.status = ReferralStatus.CLOSED
-        now = utcnow()
-        db.session.add(CheckIn(referral_id=referral.id, report_id=report.id, organisation_id=charity_id,
-                               support_level="contact", weeks=12, due_at=now - timedelta(days=2),
-                               invited_at=now - timedelta(days=2), answered_at=now - timedelta(days=1), coping=4))
-        db.session.commit()
-    return crime_number
+    return recovered_victim(app, victim)
 
 
 def victim_screens(new_context, account) -> list[Screen]:
@@ -80,7 +60,7 @@ def partner_screens(new_context, account) -> list[Screen]:
 
 def test_a_recovered_victim_offers_to_help_and_the_organisation_accepts(app, new_context, make_account):
     victim = make_account(Role.VICTIM)
-    crime_number = recovered_victim(app, victim)
+    crime_number = recovered_victim_and_a_peer_network(app, victim)
     with app.app_context():
         network_id = db.session.scalar(select(SupportService.organisation_id)
                                        .where(SupportService.kind == ServiceKind.PEER_ONE_TO_ONE))

@@ -9,24 +9,19 @@ under test-artifacts/peer-to-peer-journey/.
 Only the preconditions are made in the database: the recovered victim's finished referral with an answered 12-week
 check-in, the accredited organisation with its one-to-one peer service, the two accounts and their reports."""
 
-from datetime import timedelta
 
 import pyotp
 from playwright.sync_api import BrowserContext, expect
-from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.auth.roles import Role
-from portal.cases.models import Report
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.support import referrals
-from portal.support.enums import Delivery, ReferralStatus, ServiceKind
-from portal.support.models import SupportService
-from portal.surveys.models import CheckIn
+from portal.support.enums import Delivery, ServiceKind
 from tests.browser.conftest import first_link, heading, sign_in
 from tests.browser.screens import SCREENS, Screen
 from tests.paths import ARTIFACTS
+from tests.peer_match_helpers import recovered_victim
 from tests.support_helpers import make_organisation, make_service
 from tests.triage_helpers import make_report
 
@@ -49,29 +44,6 @@ def organisation_with_one_to_one(app) -> int:
         make_service(network, ONE_TO_ONE, kind=ServiceKind.PEER_ONE_TO_ONE, delivery=Delivery.ONLINE,
                      languages=["en", "pl"], schedule_freq=None, schedule_byday=None, opens_at=None, closes_at=None)
         return network.id
-
-
-def recovered_victim(app, account) -> str:
-    """The recovered victim's report in Camden, its referral to another charity now closed, and the 12-week
-    check-in answered. Returns the crime number."""
-    with app.app_context():
-        charity = make_organisation("Camden Victim Support")
-        service_id, charity_id = make_service(charity, "Support after theft").id, charity.id
-        user = db.session.get(User, account.id)
-        db.session.expunge(user)
-    crime_number = make_report(app, user=user, contact_name=SUPPORTER_NAME, contact_email=SUPPORTER_EMAIL)
-    with app.app_context():
-        report = db.session.scalar(select(Report).where(Report.crime_number == crime_number))
-        referral = referrals.refer_with_consent(db.session.get(User, account.id), report,
-                                                db.session.get(SupportService, service_id), "contact",
-                                                ["category_and_dates", "contact_details"])
-        referral.status = ReferralStatus.CLOSED
-        now = utcnow()
-        db.session.add(CheckIn(referral_id=referral.id, report_id=report.id, organisation_id=charity_id,
-                               support_level="contact", weeks=12, due_at=now - timedelta(days=2),
-                               invited_at=now - timedelta(days=2), answered_at=now - timedelta(days=1), coping=4))
-        db.session.commit()
-    return crime_number
 
 
 def new_victim(app, account) -> str:
@@ -114,7 +86,8 @@ def test_a_recovered_victim_becomes_a_peer_supporter_and_talks_with_a_new_victim
                                                                                   read_email, live_server):
     network_id = organisation_with_one_to_one(app)
     supporter_account = make_account(Role.VICTIM)
-    supporter_case = recovered_victim(app, supporter_account)
+    supporter_case = recovered_victim(app, supporter_account, contact_name=SUPPORTER_NAME,
+                                      contact_email=SUPPORTER_EMAIL)
     person_account = make_account(Role.VICTIM)
     person_case = new_victim(app, person_account)
     coordinator_account = make_account(Role.PARTNER, organisation_id=network_id)
