@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import String, cast, exists, or_, select
 from sqlalchemy.orm import aliased, contains_eager
@@ -34,6 +34,8 @@ from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, ComparisonDraw
 
 # The share of eligible cases chosen for the comparison check-ins.
 SAMPLE_RATE = 0.10
+# Rows a guarded insert writes in one statement.
+INSERT_ROWS = 500
 
 
 class RandomSource(Protocol):
@@ -81,23 +83,20 @@ def eligible(now: datetime, window: timedelta):
 
 
 def draw(now: datetime, window: timedelta, rng: RandomSource, limit: int,
-         insert: Callable[[type, list[dict], list[str]], int], rate: float = SAMPLE_RATE) -> DrawCounts:
+         insert: Callable[[type, list[dict], list[str], Any], set], rate: float = SAMPLE_RATE) -> DrawCounts:
     """Draw every eligible case (up to `limit`): each is chosen with probability `rate`. `insert` is the schedule's
-    guarded insert, so two runs at once cannot draw a case twice: the chosen and the others are inserted apart, a
-    few hundred rows a statement, and what each insert added is what this run drew."""
-    rows: dict[bool, list[dict]] = {True: [], False: []}
+    guarded insert returning what it added, so two runs at once cannot draw a case twice. The rows go in a few
+    hundred a statement, always in the eligible order, so two runs at once take their locks in the same order and
+    one waits for the other rather than deadlocking."""
+    rows = []
     for report in db.session.scalars(eligible(now, window).options(contains_eager(Report.reporter)).limit(limit)):
         if not destinations(report):  # the person said a channel was safe but gave nothing it can reach
             continue
-        rows[rng.random() < rate].append({"report_id": report.id, "drawn_at": now})
-    added = {chosen: sum(insert(ComparisonDraw, [{**row, "chosen": chosen} for row in part], ["report_id"])
-                         for part in _parts(rows[chosen])) for chosen in rows}
-    return DrawCounts(drawn=added[True] + added[False], chosen=added[True])
-
-
-def _parts(rows: list[dict], size: int = 500) -> list[list[dict]]:
-    """The rows in statements of at most `size`."""
-    return [rows[start:start + size] for start in range(0, len(rows), size)]
+        rows.append({"report_id": report.id, "drawn_at": now, "chosen": rng.random() < rate})
+    added: set[int] = set()
+    for start in range(0, len(rows), INSERT_ROWS):
+        added |= insert(ComparisonDraw, rows[start:start + INSERT_ROWS], ["report_id"], ComparisonDraw.report_id)
+    return DrawCounts(drawn=len(added), chosen=sum(1 for row in rows if row["chosen"] and row["report_id"] in added))
 
 
 def check_in_rows(draw_id: int, report_id: int, drawn_at: datetime) -> list[dict]:

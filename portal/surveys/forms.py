@@ -35,8 +35,10 @@ def _scale(label, choices) -> RadioField:
 
 
 def scores(form: PortalForm, names: tuple[str, ...]) -> dict[str, int | None]:
-    """The answers as 1 to 5, or None for a question left out."""
-    return {name: int(getattr(form, name).data) if getattr(form, name).data else None for name in names}
+    """The answers as 1 to 5, or None for a question left out. Only blank values get past the validators without
+    being one of the options (Optional() lets spaces or a line break through as 'not answered'), so they are None."""
+    values = {name: (getattr(form, name).data or "").strip() for name in names}
+    return {name: int(value) if value else None for name, value in values.items()}
 
 
 class SurveyForm(PortalForm):

@@ -47,8 +47,6 @@ from portal.surveys.comparison import RandomSource
 from portal.surveys.models import CHECK_IN_WEEKS, CheckIn, Survey, SurveyKind
 
 BATCH = 500
-# Rows a guarded insert writes in one statement.
-INSERT_ROWS = 500
 # How long after the event (or the due date) we may still ask about it.
 OFFER_WINDOW = timedelta(days=14)
 
@@ -219,7 +217,8 @@ def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource 
     """
     now = now or utcnow()
     counts = SendCounts()
-    drawn = comparison.draw(now, OFFER_WINDOW, rng or comparison.system_random(), limit, _insert_ignoring_duplicates,
+    drawn = comparison.draw(now, OFFER_WINDOW, rng or comparison.system_random(), limit,
+                            _insert_ignoring_duplicates_returning,
                             rate=current_app.config.get("COMPARISON_SAMPLE_RATE", comparison.SAMPLE_RATE))
     counts.drawn, counts.chosen = drawn.drawn, drawn.chosen
     mailer = _Mailer()
@@ -227,10 +226,12 @@ def send_due(now: datetime | None = None, limit: int = BATCH, rng: RandomSource 
         # The query has already left out people who must not be asked; may_ask is the rule said once more.
         due = [report for report, account in _due_surveys(kind, now, limit) if may_ask(account, report.safeguarding)]
         added: set[int] = set()
-        for start in range(0, len(due), INSERT_ROWS):
+        # In the due order (by case), so two runs at once lock in the same order: one waits, neither deadlocks.
+        for start in range(0, len(due), comparison.INSERT_ROWS):
             added |= _insert_ignoring_duplicates_returning(
                 Survey, [{"report_id": report.id, "kind": kind, "invited_at": now}
-                         for report in due[start:start + INSERT_ROWS]], ["report_id", "kind"], Survey.report_id)
+                         for report in due[start:start + comparison.INSERT_ROWS]], ["report_id", "kind"],
+                Survey.report_id)
         for report in due:
             if report.id in added:  # another run at the same time offered the rest: it emails them
                 counts.surveys += 1

@@ -520,6 +520,22 @@ def test_invalid_or_hostile_answers_get_a_clear_error(app, client, invited, valu
         assert db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.answered_at.is_not(None))) == 0
 
 
+@pytest.mark.parametrize("blank", [" ", "\r", "\r\n", "\t "])
+def test_a_blank_answer_is_a_question_left_out(app, client, invited, blank):
+    """Spaces or a line break where an answer goes (a crafted post) count as not answered, never a crash: the
+    other answers are kept."""
+    response = client.post(f"/cases/{invited}/surveys/after_decision", data={**SURVEY_ANSWERS, "kept_informed": blank})
+    assert response.status_code == 302
+    check = client.post(f"/cases/{invited}/check-ins/0", data={**CHECK_IN_ANSWERS, "safety": blank})
+    assert check.status_code == 302
+    with app.app_context():
+        survey = db.session.scalar(select(Survey))
+        assert survey.answered_at is not None and survey.kept_informed is None
+        assert survey.overall == int(SURVEY_ANSWERS["overall"])
+        check_in = db.session.scalar(select(CheckIn).where(CheckIn.answered_at.is_not(None)))
+        assert check_in.safety is None and check_in.coping == int(CHECK_IN_ANSWERS["coping"])
+
+
 def test_an_oversized_or_hostile_comment(app, client, invited):
     """Too long is refused with the limit; markup is kept as plain text and never run."""
     too_long = client.post(f"/cases/{invited}/surveys/after_decision", data={"comment": "a" * 2001})
