@@ -231,7 +231,9 @@ def test_every_number_in_every_form_is_range_checked(app, world, pages):
     failures: list[str] = []
     clients = {}
     for kind, path, body in drawn:
-        client = clients.setdefault(kind, client_for(app, world["users"], kind))
+        if kind not in clients:  # one signed-in client for each kind of person, made once
+            clients[kind] = client_for(app, world["users"], kind)
+        client = clients[kind]
         failures += hostile_numbers_in_forms(client, path, body, tried, f"{kind} {path}",
                                              partial(refresh, client, world["users"], kind))
     assert failures == [], "\n".join(failures)
