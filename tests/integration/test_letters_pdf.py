@@ -46,9 +46,24 @@ def mailbox(app, tmp_path, monkeypatch):
     return tmp_path
 
 
+# The letters each set of answers gave, kept for the module's tests: several tests read the same letters (each from
+# its own angle), and drawing a letter's PDF takes most of a tenth of a second.
+SENT: dict[tuple, dict[str, bytes]] = {}
+
+
 def letters_for(app, mailbox, language: str, *, neutral: bool, **answers) -> dict[str, bytes]:
     """Report a stolen bicycle with letter as the only safe channel, then send every letter there is, in
-    `language`: {template: the PDF}."""
+    `language`: {template: the PDF}. Sent once for each set of arguments; later calls read the same letters."""
+    key = (language, neutral, repr(sorted(answers.items())))
+    if key not in SENT:
+        for path in mailbox.glob("*.pdf"):
+            path.unlink()
+        SENT[key] = send_letters(app, mailbox, language, neutral=neutral, **answers)
+    return SENT[key]
+
+
+def send_letters(app, mailbox, language: str, *, neutral: bool, **answers) -> dict[str, bytes]:
+    """Report, queue every letter and deliver them to the mailbox: {template: the PDF}."""
     number = make_report(app, neutral_sender="yes" if neutral else "no",
                          **{"contact_name": NAMES[language], **ANSWERS, **answers})
     with app.app_context():
@@ -157,8 +172,6 @@ def test_a_letter_is_one_a4_page_with_the_address_alone_in_the_window(app, mailb
 
 def test_a_letter_embeds_its_fonts_and_writes_polish_and_arabic_as_text(app, mailbox):
     for language in ("pl", "ar"):
-        for path in mailbox.glob("*.pdf"):
-            path.unlink()
         letters = letters_for(app, mailbox, language, neutral=True)
         for template, pdf in letters.items():
             fonts = PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
@@ -186,8 +199,6 @@ def test_an_english_letter_to_a_name_in_arabic_letters_carries_the_arabic_font_a
     for template, pdf in letters.items():
         assert "NotoSansArabic" in embedded_fonts(pdf), template
         assert re.search(r"[\u0600-\u06ff]{3,}", text_of(pdf)), template
-    for path in mailbox.glob("*.pdf"):
-        path.unlink()
     for template, pdf in letters_for(app, mailbox, "pl", neutral=False).items():
         assert "NotoSans" in embedded_fonts(pdf) <= {"NotoSans", "NotoSansBold"}, (template, embedded_fonts(pdf))
 

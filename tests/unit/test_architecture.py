@@ -2,6 +2,7 @@
 
 import ast
 import fnmatch
+import functools
 import subprocess
 import sys
 import tomllib
@@ -53,7 +54,9 @@ def _dotted(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts)
 
 
+@functools.cache
 def _tree(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once for the tests that read it (none changes it)."""
     return ast.parse(path.read_text(), filename=str(path))
 
 

@@ -1,6 +1,7 @@
 """Every action the code records reads as words in the audit trail."""
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
 ACTION_ARGUMENT = {"record_audit": 1, "record_read": 1, "commit_change": 3, "Change": 0}
 
 
-def _recorded_actions() -> tuple[set[str], set[str]]:
-    """(actions written out, prefixes of actions built with an f-string) passed to the recording calls."""
+@functools.cache
+def _recorded_actions() -> tuple[frozenset[str], frozenset[str]]:
+    """(actions written out, prefixes of actions built with an f-string) passed to the recording calls; scanned
+    once for both tests that read it."""
     literal, prefixes = set(), set()
     for path in PORTAL.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -29,7 +32,7 @@ def _recorded_actions() -> tuple[set[str], set[str]]:
                 literal.add(argument.value)
             elif isinstance(argument, ast.JoinedStr) and isinstance(argument.values[0], ast.Constant):
                 prefixes.add(argument.values[0].value)
-    return literal, prefixes
+    return frozenset(literal), frozenset(prefixes)
 
 
 def test_the_scan_finds_the_recording_calls():
