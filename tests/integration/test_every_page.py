@@ -7,9 +7,9 @@ the crawl (tests/crawl.py: every GET route, as a guest and as every kind of pers
 victims and witnesses in Polish and Arabic as well as English) is drawn once. Each test reads the pages it needs,
 and runs in its own savepoint, so what one test posts is gone before the next begins.
 
-The checks themselves live beside their other tests: placeholders in test_no_placeholders.py, the brand in
-tests/pagecheck.py, equality answers in test_equality_separation.py, English left behind in tests/i18n_walk.py,
-hostile numbers in test_bad_numbers.py.
+The checks themselves live beside their other tests: placeholders in test_no_placeholders.py, the page checks and
+the brand in tests/pagecheck.py, equality answers in test_equality_separation.py, English left behind in
+tests/i18n_walk.py, hostile numbers in test_bad_numbers.py.
 """
 
 from collections.abc import Iterator
@@ -36,7 +36,6 @@ from tests.integration.test_bad_numbers import (
     refresh,
     values_through_the_converter,
 )
-from tests.integration.test_brand import _problems as brand_problems
 from tests.integration.test_equality_separation import (
     DECISION_KINDS,
     OWN_DOWNLOADS,
@@ -48,6 +47,7 @@ from tests.integration.test_equality_separation import (
 )
 from tests.integration.test_no_placeholders import unfilled
 from tests.integration.test_untranslated_text import PROPER_NAMES, WRITTEN, report_of
+from tests.pagecheck import page_problems
 
 # Guests, victims and witnesses read the service in every language; staff and partners in English.
 LANGUAGES = {kind: ("en", "pl", "ar") if kind in (None, "victim", "witness") else ("en",) for kind in (None, *ROLES)}
@@ -119,15 +119,17 @@ def test_decision_and_update_pages_after_a_preview_or_a_refusal_show_no_placehol
     assert problems == []
 
 
-# The brand ------------------------------------------------------------------------------------------------------
+# The page checks and the brand -----------------------------------------------------------------------------------
 
 
-def test_no_page_the_crawl_reaches_claims_to_be_gov_uk(pages):
-    """Every page names the organisation in its header and carries nothing of GOV.UK's own."""
+def test_every_page_the_crawl_reaches_passes_the_page_checks(pages):
+    """Every page, for every kind of person in each of their languages: one <h1> that begins the title, unique
+    ids, forms with an action and a CSRF token, the CSP nonce on every script, no-store; and the brand: the
+    organisation named in the header, nothing of GOV.UK's own (tests/pagecheck.py)."""
     html = [page for page in pages if page.is_html]
     assert len(html) > 150
-    problems = [f"{page.name}: {problem}" for page in html for problem in brand_problems(page.body)]
-    assert problems == []
+    problems = [f"{page.name}: {problem}" for page in html for problem in page_problems(page.response)]
+    assert problems == [], "\n".join(problems[:40])
 
 
 # Equality answers -----------------------------------------------------------------------------------------------

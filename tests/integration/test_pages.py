@@ -1,18 +1,11 @@
-"""Every GET page without parameters passes the page checks, for each kind of visitor."""
+"""The page checks (tests/pagecheck.py): each problem they find, and the pages shown instead of a refused or missing
+page, for each kind of visitor. Every other page is checked on the shared crawl (test_every_page.py)."""
 
 import pytest
 
+from portal.auth.access import PUBLIC, access_rule_for
 from portal.auth.roles import Role
 from tests.pagecheck import assert_good_page, h1_text, page_problems
-
-
-def parameterless_get_rules(app):
-    """URL rules that answer GET and need no values."""
-    return sorted(
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
-    )
 
 
 def _page(app, html: str, csp: str = "script-src 'self' 'nonce-abc'", cache: str = "no-store"):
@@ -53,23 +46,30 @@ def test_the_page_checks_name_each_problem(app, html, headers, expected):
 
 
 @pytest.mark.parametrize("role", [None, *Role])
-def test_every_page_passes_the_page_checks(app, client, signed_in, role):
-    """Anonymous visitors and every role get well-formed pages (or an error page that is well-formed)."""
+def test_the_pages_shown_instead_of_a_refused_or_missing_one_pass_the_page_checks(app, client, signed_in, role):
+    """For every kind of visitor: the page refusing a page of each area they may not open (one route of each
+    blueprint; a guest is sent to sign in instead), and 'page not found'. Every page the service draws for the
+    people it is for, in each of their languages, is checked on the shared crawl (test_every_page.py)."""
     if role is not None:
         signed_in(role)
-    checked = 0
-    for path in parameterless_get_rules(app):
-        if path == "/exit":
-            continue  # a redirect away from the site; tested on its own
+    refused: dict[str, str] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static":
+            continue
+        allowed = access_rule_for(rule.endpoint, app.view_functions)
+        if allowed != PUBLIC and role not in allowed:
+            refused.setdefault(rule.endpoint.rpartition(".")[0], rule.rule)
+    assert len(refused) >= 3
+    for path in refused.values():
         response = client.get(path)
-        if response.status_code in (301, 302, 303):
+        if role is None:
+            assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), path
             continue
-        if response.mimetype != "text/html":
-            continue
-        assert response.status_code < 500, f"{path} failed for {role}"
+        assert response.status_code == 403, f"{path} for {role}: {response.status_code}"
         assert_good_page(response)
-        checked += 1
-    assert checked >= 8
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert_good_page(missing)
 
 
 def test_not_found_page_is_a_gov_uk_page(client):
