@@ -10,7 +10,7 @@ from portal.clock import LONDON
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from tests.integration.test_hearing_reminders import reminders_to, run_at, starts
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 
 

@@ -13,7 +13,7 @@ from portal.notifications.models import OutboxMessage
 from portal.tasks.enums import Asker, TaskTeam, TaskType
 from portal.tasks.models import Task
 from portal.tracking.reminders import hearing_time, send_hearing_reminders
-from tests.integration.test_witness_tasks import answer, hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import answer, hearing, hearing_world  # noqa: F401 - the fixtures
 
 
 def starts(app, world) -> object:

@@ -22,7 +22,7 @@ from tests.integration.test_hearing_changes import moved_to
 from tests.integration.test_hearing_reminders import starts as hearing_starts
 from tests.integration.test_insight import add_reports, csv_rows, page, table
 from tests.integration.test_witness_tasks import answer as answer_through_the_form
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import build_hearing, signed_in_people
 from tests.sql_counting import counting_statements
 
 URL = "/insight/witnesses"
@@ -38,6 +38,13 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
 def months(first: tuple[int, int], last: tuple[int, int]) -> str:
     return (f"?date_from-month={first[1]}&date_from-year={first[0]}"
             f"&date_to-month={last[1]}&date_to-year={last[0]}")
+
+
+@pytest.fixture
+def hearing(app):
+    """The witness tasks' hearing, built for each test that asks for it rather than kept for the module: the other
+    tests here count every witness's answer in the database, and must find only their own."""
+    return signed_in_people(app, build_hearing(app))
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from portal.surveys.schedule import send_due
 from tests.conftest import sign_in_as
 from tests.integration.test_peer_supporters import OFFER, peer_organisation
 from tests.integration.test_witness_support import referred, support  # noqa: F401 - the support fixture
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import partner_client, person_url, text_of, victim_asking_for_one_to_one
 

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.notifications.models import Channel, OutboxMessage
 from tests.conftest import new_user, sign_in_as
 from tests.integration.test_hearing_reminders import run_at, starts
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 
 LETTER = {"channels": ["letter"], "contact_name": "Alex Witness", "address_line_1": "12 Station Road",

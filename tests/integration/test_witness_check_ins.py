@@ -29,7 +29,7 @@ from portal.surveys.schedule import send_due
 from tests.integration.test_insight import page, supervisor, table  # noqa: F401 - supervisor is a fixture
 from tests.integration.test_insight_comparison import known_data
 from tests.integration.test_witness_support import referred, support  # noqa: F401 - the support fixture
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 
 

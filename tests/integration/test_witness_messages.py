@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.messages.models import WitnessMessage
 from portal.notifications.models import OutboxMessage
 from tests.conftest import sign_in_as
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 
 QUESTION = "Can my sister sit with me while I wait to give evidence?"

@@ -18,7 +18,7 @@ from portal.support.models import Consent, NeedsAssessment, Referral
 from portal.surveys.models import CheckIn
 from portal.surveys.schedule import send_due
 from tests.conftest import sign_in_as
-from tests.integration.test_witness_tasks import hearing  # noqa: F401 - the hearing fixture
+from tests.integration.test_witness_tasks import hearing, hearing_world  # noqa: F401 - the fixtures
 from tests.pagecheck import assert_good_page
 from tests.support_helpers import make_organisation, make_service
 
