@@ -17,7 +17,7 @@ from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerMatch
 from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support.models import Organisation, Referral
-from tests.conftest import sign_in_as
+from tests.conftest import kept_for_the_module, sign_in_as
 from tests.peer_match_helpers import (
     PERSON_CONTACT,
     SUPPORTER_CONTACT,
@@ -36,29 +36,42 @@ SUPPORTER_CONCERN = "The peer supporter's worry about the person."
 PERSON_CASE = "Sam's own account of the theft at the station."  # what the person reported
 
 
+@pytest.fixture(scope="module")
+def conversation(app):
+    """The conversation below, had once for the module: each test starts from it in a savepoint of the transaction
+    it was made in (conftest's kept_for_the_module)."""
+    with kept_for_the_module(app):
+        with app.app_context():
+            organisation_id, service_id = one_to_one_organisation()
+        jo = peer_supporter(app, organisation_id, "Jo")
+        max_ = peer_supporter(app, organisation_id, "Max")
+        person = victim_asking_for_one_to_one(app, service_id, contact_email="sam.case@example.org",
+                                              description=PERSON_CASE)
+        partner = partner_client(app, organisation_id)
+        assert partner.post(partner_url(person), data={"supporter": str(max_["id"])}).status_code == 302
+        assert person["client"].post(person_url(person, "/answer"), data={"agree": "no"}).status_code == 302
+        match_id = propose_and_agree(app, person, partner, jo, "Sam")
+        jo_client = supporter_client(app, jo)
+        assert person["client"].post(person_url(person), data={"body": "Hello Jo, thank you."}).status_code == 302
+        assert jo_client.post(f"/peer-conversations/{match_id}", data={"body": "Hello Sam, glad to help."}) \
+            .status_code == 302
+        assert person["client"].post(person_url(person, "/share"), data={"contact": PERSON_CONTACT}).status_code \
+            == 302
+        assert person["client"].post(person_url(person, "/concern"), data={"reason": PERSON_CONCERN}).status_code \
+            == 302
+        assert jo_client.post(f"/peer-conversations/{match_id}/concern", data={"reason": SUPPORTER_CONCERN}) \
+            .status_code == 302
+        del person["client"]
+        yield {"person": person, "jo": jo, "max": max_, "match_id": match_id}
+
+
 @pytest.fixture
-def talked(app):
+def talked(app, conversation):
     """Sam (the person) and Jo (the peer supporter) paired, a message each way, and a concern from each side; Max
-    was suggested to Sam first and Sam said no."""
-    with app.app_context():
-        organisation_id, service_id = one_to_one_organisation()
-    jo = peer_supporter(app, organisation_id, "Jo")
-    max_ = peer_supporter(app, organisation_id, "Max")
-    person = victim_asking_for_one_to_one(app, service_id, contact_email="sam.case@example.org",
-                                          description=PERSON_CASE)
-    partner = partner_client(app, organisation_id)
-    assert partner.post(partner_url(person), data={"supporter": str(max_["id"])}).status_code == 302
-    assert person["client"].post(person_url(person, "/answer"), data={"agree": "no"}).status_code == 302
-    match_id = propose_and_agree(app, person, partner, jo, "Sam")
-    jo_client = supporter_client(app, jo)
-    assert person["client"].post(person_url(person), data={"body": "Hello Jo, thank you."}).status_code == 302
-    assert jo_client.post(f"/peer-conversations/{match_id}", data={"body": "Hello Sam, glad to help."}) \
-        .status_code == 302
-    assert person["client"].post(person_url(person, "/share"), data={"contact": PERSON_CONTACT}).status_code == 302
-    assert person["client"].post(person_url(person, "/concern"), data={"reason": PERSON_CONCERN}).status_code == 302
-    assert jo_client.post(f"/peer-conversations/{match_id}/concern", data={"reason": SUPPORTER_CONCERN}) \
-        .status_code == 302
-    return {"person": person, "jo": jo, "max": max_, "jo_client": jo_client, "match_id": match_id}
+    was suggested to Sam first and Sam said no. Sam and Jo each signed in with a client of this test's own."""
+    person = {**conversation["person"], "client": app.test_client()}
+    sign_in_as(person["client"], person["user"])
+    return {**conversation, "person": person, "jo_client": supporter_client(app, conversation["jo"])}
 
 
 def _json(client) -> dict:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
+from portal.auth.roles import Role
 from portal.cases.models import TimelineEvent
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
@@ -18,12 +19,12 @@ from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.support.models import Referral
+from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
     PERSON_CONTACT,
     SUPPORTER_CONTACT,
     one_to_one_organisation,
-    partner_client,
     partner_url,
     peer_supporter,
     person_url,
@@ -36,23 +37,43 @@ from tests.peer_match_helpers import (
 DESCRIPTION = "My bike was taken."  # what the person reported: never shown to the peer supporter
 
 
+@pytest.fixture(scope="module")
+def built(app):
+    """The world below, built once for the module: each test starts from it in a savepoint of the transaction it was
+    built in (conftest's kept_for_the_module)."""
+    with kept_for_the_module(app):
+        with app.app_context():
+            organisation_id, service_id = one_to_one_organisation()
+            other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
+        jo = peer_supporter(app, organisation_id, "Jo", languages=("en", "pl"),
+                            availability=("weekday_evenings", "weekends"))
+        unsuitable = [peer_supporter(app, organisation_id, "Max", categories=("burglary",)),
+                      peer_supporter(app, organisation_id, "Ola", languages=("ar",)),
+                      peer_supporter(app, organisation_id, "Kim", status=SupporterStatus.PAUSED),
+                      peer_supporter(app, other_id, "Lee")]
+        person = victim_asking_for_one_to_one(app, service_id)
+        del person["client"]
+        yield {"organisation": organisation_id, "other": other_id, "jo": jo, "unsuitable": unsuitable,
+               "person": person, "partner": new_user(app, Role.PARTNER, organisation_id=organisation_id),
+               "other_partner": new_user(app, Role.PARTNER, organisation_id=other_id)}
+
+
 @pytest.fixture
-def world(app):
+def world(app, built):
     """An organisation running one-to-one peer support, with one suitable peer supporter and several who are not;
-    another organisation with its own; a victim referred for one-to-one support."""
-    with app.app_context():
-        organisation_id, service_id = one_to_one_organisation()
-        other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
-    jo = peer_supporter(app, organisation_id, "Jo", languages=("en", "pl"), availability=("weekday_evenings",
-                                                                                          "weekends"))
-    unsuitable = [peer_supporter(app, organisation_id, "Max", categories=("burglary",)),
-                  peer_supporter(app, organisation_id, "Ola", languages=("ar",)),
-                  peer_supporter(app, organisation_id, "Kim", status=SupporterStatus.PAUSED),
-                  peer_supporter(app, other_id, "Lee")]
-    person = victim_asking_for_one_to_one(app, service_id)
-    return {"organisation": organisation_id, "other": other_id, "jo": jo, "unsuitable": unsuitable,
-            "person": person, "partner": partner_client(app, organisation_id),
-            "other_partner": partner_client(app, other_id), "jo_client": supporter_client(app, jo)}
+    another organisation with its own; a victim referred for one-to-one support; each person signed in with a
+    client of this test's own."""
+
+    def client_of(user):
+        client = app.test_client()
+        sign_in_as(client, user)
+        return client
+
+    return {"organisation": built["organisation"], "other": built["other"], "jo": built["jo"],
+            "unsuitable": built["unsuitable"],
+            "person": {**built["person"], "client": client_of(built["person"]["user"])},
+            "partner": client_of(built["partner"]), "other_partner": client_of(built["other_partner"]),
+            "jo_client": client_of(built["jo"]["user"])}
 
 
 def test_matching_end_to_end(app, world):
