@@ -6,6 +6,7 @@
 # Extra arguments go to pytest.
 set -uo pipefail
 BIN=.venv/bin
+unset TEST_TIER  # every property test tries all of its examples here (TEST_TIER=fast is make test-fast's)
 failed=()
 
 echo "== Test pass 1: SQLite, without Redis"

@@ -19,6 +19,7 @@ import jinja2.bccache
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import MetaData, inspect, text
 
@@ -35,6 +36,19 @@ from tests.paths import MIGRATIONS
 
 # Seeded by the migrations and kept between tests.
 REFERENCE_TABLES = frozenset({"crime_categories"})
+
+# Property tests (hypothesis) try every example they ask for in `make test`, which gates every change. The fast tier
+# (`make test-fast` sets TEST_TIER=fast) tries a third of them, at least five: the same tests and strategies, fewer
+# random draws, for the loop a developer runs between changes.
+FAST_TIER = os.environ.get("TEST_TIER") == "fast"
+settings.register_profile("fast", max_examples=34)
+if FAST_TIER:
+    settings.load_profile("fast")
+
+
+def examples(count: int) -> int:
+    """How many examples a property test that asks for `count` tries in this tier."""
+    return max(5, count // 3) if FAST_TIER else count
 
 
 def pytest_report_header(config):

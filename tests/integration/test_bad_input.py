@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from tests.pagecheck import assert_good_page, h1_text
 
 FORM_PAGES = ["/register", "/login", "/reset-password", "/reset-password/some-token", "/login/code",
@@ -51,7 +52,7 @@ hostile_text = st.one_of(
 
 
 @pytest.mark.parametrize("path", FORM_PAGES)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.dictionaries(
     st.sampled_from(["email", "password", "confirm_password", "code", "extra", "submit"]), hostile_text, max_size=5))
 def test_random_and_hostile_posts_never_cause_a_500(client, path, data):

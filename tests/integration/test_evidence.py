@@ -22,6 +22,7 @@ from portal.reporting.evidence import (
     evidence_path,
     store_evidence,
 )
+from tests.conftest import examples
 
 WRONG_TYPE = "The selected file must be a JPG, PNG or PDF"
 TOO_MANY_PIXELS = "The selected image is too big: it must be 25 megapixels or smaller"
@@ -377,7 +378,7 @@ def test_the_default_folder_is_under_the_instance_folder(app, monkeypatch):
 PREFIXES = [b"", b"%PDF-", b"%PDF-1.4\n1 0 obj\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF89a"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=2000), filename=st.text(max_size=300))
 def test_random_bytes_only_ever_raise_evidence_rejected(evidence_dir, prefix, body, filename):
     """Whatever is uploaded, the only failure is EvidenceRejected, with a message for the form."""

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.feedback.models import Feedback
 from portal.feedback.services import COMMENT_MAX, forget_old_comments, record_feedback
 from portal.insight.suppression import FEWER_THAN, HIDDEN
-from tests.conftest import sign_in_as
+from tests.conftest import examples, sign_in_as
 from tests.integration.test_insight import table
 from tests.pagecheck import assert_good_page, h1_text
 
@@ -171,7 +171,7 @@ hostile = st.one_of(st.text(max_size=300), st.sampled_from(
     ["<script>alert(1)</script>", "\x00", "5", "1", "99", "-1", "a" * 3000, "💥", "../../etc", "{{7*7}}", "\u202e"]))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.dictionaries(st.sampled_from(["rating", "comment", "page", "submit", "other"]), hostile, max_size=4))
 def test_random_posts_never_fail_and_keep_only_what_is_valid(app, client, data):
     before = count(app)

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.support import directory, schedules
 from portal.support.enums import Delivery, ServiceKind
 from portal.support.models import SupportService
+from tests.conftest import examples
 from tests.integration.test_partner_portal import charity, partner_of
 from tests.pagecheck import assert_good_page, h1_text
 from tests.wizard import error_messages
@@ -200,7 +201,7 @@ def test_bad_and_hostile_input_gets_a_message_and_saves_nothing(app, client, sig
     assert names == ["Support after theft"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(sorted(VALID)), st.one_of(st.text(max_size=40), st.lists(st.text(max_size=8),
                                                                                                  max_size=3))))
 def test_random_service_forms_never_cause_a_500(app, client, signed_in, changes):

@@ -19,7 +19,7 @@ from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerConcern, PeerMatch, PeerMessage
 from portal.support.models import Referral
-from tests.conftest import kept_for_the_module, new_user, sign_in_as
+from tests.conftest import examples, kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
     PERSON_CONTACT,
@@ -338,7 +338,7 @@ def _service_id(app, reference: str) -> int:
         return db.session.scalar(select(Referral.service_id).where(Referral.reference == reference))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(max_size=60))
 def test_first_names_are_letters_only(name):
     """Whatever is typed, a first name the service keeps is letters with single separators, 40 at most."""

@@ -24,7 +24,7 @@ from portal.peers.models import PeerOffer, PeerSupporter
 from portal.support.enums import Delivery, ReferralStatus, ServiceKind
 from portal.support.models import Organisation, Referral
 from portal.surveys.models import CheckIn
-from tests.conftest import sign_in_as
+from tests.conftest import examples, sign_in_as
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.test_partner_portal import charity, referral_to
 from tests.integration.test_partner_services import VALID, service_named
@@ -353,7 +353,7 @@ def test_bad_answers_are_explained_on_the_page(world, field, value, message):
     assert_good_page(response)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(max_size=60), contact=st.text(max_size=220), categories=st.lists(st.text(max_size=20), max_size=3))
 def test_hostile_offers_never_fail_the_page(world, name, contact, categories):
     response = world["client"].post(base(world) + "/offer", data={**OFFER, "first_name": name,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.cases.models import EvidenceFile, Report
 from portal.extensions import db
 from portal.reporting.journey import STEPS
+from tests.conftest import examples
 from tests.pagecheck import h1_text
 from tests.wizard import BIKE_THEFT, error_messages, start, submit, walk
 
@@ -117,7 +118,7 @@ field_names = st.sampled_from(sorted({
 
 
 @pytest.mark.parametrize("slug", [s.slug for s in STEPS if s.slug != "evidence"] + ["check-answers"])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.dictionaries(field_names, hostile, max_size=8))
 def test_random_posts_to_every_step_never_500_and_never_make_a_partial_report(app, client, slug, data):
     """Whatever is posted at any step, the answer is a page or a redirect, and no report appears."""

@@ -26,6 +26,7 @@ from portal.support.models import Consent, Referral
 from portal.surveys import services
 from portal.surveys.models import CheckIn
 from portal.surveys.schedule import send_due
+from tests.conftest import examples
 from tests.integration.test_insight import page, supervisor, table  # noqa: F401 - supervisor is a fixture
 from tests.integration.test_insight_comparison import known_data
 from tests.integration.test_witness_support import referred, support  # noqa: F401 - the support fixture
@@ -221,7 +222,7 @@ def test_bad_answers_are_shown_on_the_page(app, offered, data):
                                                                     CheckIn.weeks == 0)) is None
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["coping", "safety", "wellbeing", "confidence", "daily_life", "other"]),
                        st.text(max_size=12), max_size=4))
 @example({"coping": "\r"})  # a line break alone got past the validators and crashed the page, once
