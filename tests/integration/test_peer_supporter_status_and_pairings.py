@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
+from portal.auth.roles import Role
 from portal.cases.models import Report, TimelineEvent
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
@@ -16,16 +17,15 @@ from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerMatch, PeerMessage
 from portal.peers.models import PeerSupporter
+from tests.conftest import kept_for_the_module, new_user, sign_in_as
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
     match_id_of,
     one_to_one_organisation,
-    partner_client,
     partner_url,
     peer_supporter,
     person_url,
     propose_and_agree,
-    supporter_client,
     text_of,
     victim_asking_for_one_to_one,
 )
@@ -33,18 +33,37 @@ from tests.peer_match_helpers import (
 REFUSED = "You cannot send messages in this conversation now"
 
 
+@pytest.fixture(scope="module")
+def built(app):
+    """The world below, built once for the module: each test starts from it in a savepoint of the transaction it was
+    built in (conftest's kept_for_the_module)."""
+    with kept_for_the_module(app):
+        with app.app_context():
+            organisation_id, service_id = one_to_one_organisation()
+            other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
+        jo = peer_supporter(app, organisation_id, "Jo")
+        ali = peer_supporter(app, organisation_id, "Ali")
+        person = victim_asking_for_one_to_one(app, service_id)
+        del person["client"]
+        yield {"jo": jo, "ali": ali, "person": person,
+               "partner": new_user(app, Role.PARTNER, organisation_id=organisation_id),
+               "other_partner": new_user(app, Role.PARTNER, organisation_id=other_id)}
+
+
 @pytest.fixture
-def world(app):
+def world(app, built):
     """An organisation running one-to-one peer support with two suitable peer supporters (Jo and Ali), another
-    organisation, and a victim referred for one-to-one support."""
-    with app.app_context():
-        organisation_id, service_id = one_to_one_organisation()
-        other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
-    jo = peer_supporter(app, organisation_id, "Jo")
-    ali = peer_supporter(app, organisation_id, "Ali")
-    person = victim_asking_for_one_to_one(app, service_id)
-    return {"jo": jo, "ali": ali, "person": person, "partner": partner_client(app, organisation_id),
-            "other_partner": partner_client(app, other_id), "jo_client": supporter_client(app, jo)}
+    organisation, and a victim referred for one-to-one support; each signed in with a client of this test's own."""
+
+    def client_of(user):
+        client = app.test_client()
+        sign_in_as(client, user)
+        return client
+
+    return {"jo": built["jo"], "ali": built["ali"],
+            "person": {**built["person"], "client": client_of(built["person"]["user"])},
+            "partner": client_of(built["partner"]), "other_partner": client_of(built["other_partner"]),
+            "jo_client": client_of(built["jo"]["user"])}
 
 
 def _set_status(world, status: str, who: str = "jo"):
