@@ -7,6 +7,7 @@ transaction that is rolled back at its end; one that needs real commits (threads
 own catalogue) is marked `commits`, and every table is emptied after it instead, as for system and browser tests.
 """
 
+import gc
 import os
 import secrets
 import socket
@@ -195,6 +196,24 @@ def clean_redis() -> Iterator[None]:
 
 TESTS = MIGRATIONS.parent / "tests"
 TIERS = ("unit", "integration", "system", "browser")
+
+
+def pytest_configure(config):
+    """Collect the youngest objects every 10,000 allocations rather than every 700: a request makes thousands of
+    short-lived objects, and collecting that often walked the ones still in use over and over.
+
+    With the freezing below, garbage collection in `make test-fast` took 4.7 s of CPU instead of 14.2 s (of which
+    11.2 s were 27 full collections over every object of the app)."""
+    gc.set_threshold(10_000, 10, 10)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """When a module's tests are done (its module fixtures too): collect its garbage, then set what is still alive
+    (the app, its compiled templates and caches) aside, so later full collections do not walk it again."""
+    if nextitem is None or nextitem.module is not item.module:
+        gc.collect()
+        gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):
