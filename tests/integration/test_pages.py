@@ -163,3 +163,18 @@ def test_static_assets_are_served_and_cacheable(client):
     for name, expected in (("GOVUK_FRONTEND_VERSION", "6.3.0"), ("MOJ_FRONTEND_VERSION", "11.1.0")):
         with client.get(f"/assets/{name}") as response:
             assert response.get_data(as_text=True).strip() == expected
+
+
+def test_a_page_found_good_once_is_checked_again_when_anything_but_its_nonce_and_token_changes(app):
+    """The page checks remember pages they found good (tests/pagecheck.py): the same page drawn again, with its own
+    nonce and CSRF token, is good; one broken in any other way is still caught."""
+
+    def drawn(nonce: str, token: str, script_nonce: str | None = None):
+        html = GOOD.replace('nonce="abc"', f'nonce="{script_nonce or nonce}"').replace('value="t"', f'value="{token}"')
+        return _page(app, html, csp=f"script-src 'self' 'nonce-{nonce}'")
+
+    assert page_problems(drawn("Qm9uY2UtMTExMQ", "IjExMTEi.aGVsbG8.c2lnbmVk")) == []
+    assert page_problems(drawn("Qm9uY2UtMjIyMg", "IjIyMjIi.d29ybGQ.c2lnbmVk")) == []
+    other_nonce = drawn("Qm9uY2UtMzMzMw", "IjMzMzMi.Zm9vYmE.c2lnbmVk", script_nonce="Qm9uY2UtMTExMQ")
+    assert any("without the CSP nonce" in problem for problem in page_problems(other_nonce))
+    assert any("without a CSRF token" in problem for problem in page_problems(drawn("Qm9uY2UtNDQ0NA", "")))
