@@ -12,7 +12,7 @@ import os
 import secrets
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import flask_migrate
 import jinja2
@@ -149,29 +149,53 @@ class CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
-@pytest.fixture
-def make_app(database_url: str):
-    """Build extra apps on the test database with other settings; their connections close afterwards."""
-    built: list[Flask] = []
+def extra_app(database_url: str, **overrides) -> Flask:
+    """Another app on the test database, with other settings."""
+    application = create_app(make_config(database_url, **overrides))
+    application.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return application
 
-    def _make(**overrides) -> Flask:
-        application = create_app(make_config(database_url, **overrides))
-        application.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-        built.append(application)
-        if ROLLED_BACK:  # inside a rolled-back test, it shares the test's connection and sees its data
-            engines = db._app_engines[application]
-            own_engine, engines[None] = engines[None], ROLLED_BACK[-1]
-            owned.append((engines, own_engine))
-        return application
 
-    owned: list = []
-    yield _make
-    for engines, own_engine in owned:
-        engines[None] = own_engine
-    for application in built:
+def close(application: Flask) -> None:
+    """Close an extra app's connections."""
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def on_the_tests_connection(application: Flask) -> Iterator[None]:
+    """Inside a rolled-back test, an extra app works on the test's connection, in its transaction: it sees the test's
+    data, and what it writes is rolled back with the test's."""
+    if not ROLLED_BACK:
+        yield
+        return
+    engines = db._app_engines[application]  # Flask-SQLAlchemy's engines for this app: the session binds from it
+    own_engine, engines[None] = engines[None], ROLLED_BACK[-1]
+    try:
+        yield
+    finally:
         with application.app_context():
             db.session.remove()
-            db.engine.dispose()
+        engines[None] = own_engine
+
+
+@pytest.fixture
+def make_app(database_url: str):
+    """Build extra apps on the test database with other settings, on the test's connection; their connections close
+    afterwards."""
+    with ExitStack() as joined:
+        built: list[Flask] = []
+
+        def _make(**overrides) -> Flask:
+            application = extra_app(database_url, **overrides)
+            built.append(application)
+            joined.enter_context(on_the_tests_connection(application))
+            return application
+
+        yield _make
+    for application in built:
+        close(application)
 
 
 @pytest.fixture(autouse=True)
