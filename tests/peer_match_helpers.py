@@ -86,6 +86,29 @@ def victim_asking_for_one_to_one(app, service_id: int, talk_times=("any",), **re
     return {"user": victim, "client": client, "crime_number": crime_number, "reference": reference}
 
 
+def two_peer_organisations(app) -> tuple[int, int, int]:
+    """Camden Peer Network and Hackney Peer Network, each running one-to-one peer support: (Camden's id, its
+    service's id, Hackney's id)."""
+    with app.app_context():
+        organisation_id, service_id = one_to_one_organisation()
+        other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
+    return organisation_id, service_id, other_id
+
+
+def signed_in(app, built: dict) -> dict:
+    """A world built once for a module (the person referred, Jo the peer supporter, the partners of both
+    organisations), for one test: each of them signed in with a client of this test's own."""
+
+    def client_of(user):
+        client = app.test_client()
+        sign_in_as(client, user)
+        return client
+
+    return {**built, "person": {**built["person"], "client": client_of(built["person"]["user"])},
+            "partner": client_of(built["partner"]), "other_partner": client_of(built["other_partner"]),
+            "jo_client": client_of(built["jo"]["user"])}
+
+
 def partner_client(app, organisation_id: int):
     """A signed-in partner of the organisation."""
     client = app.test_client()

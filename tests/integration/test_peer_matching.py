@@ -24,13 +24,14 @@ from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
     PERSON_CONTACT,
     SUPPORTER_CONTACT,
-    one_to_one_organisation,
     partner_url,
     peer_supporter,
     person_url,
     propose_and_agree,
+    signed_in,
     supporter_client,
     text_of,
+    two_peer_organisations,
     victim_asking_for_one_to_one,
 )
 
@@ -42,9 +43,7 @@ def built(app):
     """The world below, built once for the module: each test starts from it in a savepoint of the transaction it was
     built in (conftest's kept_for_the_module)."""
     with kept_for_the_module(app):
-        with app.app_context():
-            organisation_id, service_id = one_to_one_organisation()
-            other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
+        organisation_id, service_id, other_id = two_peer_organisations(app)
         jo = peer_supporter(app, organisation_id, "Jo", languages=("en", "pl"),
                             availability=("weekday_evenings", "weekends"))
         unsuitable = [peer_supporter(app, organisation_id, "Max", categories=("burglary",)),
@@ -63,17 +62,7 @@ def world(app, built):
     """An organisation running one-to-one peer support, with one suitable peer supporter and several who are not;
     another organisation with its own; a victim referred for one-to-one support; each person signed in with a
     client of this test's own."""
-
-    def client_of(user):
-        client = app.test_client()
-        sign_in_as(client, user)
-        return client
-
-    return {"organisation": built["organisation"], "other": built["other"], "jo": built["jo"],
-            "unsuitable": built["unsuitable"],
-            "person": {**built["person"], "client": client_of(built["person"]["user"])},
-            "partner": client_of(built["partner"]), "other_partner": client_of(built["other_partner"]),
-            "jo_client": client_of(built["jo"]["user"])}
+    return signed_in(app, built)
 
 
 def test_matching_end_to_end(app, world):
@@ -260,7 +249,6 @@ def test_saying_no_lets_the_organisation_propose_someone_else(app, world):
 
 def test_one_to_one_services_are_offered_only_to_people_who_asked(app, world, make_user):
     """A victim who chose peer-support groups only is not offered the one-to-one service."""
-    from tests.conftest import sign_in_as
     from tests.triage_helpers import make_report
     victim = make_user()
     crime_number = make_report(app, user=victim)

@@ -17,16 +17,17 @@ from portal.peers.enums import SupporterStatus
 from portal.peers.match_enums import MatchStatus, Side
 from portal.peers.match_models import PeerMatch, PeerMessage
 from portal.peers.models import PeerSupporter
-from tests.conftest import kept_for_the_module, new_user, sign_in_as
+from tests.conftest import kept_for_the_module, new_user
 from tests.pagecheck import assert_good_page
 from tests.peer_match_helpers import (
     match_id_of,
-    one_to_one_organisation,
     partner_url,
     peer_supporter,
     person_url,
     propose_and_agree,
+    signed_in,
     text_of,
+    two_peer_organisations,
     victim_asking_for_one_to_one,
 )
 
@@ -38,9 +39,7 @@ def built(app):
     """The world below, built once for the module: each test starts from it in a savepoint of the transaction it was
     built in (conftest's kept_for_the_module)."""
     with kept_for_the_module(app):
-        with app.app_context():
-            organisation_id, service_id = one_to_one_organisation()
-            other_id, _other_service = one_to_one_organisation("Hackney Peer Network")
+        organisation_id, service_id, other_id = two_peer_organisations(app)
         jo = peer_supporter(app, organisation_id, "Jo")
         ali = peer_supporter(app, organisation_id, "Ali")
         person = victim_asking_for_one_to_one(app, service_id)
@@ -54,16 +53,7 @@ def built(app):
 def world(app, built):
     """An organisation running one-to-one peer support with two suitable peer supporters (Jo and Ali), another
     organisation, and a victim referred for one-to-one support; each signed in with a client of this test's own."""
-
-    def client_of(user):
-        client = app.test_client()
-        sign_in_as(client, user)
-        return client
-
-    return {"jo": built["jo"], "ali": built["ali"],
-            "person": {**built["person"], "client": client_of(built["person"]["user"])},
-            "partner": client_of(built["partner"]), "other_partner": client_of(built["other_partner"]),
-            "jo_client": client_of(built["jo"]["user"])}
+    return signed_in(app, built)
 
 
 def _set_status(world, status: str, who: str = "jo"):
