@@ -20,7 +20,7 @@ from portal.devtools.demo_groups import demo_groups
 from portal.devtools.demo_peer_matches import demo_peer_matches
 from portal.devtools.demo_peer_witness import demo_witness_check_in_due, demo_witness_support_finished
 from portal.devtools.demo_peers import demo_peers
-from portal.devtools.generator import generate
+from portal.devtools.generator import generate, refresh_planner_statistics
 from portal.extensions import db
 from portal.insight.refresh import refresh
 from portal.messages import witness_services
@@ -120,6 +120,7 @@ def _demo_volume(count: int = DEMO_VOLUME) -> list[str]:
     written = generate(count, seed=21, batch=1000, spread=timedelta(days=DEMO_VOLUME_DAYS), quiet=True,
                        dense=True, court=True)
     comparison = demo_comparison_volume()
+    refresh_planner_statistics()
     generated = time.perf_counter() - started
     refresh(everything=True)
     return [f"Generated cases: {count} over the last {DEMO_VOLUME_DAYS} days, with {written['referrals']} referrals, "
