@@ -1064,17 +1064,15 @@ def generate(count: int, *, seed: int = 1, batch: int = 5000, spread: timedelta 
         if progress is not None:
             progress(done)
     written["cases"] = count
-    refresh_planner_statistics()
     return written
 
 
 def refresh_planner_statistics() -> None:
-    """After a bulk load on PostgreSQL, tell the query planner how big the tables now are (ANALYZE). Until
-    autovacuum gets to them it plans from the sizes it last saw: a table it last saw empty is planned as one row, and
-    an insight query over a few thousand new cases then ran for more than nine minutes instead of a fraction of a
-    second. It runs in the caller's transaction (ANALYZE may) and counts what that transaction wrote."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE"))
+    """After a bulk load, tell the query planner how big the tables now are (ANALYZE, on SQLite and PostgreSQL).
+    Until then PostgreSQL plans from the sizes autovacuum last saw: a table it last saw empty is planned as one row,
+    and an insight query over a few thousand new cases then ran for more than nine minutes instead of a fraction of a
+    second. It runs in the caller's transaction (both allow it) and counts what that transaction wrote."""
+    db.session.execute(text("ANALYZE"))
 
 
 @click.command("generate-cases")
@@ -1089,6 +1087,8 @@ def generate_cases(count: int, seed: int, batch: int, days: int):
     started = time.perf_counter()
     written = generate(count, seed=seed, batch=batch, spread=timedelta(days=days), progress=lambda done: click.echo(
         f"  {done}/{count} cases ({time.perf_counter() - started:.1f} s)"))
+    refresh_planner_statistics()
+    db.session.commit()
     click.echo(f"generated {count} cases in {time.perf_counter() - started:.1f} s")
     click.echo("with " + ", ".join(f"{written[name]} {name.replace('_', ' ')}" for name in
                                    ("deadlines", "referrals", "check_ins", "surveys", "equality_records", "tasks",
